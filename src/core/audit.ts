@@ -1,0 +1,35 @@
+/** The audit log: one entry per change or sensitive read, written in the same transaction as the change. */
+
+/** What an audit entry records. */
+export const AUDIT_ACTIONS = [
+  'user.create',
+  'cube.create',
+  'cube.register',
+  'cube.unregister',
+  'cube.share',
+  'cube.unshare',
+  'cube.export',
+  'cube.import',
+  'memory.add',
+  'memory.update',
+  'memory.archive',
+  'memory.restore',
+  'memory.freeze',
+  'memory.unfreeze',
+  'memory.rollback',
+  'memory.purge',
+] as const;
+/** What an audit entry records. */
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/** One audit entry. It never holds memory text, so purging a memory leaves no copy of it here. */
+export interface AuditEntry {
+  /** Assigned by the store, increasing. */
+  readonly seq?: number;
+  readonly at: number;
+  readonly userId: string;
+  readonly action: AuditAction;
+  readonly cubeId: string | null;
+  readonly memoryIds: readonly string[];
+  readonly details: Readonly<Record<string, string | number | boolean | null>>;
+}

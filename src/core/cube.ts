@@ -1,0 +1,57 @@
+/**
+ * A MemCube as a container: its manifest, and the users it is shared with. The memories themselves
+ * are stored apart (see {@link MemoryItem}) and reference the cube by id.
+ */
+
+/** The schema version of a cube's manifest and memories. */
+export const CUBE_SCHEMA_VERSION = 1;
+
+/** The identity of the embedding model that made a cube's vectors. */
+export interface EmbedderFingerprint {
+  readonly modelId: string;
+  readonly revision: string;
+  readonly dimension: number;
+}
+
+/** What a user may do with a cube shared with them. */
+export type CubeAccess = 'read' | 'write';
+
+/** A cube's manifest. */
+export interface CubeManifest {
+  readonly cubeId: string;
+  readonly name: string;
+  readonly ownerId: string;
+  readonly schemaVersion: number;
+  readonly createdAt: number;
+  /** The embedder whose vectors the cube holds, or null while it has none. */
+  readonly embedder: EmbedderFingerprint | null;
+}
+
+/** A cube as stored: its manifest and who else may use it. */
+export interface CubeRecord extends CubeManifest {
+  /** userId → access, for users other than the owner. */
+  readonly shares: Readonly<Record<string, CubeAccess>>;
+  /** The user ids in `shares`, kept as an array for a multi-entry index. */
+  readonly sharedWith: readonly string[];
+}
+
+/** A user of the store. Users are local personas on one device, not authenticated accounts. */
+export interface UserRecord {
+  readonly userId: string;
+  readonly name: string;
+  readonly createdAt: number;
+  /** Cubes the user has registered: the default scope of their searches. */
+  readonly registeredCubeIds: readonly string[];
+}
+
+/** The manifest fields of a cube record. */
+export function manifestOf(cube: CubeManifest): CubeManifest {
+  return {
+    cubeId: cube.cubeId,
+    name: cube.name,
+    ownerId: cube.ownerId,
+    schemaVersion: cube.schemaVersion,
+    createdAt: cube.createdAt,
+    embedder: cube.embedder,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The one error type of memos-web. Every failure a caller can act on carries a `code` from a closed
+ * set, a message that says what failed and what to do, and optional structured `details`.
+ * The code survives the worker boundary (see `src/protocol/error-transfer.ts`).
+ */
+
+/** What each error code means and what the caller can do about it. */
+export const ERROR_MESSAGES = {
+  INVALID_INPUT: 'The input is not valid. Check the argument named in details.',
+  USER_NOT_FOUND: 'No such user. Create it first with createUser().',
+  USER_EXISTS: 'A user with this id already exists.',
+  CUBE_NOT_FOUND: 'No such MemCube. Create or import it first.',
+  CUBE_EXISTS: 'A MemCube with this id already exists. Import with mode "copy" to get a new id.',
+  MEMORY_NOT_FOUND: 'No such memory. It may have been purged.',
+  VERSION_NOT_FOUND: 'That version does not exist in the memory history.',
+  FORBIDDEN: 'This user has no access of that kind to the MemCube. Ask its owner to share it.',
+  ILLEGAL_TRANSITION: 'The memory cannot move from its current lifecycle state to the one asked for.',
+  MEMORY_FROZEN: 'The memory is frozen: unfreeze it before editing, merging or purging it.',
+  VERSION_CONFLICT: 'The memory changed since it was read. Read it again and retry.',
+  QUOTA_EXCEEDED: 'The browser refused to store more data (storage full). Nothing of this write was kept; free space or export and purge old memories.',
+  STORAGE_FAILED: 'The browser storage failed. Nothing of this write was kept.',
+  SCHEMA_TOO_NEW: 'The stored data was written by a newer memos-web. Update the app before opening it.',
+  STORE_CLOSED: 'The store is closed. Open it again.',
+  IMPORT_MALFORMED: 'The file is not a valid memos-web cube export. Nothing was imported.',
+  IMPORT_TAMPERED: 'The file content does not match its checksum: it was changed after export. Nothing was imported.',
+  IMPORT_UNSUPPORTED: 'The file was written in a format version this memos-web does not read. Nothing was imported.',
+  ABORTED: 'The operation was aborted before it completed. Nothing of it was kept.',
+  WORKER_FAILED: 'The memory worker failed or could not start.',
+} as const;
+
+/** The closed set of error codes. */
+export type MemosErrorCode = keyof typeof ERROR_MESSAGES;
+
+/** The plain-data form of a MemosError, as it crosses a worker boundary or is logged. */
+export interface MemosErrorData {
+  readonly code: MemosErrorCode;
+  readonly message: string;
+  readonly details?: Readonly<Record<string, unknown>> | undefined;
+}
+
+/** Tells whether a string is one of the known error codes. */
+export function isMemosErrorCode(value: unknown): value is MemosErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_MESSAGES, value);
+}
+
+/**
+ * An error with a code from {@link MemosErrorCode}.
+ * @example
+ * try { await memos.update(...) } catch (e) { if (e instanceof MemosError && e.code === 'FORBIDDEN') … }
+ */
+export class MemosError extends Error {
+  /** What went wrong, as a stable code to branch on. */
+  readonly code: MemosErrorCode;
+  /** Structured facts about the failure (ids, field names), never user content. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  /**
+   * @param code - the error code
+   * @param detail - a sentence that adds to the standard message for this code
+   * @param details - structured facts about the failure
+   */
+  constructor(code: MemosErrorCode, detail?: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(detail ? `${ERROR_MESSAGES[code]} ${detail}` : ERROR_MESSAGES[code], options);
+    this.name = 'MemosError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** The plain-data form, for transfer and logs. */
+  toData(): MemosErrorData {
+    return { code: this.code, message: this.message, details: this.details };
+  }
+
+  /** Rebuilds an error from its plain-data form; an unknown code becomes WORKER_FAILED. */
+  static fromData(data: MemosErrorData): MemosError {
+    const code = isMemosErrorCode(data.code) ? data.code : 'WORKER_FAILED';
+    const error = new MemosError(code, undefined, data.details ? { ...data.details } : undefined);
+    error.message = data.message;
+    return error;
+  }
+}
+
+/** Tells whether a value is a MemosError, optionally of one code. */
+export function isMemosError(value: unknown, code?: MemosErrorCode): value is MemosError {
+  return value instanceof MemosError && (code === undefined || value.code === code);
+}

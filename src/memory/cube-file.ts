@@ -1,0 +1,213 @@
+/**
+ * The cube export file: a versioned, self-checking JSON document that holds a cube's manifest, its
+ * memories with their full headers, every version of each, and its binary chunks. The same cube gives
+ * the same bytes (keys sorted, nothing time-dependent added), so export → import → export is identical.
+ * See docs/cube-file-format.md.
+ */
+import { z } from 'zod';
+import { MemosError } from '../core/errors';
+import { CHANGE_ACTIONS, CONTENT_FIELDS, MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES, contentOf, type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { LIFECYCLE_STATES } from '../core/lifecycle';
+import { CUBE_SCHEMA_VERSION, type CubeManifest } from '../core/cube';
+import type { BlobRecord } from '../storage/schema';
+import { canonicalJson, fromBase64, sha256Hex, toBase64 } from './canonical-json';
+
+/** The `format` field of every cube file. */
+export const CUBE_FILE_FORMAT = 'memos-web.cube';
+/** The format version this code writes and reads. */
+export const CUBE_FILE_VERSION = 1;
+
+const time = z.number().int().nonnegative();
+const id = z.string().min(1).max(200);
+
+const contentShape = {
+  text: z.string(),
+  key: z.string().nullable(),
+  semanticType: z.enum(SEMANTIC_TYPES),
+  memoryType: z.enum(MEMORY_TYPES),
+  tags: z.array(z.string()),
+  visibility: z.enum(VISIBILITIES),
+  expiresAt: time.nullable(),
+  priority: z.number().min(0).max(10),
+  sensitivity: z.array(z.string()),
+  state: z.enum(LIFECYCLE_STATES),
+};
+
+const sourceRef = z.strictObject({
+  sessionId: z.string().optional(),
+  messageId: z.string().optional(),
+  speaker: z.string().optional(),
+  spokenAt: z.number().optional(),
+});
+
+const memorySchema = z.strictObject({
+  ...contentShape,
+  id,
+  cubeId: id,
+  ownerId: id,
+  createdAt: time,
+  updatedAt: time,
+  source: z.enum(MEMORY_SOURCES),
+  sourceRefs: z.array(sourceRef),
+  usage: z.strictObject({
+    accessCount: z.number().int().nonnegative(),
+    lastAccessAt: time.nullable(),
+    hits: z.array(z.strictObject({ at: time, by: z.enum(['search', 'get', 'chat', 'scheduler']) })),
+  }),
+  version: z.number().int().positive(),
+  stateBefore: z.enum(LIFECYCLE_STATES).nullable(),
+});
+
+const versionSchema = z.strictObject({
+  memoryId: id,
+  cubeId: id,
+  version: z.number().int().positive(),
+  at: time,
+  by: id,
+  action: z.enum(CHANGE_ACTIONS),
+  reason: z.string().nullable(),
+  changes: z.array(z.strictObject({ field: z.enum(CONTENT_FIELDS), from: z.unknown(), to: z.unknown() })),
+  snapshot: z.strictObject(contentShape),
+});
+
+const blobSchema = z.strictObject({
+  blobId: id,
+  memoryId: id.nullable(),
+  kind: z.string().min(1),
+  chunk: z.number().int().nonnegative(),
+  checksum: z.string().regex(/^[0-9a-f]{64}$/),
+  data: z.string(),
+});
+
+const manifestSchema = z.strictObject({
+  cubeId: id,
+  name: z.string().min(1),
+  ownerId: id,
+  schemaVersion: z.literal(CUBE_SCHEMA_VERSION),
+  createdAt: time,
+  embedder: z.strictObject({ modelId: z.string(), revision: z.string(), dimension: z.number().int().positive() }).nullable(),
+});
+
+const fileSchema = z.strictObject({
+  format: z.literal(CUBE_FILE_FORMAT),
+  formatVersion: z.literal(CUBE_FILE_VERSION),
+  manifest: manifestSchema,
+  memories: z.array(memorySchema),
+  versions: z.array(versionSchema),
+  blobs: z.array(blobSchema),
+  checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+});
+
+/** A cube's contents as read from a file, checked and ready to store. */
+export interface CubeContents {
+  readonly manifest: CubeManifest;
+  readonly memories: readonly MemoryItem[];
+  readonly versions: readonly MemoryVersion[];
+  readonly blobs: readonly Omit<BlobRecord, 'cubeId'>[];
+}
+
+function byMemoryOrder(a: MemoryItem, b: MemoryItem): number {
+  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function byVersionOrder(a: MemoryVersion, b: MemoryVersion): number {
+  return a.memoryId < b.memoryId ? -1 : a.memoryId > b.memoryId ? 1 : a.version - b.version;
+}
+
+/** Writes a cube file. The result depends only on the cube's contents. */
+export async function writeCubeFile(contents: CubeContents): Promise<string> {
+  const body = {
+    format: CUBE_FILE_FORMAT,
+    formatVersion: CUBE_FILE_VERSION,
+    manifest: contents.manifest,
+    memories: [...contents.memories].sort(byMemoryOrder),
+    versions: [...contents.versions].sort(byVersionOrder),
+    blobs: [...contents.blobs]
+      .sort((a, b) => (a.blobId < b.blobId ? -1 : a.blobId > b.blobId ? 1 : 0))
+      .map((b) => ({ blobId: b.blobId, memoryId: b.memoryId, kind: b.kind, chunk: b.chunk, checksum: b.checksum, data: toBase64(b.data) })),
+  };
+  const checksum = `sha256:${await sha256Hex(canonicalJson(body))}`;
+  return canonicalJson({ ...body, checksum });
+}
+
+function malformed(detail: string, details?: Record<string, unknown>): MemosError {
+  return new MemosError('IMPORT_MALFORMED', detail, details);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** Checks what a schema cannot: ids, ownership of every record by the cube, complete version chains. */
+function checkIntegrity(manifest: CubeManifest, memories: readonly MemoryItem[], versions: readonly MemoryVersion[]): void {
+  const memoryIds = new Set<string>();
+  for (const m of memories) {
+    if (m.cubeId !== manifest.cubeId) throw malformed(`Memory ${m.id} belongs to another cube.`, { memoryId: m.id });
+    if (memoryIds.has(m.id)) throw malformed(`Memory ${m.id} appears twice.`, { memoryId: m.id });
+    memoryIds.add(m.id);
+  }
+  const chains = new Map<string, MemoryVersion[]>();
+  for (const v of versions) {
+    if (v.cubeId !== manifest.cubeId) throw malformed(`A version of ${v.memoryId} belongs to another cube.`, { memoryId: v.memoryId });
+    if (!memoryIds.has(v.memoryId)) throw malformed(`A version names memory ${v.memoryId}, which the file lacks.`, { memoryId: v.memoryId });
+    const chain = chains.get(v.memoryId) ?? [];
+    chain.push(v);
+    chains.set(v.memoryId, chain);
+  }
+  for (const m of memories) {
+    const chain = (chains.get(m.id) ?? []).sort((a, b) => a.version - b.version);
+    const complete = chain.length === m.version && chain.every((v, i) => v.version === i + 1);
+    if (!complete) throw malformed(`Memory ${m.id} does not have versions 1 to ${m.version}.`, { memoryId: m.id });
+    const last = chain[chain.length - 1];
+    if (!last || !sameJson(last.snapshot, contentOf(m))) {
+      throw malformed(`Memory ${m.id} differs from its latest version.`, { memoryId: m.id });
+    }
+  }
+}
+
+/**
+ * Reads and checks a cube file. Nothing is stored here; the caller stores the result in one transaction.
+ * @throws {MemosError} IMPORT_MALFORMED when the text is not JSON, does not match the format, or is inconsistent
+ * @throws {MemosError} IMPORT_UNSUPPORTED when the format version is one this code does not read
+ * @throws {MemosError} IMPORT_TAMPERED when the content does not match its checksum
+ */
+export async function readCubeFile(text: string): Promise<CubeContents> {
+  if (typeof text !== 'string') throw malformed('The file must be given as text.');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw malformed('It is not JSON.', { reason: error instanceof Error ? error.message : String(error) });
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== CUBE_FILE_FORMAT) {
+    throw malformed(`Its "format" field is not "${CUBE_FILE_FORMAT}".`);
+  }
+  const version = (raw as { formatVersion?: unknown }).formatVersion;
+  if (version !== CUBE_FILE_VERSION) {
+    throw new MemosError('IMPORT_UNSUPPORTED', `It has format version ${String(version)}; this build reads ${CUBE_FILE_VERSION}.`, { formatVersion: String(version) });
+  }
+  const parsed = fileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue ? issue.path.join('.') : '';
+    throw malformed(`At ${path || 'the top level'}: ${issue?.message ?? 'invalid'}.`, { path });
+  }
+  const { checksum, ...body } = parsed.data;
+  const expected = `sha256:${await sha256Hex(canonicalJson(body))}`;
+  if (expected !== checksum) throw new MemosError('IMPORT_TAMPERED');
+  const memories = body.memories as MemoryItem[];
+  const versions = body.versions as MemoryVersion[];
+  checkIntegrity(body.manifest, memories, versions);
+  const blobs = [];
+  for (const b of body.blobs) {
+    let data: ArrayBuffer;
+    try {
+      data = fromBase64(b.data);
+    } catch {
+      throw malformed(`Blob ${b.blobId} is not base64.`, { blobId: b.blobId });
+    }
+    if ((await sha256Hex(data)) !== b.checksum) throw new MemosError('IMPORT_TAMPERED', `Blob ${b.blobId} does not match its checksum.`, { blobId: b.blobId });
+    blobs.push({ blobId: b.blobId, memoryId: b.memoryId, kind: b.kind, chunk: b.chunk, checksum: b.checksum, data });
+  }
+  return { manifest: body.manifest, memories, versions, blobs };
+}

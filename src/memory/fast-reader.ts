@@ -1,0 +1,98 @@
+/**
+ * The fast MemReader: turns a conversation into memories with no LLM, as MemOS's "fast" mode does.
+ * Consecutive turns are grouped into windows; each window becomes one memory whose text keeps who said
+ * what, and whose source references keep every message's id, speaker and time.
+ */
+import { MemosError } from '../core/errors';
+import type { SourceRef } from '../core/memory-item';
+
+/** One message of a conversation, as given to `add`. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant' | 'system';
+  readonly content: string;
+  /** The speaker's name; defaults to the role. */
+  readonly speaker?: string;
+  /** A stable id of the message (kept as provenance). */
+  readonly id?: string;
+  /** When it was said: epoch ms or an ISO-8601 string. */
+  readonly timestamp?: number | string;
+}
+
+/** How the fast reader groups turns. */
+export interface FastReaderOptions {
+  /** Turns per memory; 1 keeps every turn its own memory. Default 2. */
+  readonly windowSize?: number;
+  /** Turns shared by consecutive windows (less than windowSize). Default 0. */
+  readonly overlap?: number;
+  /** Whether system messages are kept. Default false. */
+  readonly includeSystem?: boolean;
+}
+
+/** A memory the reader proposes, before it gets ids and a header. */
+export interface MemoryDraft {
+  readonly text: string;
+  readonly sourceRefs: readonly SourceRef[];
+}
+
+/** Reads a timestamp as epoch ms. */
+export function parseTimestamp(value: number | string | undefined, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(ms)) throw new MemosError('INVALID_INPUT', `${field} is not a valid time.`, { field });
+  return ms;
+}
+
+function checkMessage(message: unknown, index: number): asserts message is ChatMessage {
+  const field = `messages[${index}]`;
+  if (typeof message !== 'object' || message === null) throw new MemosError('INVALID_INPUT', `${field} is not an object.`, { field });
+  const m = message as Record<string, unknown>;
+  if (m['role'] !== 'user' && m['role'] !== 'assistant' && m['role'] !== 'system') {
+    throw new MemosError('INVALID_INPUT', `${field}.role must be user, assistant or system.`, { field: `${field}.role` });
+  }
+  if (typeof m['content'] !== 'string') throw new MemosError('INVALID_INPUT', `${field}.content must be a string.`, { field: `${field}.content` });
+  for (const key of ['speaker', 'id'] as const) {
+    if (m[key] !== undefined && typeof m[key] !== 'string') {
+      throw new MemosError('INVALID_INPUT', `${field}.${key} must be a string.`, { field: `${field}.${key}` });
+    }
+  }
+}
+
+/**
+ * Splits a conversation into memory drafts.
+ * @throws {MemosError} INVALID_INPUT when a message is malformed or the options are out of range
+ */
+export function readConversation(messages: readonly unknown[], sessionId: string | undefined, options: FastReaderOptions = {}): MemoryDraft[] {
+  if (!Array.isArray(messages)) throw new MemosError('INVALID_INPUT', 'messages must be an array.', { field: 'messages' });
+  const windowSize = options.windowSize ?? 2;
+  const overlap = options.overlap ?? 0;
+  if (!Number.isInteger(windowSize) || windowSize < 1) throw new MemosError('INVALID_INPUT', 'windowSize must be a whole number ≥ 1.', { field: 'windowSize' });
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap >= windowSize) {
+    throw new MemosError('INVALID_INPUT', 'overlap must be a whole number below windowSize.', { field: 'overlap' });
+  }
+  const turns: { line: string; ref: SourceRef }[] = [];
+  messages.forEach((message, index) => {
+    checkMessage(message, index);
+    if (message.role === 'system' && !options.includeSystem) return;
+    const content = message.content.trim();
+    if (!content) return;
+    const speaker = message.speaker?.trim() || message.role;
+    const spokenAt = parseTimestamp(message.timestamp, `messages[${index}].timestamp`);
+    turns.push({
+      line: `${speaker}: ${content}`,
+      ref: {
+        ...(sessionId !== undefined && { sessionId }),
+        ...(message.id !== undefined && { messageId: message.id }),
+        speaker,
+        ...(spokenAt !== undefined && { spokenAt }),
+      },
+    });
+  });
+  const drafts: MemoryDraft[] = [];
+  const step = windowSize - overlap;
+  for (let start = 0; start < turns.length; start += step) {
+    const window = turns.slice(start, start + windowSize);
+    drafts.push({ text: window.map((t) => t.line).join('\n'), sourceRefs: window.map((t) => t.ref) });
+    if (start + windowSize >= turns.length) break;
+  }
+  return drafts;
+}

@@ -1,0 +1,145 @@
+/** The parameter and result types of the MemOS API (src/os/memos.ts), shared with the worker contract. */
+import type { AuditAction, AuditEntry } from '../core/audit';
+import type { CubeAccess, CubeRecord } from '../core/cube';
+import type { LifecycleState } from '../core/lifecycle';
+import type { MemoryItem, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
+import type { ChatMessage, FastReaderOptions } from '../memory/fast-reader';
+import type { ScoreParts, SearchFilters } from '../search/memory-index';
+
+export type { ChatMessage, FastReaderOptions, SearchFilters, ScoreParts };
+
+/** Options every long call takes. */
+export interface CallOptions {
+  /** Aborts the call; an aborted write keeps nothing. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A memory given directly to `add` (instead of a conversation). */
+export interface MemoryInput {
+  readonly text: string;
+  readonly key?: string | null;
+  readonly semanticType?: SemanticType;
+  readonly memoryType?: MemoryType;
+  readonly tags?: readonly string[];
+  readonly visibility?: Visibility;
+  /** Time to live in ms from now; or give expiresAt. */
+  readonly ttlMs?: number;
+  readonly expiresAt?: number | null;
+  readonly priority?: number;
+  readonly sensitivity?: readonly string[];
+  readonly source?: MemorySource;
+  readonly sourceRefs?: readonly SourceRef[];
+}
+
+/** Parameters of `add`: either a conversation (`messages`) or memories (`memory` / `memories`). */
+export interface AddParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly sessionId?: string;
+  readonly messages?: readonly ChatMessage[];
+  readonly memory?: MemoryInput;
+  readonly memories?: readonly MemoryInput[];
+  /** How the fast reader groups turns of `messages`. */
+  readonly reader?: FastReaderOptions;
+  /** Header fields applied to every memory the reader makes from `messages`. */
+  readonly defaults?: Omit<MemoryInput, 'text' | 'sourceRefs'>;
+}
+
+/** Parameters of `search`. */
+export interface SearchParams {
+  readonly userId: string;
+  readonly query: string;
+  /** Cubes to search; the user's registered cubes by default, else every cube they can read. */
+  readonly cubeIds?: readonly string[];
+  /** How many hits, 1–1000; 10 by default. */
+  readonly topK?: number;
+  readonly filters?: SearchFilters;
+  /** Whether hits count as uses in the memories' usage header. Default true. */
+  readonly trackUsage?: boolean;
+}
+
+/** One search result, with why it was recalled. */
+export interface SearchHit {
+  readonly memory: MemoryItem;
+  /** The final score the ranking used. */
+  readonly score: number;
+  /** The parts the score was made of. */
+  readonly parts: ScoreParts;
+  /** The query words found in the memory. */
+  readonly matchedTerms: readonly string[];
+}
+
+/** Fields `update` may change. State changes have their own calls. */
+export type MemoryPatch = Partial<Omit<MemoryInput, 'source' | 'sourceRefs' | 'ttlMs'>>;
+
+/** Parameters of `update`. */
+export interface UpdateParams {
+  readonly userId: string;
+  readonly memoryId: string;
+  readonly patch: MemoryPatch;
+  readonly reason?: string;
+  /** When given, the update fails with VERSION_CONFLICT unless the memory is still at this version. */
+  readonly expectedVersion?: number;
+}
+
+/** Parameters of calls that act on one memory. */
+export interface MemoryRef {
+  readonly userId: string;
+  readonly memoryId: string;
+  readonly reason?: string;
+}
+
+/** Parameters of `getAll`. */
+export interface GetAllParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** Memories to skip, for paging. */
+  readonly offset?: number;
+  /** Page size, 1–1000; 100 by default. */
+  readonly limit?: number;
+  /** Lifecycle states to include; all by default. */
+  readonly states?: readonly LifecycleState[];
+}
+
+/** One page of memories. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** How many items there are in all (after the state filter). */
+  readonly total: number;
+  /** The offset of the next page, or null at the end. */
+  readonly nextOffset: number | null;
+}
+
+/** A cube as one user sees it. */
+export interface CubeView {
+  readonly cube: CubeRecord;
+  readonly access: 'owner' | CubeAccess;
+  readonly registered: boolean;
+}
+
+/** Parameters of `importCube`. */
+export interface ImportParams {
+  readonly userId: string;
+  /** The cube file's text, as written by exportCube. */
+  readonly file: string;
+  /**
+   * "keep-id" (default) stores the cube under its own id and fails with CUBE_EXISTS if it is taken;
+   * "copy" gives the cube and its memories new ids.
+   */
+  readonly mode?: 'keep-id' | 'copy';
+}
+
+/** Parameters of `auditLog`. */
+export interface AuditQuery {
+  readonly userId: string;
+  /** Entries of one cube (needs read access); without it, the user's own actions. */
+  readonly cubeId?: string;
+  readonly memoryId?: string;
+  readonly actions?: readonly AuditAction[];
+  readonly since?: number;
+  readonly until?: number;
+  /** At most this many entries, newest first; 100 by default, 1000 at most. */
+  readonly limit?: number;
+}
+
+export type { AuditEntry };

@@ -1,0 +1,845 @@
+/**
+ * MemOS: the API that applications program against. It owns the store (IndexedDB), the search index
+ * and the access rules, and runs each change as one transaction that also writes the memory's new
+ * version and an audit entry, so a change is either whole or absent.
+ */
+import type { AuditAction, AuditEntry } from '../core/audit';
+import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubeRecord, type UserRecord, manifestOf } from '../core/cube';
+import { MemosError } from '../core/errors';
+import { newId, systemClock, type Clock } from '../core/ids';
+import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
+import {
+  contentOf,
+  diffContent,
+  recordHit,
+  type ChangeAction,
+  type MemoryContent,
+  type MemoryItem,
+  type MemoryVersion,
+} from '../core/memory-item';
+import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
+import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
+import { readConversation } from '../memory/fast-reader';
+import { MemoryIndex, type CubeScope } from '../search/memory-index';
+import type { StoreChange } from '../storage/change-feed';
+import { Store, type StoreOptions, type WriteTx } from '../storage/store';
+import type {
+  AddParams,
+  AuditQuery,
+  CallOptions,
+  CubeView,
+  GetAllParams,
+  ImportParams,
+  MemoryInput,
+  MemoryPatch,
+  MemoryRef,
+  Page,
+  SearchHit,
+  SearchParams,
+  UpdateParams,
+} from './api-types';
+import { LISTS, intInRange, numberInRange, oneOf, optionalString, requireId, requireObject, stringList } from './validate';
+
+/** Options of {@link MemOS.open}. */
+export interface MemOSOptions extends StoreOptions {
+  /** The time source (tests pass a fixed clock). */
+  readonly clock?: Clock;
+}
+
+// Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyWriteTx = WriteTx<any>;
+type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs')[]>;
+
+const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs')[] = ['cubes', 'memories', 'versions', 'audit', 'blobs'];
+const MAX_TEXT = 100_000;
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MemosError('ABORTED');
+}
+
+/** The MemOS facade over one store. Create it with {@link MemOS.open}. */
+export class MemOS {
+  readonly #store: Store;
+  readonly #index = new MemoryIndex();
+  readonly #clock: Clock;
+  #unsubscribe: () => void = () => undefined;
+  /** Remote changes apply one after another, so an older read never overwrites a newer one. */
+  #remoteQueue: Promise<void> = Promise.resolve();
+
+  private constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  /**
+   * Opens a store, rebuilds the search index from it, and starts following other tabs' changes.
+   * @throws {MemosError} SCHEMA_TOO_NEW when the data was written by a newer memos-web
+   */
+  static async open(options: MemOSOptions = {}, callOptions: CallOptions = {}): Promise<MemOS> {
+    const store = await Store.open(options);
+    const os = new MemOS(store, options.clock ?? systemClock);
+    try {
+      await os.rebuildIndex(callOptions);
+    } catch (error) {
+      store.close();
+      throw error;
+    }
+    os.#unsubscribe = store.changes.subscribe((change) => {
+      os.#remoteQueue = os.#remoteQueue.then(() => os.#applyRemoteChange(change)).catch(() => undefined);
+    });
+    return os;
+  }
+
+  /** The underlying store's name. */
+  get storeName(): string {
+    return this.#store.name;
+  }
+
+  /** Waits until changes announced by other tabs so far are in this index (for tests and UIs). */
+  async settled(): Promise<void> {
+    await this.#remoteQueue;
+  }
+
+  /** Closes the store. Later calls fail with STORE_CLOSED. */
+  close(): void {
+    this.#unsubscribe();
+    this.#store.close();
+  }
+
+  /** Rebuilds the search index from IndexedDB (done on open). Reads in pages of 500. */
+  async rebuildIndex(options: CallOptions = {}): Promise<number> {
+    this.#index.clear();
+    let after: string | undefined;
+    let total = 0;
+    for (;;) {
+      checkAborted(options.signal);
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const batch = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').getAll(range, 500));
+      if (batch.length === 0) break;
+      await this.#index.upsert(batch);
+      total += batch.length;
+      after = batch[batch.length - 1]?.id;
+    }
+    return total;
+  }
+
+  async #applyRemoteChange(change: StoreChange): Promise<void> {
+    if (change.memoryIds.length === 0) return;
+    const found = await this.#store.read(['memories'], (tx) => Promise.all(change.memoryIds.map((id) => tx.objectStore('memories').get(id))));
+    const present = found.filter((m): m is MemoryItem => m !== undefined);
+    const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
+    await this.#index.remove(gone);
+    await this.#index.upsert(present);
+  }
+
+  // ─── users ────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates a user (a local persona on this device).
+   * @throws {MemosError} USER_EXISTS when the id is taken
+   */
+  async createUser(params: { userId?: string; name: string }): Promise<UserRecord> {
+    requireObject(params, 'params');
+    const userId = params.userId === undefined ? newId('user') : requireId(params.userId, 'userId');
+    const name = requireId(params.name, 'name');
+    const user: UserRecord = { userId, name, createdAt: this.#clock(), registeredCubeIds: [] };
+    await this.#store.write(['users', 'audit'], async (tx, changes) => {
+      if (await tx.objectStore('users').get(userId)) throw new MemosError('USER_EXISTS', undefined, { userId });
+      await tx.objectStore('users').add(user);
+      await this.#audit(tx, userId, 'user.create', null, [], { name });
+      changes.userIds.add(userId);
+    });
+    return user;
+  }
+
+  /** Lists every user of the store. */
+  async listUsers(): Promise<UserRecord[]> {
+    return this.#store.read(['users'], (tx) => tx.objectStore('users').getAll());
+  }
+
+  /**
+   * Reads one user.
+   * @throws {MemosError} USER_NOT_FOUND
+   */
+  async getUser(userId: string): Promise<UserRecord> {
+    requireId(userId, 'userId');
+    const user = await this.#store.read(['users'], (tx) => tx.objectStore('users').get(userId));
+    if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
+    return user;
+  }
+
+  // ─── cubes ────────────────────────────────────────────────────────────────
+
+  /**
+   * Creates an empty cube owned by the user and registers it for them.
+   * @throws {MemosError} USER_NOT_FOUND, CUBE_EXISTS
+   */
+  async createCube(params: { userId: string; name: string; cubeId?: string }): Promise<CubeRecord> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const name = requireId(params.name, 'name');
+    const cubeId = params.cubeId === undefined ? newId('cube') : requireId(params.cubeId, 'cubeId');
+    const cube: CubeRecord = {
+      cubeId,
+      name,
+      ownerId: userId,
+      schemaVersion: CUBE_SCHEMA_VERSION,
+      createdAt: this.#clock(),
+      embedder: null,
+      shares: {},
+      sharedWith: [],
+    };
+    await this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
+      const user = await this.#userIn(tx, userId);
+      if (await tx.objectStore('cubes').get(cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId });
+      await tx.objectStore('cubes').add(cube);
+      await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds, cubeId] });
+      await this.#audit(tx, userId, 'cube.create', cubeId, [], { name });
+      changes.cubeIds.add(cubeId);
+      changes.userIds.add(userId);
+    });
+    return cube;
+  }
+
+  /** Lists the cubes a user owns or that were shared with them. */
+  async listCubes(params: { userId: string }): Promise<CubeView[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    return this.#store.read(['users', 'cubes'], async (tx) => {
+      const user = await tx.objectStore('users').get(userId);
+      if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
+      const owned = await tx.objectStore('cubes').index('byOwner').getAll(userId);
+      const shared = await tx.objectStore('cubes').index('bySharedWith').getAll(userId);
+      return [...owned, ...shared].map((cube) => ({
+        cube,
+        access: accessOf(cube, userId) as 'owner' | CubeAccess,
+        registered: user.registeredCubeIds.includes(cube.cubeId),
+      }));
+    });
+  }
+
+  /**
+   * Adds a cube the user can read to their registered cubes (the default scope of their searches).
+   * @throws {MemosError} USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async registerCube(params: { userId: string; cubeId: string }): Promise<void> {
+    await this.#setRegistration(params, true);
+  }
+
+  /** Removes a cube from the user's registered cubes; the cube and its data stay. */
+  async unregisterCube(params: { userId: string; cubeId: string }): Promise<void> {
+    await this.#setRegistration(params, false);
+  }
+
+  async #setRegistration(params: { userId: string; cubeId: string }, register: boolean): Promise<void> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    await this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
+      const user = await this.#userIn(tx, userId);
+      const cube = await this.#cubeIn(tx, cubeId);
+      if (register) requireAccess(cube, userId, 'read');
+      const others = user.registeredCubeIds.filter((id) => id !== cubeId);
+      await tx.objectStore('users').put({ ...user, registeredCubeIds: register ? [...others, cubeId] : others });
+      await this.#audit(tx, userId, register ? 'cube.register' : 'cube.unregister', cubeId, [], {});
+      changes.userIds.add(userId);
+    });
+  }
+
+  /**
+   * Shares a cube with another user. Only the owner may share.
+   * @throws {MemosError} FORBIDDEN, USER_NOT_FOUND, CUBE_NOT_FOUND
+   */
+  async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> {
+    requireObject(params, 'params');
+    const access = oneOf(params.access, 'access', ['read', 'write'] as const, 'read');
+    if (params.access === undefined) throw new MemosError('INVALID_INPUT', 'access must be read or write.', { field: 'access' });
+    return this.#changeShares(params, (shares, target) => ({ ...shares, [target]: access }), 'cube.share', { access });
+  }
+
+  /**
+   * Takes a share back. Only the owner may do so.
+   * @throws {MemosError} FORBIDDEN, CUBE_NOT_FOUND
+   */
+  async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> {
+    requireObject(params, 'params');
+    return this.#changeShares(
+      params,
+      (shares, target) => Object.fromEntries(Object.entries(shares).filter(([id]) => id !== target)),
+      'cube.unshare',
+      {},
+    );
+  }
+
+  async #changeShares(
+    params: { userId: string; cubeId: string; targetUserId: string },
+    change: (shares: Readonly<Record<string, CubeAccess>>, target: string) => Record<string, CubeAccess>,
+    action: AuditAction,
+    details: Record<string, string>,
+  ): Promise<CubeRecord> {
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const target = requireId(params.targetUserId, 'targetUserId');
+    return this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
+      const cube = await this.#cubeIn(tx, cubeId);
+      requireAccess(cube, userId, 'owner');
+      const targetUser = await this.#userIn(tx, target);
+      if (target === cube.ownerId) throw new MemosError('INVALID_INPUT', 'The owner already has full access.', { field: 'targetUserId' });
+      const shares = change(cube.shares, target);
+      const updated: CubeRecord = { ...cube, shares, sharedWith: Object.keys(shares) };
+      await tx.objectStore('cubes').put(updated);
+      if (action === 'cube.unshare' && targetUser.registeredCubeIds.includes(cubeId)) {
+        await tx.objectStore('users').put({ ...targetUser, registeredCubeIds: targetUser.registeredCubeIds.filter((id) => id !== cubeId) });
+      }
+      await this.#audit(tx, userId, action, cubeId, [], { ...details, targetUserId: target });
+      changes.cubeIds.add(cubeId);
+      return updated;
+    });
+  }
+
+  // ─── memories ─────────────────────────────────────────────────────────────
+
+  /**
+   * Adds memories to a cube: a conversation (read by the fast reader into windows of turns) or memories
+   * given directly. All of them are stored in one transaction, or none.
+   * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, ABORTED
+   */
+  async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const sessionId = optionalString(params.sessionId, 'sessionId');
+    const now = this.#clock();
+    const inputs: MemoryInput[] = [];
+    const given = [params.messages, params.memory, params.memories].filter((v) => v !== undefined).length;
+    if (given !== 1) throw new MemosError('INVALID_INPUT', 'Give exactly one of messages, memory or memories.', { field: 'messages' });
+    if (params.messages !== undefined) {
+      const defaults = params.defaults ?? {};
+      for (const draft of readConversation(params.messages, sessionId, params.reader)) {
+        inputs.push({ source: 'conversation', ...defaults, text: draft.text, sourceRefs: draft.sourceRefs });
+      }
+    } else if (params.memory !== undefined) {
+      inputs.push(params.memory);
+    } else if (params.memories !== undefined) {
+      if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
+      inputs.push(...params.memories);
+    }
+    const items = inputs.map((input, i) => this.#newMemory(input, `memories[${i}]`, { userId, cubeId, sessionId, now }));
+    checkAborted(options.signal);
+    await this.#store.write(
+      MEMORY_STORES,
+      async (tx, changes) => {
+        const cube = await this.#cubeIn(tx, cubeId);
+        requireAccess(cube, userId, 'write');
+        for (const item of items) {
+          await tx.objectStore('memories').add(item);
+          await tx.objectStore('versions').add(this.#version(item, userId, 'create', null, []));
+        }
+        await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), { count: items.length, ...(sessionId !== undefined && { sessionId }) });
+        changes.memories(cubeId, items.map((m) => m.id));
+      },
+      { signal: options.signal },
+    );
+    await this.#index.upsert(items);
+    return items;
+  }
+
+  #newMemory(input: MemoryInput, field: string, ctx: { userId: string; cubeId: string; sessionId: string | undefined; now: number }): MemoryItem {
+    requireObject(input, field);
+    const text = typeof input.text === 'string' ? input.text.trim() : undefined;
+    if (!text || text.length > MAX_TEXT) {
+      throw new MemosError('INVALID_INPUT', `${field}.text must be non-empty text of at most ${MAX_TEXT} characters.`, { field: `${field}.text` });
+    }
+    const ttlMs = input.ttlMs === undefined ? undefined : numberInRange(input.ttlMs, `${field}.ttlMs`, 1, Number.MAX_SAFE_INTEGER, 0);
+    const expiresAt = ttlMs !== undefined ? ctx.now + ttlMs : this.#expiresAt(input.expiresAt, `${field}.expiresAt`);
+    const sourceRefs = input.sourceRefs ?? (ctx.sessionId !== undefined ? [{ sessionId: ctx.sessionId }] : []);
+    if (!Array.isArray(sourceRefs)) throw new MemosError('INVALID_INPUT', `${field}.sourceRefs must be an array.`, { field: `${field}.sourceRefs` });
+    return {
+      id: newId('mem'),
+      cubeId: ctx.cubeId,
+      ownerId: ctx.userId,
+      text,
+      key: input.key === undefined || input.key === null ? null : requireId(input.key, `${field}.key`),
+      semanticType: oneOf(input.semanticType, `${field}.semanticType`, LISTS.SEMANTIC_TYPES, 'other'),
+      memoryType: oneOf(input.memoryType, `${field}.memoryType`, LISTS.MEMORY_TYPES, 'long-term'),
+      tags: stringList(input.tags, `${field}.tags`) ?? [],
+      visibility: oneOf(input.visibility, `${field}.visibility`, LISTS.VISIBILITIES, 'shared'),
+      expiresAt,
+      priority: numberInRange(input.priority, `${field}.priority`, 0, 10, 5),
+      sensitivity: stringList(input.sensitivity, `${field}.sensitivity`) ?? [],
+      state: 'generated',
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+      source: oneOf(input.source, `${field}.source`, LISTS.MEMORY_SOURCES, 'user'),
+      sourceRefs: sourceRefs.map((r) => ({ ...r })),
+      usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+      version: 1,
+      stateBefore: null,
+    };
+  }
+
+  #expiresAt(value: unknown, field: string): number | null {
+    if (value === undefined || value === null) return null;
+    return intInRange(value, field, 0, Number.MAX_SAFE_INTEGER, 0);
+  }
+
+  /**
+   * Searches the user's cubes (BM25 over memory text, with filters). Each hit carries its score parts.
+   * Memories past their expiry time are left out even before a sweep marks them expired.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    if (typeof params.query !== 'string') throw new MemosError('INVALID_INPUT', 'query must be a string.', { field: 'query' });
+    const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
+    const filters = params.filters ?? {};
+    if (filters.states) filters.states.forEach((s, i) => oneOf(s, `filters.states[${i}]`, LIFECYCLE_STATES, 'generated'));
+    const cubes = await this.#readableCubes(userId, params.cubeIds);
+    checkAborted(options.signal);
+    const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
+    const now = this.#clock();
+    // Over-fetch a little so that memories found expired here still leave topK live hits.
+    const ranked = await this.#index.search(params.query, scopes, filters, topK * 2 + 10);
+    const memories = await this.#store.read(['memories'], (tx) => Promise.all(ranked.map((hit) => tx.objectStore('memories').get(hit.id))));
+    const queryWords = new Set(words(params.query));
+    const hits: SearchHit[] = [];
+    ranked.forEach((hit, i) => {
+      const memory = memories[i];
+      if (!memory || hits.length >= topK) return;
+      if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
+      const memoryWords = new Set(words(memory.key ? `${memory.key} ${memory.text}` : memory.text));
+      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
+    });
+    if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
+    return hits;
+  }
+
+  async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
+    const updated = await this.#store.write(
+      ['memories'],
+      async (tx) => {
+        const out: MemoryItem[] = [];
+        for (const hit of hits) {
+          const current = await tx.objectStore('memories').get(hit.memory.id);
+          if (!current) continue;
+          const next = { ...current, usage: recordHit(current.usage, { at, by: 'search' }) };
+          await tx.objectStore('memories').put(next);
+          out.push(next);
+        }
+        return out;
+      },
+      { durability: 'relaxed' },
+    );
+    const byId = new Map(updated.map((m) => [m.id, m]));
+    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? hit.memory }));
+  }
+
+  /**
+   * Reads one memory.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  async get(params: { userId: string; memoryId: string }): Promise<MemoryItem> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const memoryId = requireId(params.memoryId, 'memoryId');
+    return this.#store.read(['cubes', 'memories'], async (tx) => {
+      const memory = await tx.objectStore('memories').get(memoryId);
+      if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
+      const cube = await tx.objectStore('cubes').get(memory.cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: memory.cubeId });
+      requireAccess(cube, userId, 'read');
+      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
+      return memory;
+    });
+  }
+
+  /**
+   * Lists a cube's memories, oldest first, a page at a time.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const offset = intInRange(params.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
+    const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
+    const states = params.states ? new Set(params.states.map((s, i) => oneOf(s, `states[${i}]`, LIFECYCLE_STATES, 'generated'))) : undefined;
+    return this.#store.read(['cubes', 'memories'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'read');
+      const range = IDBKeyRange.bound([cubeId, 0], [cubeId, Number.MAX_SAFE_INTEGER]);
+      const items: MemoryItem[] = [];
+      let total = 0;
+      let cursor = await tx.objectStore('memories').index('byCubeCreated').openCursor(range);
+      while (cursor) {
+        checkAborted(options.signal);
+        const memory = cursor.value;
+        if ((!states || states.has(memory.state)) && canSeeMemory(cube, memory, userId)) {
+          if (total >= offset && items.length < limit) items.push(memory);
+          total++;
+        }
+        cursor = await cursor.continue();
+      }
+      return { items, total, nextOffset: offset + items.length < total ? offset + items.length : null };
+    });
+  }
+
+  /**
+   * Changes a memory's content. The old content stays in its history as the previous version.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION (archived or expired), VERSION_CONFLICT, INVALID_INPUT
+   */
+  async update(params: UpdateParams): Promise<MemoryItem> {
+    requireObject(params, 'params');
+    requireObject(params.patch, 'patch');
+    const reason = optionalString(params.reason, 'reason') ?? null;
+    const patch = params.patch;
+    if ('state' in patch) throw new MemosError('INVALID_INPUT', 'State changes have their own calls (delete, restore, freeze…).', { field: 'patch.state' });
+    return this.#changeMemory(params, 'update', 'memory.update', (memory, now) => {
+      if (params.expectedVersion !== undefined && params.expectedVersion !== memory.version) {
+        throw new MemosError('VERSION_CONFLICT', undefined, { memoryId: memory.id, expected: params.expectedVersion, actual: memory.version });
+      }
+      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId: memory.id });
+      if (!LIVE_STATES.includes(memory.state)) {
+        throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be edited; restore it first.`, { memoryId: memory.id, from: memory.state });
+      }
+      return this.#applyPatch(memory, patch, now);
+    }, reason);
+  }
+
+  #applyPatch(memory: MemoryItem, patch: MemoryPatch, now: number): MemoryContent {
+    const draft = this.#newMemory(
+      {
+        text: patch.text ?? memory.text,
+        key: patch.key !== undefined ? patch.key : memory.key,
+        semanticType: patch.semanticType ?? memory.semanticType,
+        memoryType: patch.memoryType ?? memory.memoryType,
+        tags: patch.tags ?? memory.tags,
+        visibility: patch.visibility ?? memory.visibility,
+        expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : memory.expiresAt,
+        priority: patch.priority ?? memory.priority,
+        sensitivity: patch.sensitivity ?? memory.sensitivity,
+      },
+      'patch',
+      { userId: memory.ownerId, cubeId: memory.cubeId, sessionId: undefined, now },
+    );
+    return { ...contentOf(draft), state: memory.state };
+  }
+
+  /**
+   * Archives a memory (soft delete): it leaves searches but stays restorable, with its history.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  async delete(params: MemoryRef): Promise<MemoryItem> {
+    return this.#moveState(params, 'archived', 'archive', 'memory.archive');
+  }
+
+  /**
+   * Brings an archived memory back to the state it had before.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  async restore(params: MemoryRef): Promise<MemoryItem> {
+    return this.#moveState(params, 'previous', 'restore', 'memory.restore', 'archived');
+  }
+
+  /**
+   * Freezes a memory: no edits, merges, expiry or purge until it is unfrozen; history is kept.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  async freeze(params: MemoryRef): Promise<MemoryItem> {
+    return this.#moveState(params, 'frozen', 'freeze', 'memory.freeze');
+  }
+
+  /**
+   * Unfreezes a memory back to the state it had before.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  async unfreeze(params: MemoryRef): Promise<MemoryItem> {
+    return this.#moveState(params, 'previous', 'unfreeze', 'memory.unfreeze', 'frozen');
+  }
+
+  async #moveState(
+    params: MemoryRef,
+    target: LifecycleState | 'previous',
+    action: ChangeAction,
+    auditAction: AuditAction,
+    requiredFrom?: LifecycleState,
+  ): Promise<MemoryItem> {
+    requireObject(params, 'params');
+    const reason = optionalString(params.reason, 'reason') ?? null;
+    return this.#changeMemory(params, action, auditAction, (memory) => {
+      if (requiredFrom && memory.state !== requiredFrom) {
+        throw new MemosError('ILLEGAL_TRANSITION', `The memory is ${memory.state}, not ${requiredFrom}.`, { from: memory.state, to: target });
+      }
+      const to = target === 'previous' ? (memory.stateBefore ?? 'activated') : target;
+      transition(memory.state, to);
+      return { ...contentOf(memory), state: to };
+    }, reason);
+  }
+
+  /**
+   * Sets a memory's content back to what it was at an earlier version. This writes a new version; the
+   * history is never cut.
+   * @throws {MemosError} MEMORY_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION
+   */
+  async rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
+    requireObject(params, 'params');
+    const version = intInRange(params.version, 'version', 1, Number.MAX_SAFE_INTEGER, 1);
+    const reason = optionalString(params.reason, 'reason') ?? `rollback to version ${version}`;
+    return this.#changeMemory(params, 'rollback', 'memory.rollback', async (memory, _now, tx) => {
+      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId: memory.id });
+      if (!LIVE_STATES.includes(memory.state)) {
+        throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be rolled back; restore it first.`, { from: memory.state });
+      }
+      const old = await tx.objectStore('versions').get([memory.id, version]);
+      if (!old) throw new MemosError('VERSION_NOT_FOUND', undefined, { memoryId: memory.id, version });
+      return { ...contentOf(old.snapshot), state: memory.state };
+    }, reason);
+  }
+
+  /**
+   * Runs one change of one memory in a transaction: access check, new content, new version, audit.
+   * `next` returns the new content; if nothing changed, no version is written.
+   */
+  async #changeMemory(
+    params: { userId: string; memoryId: string },
+    action: ChangeAction,
+    auditAction: AuditAction,
+    next: (memory: MemoryItem, now: number, tx: MemoryTx) => MemoryContent | Promise<MemoryContent>,
+    reason: string | null,
+  ): Promise<MemoryItem> {
+    const userId = requireId(params.userId, 'userId');
+    const memoryId = requireId(params.memoryId, 'memoryId');
+    const now = this.#clock();
+    const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
+      const memory = await this.#memoryIn(tx, memoryId);
+      const cube = await this.#cubeIn(tx, memory.cubeId);
+      requireAccess(cube, userId, 'write');
+      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
+      const content = await next(memory, now, tx);
+      const diff = diffContent(contentOf(memory), content);
+      if (diff.length === 0) return memory;
+      const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
+      const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
+      const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
+      await tx.objectStore('memories').put(item);
+      await tx.objectStore('versions').add(this.#version(item, userId, action, reason, diff));
+      await this.#audit(tx, userId, auditAction, item.cubeId, [item.id], { version: item.version, ...(reason !== null && { reason }) });
+      changes.memories(item.cubeId, [item.id]);
+      return item;
+    });
+    await this.#index.upsert([updated]);
+    return updated;
+  }
+
+  /**
+   * Deletes a memory for good: its content, every version and its binary chunks. The audit log keeps
+   * that it happened, by whom and when, but none of the content.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN
+   */
+  async purge(params: MemoryRef): Promise<void> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const memoryId = requireId(params.memoryId, 'memoryId');
+    const reason = optionalString(params.reason, 'reason');
+    await this.#store.write(MEMORY_STORES, async (tx, changes) => {
+      const memory = await this.#memoryIn(tx, memoryId);
+      const cube = await this.#cubeIn(tx, memory.cubeId);
+      requireAccess(cube, userId, 'write');
+      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
+      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId });
+      transition(memory.state, 'purged');
+      await tx.objectStore('memories').delete(memoryId);
+      await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
+      const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
+      for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
+      await this.#audit(tx, userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });
+      changes.memories(memory.cubeId, [memoryId]);
+    });
+    await this.#index.remove([memoryId]);
+  }
+
+  /**
+   * The version chain of a memory, oldest first.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  async history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
+    const memory = await this.get(params);
+    return this.#store.read(['versions'], (tx) =>
+      tx.objectStore('versions').getAll(IDBKeyRange.bound([memory.id, 0], [memory.id, Number.MAX_SAFE_INTEGER])),
+    );
+  }
+
+  // ─── export and import ────────────────────────────────────────────────────
+
+  /**
+   * Writes a cube to a self-checking JSON file (docs/cube-file-format.md). Needs read access; private
+   * memories of other users are not exported unless the caller owns the cube. Audited.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const contents = await this.#store.read(['cubes', 'memories', 'versions', 'blobs'], async (tx): Promise<CubeContents> => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'read');
+      const memories = (await tx.objectStore('memories').index('byCube').getAll(cubeId)).filter((m) => canSeeMemory(cube, m, userId));
+      const visible = new Set(memories.map((m) => m.id));
+      const versions = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));
+      const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.memoryId === null || visible.has(b.memoryId));
+      return { manifest: manifestOf(cube), memories, versions, blobs };
+    });
+    checkAborted(options.signal);
+    const file = await writeCubeFile(contents);
+    await this.#store.write(['audit'], (tx) => this.#audit(tx, userId, 'cube.export', cubeId, [], { memories: contents.memories.length }));
+    return file;
+  }
+
+  /**
+   * Reads a cube file and stores the cube, all of it or nothing. The importing user becomes its owner.
+   * @throws {MemosError} IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, CUBE_EXISTS, USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
+   */
+  async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
+    const read = await readCubeFile(params.file);
+    checkAborted(options.signal);
+    const contents = mode === 'copy' ? this.#renumber(read) : read;
+    const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: {}, sharedWith: [] };
+    await this.#store.write(
+      ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
+      async (tx, changes) => {
+        const user = await this.#userIn(tx, userId);
+        if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
+        await tx.objectStore('cubes').add(cube);
+        for (const memory of contents.memories) await tx.objectStore('memories').add(memory);
+        for (const version of contents.versions) await tx.objectStore('versions').add(version);
+        for (const blob of contents.blobs) await tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId });
+        await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
+        await this.#audit(tx, userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
+        changes.memories(cube.cubeId, contents.memories.map((m) => m.id));
+        changes.userIds.add(userId);
+      },
+      { signal: options.signal },
+    );
+    await this.#index.upsert(contents.memories);
+    return cube;
+  }
+
+  #renumber(contents: CubeContents): CubeContents {
+    const cubeId = newId('cube');
+    const ids = new Map(contents.memories.map((m) => [m.id, newId('mem')]));
+    const idOf = (old: string) => ids.get(old) ?? old;
+    return {
+      manifest: { ...contents.manifest, cubeId },
+      memories: contents.memories.map((m) => ({ ...m, id: idOf(m.id), cubeId })),
+      versions: contents.versions.map((v) => ({ ...v, memoryId: idOf(v.memoryId), cubeId })),
+      blobs: contents.blobs.map((b) => ({ ...b, blobId: newId('blob'), memoryId: b.memoryId === null ? null : idOf(b.memoryId) })),
+    };
+  }
+
+  // ─── audit ────────────────────────────────────────────────────────────────
+
+  /**
+   * Reads the audit log, newest first: a cube's entries (needs read access) or the user's own actions.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async auditLog(query: AuditQuery): Promise<AuditEntry[]> {
+    requireObject(query, 'query');
+    const userId = requireId(query.userId, 'userId');
+    const limit = intInRange(query.limit, 'limit', 1, 1000, 100);
+    const actions = query.actions ? new Set(query.actions) : undefined;
+    const since = query.since ?? 0;
+    const until = query.until ?? Number.MAX_SAFE_INTEGER;
+    return this.#store.read(['cubes', 'audit'], async (tx) => {
+      let source;
+      if (query.cubeId !== undefined) {
+        const cube = await tx.objectStore('cubes').get(query.cubeId);
+        if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: query.cubeId });
+        requireAccess(cube, userId, 'read');
+        source = tx.objectStore('audit').index('byCube').openCursor(query.cubeId, 'prev');
+      } else {
+        source = tx.objectStore('audit').index('byUser').openCursor(userId, 'prev');
+      }
+      const out: AuditEntry[] = [];
+      for (let cursor = await source; cursor && out.length < limit; cursor = await cursor.continue()) {
+        const e = cursor.value;
+        if (e.at < since || e.at > until) continue;
+        if (actions && !actions.has(e.action)) continue;
+        if (query.memoryId !== undefined && !e.memoryIds.includes(query.memoryId)) continue;
+        out.push(e);
+      }
+      return out;
+    });
+  }
+
+  // ─── helpers inside a transaction ─────────────────────────────────────────
+
+  async #audit(
+    tx: AnyWriteTx,
+    userId: string,
+    action: AuditAction,
+    cubeId: string | null,
+    memoryIds: readonly string[],
+    details: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
+    const entry: AuditEntry = { at: this.#clock(), userId, action, cubeId, memoryIds: [...memoryIds], details };
+    await tx.objectStore('audit').add(entry);
+  }
+
+  #version(item: MemoryItem, by: string, action: ChangeAction, reason: string | null, changes: MemoryVersion['changes']): MemoryVersion {
+    return { memoryId: item.id, cubeId: item.cubeId, version: item.version, at: item.updatedAt, by, action, reason, changes, snapshot: contentOf(item) };
+  }
+
+  async #userIn(tx: AnyWriteTx, userId: string): Promise<UserRecord> {
+    const user = await tx.objectStore('users').get(userId);
+    if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
+    return user;
+  }
+
+  async #cubeIn(tx: AnyWriteTx, cubeId: string): Promise<CubeRecord> {
+    const cube = await tx.objectStore('cubes').get(cubeId);
+    if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+    return cube;
+  }
+
+  async #memoryIn(tx: AnyWriteTx, memoryId: string): Promise<MemoryItem> {
+    const memory = await tx.objectStore('memories').get(memoryId);
+    if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
+    return memory;
+  }
+
+  async #readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]> {
+    const explicit = cubeIds === undefined ? undefined : (stringList(cubeIds, 'cubeIds') ?? []);
+    return this.#store.read(['users', 'cubes'], async (tx) => {
+      const user = await tx.objectStore('users').get(userId);
+      if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
+      let ids = explicit ?? user.registeredCubeIds;
+      if (ids.length === 0 && explicit === undefined) {
+        const owned = await tx.objectStore('cubes').index('byOwner').getAllKeys(userId);
+        const shared = await tx.objectStore('cubes').index('bySharedWith').getAllKeys(userId);
+        ids = [...owned, ...shared];
+      }
+      const cubes: CubeRecord[] = [];
+      for (const id of ids) {
+        const cube = await tx.objectStore('cubes').get(id);
+        if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: id });
+        // A registered cube whose share was taken back is skipped; an explicitly named one is refused.
+        if (explicit === undefined && accessOf(cube, userId) === 'none') continue;
+        requireAccess(cube, userId, 'read');
+        cubes.push(cube);
+      }
+      return cubes;
+    });
+  }
+}
+

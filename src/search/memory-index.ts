@@ -1,0 +1,176 @@
+/**
+ * The in-memory full-text index over memories (Orama, BM25). Documents and their truth stay in
+ * IndexedDB; this index holds only what search and filters need, and is rebuilt from the store when it
+ * opens. Each hit carries the parts of its score so a UI can say why a memory was recalled.
+ */
+import { create, insertMultiple, remove, search, count, type AnyOrama } from '@orama/orama';
+import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
+import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
+
+const SCHEMA = {
+  text: 'string',
+  cubeId: 'enum',
+  ownerId: 'enum',
+  visibility: 'enum',
+  memoryType: 'enum',
+  semanticType: 'enum',
+  state: 'enum',
+  tags: 'enum[]',
+  createdAt: 'number',
+  updatedAt: 'number',
+  spokenAt: 'number',
+} as const;
+
+/** The filters a search can apply. Every given filter must hold (AND). */
+export interface SearchFilters {
+  readonly memoryTypes?: readonly MemoryType[];
+  readonly semanticTypes?: readonly SemanticType[];
+  /** Lifecycle states to include; the live states (generated, activated, merged) by default. */
+  readonly states?: readonly LifecycleState[];
+  /** Memories that carry at least one of these tags. */
+  readonly tagsAny?: readonly string[];
+  /** Memories that carry all of these tags. */
+  readonly tagsAll?: readonly string[];
+  /** Only memories written by these users. */
+  readonly ownerIds?: readonly string[];
+  /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** What a user may see of one cube: everything (owner) or only shared memories plus their own. */
+export interface CubeScope {
+  readonly cubeId: string;
+  /** When set, only memories with visibility "shared" or written by this user are visible. */
+  readonly restrictToViewer?: string;
+}
+
+/** The parts of a hit's score. */
+export interface ScoreParts {
+  /** Orama's BM25 relevance of the text to the query. */
+  readonly bm25: number;
+}
+
+/** One ranked hit of the index. */
+export interface IndexHit {
+  readonly id: string;
+  readonly score: number;
+  readonly parts: ScoreParts;
+}
+
+interface IndexDoc {
+  id: string;
+  text: string;
+  cubeId: string;
+  ownerId: string;
+  visibility: string;
+  memoryType: string;
+  semanticType: string;
+  state: string;
+  tags: string[];
+  createdAt: number;
+  updatedAt: number;
+  spokenAt: number;
+}
+
+function toDoc(item: MemoryItem): IndexDoc {
+  const spoken = item.sourceRefs.map((r) => r.spokenAt).filter((t): t is number => typeof t === 'number');
+  return {
+    id: item.id,
+    text: item.key ? `${item.key}: ${item.text}` : item.text,
+    cubeId: item.cubeId,
+    ownerId: item.ownerId,
+    visibility: item.visibility,
+    memoryType: item.memoryType,
+    semanticType: item.semanticType,
+    state: item.state,
+    tags: [...item.tags],
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    spokenAt: spoken.length > 0 ? Math.min(...spoken) : item.createdAt,
+  };
+}
+
+type Where = Record<string, unknown>;
+
+// Orama evaluates a clause holding `and`, `or` or `not` by that operator alone and ignores its other
+// keys, so every combination below is spelled out as an explicit `and` of single-purpose clauses.
+function scopeClause(scope: CubeScope): Where {
+  const cube = { cubeId: { eq: scope.cubeId } };
+  if (!scope.restrictToViewer) return cube;
+  return { and: [cube, { or: [{ visibility: { eq: 'shared' } }, { ownerId: { eq: scope.restrictToViewer } }] }] };
+}
+
+function filterClauses(filters: SearchFilters): Where[] {
+  const clauses: Where[] = [{ state: { in: [...(filters.states ?? LIVE_STATES)] } }];
+  if (filters.memoryTypes) clauses.push({ memoryType: { in: [...filters.memoryTypes] } });
+  if (filters.semanticTypes) clauses.push({ semanticType: { in: [...filters.semanticTypes] } });
+  if (filters.ownerIds) clauses.push({ ownerId: { in: [...filters.ownerIds] } });
+  if (filters.tagsAny) clauses.push({ tags: { containsAny: [...filters.tagsAny] } });
+  if (filters.tagsAll) clauses.push({ tags: { containsAll: [...filters.tagsAll] } });
+  if (filters.from !== undefined || filters.to !== undefined) {
+    clauses.push({ spokenAt: { between: [filters.from ?? 0, filters.to ?? Number.MAX_SAFE_INTEGER] } });
+  }
+  return clauses;
+}
+
+/** The full-text index of the memories of one store. */
+export class MemoryIndex {
+  #db: AnyOrama;
+  #ids = new Set<string>();
+
+  constructor() {
+    this.#db = create({ schema: SCHEMA });
+  }
+
+  /** How many memories are indexed. */
+  get size(): number {
+    return count(this.#db);
+  }
+
+  /** Tells whether a memory is indexed. */
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  /** Adds or replaces memories in the index. */
+  async upsert(items: readonly MemoryItem[]): Promise<void> {
+    for (const item of items) {
+      if (this.#ids.has(item.id)) await remove(this.#db, item.id);
+    }
+    if (items.length === 0) return;
+    await insertMultiple(this.#db, items.map(toDoc) as never[], 500);
+    for (const item of items) this.#ids.add(item.id);
+  }
+
+  /** Removes memories from the index (purged ones, or ones the index must forget). */
+  async remove(ids: Iterable<string>): Promise<void> {
+    for (const id of ids) {
+      if (!this.#ids.delete(id)) continue;
+      await remove(this.#db, id);
+    }
+  }
+
+  /** Forgets everything (before a rebuild). */
+  clear(): void {
+    this.#db = create({ schema: SCHEMA });
+    this.#ids.clear();
+  }
+
+  /**
+   * Ranks the memories of the given cubes for a query by BM25, after filters.
+   * @param query - free text; an empty query lists matching memories newest first
+   */
+  async search(query: string, scopes: readonly CubeScope[], filters: SearchFilters, limit: number): Promise<IndexHit[]> {
+    if (scopes.length === 0 || limit <= 0) return [];
+    const where: Where = { and: [...filterClauses(filters), { or: scopes.map(scopeClause) }] };
+    const term = query.trim();
+    const result = await search(this.#db, {
+      term,
+      where: where as never,
+      limit,
+      ...(term ? { properties: ['text'] } : { sortBy: { property: 'spokenAt', order: 'DESC' } }),
+    });
+    return result.hits.map((hit) => ({ id: String(hit.id), score: hit.score, parts: { bm25: hit.score } }));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * The one typed IndexedDB schema of memos-web and its versioned migrations.
+ * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary payloads).
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { AuditEntry } from '../core/audit';
+import type { CubeRecord, UserRecord } from '../core/cube';
+import type { MemoryItem, MemoryVersion } from '../core/memory-item';
+
+/** A chunk of binary payload that belongs to a cube (KV tensors, adapter weights). */
+export interface BlobRecord {
+  readonly blobId: string;
+  readonly cubeId: string;
+  /** The memory (KV or adapter cube entry) the chunk belongs to, if any. */
+  readonly memoryId: string | null;
+  readonly kind: string;
+  readonly chunk: number;
+  readonly data: ArrayBuffer;
+  /** A hex SHA-256 of `data`. */
+  readonly checksum: string;
+}
+
+/** The typed schema (idb's DBSchema). */
+export interface MemosSchema extends DBSchema {
+  users: { key: string; value: UserRecord };
+  cubes: { key: string; value: CubeRecord; indexes: { byOwner: string; bySharedWith: string } };
+  memories: { key: string; value: MemoryItem; indexes: { byCube: string; byCubeCreated: [string, number] } };
+  versions: { key: [string, number]; value: MemoryVersion; indexes: { byCube: string } };
+  audit: { key: number; value: AuditEntry; indexes: { byAt: number; byCube: string; byUser: string } };
+  blobs: { key: string; value: BlobRecord; indexes: { byCube: string; byMemory: string } };
+}
+
+/** A store name of the schema. */
+export type MemosStoreName = StoreNames<MemosSchema>;
+
+type UpgradeTx = IDBPTransaction<MemosSchema, MemosStoreName[], 'versionchange'>;
+
+/** One migration: brings the database from version `n - 1` to version `n` (its index + 1). */
+export type Migration = (db: IDBPDatabase<MemosSchema>, tx: UpgradeTx) => void;
+
+/**
+ * Every migration in order. Migration i brings a database from version i to i + 1. Never edit a
+ * published migration: append a new one.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  (db) => {
+    db.createObjectStore('users', { keyPath: 'userId' });
+    const cubes = db.createObjectStore('cubes', { keyPath: 'cubeId' });
+    cubes.createIndex('byOwner', 'ownerId');
+    cubes.createIndex('bySharedWith', 'sharedWith', { multiEntry: true });
+    const memories = db.createObjectStore('memories', { keyPath: 'id' });
+    memories.createIndex('byCube', 'cubeId');
+    memories.createIndex('byCubeCreated', ['cubeId', 'createdAt']);
+    const versions = db.createObjectStore('versions', { keyPath: ['memoryId', 'version'] });
+    versions.createIndex('byCube', 'cubeId');
+    const audit = db.createObjectStore('audit', { keyPath: 'seq', autoIncrement: true });
+    audit.createIndex('byAt', 'at');
+    audit.createIndex('byCube', 'cubeId');
+    audit.createIndex('byUser', 'userId');
+    const blobs = db.createObjectStore('blobs', { keyPath: 'blobId' });
+    blobs.createIndex('byCube', 'cubeId');
+    blobs.createIndex('byMemory', 'memoryId');
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Runs the migrations a database needs to go from `oldVersion` to `newVersion`, in order.
+ * @param migrations - the list to run (the real one by default; tests pass their own)
+ */
+export function runMigrations(
+  db: IDBPDatabase<MemosSchema>,
+  tx: UpgradeTx,
+  oldVersion: number,
+  newVersion: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
+  for (let v = oldVersion; v < newVersion; v++) {
+    const migration = migrations[v];
+    if (!migration) throw new Error(`No migration to schema version ${v + 1}`);
+    migration(db, tx);
+  }
+}
