@@ -1,0 +1,152 @@
+import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MemosError } from '../../src/core/errors';
+import { MemOS } from '../../src/os/memos';
+import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/storage/schema';
+import { Store } from '../../src/storage/store';
+import { inProcessLock } from '../../src/storage/write-lock';
+import { errorOf, openTestOs } from './helpers';
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('schema and migrations', () => {
+  it('creates every store of the schema at the current version', async () => {
+    const store = await Store.open({ name: `schema-${Math.random()}` });
+    expect(store.db.version).toBe(SCHEMA_VERSION);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['audit', 'blobs', 'cubes', 'memories', 'users', 'versions']);
+    store.close();
+  });
+
+  it('runs only the migrations a database lacks, in order, keeping its data', async () => {
+    const name = `migrate-${Math.random()}`;
+    const v1 = await Store.open({ name, migrations: MIGRATIONS.slice(0, 1) });
+    await v1.write(['users'], async (tx) => {
+      await tx.objectStore('users').add({ userId: 'u', name: 'U', createdAt: 1, registeredCubeIds: [] });
+    });
+    v1.close();
+    const ran: number[] = [];
+    const next: Migration = (db) => {
+      ran.push(2);
+      db.createObjectStore('extra' as never);
+    };
+    const v2 = await Store.open({ name, migrations: [() => ran.push(1), next] });
+    expect(ran).toEqual([2]);
+    expect(v2.db.version).toBe(2);
+    expect(await v2.db.get('users', 'u')).toMatchObject({ name: 'U' });
+    v2.close();
+  });
+
+  it('refuses a database written by a newer version with SCHEMA_TOO_NEW', async () => {
+    const name = `newer-${Math.random()}`;
+    const newer = await openDB(name, SCHEMA_VERSION + 1);
+    newer.close();
+    expect((await errorOf(() => Store.open({ name }))).code).toBe('SCHEMA_TOO_NEW');
+  });
+
+  it('closes itself when a newer version opens in another tab, and then says STORE_CLOSED', async () => {
+    const name = `blocking-${Math.random()}`;
+    const old = await Store.open({ name });
+    const reasons: string[] = [];
+    old.onClose((r) => reasons.push(r));
+    const upgraded = await openDB(name, SCHEMA_VERSION + 1);
+    expect(reasons).toEqual(['upgrade']);
+    expect((await errorOf(() => old.write(['users'], async () => undefined))).code).toBe('STORE_CLOSED');
+    upgraded.close();
+  });
+});
+
+describe('writes', () => {
+  it('resolves only after commit, and keeps nothing of a write whose function throws', async () => {
+    const store = await Store.open({ name: `atomic-${Math.random()}` });
+    const error = await errorOf(() =>
+      store.write(['users', 'audit'], async (tx) => {
+        await tx.objectStore('users').add({ userId: 'a', name: 'A', createdAt: 1, registeredCubeIds: [] });
+        await tx.objectStore('audit').add({ at: 1, userId: 'a', action: 'user.create', cubeId: null, memoryIds: [], details: {} });
+        throw new MemosError('INVALID_INPUT', 'late failure');
+      }),
+    );
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(await store.db.count('users')).toBe(0);
+    expect(await store.db.count('audit')).toBe(0);
+    store.close();
+  });
+
+  it('turns a full disk into QUOTA_EXCEEDED and keeps every earlier write', async () => {
+    const { os } = await openTestOs();
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'c' });
+    await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'kept before the disk filled' } });
+    // Stands in for a browser whose quota is used up: IndexedDB's add throws QuotaExceededError.
+    // The real browser path (a quota set through DevTools) is tested in test/e2e/quota.test.ts.
+    const realAdd = FakeObjectStore.prototype.add;
+    let calls = 0;
+    vi.spyOn(FakeObjectStore.prototype, 'add').mockImplementation(function (this: FakeObjectStore, ...args: Parameters<typeof realAdd>) {
+      if (++calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      return realAdd.apply(this, args);
+    });
+    const error = await errorOf(() => os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'one' }, { text: 'two' }] }));
+    expect(error).toBeInstanceOf(MemosError);
+    expect(error.code).toBe('QUOTA_EXCEEDED');
+    vi.restoreAllMocks();
+    const page = await os.getAll({ userId: 'ana', cubeId: 'c1' });
+    expect(page.items.map((m) => m.text)).toEqual(['kept before the disk filled']);
+    expect(await os.search({ userId: 'ana', query: 'one two' })).toEqual([]);
+    // The store still works once there is room again.
+    await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'after' } });
+    expect((await os.getAll({ userId: 'ana', cubeId: 'c1' })).total).toBe(2);
+  });
+
+  it('runs writers one at a time under the same lock name', async () => {
+    const order: string[] = [];
+    const slow = inProcessLock('l', async () => {
+      order.push('a-start');
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('a-end');
+    });
+    const fast = inProcessLock('l', async () => {
+      order.push('b');
+    });
+    await Promise.all([slow, fast]);
+    expect(order).toEqual(['a-start', 'a-end', 'b']);
+  });
+});
+
+describe('two tabs on one store', () => {
+  it('lose nothing when both write at once, and each index catches up with the other', async () => {
+    const name = `tabs-${Math.random()}`;
+    const a = await MemOS.open({ name });
+    const b = await MemOS.open({ name });
+    await a.createUser({ userId: 'ana', name: 'Ana' });
+    await a.createCube({ userId: 'ana', cubeId: 'c1', name: 'c' });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).add({ userId: 'ana', cubeId: 'c1', memory: { text: `shared fact number ${i}` } })),
+    );
+    await vi.waitFor(async () => {
+      await a.settled();
+      await b.settled();
+      expect(await a.search({ userId: 'ana', query: 'fact', topK: 100, trackUsage: false })).toHaveLength(20);
+      expect(await b.search({ userId: 'ana', query: 'fact', topK: 100, trackUsage: false })).toHaveLength(20);
+    });
+    const [hit] = await b.search({ userId: 'ana', query: 'number 3', trackUsage: false });
+    await a.purge({ userId: 'ana', memoryId: hit!.memory.id });
+    await vi.waitFor(async () => {
+      await b.settled();
+      expect(await b.search({ userId: 'ana', query: 'fact', topK: 100, trackUsage: false })).toHaveLength(19);
+    });
+    a.close();
+    b.close();
+  });
+
+  it('rebuilds the index from IndexedDB when a store opens', async () => {
+    const { os, name } = await openTestOs();
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'c' });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'alpha' }, { text: 'beta' }] });
+    os.close();
+    expect((await errorOf(() => os.search({ userId: 'ana', query: 'alpha' }))).code).toBe('STORE_CLOSED');
+    const reopened = await MemOS.open({ name });
+    expect(await reopened.search({ userId: 'ana', query: 'alpha' })).toHaveLength(1);
+    reopened.close();
+  });
+});
