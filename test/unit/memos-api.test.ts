@@ -173,7 +173,7 @@ describe('search', () => {
   it('ranks by BM25 and says why each hit was recalled', async () => {
     const hits = await os.search({ userId: 'ana', query: 'spicy vegetarian food' });
     expect(hits[0]!.memory.text).toContain('vegetarian');
-    expect(hits[0]!.matchedTerms.sort()).toEqual(['food', 'spicy', 'vegetarian']);
+    expect([...hits[0]!.matchedTerms].sort()).toEqual(['food', 'spicy', 'vegetarian']);
     expect(hits[0]!.parts.bm25).toBeGreaterThan(0);
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
   });

@@ -81,7 +81,7 @@ describe('writes', () => {
     // The real browser path (a quota set through DevTools) is tested in test/e2e/quota.test.ts.
     const realAdd = FakeObjectStore.prototype.add;
     let calls = 0;
-    vi.spyOn(FakeObjectStore.prototype, 'add').mockImplementation(function (this: FakeObjectStore, ...args: Parameters<typeof realAdd>) {
+    vi.spyOn(FakeObjectStore.prototype, 'add').mockImplementation(function (this: InstanceType<typeof FakeObjectStore>, ...args: Parameters<typeof realAdd>) {
       if (++calls === 3) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return realAdd.apply(this, args);
     });

@@ -1,0 +1,85 @@
+/**
+ * The page's handle to memos-web: starts the memory worker, opens the store in it, and offers the
+ * MemOS API with AbortSignal support. Errors arrive as MemosError with their code.
+ *
+ * @example
+ * const memos = await MemosClient.open();
+ * await memos.api.createUser({ userId: 'ana', name: 'Ana' });
+ */
+import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { MemosError } from '../core/errors';
+import { portForSignal } from '../protocol/abort-port';
+import { installErrorTransfer } from '../protocol/error-transfer';
+import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions } from '../protocol/memory-worker-api';
+import type { CallOptions } from '../os/api-types';
+
+/** Options of {@link MemosClient.open}. */
+export interface ClientOptions extends WorkerOpenOptions {
+  /** A worker to use instead of starting the bundled one (tests, custom builds). */
+  readonly worker?: Worker;
+}
+
+function startWorker(): Worker {
+  return new Worker(new URL('../../workers/memory.worker.ts', import.meta.url), { type: 'module', name: 'memos-memory' });
+}
+
+/** A connection to the memory worker. */
+export class MemosClient {
+  /** Every MemOS method; each takes its params and an optional `{ signal }`. */
+  readonly api: MemosApi;
+  readonly #worker: Worker;
+  readonly #remote: Remote<MemoryWorkerApi>;
+
+  private constructor(worker: Worker, remote: Remote<MemoryWorkerApi>) {
+    this.#worker = worker;
+    this.#remote = remote;
+    const api: Partial<Record<ApiMethod, unknown>> = {};
+    for (const method of API_METHODS) api[method] = (params: unknown, options?: CallOptions) => this.#invoke(method, params as ParamsOf<typeof method>, options);
+    this.api = api as MemosApi;
+  }
+
+  /**
+   * Starts the worker and opens the store.
+   * @throws {MemosError} WORKER_FAILED when the worker cannot start; SCHEMA_TOO_NEW and storage errors from opening
+   */
+  static async open(options: ClientOptions = {}): Promise<MemosClient> {
+    installErrorTransfer();
+    let worker: Worker;
+    try {
+      worker = options.worker ?? startWorker();
+    } catch (error) {
+      throw new MemosError('WORKER_FAILED', error instanceof Error ? error.message : String(error));
+    }
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => reject(new MemosError('WORKER_FAILED', event.message || 'The worker script failed to load.')), { once: true });
+    });
+    const remote = wrap<MemoryWorkerApi>(worker);
+    const openOptions: WorkerOpenOptions = {
+      ...(options.name !== undefined && { name: options.name }),
+      ...(options.durability !== undefined && { durability: options.durability }),
+    };
+    try {
+      await Promise.race([remote.open(openOptions), failed]);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+    return new MemosClient(worker, remote);
+  }
+
+  async #invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, options?: CallOptions) {
+    if (options?.signal?.aborted) throw new MemosError('ABORTED');
+    const port = portForSignal(options?.signal);
+    return port ? this.#remote.invoke(method, params, transfer(port, [port])) : this.#remote.invoke(method, params);
+  }
+
+  /** Closes the store and stops the worker. */
+  async close(): Promise<void> {
+    try {
+      await this.#remote.close();
+    } finally {
+      this.#remote[releaseProxy]();
+      this.#worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The contract between the page and the memory worker (workers/memory.worker.ts). Type-only apart
+ * from the list of method names, which both sides share.
+ */
+import type { CallOptions } from '../os/api-types';
+import type { MemOS, MemOSOptions } from '../os/memos';
+
+/** The MemOS methods the worker serves. */
+export const API_METHODS = [
+  'createUser',
+  'listUsers',
+  'getUser',
+  'createCube',
+  'listCubes',
+  'registerCube',
+  'unregisterCube',
+  'shareCube',
+  'unshareCube',
+  'add',
+  'search',
+  'get',
+  'getAll',
+  'update',
+  'delete',
+  'restore',
+  'freeze',
+  'unfreeze',
+  'purge',
+  'history',
+  'rollback',
+  'exportCube',
+  'importCube',
+  'auditLog',
+  'rebuildIndex',
+  'settled',
+] as const satisfies readonly (keyof MemOS)[];
+
+/** One method name of the API. */
+export type ApiMethod = (typeof API_METHODS)[number];
+/** The first parameter of a method. */
+export type ParamsOf<M extends ApiMethod> = Parameters<MemOS[M]>[0];
+/** What a method resolves to. */
+export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemOS[M]>>;
+
+/** What the page may pass when it opens the worker's store (no functions cross the boundary). */
+export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability'>;
+
+/** The object the memory worker exposes through comlink. */
+export interface MemoryWorkerApi {
+  /** Opens the store; resolves once the index is rebuilt. */
+  open(options: WorkerOpenOptions): Promise<void>;
+  /** Calls one MemOS method; `abort` is a port from `portForSignal`. */
+  invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>>;
+  /** Closes the store. */
+  close(): Promise<void>;
+}
+
+/** The page-side API: every method, with an optional AbortSignal. */
+export type MemosApi = {
+  [M in ApiMethod]: (params: ParamsOf<M>, options?: CallOptions) => Promise<ResultOf<M>>;
+};
