@@ -1,0 +1,74 @@
+/**
+ * <memos-memory-card>: one memory with its header (type, state, source, dates, tags, usage, version)
+ * and, for a search hit, why it was recalled. Memory text is always rendered as text, never as HTML.
+ */
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import type { MemoryItem } from '../core/memory-item';
+import type { SearchHit } from '../os/api-types';
+
+function when(ms: number | null | undefined): string {
+  return ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+}
+
+/** Asks the app to act on a memory: archive, restore, freeze, unfreeze, purge or history. */
+export type MemoryAction = 'archive' | 'restore' | 'freeze' | 'unfreeze' | 'purge' | 'history';
+
+@customElement('memos-memory-card')
+export class MemoryCard extends LitElement {
+  static override styles = css`
+    :host { display: block; border: 1px solid var(--memos-border, #d0d4dc); border-radius: 8px; padding: 0.75rem 1rem; background: var(--memos-card-bg, #fff); }
+    .text { white-space: pre-wrap; margin: 0 0 0.5rem; font-size: 0.95rem; }
+    .meta { display: flex; flex-wrap: wrap; gap: 0.35rem 0.75rem; font-size: 0.78rem; color: var(--memos-muted, #5b6170); }
+    .chip { background: var(--memos-chip-bg, #eef1f6); border-radius: 999px; padding: 0 0.5rem; }
+    .why { margin-top: 0.4rem; font-size: 0.78rem; color: var(--memos-accent, #2f5bd3); }
+    .actions { margin-top: 0.5rem; display: flex; gap: 0.4rem; }
+    button { font: inherit; font-size: 0.78rem; padding: 0.15rem 0.6rem; border-radius: 6px; border: 1px solid var(--memos-border, #d0d4dc); background: #fff; cursor: pointer; }
+  `;
+
+  /** The memory to show. */
+  @property({ attribute: false }) memory?: MemoryItem;
+  /** The search hit that found it, when it came from a search. */
+  @property({ attribute: false }) hit?: SearchHit;
+
+  #act(action: MemoryAction): void {
+    this.dispatchEvent(new CustomEvent<{ action: MemoryAction; memoryId: string }>('memory-action', { detail: { action, memoryId: this.memory!.id }, bubbles: true, composed: true }));
+  }
+
+  override render() {
+    const m = this.memory;
+    if (!m) return nothing;
+    const live = m.state === 'generated' || m.state === 'activated' || m.state === 'merged';
+    return html`
+      <p class="text" part="text">${m.text}</p>
+      <div class="meta" part="meta">
+        <span class="chip" title="semantic type">${m.semanticType}</span>
+        <span class="chip" title="memory type">${m.memoryType}</span>
+        <span class="chip" title="lifecycle state" data-state=${m.state}>${m.state}</span>
+        <span title="source">from ${m.source}</span>
+        <span title="created">created ${when(m.createdAt)}</span>
+        <span title="version">v${m.version}</span>
+        <span title="usage">used ${m.usage.accessCount}×</span>
+        ${m.expiresAt !== null ? html`<span title="expires">expires ${when(m.expiresAt)}</span>` : nothing}
+        ${m.tags.map((t) => html`<span class="chip">#${t}</span>`)}
+        ${m.sensitivity.map((t) => html`<span class="chip" title="sensitivity">⚠ ${t}</span>`)}
+        ${m.sourceRefs[0]?.speaker ? html`<span title="said by">said by ${m.sourceRefs[0].speaker} ${when(m.sourceRefs[0].spokenAt)}</span>` : nothing}
+      </div>
+      ${this.hit
+        ? html`<div class="why" part="why">score ${this.hit.score.toFixed(3)} · BM25 ${this.hit.parts.bm25.toFixed(3)} · matched: ${this.hit.matchedTerms.join(', ') || '—'}</div>`
+        : nothing}
+      <div class="actions">
+        ${live ? html`<button @click=${() => this.#act('archive')}>Delete</button><button @click=${() => this.#act('freeze')}>Freeze</button>` : nothing}
+        ${m.state === 'archived' ? html`<button @click=${() => this.#act('restore')}>Restore</button>` : nothing}
+        ${m.state === 'frozen' ? html`<button @click=${() => this.#act('unfreeze')}>Unfreeze</button>` : html`<button @click=${() => this.#act('purge')}>Purge</button>`}
+        <button @click=${() => this.#act('history')}>History</button>
+      </div>
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'memos-memory-card': MemoryCard;
+  }
+}
