@@ -336,10 +336,10 @@ export class MemOS {
       async (tx, changes) => {
         const cube = await this.#cubeIn(tx, cubeId);
         requireAccess(cube, userId, 'write');
-        for (const item of items) {
-          await tx.objectStore('memories').add(item);
-          await tx.objectStore('versions').add(this.#version(item, userId, 'create', null, []));
-        }
+        // Requests are issued together and awaited once: IndexedDB pipelines them in one transaction.
+        await Promise.all(
+          items.flatMap((item) => [tx.objectStore('memories').add(item), tx.objectStore('versions').add(this.#version(item, userId, 'create', null, []))]),
+        );
         await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), { count: items.length, ...(sessionId !== undefined && { sessionId }) });
         changes.memories(cubeId, items.map((m) => m.id));
       },
@@ -424,15 +424,11 @@ export class MemOS {
     const updated = await this.#store.write(
       ['memories'],
       async (tx) => {
-        const out: MemoryItem[] = [];
-        for (const hit of hits) {
-          const current = await tx.objectStore('memories').get(hit.memory.id);
-          if (!current) continue;
-          const next = { ...current, usage: recordHit(current.usage, { at, by: 'search' }) };
-          await tx.objectStore('memories').put(next);
-          out.push(next);
-        }
-        return out;
+        const store = tx.objectStore('memories');
+        const current = await Promise.all(hits.map((hit) => store.get(hit.memory.id)));
+        const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
+        await Promise.all(next.map((m) => store.put(m)));
+        return next;
       },
       { durability: 'relaxed' },
     );
@@ -721,9 +717,11 @@ export class MemOS {
         const user = await this.#userIn(tx, userId);
         if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
         await tx.objectStore('cubes').add(cube);
-        for (const memory of contents.memories) await tx.objectStore('memories').add(memory);
-        for (const version of contents.versions) await tx.objectStore('versions').add(version);
-        for (const blob of contents.blobs) await tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId });
+        await Promise.all([
+          ...contents.memories.map((memory) => tx.objectStore('memories').add(memory)),
+          ...contents.versions.map((version) => tx.objectStore('versions').add(version)),
+          ...contents.blobs.map((blob) => tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId })),
+        ]);
         await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
         await this.#audit(tx, userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
         changes.memories(cube.cubeId, contents.memories.map((m) => m.id));

@@ -1,34 +1,11 @@
 // Launching Debian's Chromium for the browser tests: a persistent profile (to test what survives a
 // relaunch), or a raw process we can kill with SIGKILL (to test a crash), never a downloaded browser.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
+import { CHROMIUM_FLAGS, chromiumPath } from '../support/chromium';
 
-/** Flags that work on these machines (see ../shared/DESIGN.md). */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/** The Chromium binary: CHROME_PATH, else Debian's /usr/bin/chromium. */
-export function chromiumPath(): string {
-  const path = process.env['CHROME_PATH'] ?? '/usr/bin/chromium';
-  if (!existsSync(path)) throw new Error(`No Chromium at ${path}. Install it (apt-get install -y chromium) or set CHROME_PATH.`);
-  return path;
-}
-
-/** A new, empty profile folder. */
-export function newProfileDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memos-profile-'));
-}
+export { launchProfile, newProfileDir } from '../support/chromium';
 
 /** A unique store name, so tests sharing a profile never see each other's data. */
 export function storeName(prefix: string): string {
@@ -38,11 +15,6 @@ export function storeName(prefix: string): string {
 /** The harness page address for a store. */
 export function harnessUrl(store: string): string {
   return `${inject('baseUrl')}/test/e2e/harness.html?store=${encodeURIComponent(store)}`;
-}
-
-/** Launches Chromium on a profile folder (persisting IndexedDB between launches). */
-export async function launchProfile(profileDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
 }
 
 /** Page errors collected for a test; `expectNone` fails the test if any happened. */
