@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { harnessUrl, launchProfile, newProfileDir, openHarness, spawnKillable, storeName } from './browser';
 
-/** Starts an endless series of adds in the page; each acknowledged id is reported through window.ack. */
+/** Counts the ids the page acknowledges through window.ack. */
+async function collectAcks(context: BrowserContext): Promise<string[]> {
+  const acked: string[] = [];
+  await context.exposeFunction('ack', (id: string) => {
+    acked.push(id);
+  });
+  return acked;
+}
+
+/** Creates Ana's cube, then starts an endless series of adds; each acknowledged id goes to window.ack. */
 async function startAdding(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await window.memosReady;
+    await window.memos.createUser({ userId: 'ana', name: 'Ana' });
+    await window.memos.createCube({ userId: 'ana', cubeId: 'c1', name: 'crash' });
+  });
   await page.evaluate(() => {
     void (async () => {
       for (let i = 0; ; i++) {
@@ -13,6 +27,14 @@ async function startAdding(page: Page): Promise<void> {
       }
     })();
   });
+}
+
+/** Checks a store read back after the crash against the ids acknowledged before it. */
+function expectWhole(after: Awaited<ReturnType<typeof inspect>>, acknowledged: readonly string[]): void {
+  expect(after.broken).toEqual([]);
+  expect(after.partial).toEqual([]);
+  const stored = new Set(after.ids);
+  expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 }
 
 /** Reads back the store and checks that every memory is whole: its versions and its audit entry. */
@@ -49,52 +71,29 @@ describe('a crash in the middle of a batch of adds', () => {
     const store = storeName('crash');
     const killable = await spawnKillable(profile);
     const context = killable.browser.contexts()[0]!;
-    const acked: string[] = [];
-    await context.exposeFunction('ack', (id: string) => {
-      acked.push(id);
-    });
+    const acked = await collectAcks(context);
     const page = await context.newPage();
     await page.goto(harnessUrl(store));
-    await page.evaluate(async () => {
-      await window.memosReady;
-      await window.memos.createUser({ userId: 'ana', name: 'Ana' });
-      await window.memos.createCube({ userId: 'ana', cubeId: 'c1', name: 'crash' });
-    });
     await startAdding(page);
     await expect.poll(() => acked.length, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(60);
     await killable.kill();
     const ackedAtKill = [...acked];
 
     const relaunched = await launchProfile(profile);
-    const after = await inspect(await openHarness(relaunched, store));
-    expect(after.broken).toEqual([]);
-    expect(after.partial).toEqual([]);
-    const stored = new Set(after.ids);
-    expect(ackedAtKill.filter((id) => !stored.has(id))).toEqual([]);
+    expectWhole(await inspect(await openHarness(relaunched, store)), ackedAtKill);
     await relaunched.close();
   });
 
   it('keeps every acknowledged add whole when the page is closed mid-batch', async () => {
     const context = await launchProfile(newProfileDir());
     const store = storeName('close');
-    const acked: string[] = [];
-    await context.exposeFunction('ack', (id: string) => {
-      acked.push(id);
-    });
+    const acked = await collectAcks(context);
     const page = await openHarness(context, store);
-    await page.evaluate(async () => {
-      await window.memos.createUser({ userId: 'ana', name: 'Ana' });
-      await window.memos.createCube({ userId: 'ana', cubeId: 'c1', name: 'close' });
-    });
     await startAdding(page);
     await expect.poll(() => acked.length, { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(40);
     await page.close();
     const ackedAtClose = [...acked];
-    const after = await inspect(await openHarness(context, store));
-    expect(after.broken).toEqual([]);
-    expect(after.partial).toEqual([]);
-    const stored = new Set(after.ids);
-    expect(ackedAtClose.filter((id) => !stored.has(id))).toEqual([]);
+    expectWhole(await inspect(await openHarness(context, store)), ackedAtClose);
     await context.close();
   });
 });

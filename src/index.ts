@@ -1,0 +1,43 @@
+// The public entry of memos-web for applications: the client (page side), the MemOS facade (for use
+// inside a worker of your own), the error type and the data types.
+export { MemosClient, type ClientOptions } from './client/memos-client';
+export { MemOS, type MemOSOptions } from './os/memos';
+export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type MemosErrorData } from './core/errors';
+export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
+export type { CubeAccess, CubeManifest, CubeRecord, EmbedderFingerprint, UserRecord } from './core/cube';
+export type { AuditAction, AuditEntry } from './core/audit';
+export type {
+  ChangeAction,
+  FieldChange,
+  MemoryContent,
+  MemoryHit,
+  MemoryItem,
+  MemorySource,
+  MemoryType,
+  MemoryUsage,
+  MemoryVersion,
+  SemanticType,
+  SourceRef,
+  Visibility,
+} from './core/memory-item';
+export type {
+  AddParams,
+  AuditQuery,
+  CallOptions,
+  ChatMessage,
+  CubeView,
+  FastReaderOptions,
+  GetAllParams,
+  ImportParams,
+  MemoryInput,
+  MemoryPatch,
+  MemoryRef,
+  Page,
+  ScoreParts,
+  SearchFilters,
+  SearchHit,
+  SearchParams,
+  UpdateParams,
+} from './os/api-types';
+export type { MemosApi } from './protocol/memory-worker-api';
+export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './memory/cube-file';
