@@ -32,6 +32,11 @@ if (existsSync(report)) {
   console.error('vitest wrote no report: it failed before running the tests.');
 }
 rmSync(outDir, { recursive: true, force: true });
+if (run.status !== 0 && failed === 0) {
+  // Vitest failed the run for errors outside any test (unhandled rejections, a broken setup file).
+  failed = 1;
+  console.error('vitest reported errors outside the tests (see above): counted as one failure.');
+}
 const code = run.status !== 0 || failed > 0 ? 1 : 0;
 if (code === 0 && passed === 0) {
   console.error('No test ran.');

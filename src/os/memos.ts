@@ -22,6 +22,7 @@ import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-f
 import { readConversation } from '../memory/fast-reader';
 import { MemoryIndex, type CubeScope } from '../search/memory-index';
 import type { StoreChange } from '../storage/change-feed';
+import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type WriteTx } from '../storage/store';
 import type {
   AddParams,
@@ -130,7 +131,9 @@ export class MemOS {
 
   async #applyRemoteChange(change: StoreChange): Promise<void> {
     if (change.memoryIds.length === 0) return;
-    const found = await this.#store.read(['memories'], (tx) => Promise.all(change.memoryIds.map((id) => tx.objectStore('memories').get(id))));
+    const found = await this.#store.read(['memories'], (tx) =>
+      issueRequests<MemoryItem | undefined>((add) => change.memoryIds.forEach((id) => add(tx.objectStore('memories').get(id)))),
+    );
     const present = found.filter((m): m is MemoryItem => m !== undefined);
     const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
     await this.#index.remove(gone);
@@ -336,10 +339,12 @@ export class MemOS {
       async (tx, changes) => {
         const cube = await this.#cubeIn(tx, cubeId);
         requireAccess(cube, userId, 'write');
-        // Requests are issued together and awaited once: IndexedDB pipelines them in one transaction.
-        await Promise.all(
-          items.flatMap((item) => [tx.objectStore('memories').add(item), tx.objectStore('versions').add(this.#version(item, userId, 'create', null, []))]),
-        );
+        await issueRequests((add) => {
+          for (const item of items) {
+            add(tx.objectStore('memories').add(item));
+            add(tx.objectStore('versions').add(this.#version(item, userId, 'create', null, [])));
+          }
+        });
         await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), { count: items.length, ...(sessionId !== undefined && { sessionId }) });
         changes.memories(cubeId, items.map((m) => m.id));
       },
@@ -406,7 +411,9 @@ export class MemOS {
     const now = this.#clock();
     // Over-fetch a little so that memories found expired here still leave topK live hits.
     const ranked = await this.#index.search(params.query, scopes, filters, topK * 2 + 10);
-    const memories = await this.#store.read(['memories'], (tx) => Promise.all(ranked.map((hit) => tx.objectStore('memories').get(hit.id))));
+    const memories = await this.#store.read(['memories'], (tx) =>
+      issueRequests<MemoryItem | undefined>((add) => ranked.forEach((hit) => add(tx.objectStore('memories').get(hit.id)))),
+    );
     const queryWords = new Set(words(params.query));
     const hits: SearchHit[] = [];
     ranked.forEach((hit, i) => {
@@ -425,9 +432,9 @@ export class MemOS {
       ['memories'],
       async (tx) => {
         const store = tx.objectStore('memories');
-        const current = await Promise.all(hits.map((hit) => store.get(hit.memory.id)));
+        const current = await issueRequests<MemoryItem | undefined>((add) => hits.forEach((hit) => add(store.get(hit.memory.id))));
         const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
-        await Promise.all(next.map((m) => store.put(m)));
+        await issueRequests((add) => next.forEach((m) => add(store.put(m))));
         return next;
       },
       { durability: 'relaxed' },
@@ -717,11 +724,11 @@ export class MemOS {
         const user = await this.#userIn(tx, userId);
         if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
         await tx.objectStore('cubes').add(cube);
-        await Promise.all([
-          ...contents.memories.map((memory) => tx.objectStore('memories').add(memory)),
-          ...contents.versions.map((version) => tx.objectStore('versions').add(version)),
-          ...contents.blobs.map((blob) => tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId })),
-        ]);
+        await issueRequests((add) => {
+          for (const memory of contents.memories) add(tx.objectStore('memories').add(memory));
+          for (const version of contents.versions) add(tx.objectStore('versions').add(version));
+          for (const blob of contents.blobs) add(tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId }));
+        });
         await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
         await this.#audit(tx, userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
         changes.memories(cube.cubeId, contents.memories.map((m) => m.id));

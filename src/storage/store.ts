@@ -149,6 +149,8 @@ export class Store {
       } catch (error) {
         throw toStorageError(error);
       }
+      // Mark the completion promise as observed now: if a request fails, it rejects before `fn` returns.
+      tx.done.catch(() => undefined);
       let abortedBySignal = false;
       const onAbort = () => {
         abortedBySignal = true;
@@ -190,6 +192,7 @@ export class Store {
     this.#assertOpen();
     try {
       const tx = this.#db.transaction(storeNames, 'readonly');
+      tx.done.catch(() => undefined);
       const result = await fn(tx);
       await tx.done;
       return result;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MemosError } from '../../src/core/errors';
 import { MemOS } from '../../src/os/memos';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../src/storage/schema';
+import { issueRequests } from '../../src/storage/requests';
 import { Store } from '../../src/storage/store';
 import { inProcessLock } from '../../src/storage/write-lock';
 import { errorOf, openTestOs } from './helpers';
@@ -95,6 +96,21 @@ describe('writes', () => {
     // The store still works once there is room again.
     await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'after' } });
     expect((await os.getAll({ userId: 'ana', cubeId: 'c1' })).total).toBe(2);
+  });
+
+  it('reports the request that failed, not the AbortErrors of its neighbours, and keeps nothing', async () => {
+    const store = await Store.open({ name: `requests-${Math.random()}` });
+    const user = (id: string) => ({ userId: id, name: id, createdAt: 1, registeredCubeIds: [] });
+    const error = await errorOf(() =>
+      store.write(['users'], (tx) =>
+        issueRequests((add) => {
+          for (const id of ['a', 'b', 'a', 'c']) add(tx.objectStore('users').add(user(id)));
+        }),
+      ),
+    );
+    expect(error).toMatchObject({ code: 'STORAGE_FAILED', details: { cause: 'ConstraintError' } });
+    expect(await store.db.count('users')).toBe(0);
+    store.close();
   });
 
   it('runs writers one at a time under the same lock name', async () => {
