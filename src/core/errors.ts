@@ -26,6 +26,9 @@ export const ERROR_MESSAGES = {
   IMPORT_UNSUPPORTED: 'The file was written in a format version this memos-web does not read. Nothing was imported.',
   ABORTED: 'The operation was aborted before it completed. Nothing of it was kept.',
   WORKER_FAILED: 'The memory worker failed or could not start.',
+  MODEL_UNREACHABLE: 'The model files could not be fetched. Check the address, or pick the files from disk.',
+  MODEL_INVALID: 'The model files are not a model this build can run.',
+  EMBEDDER_MISMATCH: 'These vectors were made by another embedding model and cannot be compared.',
 } as const;
 
 /** The closed set of error codes. */

@@ -1,0 +1,79 @@
+/**
+ * Text embedders: turn texts into unit-length vectors so that a dot product is a cosine similarity.
+ * Every embedder has a fingerprint (model id, revision, dimension) stored with the vectors it made,
+ * so vectors of two models are never compared.
+ */
+import type { EmbedderFingerprint } from '../core/cube';
+import { MemosError } from '../core/errors';
+
+export type { EmbedderFingerprint };
+
+/** A text embedder. */
+export interface Embedder {
+  /** Which model made the vectors. */
+  readonly fingerprint: EmbedderFingerprint;
+  /**
+   * Embeds texts, in batches. Each result is L2-normalised and has `fingerprint.dimension` values.
+   * @throws {MemosError} ABORTED when the signal aborts between batches
+   */
+  embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /** Frees the model's memory. */
+  dispose(): void;
+}
+
+/** A stable string key for a fingerprint (used to key stored vectors). */
+export function fingerprintKey(f: EmbedderFingerprint): string {
+  return `${f.modelId}@${f.revision}/${f.dimension}`;
+}
+
+/** Scales a vector to unit length in place (a zero vector stays zero). */
+export function normalize(vector: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < vector.length; i++) sum += vector[i]! * vector[i]!;
+  const norm = Math.sqrt(sum);
+  if (norm > 0) for (let i = 0; i < vector.length; i++) vector[i]! /= norm;
+  return vector;
+}
+
+/** The dot product of two vectors of the same length (cosine, for unit vectors). */
+export function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}
+
+/** Where a model's files come from: a URL folder (browser, PWA cache) or a folder on disk (Node). */
+export interface ModelFiles {
+  /** Reads one file of the model by its name (e.g. "model.json"). */
+  read(name: string): Promise<ArrayBuffer>;
+  /** A description for error messages. */
+  readonly location: string;
+}
+
+/** Model files served over HTTP from a base URL (our own origin by default). */
+export function filesAtUrl(baseUrl: string | URL): ModelFiles {
+  const base = new URL(baseUrl, globalThis.location?.href);
+  return {
+    location: base.href,
+    async read(name) {
+      let response: Response;
+      try {
+        response = await fetch(new URL(name, base));
+      } catch (error) {
+        throw new MemosError('MODEL_UNREACHABLE', `${name} at ${base.href}: ${String(error)}`, { url: base.href });
+      }
+      if (!response.ok) throw new MemosError('MODEL_UNREACHABLE', `${name}: HTTP ${response.status}`, { url: base.href, status: response.status });
+      return response.arrayBuffer();
+    },
+  };
+}
+
+/** Runs `fn` over texts in batches, checking the signal between batches. */
+export async function inBatches<T>(texts: readonly string[], size: number, signal: AbortSignal | undefined, fn: (batch: readonly string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < texts.length; i += size) {
+    if (signal?.aborted) throw new MemosError('ABORTED');
+    out.push(...(await fn(texts.slice(i, i + size))));
+  }
+  return out;
+}
