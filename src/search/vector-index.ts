@@ -1,0 +1,179 @@
+/**
+ * The vector side of retrieval, on typed arrays. Rows are unit vectors in one Float32Array; each row
+ * also has its sign bits packed into 32-bit words. Small collections are scanned exactly; large ones
+ * are first ranked by Hamming distance of the sign bits (a cheap stand-in for angle), and the best few
+ * hundred are re-ranked exactly. See docs/decisions/0007-vector-search-on-typed-arrays.md.
+ */
+
+/** One vector hit: the memory id and its cosine similarity to the query. */
+export interface VectorHit {
+  readonly id: string;
+  readonly score: number;
+}
+
+/** Options of a vector search. */
+export interface VectorSearchOptions {
+  /** How many hits. */
+  readonly k: number;
+  /** Rows the search may return (cube scope, filters); all by default. */
+  readonly allow?: (id: string) => boolean;
+  /** Collections at most this large are scanned exactly. Default 20,000. */
+  readonly exactUpTo?: number;
+  /** How many prefilter candidates per hit are re-ranked exactly (at least 256 in all). Default 20. */
+  readonly oversample?: number;
+}
+
+const POPCOUNT = new Uint8Array(1 << 16);
+for (let i = 1; i < POPCOUNT.length; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1]!;
+
+function popcount32(x: number): number {
+  return POPCOUNT[x & 0xffff]! + POPCOUNT[x >>> 16]!;
+}
+
+/** Keeps the best `k` (id, score) pairs seen, highest score first. */
+function topK(rows: Int32Array | number[], count: number, k: number, scoreOf: (row: number) => number): { row: number; score: number }[] {
+  const best: { row: number; score: number }[] = [];
+  let floor = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const row = rows[i]!;
+    const score = scoreOf(row);
+    if (best.length >= k && score <= floor) continue;
+    let at = best.length;
+    while (at > 0 && best[at - 1]!.score < score) at--;
+    best.splice(at, 0, { row, score });
+    if (best.length > k) best.pop();
+    floor = best.length >= k ? best[best.length - 1]!.score : -Infinity;
+  }
+  return best;
+}
+
+/** An in-memory index of unit vectors of one dimension. */
+export class VectorIndex {
+  readonly dimension: number;
+  readonly #words: number;
+  #capacity = 0;
+  #count = 0;
+  #data = new Float32Array(0);
+  #bits = new Uint32Array(0);
+  #ids: string[] = [];
+  #rowOf = new Map<string, number>();
+
+  constructor(dimension: number) {
+    this.dimension = dimension;
+    this.#words = Math.ceil(dimension / 32);
+  }
+
+  /** How many vectors are indexed. */
+  get size(): number {
+    return this.#count;
+  }
+
+  /** Tells whether a memory has a vector here. */
+  has(id: string): boolean {
+    return this.#rowOf.has(id);
+  }
+
+  /** The stored vector of a memory (a view; do not keep it across writes). */
+  get(id: string): Float32Array | undefined {
+    const row = this.#rowOf.get(id);
+    return row === undefined ? undefined : this.#data.subarray(row * this.dimension, (row + 1) * this.dimension);
+  }
+
+  /** Adds or replaces a memory's vector (expected unit length). */
+  upsert(id: string, vector: Float32Array): void {
+    if (vector.length !== this.dimension) throw new RangeError(`Expected ${this.dimension} values, got ${vector.length}`);
+    let row = this.#rowOf.get(id);
+    if (row === undefined) {
+      if (this.#count === this.#capacity) this.#grow();
+      row = this.#count++;
+      this.#ids[row] = id;
+      this.#rowOf.set(id, row);
+    }
+    this.#data.set(vector, row * this.dimension);
+    const bits = this.#bits;
+    const base = row * this.#words;
+    bits.fill(0, base, base + this.#words);
+    for (let i = 0; i < this.dimension; i++) if (vector[i]! > 0) bits[base + (i >>> 5)]! |= 1 << (i & 31);
+  }
+
+  /** Removes memories' vectors (the last row moves into the gap). */
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const row = this.#rowOf.get(id);
+      if (row === undefined) continue;
+      const last = --this.#count;
+      if (row !== last) {
+        const lastId = this.#ids[last]!;
+        this.#data.copyWithin(row * this.dimension, last * this.dimension, (last + 1) * this.dimension);
+        this.#bits.copyWithin(row * this.#words, last * this.#words, (last + 1) * this.#words);
+        this.#ids[row] = lastId;
+        this.#rowOf.set(lastId, row);
+      }
+      this.#ids.length = last;
+      this.#rowOf.delete(id);
+    }
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#count = 0;
+    this.#ids = [];
+    this.#rowOf.clear();
+  }
+
+  /** The `k` rows most similar to the query (cosine), among the allowed ones. */
+  search(query: Float32Array, options: VectorSearchOptions): VectorHit[] {
+    const { k, allow } = options;
+    if (k <= 0 || this.#count === 0) return [];
+    const allowed: number[] = [];
+    for (let row = 0; row < this.#count; row++) if (!allow || allow(this.#ids[row]!)) allowed.push(row);
+    const d = this.dimension;
+    const data = this.#data;
+    const exact = (row: number) => {
+      let sum = 0;
+      const base = row * d;
+      for (let i = 0; i < d; i++) sum += data[base + i]! * query[i]!;
+      return sum;
+    };
+    let candidates: number[] = allowed;
+    const pool = Math.max(256, k * (options.oversample ?? 20));
+    if (allowed.length > (options.exactUpTo ?? 20_000) && allowed.length > pool) candidates = this.#prefilter(query, allowed, pool);
+    return topK(candidates, candidates.length, k, exact).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
+  }
+
+  /** The `pool` allowed rows nearest by Hamming distance of sign bits (a counting sort over distances). */
+  #prefilter(query: Float32Array, allowed: number[], pool: number): number[] {
+    const words = this.#words;
+    const q = new Uint32Array(words);
+    for (let i = 0; i < this.dimension; i++) if (query[i]! > 0) q[i >>> 5]! |= 1 << (i & 31);
+    const distances = new Uint16Array(allowed.length);
+    const histogram = new Uint32Array(this.dimension + 1);
+    const bits = this.#bits;
+    for (let j = 0; j < allowed.length; j++) {
+      const base = allowed[j]! * words;
+      let dist = 0;
+      for (let w = 0; w < words; w++) dist += popcount32((bits[base + w]! ^ q[w]!) >>> 0);
+      distances[j] = dist;
+      histogram[dist]!++;
+    }
+    let threshold = 0;
+    for (let seen = 0; threshold <= this.dimension; threshold++) {
+      seen += histogram[threshold]!;
+      if (seen >= pool) break;
+    }
+    const out: number[] = [];
+    for (let j = 0; j < allowed.length; j++) if (distances[j]! <= threshold) out.push(allowed[j]!);
+    return out;
+  }
+
+  #grow(): void {
+    const capacity = Math.max(1024, this.#capacity * 2);
+    const data = new Float32Array(capacity * this.dimension);
+    data.set(this.#data.subarray(0, this.#count * this.dimension));
+    const bits = new Uint32Array(capacity * this.#words);
+    bits.set(this.#bits.subarray(0, this.#count * this.#words));
+    this.#data = data;
+    this.#bits = bits;
+    this.#capacity = capacity;
+  }
+}
