@@ -4,7 +4,8 @@ import type { CubeAccess, CubeRecord } from '../core/cube';
 import type { LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
 import type { ChatMessage, FastReaderOptions } from '../memory/fast-reader';
-import type { ScoreParts, SearchFilters } from '../search/memory-index';
+import type { SearchFilters } from '../search/memory-index';
+import type { ScoreParts } from '../search/ranking';
 
 export type { ChatMessage, FastReaderOptions, SearchFilters, ScoreParts };
 

@@ -20,7 +20,10 @@ import {
 import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
 import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
-import { MemoryIndex, type CubeScope } from '../search/memory-index';
+import { VectorMemory, type VectorStatus } from '../memory/vector-memory';
+import type { Embedder } from '../inference/embedder';
+import { MemoryIndex, type CubeScope, type TextIndexOptions } from '../search/memory-index';
+import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type WriteTx } from '../storage/store';
@@ -45,14 +48,20 @@ import { LISTS, intInRange, numberInRange, oneOf, optionalString, requireId, req
 export interface MemOSOptions extends StoreOptions {
   /** The time source (tests pass a fixed clock). */
   readonly clock?: Clock;
+  /** Makes vectors for memories and queries; without one, search is full-text only. */
+  readonly embedder?: Embedder;
+  /** Hybrid ranking weights; the defaults are tuned on the LoCoMo dev data. */
+  readonly ranking?: Partial<RankingOptions>;
+  /** How the full-text index tokenises. */
+  readonly textIndex?: TextIndexOptions;
 }
 
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyWriteTx = WriteTx<any>;
-type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs')[]>;
+type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors')[]>;
 
-const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs')[] = ['cubes', 'memories', 'versions', 'audit', 'blobs'];
+const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors')[] = ['cubes', 'memories', 'versions', 'audit', 'blobs', 'vectors'];
 const MAX_TEXT = 100_000;
 
 function words(text: string): string[] {
@@ -66,15 +75,20 @@ function checkAborted(signal: AbortSignal | undefined): void {
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
 export class MemOS {
   readonly #store: Store;
-  readonly #index = new MemoryIndex();
+  readonly #index: MemoryIndex;
+  readonly #vectors: VectorMemory | undefined;
+  readonly #ranking: RankingOptions;
   readonly #clock: Clock;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
 
-  private constructor(store: Store, clock: Clock) {
+  private constructor(store: Store, options: MemOSOptions) {
     this.#store = store;
-    this.#clock = clock;
+    this.#clock = options.clock ?? systemClock;
+    this.#index = new MemoryIndex(options.textIndex);
+    this.#vectors = options.embedder ? new VectorMemory(store, options.embedder) : undefined;
+    this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
   }
 
   /**
@@ -83,13 +97,15 @@ export class MemOS {
    */
   static async open(options: MemOSOptions = {}, callOptions: CallOptions = {}): Promise<MemOS> {
     const store = await Store.open(options);
-    const os = new MemOS(store, options.clock ?? systemClock);
+    const os = new MemOS(store, options);
     try {
       await os.rebuildIndex(callOptions);
+      await os.#vectors?.load();
     } catch (error) {
       store.close();
       throw error;
     }
+    void os.#vectors?.sync();
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue.then(() => os.#applyRemoteChange(change)).catch(() => undefined);
     });
@@ -108,6 +124,7 @@ export class MemOS {
 
   /** Closes the store. Later calls fail with STORE_CLOSED. */
   close(): void {
+    this.#vectors?.stop();
     this.#unsubscribe();
     this.#store.close();
   }
@@ -138,6 +155,18 @@ export class MemOS {
     const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
     await this.#index.remove(gone);
     await this.#index.upsert(present);
+    this.#vectors?.forget(gone);
+    await this.#vectors?.reload(present.map((m) => m.id));
+  }
+
+  /**
+   * How far the vectors of the current embedder are, or null without an embedder. Call with
+   * `{ wait: true }` to resolve once every memory has an up-to-date vector.
+   */
+  async vectorStatus(params: { wait?: boolean } = {}): Promise<VectorStatus | null> {
+    if (!this.#vectors) return null;
+    if (params?.wait) await this.#vectors.sync();
+    return this.#vectors.status();
   }
 
   // ─── users ────────────────────────────────────────────────────────────────
@@ -334,6 +363,7 @@ export class MemOS {
     }
     const items = inputs.map((input, i) => this.#newMemory(input, `memories[${i}]`, { userId, cubeId, sessionId, now }));
     checkAborted(options.signal);
+    const vectors = (await this.#vectors?.embed(items, options.signal)) ?? [];
     await this.#store.write(
       MEMORY_STORES,
       async (tx, changes) => {
@@ -345,12 +375,14 @@ export class MemOS {
             add(tx.objectStore('versions').add(this.#version(item, userId, 'create', null, [])));
           }
         });
+        await this.#vectors?.write(tx, vectors);
         await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), { count: items.length, ...(sessionId !== undefined && { sessionId }) });
         changes.memories(cubeId, items.map((m) => m.id));
       },
       { signal: options.signal },
     );
     await this.#index.upsert(items);
+    this.#vectors?.remember(vectors);
     return items;
   }
 
@@ -409,8 +441,21 @@ export class MemOS {
     checkAborted(options.signal);
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
     const now = this.#clock();
-    // Over-fetch a little so that memories found expired here still leave topK live hits.
-    const ranked = await this.#index.search(params.query, scopes, filters, topK * 2 + 10);
+    // Each side brings several candidates per hit, so fusion and the expiry check below still leave topK.
+    const pool = Math.max(50, topK * this.#ranking.candidatesPerHit);
+    const text = await this.#index.search(params.query, scopes, filters, pool);
+    const vector = this.#vectors ? await this.#vectors.search(params.query, pool, this.#index.matcher(scopes, filters), options.signal) : [];
+    const ranked = fuse(
+      {
+        text,
+        vector,
+        timeOf: (id) => this.#index.timeOf(id) ?? 0,
+        now,
+        ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
+        limit: topK * 2 + 10,
+      },
+      this.#ranking,
+    );
     const memories = await this.#store.read(['memories'], (tx) =>
       issueRequests<MemoryItem | undefined>((add) => ranked.forEach((hit) => add(tx.objectStore('memories').get(hit.id)))),
     );
@@ -620,6 +665,7 @@ export class MemOS {
     const userId = requireId(params.userId, 'userId');
     const memoryId = requireId(params.memoryId, 'memoryId');
     const now = this.#clock();
+    let textChanged = false;
     const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
       const cube = await this.#cubeIn(tx, memory.cubeId);
@@ -628,6 +674,7 @@ export class MemOS {
       const content = await next(memory, now, tx);
       const diff = diffContent(contentOf(memory), content);
       if (diff.length === 0) return memory;
+      textChanged = diff.some((c) => c.field === 'text' || c.field === 'key');
       const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
       const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
       const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
@@ -638,7 +685,23 @@ export class MemOS {
       return item;
     });
     await this.#index.upsert([updated]);
+    // An edited text gets its new vector before the call returns; if the tab dies first, the next
+    // sync (at open) catches up.
+    if (textChanged) await this.#refreshVector(updated);
     return updated;
+  }
+
+  async #refreshVector(memory: MemoryItem): Promise<void> {
+    const vectors = this.#vectors;
+    if (!vectors) return;
+    const [record] = await vectors.embed([memory]);
+    const written = await this.#store.write(['memories', 'vectors'], async (tx) => {
+      const current = await tx.objectStore('memories').get(memory.id);
+      if (!current || current.text !== memory.text || current.key !== memory.key) return false;
+      await vectors.write(tx, [record!]);
+      return true;
+    });
+    if (written) vectors.remember([record!]);
   }
 
   /**
@@ -660,12 +723,14 @@ export class MemOS {
       transition(memory.state, 'purged');
       await tx.objectStore('memories').delete(memoryId);
       await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
+      await tx.objectStore('vectors').delete(IDBKeyRange.bound([memoryId, ''], [memoryId, '\uffff']));
       const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
       for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
       await this.#audit(tx, userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });
       changes.memories(memory.cubeId, [memoryId]);
     });
     await this.#index.remove([memoryId]);
+    this.#vectors?.forget([memoryId]);
   }
 
   /**
@@ -737,6 +802,7 @@ export class MemOS {
       { signal: options.signal },
     );
     await this.#index.upsert(contents.memories);
+    void this.#vectors?.sync();
     return cube;
   }
 

@@ -6,6 +6,7 @@
 import { create, insertMultiple, remove, search, count, type AnyOrama } from '@orama/orama';
 import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
+import { ENGLISH_STOP_WORDS } from './stop-words';
 
 const SCHEMA = {
   text: 'string',
@@ -45,17 +46,18 @@ export interface CubeScope {
   readonly restrictToViewer?: string;
 }
 
-/** The parts of a hit's score. */
-export interface ScoreParts {
-  /** Orama's BM25 relevance of the text to the query. */
-  readonly bm25: number;
-}
-
-/** One ranked hit of the index. */
+/** One ranked hit of the full-text index: a memory id and its BM25 score. */
 export interface IndexHit {
   readonly id: string;
   readonly score: number;
-  readonly parts: ScoreParts;
+}
+
+/** How the full-text index tokenises. */
+export interface TextIndexOptions {
+  /** Reduce words to their stem (English), so "running" finds "run". Default true. */
+  readonly stemming?: boolean;
+  /** Words left out of the index and of queries. Default: {@link ENGLISH_STOP_WORDS}. */
+  readonly stopWords?: readonly string[];
 }
 
 interface IndexDoc {
@@ -117,10 +119,52 @@ function filterClauses(filters: SearchFilters): Where[] {
 /** The full-text index of the memories of one store. */
 export class MemoryIndex {
   #db: AnyOrama;
-  #ids = new Set<string>();
+  readonly #docs = new Map<string, IndexDoc>();
+  readonly #options: TextIndexOptions;
 
-  constructor() {
-    this.#db = create({ schema: SCHEMA });
+  constructor(options: TextIndexOptions = {}) {
+    this.#options = options;
+    this.#db = this.#create();
+  }
+
+  #create(): AnyOrama {
+    return create({
+      schema: SCHEMA,
+      components: { tokenizer: { stemming: this.#options.stemming ?? true, stopWords: [...(this.#options.stopWords ?? ENGLISH_STOP_WORDS)] } },
+    });
+  }
+
+  /** When the memory was said (or written), for recency; undefined when not indexed. */
+  timeOf(id: string): number | undefined {
+    return this.#docs.get(id)?.spokenAt;
+  }
+
+  /**
+   * A predicate with the same meaning as the where-clause of {@link search}: true for memories in one of
+   * the scopes that pass every filter. Used to filter vector candidates.
+   */
+  matcher(scopes: readonly CubeScope[], filters: SearchFilters): (id: string) => boolean {
+    const byCube = new Map(scopes.map((s) => [s.cubeId, s]));
+    const states = new Set<string>(filters.states ?? LIVE_STATES);
+    const memoryTypes = filters.memoryTypes && new Set<string>(filters.memoryTypes);
+    const semanticTypes = filters.semanticTypes && new Set<string>(filters.semanticTypes);
+    const owners = filters.ownerIds && new Set(filters.ownerIds);
+    const from = filters.from ?? 0;
+    const to = filters.to ?? Number.MAX_SAFE_INTEGER;
+    return (id) => {
+      const doc = this.#docs.get(id);
+      if (!doc) return false;
+      const scope = byCube.get(doc.cubeId);
+      if (!scope) return false;
+      if (scope.restrictToViewer && doc.visibility !== 'shared' && doc.ownerId !== scope.restrictToViewer) return false;
+      if (!states.has(doc.state)) return false;
+      if (memoryTypes && !memoryTypes.has(doc.memoryType)) return false;
+      if (semanticTypes && !semanticTypes.has(doc.semanticType)) return false;
+      if (owners && !owners.has(doc.ownerId)) return false;
+      if (filters.tagsAny && !filters.tagsAny.some((t) => doc.tags.includes(t))) return false;
+      if (filters.tagsAll && !filters.tagsAll.every((t) => doc.tags.includes(t))) return false;
+      return doc.spokenAt >= from && doc.spokenAt <= to;
+    };
   }
 
   /** How many memories are indexed. */
@@ -130,31 +174,32 @@ export class MemoryIndex {
 
   /** Tells whether a memory is indexed. */
   has(id: string): boolean {
-    return this.#ids.has(id);
+    return this.#docs.has(id);
   }
 
   /** Adds or replaces memories in the index. */
   async upsert(items: readonly MemoryItem[]): Promise<void> {
     for (const item of items) {
-      if (this.#ids.has(item.id)) await remove(this.#db, item.id);
+      if (this.#docs.has(item.id)) await remove(this.#db, item.id);
     }
     if (items.length === 0) return;
-    await insertMultiple(this.#db, items.map(toDoc) as never[], 500);
-    for (const item of items) this.#ids.add(item.id);
+    const docs = items.map(toDoc);
+    await insertMultiple(this.#db, docs as never[], 500);
+    for (const doc of docs) this.#docs.set(doc.id, doc);
   }
 
   /** Removes memories from the index (purged ones, or ones the index must forget). */
   async remove(ids: Iterable<string>): Promise<void> {
     for (const id of ids) {
-      if (!this.#ids.delete(id)) continue;
+      if (!this.#docs.delete(id)) continue;
       await remove(this.#db, id);
     }
   }
 
   /** Forgets everything (before a rebuild). */
   clear(): void {
-    this.#db = create({ schema: SCHEMA });
-    this.#ids.clear();
+    this.#db = this.#create();
+    this.#docs.clear();
   }
 
   /**
@@ -171,6 +216,6 @@ export class MemoryIndex {
       limit,
       ...(term ? { properties: ['text'] } : { sortBy: { property: 'spokenAt', order: 'DESC' } }),
     });
-    return result.hits.map((hit) => ({ id: String(hit.id), score: hit.score, parts: { bm25: hit.score } }));
+    return result.hits.map((hit) => ({ id: String(hit.id), score: hit.score }));
   }
 }

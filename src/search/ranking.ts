@@ -1,0 +1,106 @@
+/**
+ * Hybrid ranking: full-text (BM25) and vector candidates fused by weighted reciprocal rank, a recency
+ * term, and near-duplicate removal. Nothing here knows about questions or datasets: the weights are
+ * options with defaults tuned once on the LoCoMo dev conversations (bench/locomo.bench.ts).
+ */
+
+/** How candidates are fused. */
+export interface RankingOptions {
+  /** The k of reciprocal-rank fusion: larger flattens the rank curve. Default 60. */
+  readonly rrfK: number;
+  /** Weight of the full-text rank. Default 1. */
+  readonly textWeight: number;
+  /** Weight of the vector rank. Default 1. */
+  readonly vectorWeight: number;
+  /** Weight of recency, added as weight × 0.5^(age / half-life). Default 0 (off). */
+  readonly recencyWeight: number;
+  /** Half-life of recency in ms. Default 30 days. */
+  readonly recencyHalfLifeMs: number;
+  /** A hit whose vector is at least this similar to a better hit is dropped as a near-duplicate. Default 0.97. */
+  readonly duplicateCosine: number;
+  /** How many candidates each side contributes per requested hit (at least 50). Default 5. */
+  readonly candidatesPerHit: number;
+}
+
+/** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
+export const DEFAULT_RANKING: RankingOptions = {
+  rrfK: 60,
+  textWeight: 1,
+  vectorWeight: 1,
+  recencyWeight: 0,
+  recencyHalfLifeMs: 30 * 24 * 3600 * 1000,
+  duplicateCosine: 0.97,
+  candidatesPerHit: 5,
+};
+
+/** Why a hit ranks where it does. */
+export interface ScoreParts {
+  /** BM25 relevance (0 when the text did not match). */
+  readonly bm25: number;
+  /** Rank among full-text candidates (1 = best), or null. */
+  readonly bm25Rank: number | null;
+  /** Cosine similarity of the memory's vector to the query's, or null without vectors. */
+  readonly vector: number | null;
+  /** Rank among vector candidates, or null. */
+  readonly vectorRank: number | null;
+  /** The fused reciprocal-rank score. */
+  readonly fused: number;
+  /** The recency term. */
+  readonly recency: number;
+}
+
+/** A fused candidate. */
+export interface RankedCandidate {
+  readonly id: string;
+  readonly score: number;
+  readonly parts: ScoreParts;
+}
+
+/** The input of {@link fuse}. */
+export interface FusionInput {
+  readonly text: readonly { id: string; score: number }[];
+  readonly vector: readonly { id: string; score: number }[];
+  /** When each candidate was said or written (epoch ms), for recency. */
+  readonly timeOf: (id: string) => number;
+  readonly now: number;
+  /** Vectors of candidates, for near-duplicate removal. */
+  readonly vectorOf?: (id: string) => Float32Array | undefined;
+  readonly limit: number;
+}
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Fuses full-text and vector candidates into one ranking with score parts. */
+export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKING): RankedCandidate[] {
+  const rows = new Map<string, { bm25: number; bm25Rank: number | null; vector: number | null; vectorRank: number | null }>();
+  input.text.forEach((hit, i) => rows.set(hit.id, { bm25: hit.score, bm25Rank: i + 1, vector: null, vectorRank: null }));
+  input.vector.forEach((hit, i) => {
+    const row = rows.get(hit.id) ?? { bm25: 0, bm25Rank: null, vector: null, vectorRank: null };
+    rows.set(hit.id, { ...row, vector: hit.score, vectorRank: i + 1 });
+  });
+  const ranked: RankedCandidate[] = [];
+  for (const [id, row] of rows) {
+    const fused =
+      (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0) +
+      (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0);
+    const age = Math.max(0, input.now - input.timeOf(id));
+    const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
+    ranked.push({ id, score: fused + recency / (options.rrfK + 1), parts: { ...row, fused, recency } });
+  }
+  ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
+  if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);
+  const kept: RankedCandidate[] = [];
+  const keptVectors: Float32Array[] = [];
+  for (const candidate of ranked) {
+    if (kept.length >= input.limit) break;
+    const v = input.vectorOf(candidate.id);
+    if (v && keptVectors.some((k) => cosine(k, v) >= options.duplicateCosine)) continue;
+    kept.push(candidate);
+    if (v) keptVectors.push(v);
+  }
+  return kept;
+}

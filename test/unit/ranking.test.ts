@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RANKING, fuse } from '../../src/search/ranking';
+
+const base = { timeOf: () => 0, now: 0, limit: 10 };
+
+describe('hybrid fusion', () => {
+  it('ranks a memory found by both sides above ones found by one, with every score part', () => {
+    const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] });
+    expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
+    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, fused: 2 / 62, recency: 0 });
+    expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
+  });
+
+  it('follows the side weights', () => {
+    const input = { ...base, text: [{ id: 'a', score: 5 }], vector: [{ id: 'c', score: 0.9 }] };
+    expect(fuse(input, { ...DEFAULT_RANKING, vectorWeight: 2 })[0]!.id).toBe('c');
+    expect(fuse(input, { ...DEFAULT_RANKING, textWeight: 2 })[0]!.id).toBe('a');
+  });
+
+  it('lifts recent memories when recency has weight, and not otherwise', () => {
+    const day = 864e5;
+    const input = { text: [{ id: 'old', score: 2 }, { id: 'new', score: 1 }], vector: [], timeOf: (id: string) => (id === 'new' ? 100 * day : 0), now: 100 * day, limit: 10 };
+    expect(fuse(input).map((r) => r.id)).toEqual(['old', 'new']);
+    const ranked = fuse(input, { ...DEFAULT_RANKING, recencyWeight: 1, recencyHalfLifeMs: 7 * day });
+    expect(ranked.map((r) => r.id)).toEqual(['new', 'old']);
+    expect(ranked[0]!.parts.recency).toBeCloseTo(1);
+  });
+
+  it('drops near-duplicates of a better hit', () => {
+    const v = (x: number) => Float32Array.from([x, Math.sqrt(1 - x * x)]);
+    const vectors: Record<string, Float32Array> = { a: v(1), b: v(0.999), c: v(0) };
+    const ranked = fuse({ ...base, text: [{ id: 'a', score: 3 }, { id: 'b', score: 2 }, { id: 'c', score: 1 }], vector: [], vectorOf: (id) => vectors[id] });
+    expect(ranked.map((r) => r.id)).toEqual(['a', 'c']);
+  });
+
+  it('stops at the limit', () => {
+    expect(fuse({ ...base, limit: 1, text: [{ id: 'a', score: 1 }, { id: 'b', score: 1 }], vector: [] })).toHaveLength(1);
+  });
+});
