@@ -14,7 +14,18 @@ export default defineConfig({
   // one late and reloads the page in the middle of a test.
   optimizeDeps: {
     entries: ['index.html', 'test/e2e/harness.html', 'workers/*.ts'],
-    include: ['comlink', 'idb', '@orama/orama', 'zod', 'lit', 'lit/decorators.js'],
+    include: [
+      'comlink',
+      'idb',
+      '@orama/orama',
+      'zod',
+      'lit',
+      'lit/decorators.js',
+      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs-converter',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow-models/universal-sentence-encoder/dist/tokenizer',
+    ],
   },
   build: { target: 'es2022', sourcemap: true },
 });

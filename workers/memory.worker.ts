@@ -1,24 +1,56 @@
 /// <reference lib="webworker" />
 /**
- * The memory worker: hosts MemOS (IndexedDB store, search index) off the page's thread and serves it
- * through comlink. Thin on purpose: everything it does lives in src/.
+ * The memory worker: hosts MemOS (IndexedDB store, search index, the offline embedder) off the page's
+ * thread and serves it through comlink. Thin on purpose: everything it does lives in src/.
  */
 import { expose } from 'comlink';
 import { MemosError } from '../src/core/errors';
+import { filesAtUrl, type Embedder } from '../src/inference/embedder';
+import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
-import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type ParamsOf, type ResultOf, type WorkerOpenOptions } from '../src/protocol/memory-worker-api';
+import {
+  API_METHODS,
+  type ApiMethod,
+  type MemoryWorkerApi,
+  type ParamsOf,
+  type ResultOf,
+  type WorkerOpenOptions,
+  type WorkerOpenResult,
+} from '../src/protocol/memory-worker-api';
 
 installErrorTransfer();
 
 let os: MemOS | undefined;
 const methods = new Set<string>(API_METHODS);
 
+/** Loads the shipped embedder from this origin (public/models, public/tfjs: see scripts/copy-model-assets.mjs). */
+async function loadEmbedder(): Promise<Embedder> {
+  const base = new URL(import.meta.env.BASE_URL, self.location.origin);
+  return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
+}
+
 const api: MemoryWorkerApi = {
-  async open(options: WorkerOpenOptions) {
+  async open(options: WorkerOpenOptions): Promise<WorkerOpenResult> {
     if (os) throw new MemosError('INVALID_INPUT', 'This worker already has a store open.', { field: 'open' });
-    os = await MemOS.open({ ...(options.name !== undefined && { name: options.name }), ...(options.durability !== undefined && { durability: options.durability }) });
+    let embedder: Embedder | undefined;
+    let embedderError: string | null = null;
+    if ((options.embedder ?? 'use-lite') === 'use-lite') {
+      try {
+        embedder = await loadEmbedder();
+      } catch (error) {
+        // The store still opens: full-text search works without vectors, and the page is told why.
+        embedderError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    os = await MemOS.open({
+      ...(options.name !== undefined && { name: options.name }),
+      ...(options.durability !== undefined && { durability: options.durability }),
+      ...(options.ranking !== undefined && { ranking: options.ranking }),
+      ...(embedder && { embedder }),
+    });
+    return { embedder: embedder ? embedder.fingerprint.modelId : null, embedderError };
   },
   async invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>> {
     if (!os) throw new MemosError('STORE_CLOSED', 'Call open() first.');

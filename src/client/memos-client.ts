@@ -10,7 +10,7 @@ import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { MemosError } from '../core/errors';
 import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
-import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions } from '../protocol/memory-worker-api';
+import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
 import type { CallOptions } from '../os/api-types';
 
 /** Options of {@link MemosClient.open}. */
@@ -27,12 +27,15 @@ function startWorker(): Worker {
 export class MemosClient {
   /** Every MemOS method; each takes its params and an optional `{ signal }`. */
   readonly api: MemosApi;
+  /** What the worker loaded: the embedder in use, or why it could not load one. */
+  readonly opened: WorkerOpenResult;
   readonly #worker: Worker;
   readonly #remote: Remote<MemoryWorkerApi>;
 
-  private constructor(worker: Worker, remote: Remote<MemoryWorkerApi>) {
+  private constructor(worker: Worker, remote: Remote<MemoryWorkerApi>, opened: WorkerOpenResult) {
     this.#worker = worker;
     this.#remote = remote;
+    this.opened = opened;
     const api: Partial<Record<ApiMethod, unknown>> = {};
     for (const method of API_METHODS) api[method] = (params: unknown, options?: CallOptions) => this.#invoke(method, params as ParamsOf<typeof method>, options);
     this.api = api as MemosApi;
@@ -57,14 +60,17 @@ export class MemosClient {
     const openOptions: WorkerOpenOptions = {
       ...(options.name !== undefined && { name: options.name }),
       ...(options.durability !== undefined && { durability: options.durability }),
+      ...(options.ranking !== undefined && { ranking: options.ranking }),
+      ...(options.embedder !== undefined && { embedder: options.embedder }),
     };
+    let opened: WorkerOpenResult;
     try {
-      await Promise.race([remote.open(openOptions), failed]);
+      opened = await Promise.race([remote.open(openOptions), failed]);
     } catch (error) {
       worker.terminate();
       throw error;
     }
-    return new MemosClient(worker, remote);
+    return new MemosClient(worker, remote, opened);
   }
 
   async #invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, options?: CallOptions) {

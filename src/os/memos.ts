@@ -24,6 +24,7 @@ import { VectorMemory, type VectorStatus } from '../memory/vector-memory';
 import type { Embedder } from '../inference/embedder';
 import { MemoryIndex, type CubeScope, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
+import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type WriteTx } from '../storage/store';
@@ -64,8 +65,11 @@ type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' |
 const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors')[] = ['cubes', 'memories', 'versions', 'audit', 'blobs', 'vectors'];
 const MAX_TEXT = 100_000;
 
+const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
+
+/** The content words of a text, lower-cased, without stop words. */
 function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {

@@ -33,6 +33,7 @@ export const API_METHODS = [
   'auditLog',
   'rebuildIndex',
   'settled',
+  'vectorStatus',
 ] as const satisfies readonly (keyof MemOS)[];
 
 /** One method name of the API. */
@@ -43,12 +44,26 @@ export type ParamsOf<M extends ApiMethod> = Parameters<MemOS[M]>[0];
 export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemOS[M]>>;
 
 /** What the page may pass when it opens the worker's store (no functions cross the boundary). */
-export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability'>;
+export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'ranking'> & {
+  /**
+   * The embedder the worker loads: "use-lite" (default; the shipped offline model, served from this
+   * origin) or "none" (full-text search only).
+   */
+  readonly embedder?: 'use-lite' | 'none';
+};
+
+/** What opening reports. */
+export interface WorkerOpenResult {
+  /** The embedder in use, or null when none is. */
+  readonly embedder: string | null;
+  /** Why the embedder could not load (the store opened without it), or null. */
+  readonly embedderError: string | null;
+}
 
 /** The object the memory worker exposes through comlink. */
 export interface MemoryWorkerApi {
   /** Opens the store; resolves once the index is rebuilt. */
-  open(options: WorkerOpenOptions): Promise<void>;
+  open(options: WorkerOpenOptions): Promise<WorkerOpenResult>;
   /** Calls one MemOS method; `abort` is a port from `portForSignal`. */
   invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>>;
   /** Closes the store. */

@@ -11,6 +11,15 @@ function when(ms: number | null | undefined): string {
   return ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
 }
 
+/** Says in one line why a hit was recalled: which side found it, at which rank, and which words matched. */
+export function whyLine(hit: SearchHit): string {
+  const p = hit.parts;
+  const text = p.bm25Rank !== null ? `words #${p.bm25Rank} (BM25 ${p.bm25.toFixed(2)})` : 'no word match';
+  const vector = p.vectorRank !== null && p.vector !== null ? `meaning #${p.vectorRank} (cosine ${p.vector.toFixed(2)})` : 'no vector match';
+  const matched = hit.matchedTerms.length > 0 ? ` · matched: ${hit.matchedTerms.join(', ')}` : '';
+  return `score ${hit.score.toFixed(4)} · ${text} · ${vector}${matched}`;
+}
+
 /** Asks the app to act on a memory: archive, restore, freeze, unfreeze, purge or history. */
 export type MemoryAction = 'archive' | 'restore' | 'freeze' | 'unfreeze' | 'purge' | 'history';
 
@@ -55,7 +64,7 @@ export class MemoryCard extends LitElement {
         ${m.sourceRefs[0]?.speaker ? html`<span title="said by">said by ${m.sourceRefs[0].speaker} ${when(m.sourceRefs[0].spokenAt)}</span>` : nothing}
       </div>
       ${this.hit
-        ? html`<div class="why" part="why">score ${this.hit.score.toFixed(3)} · BM25 ${this.hit.parts.bm25.toFixed(3)} · matched: ${this.hit.matchedTerms.join(', ') || '—'}</div>`
+        ? html`<div class="why" part="why">${whyLine(this.hit)}</div>`
         : nothing}
       <div class="actions">
         ${live ? html`<button @click=${() => this.#act('archive')}>Delete</button><button @click=${() => this.#act('freeze')}>Freeze</button>` : nothing}

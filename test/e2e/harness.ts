@@ -14,9 +14,13 @@ declare global {
   }
 }
 
-const store = new URL(location.href).searchParams.get('store') ?? 'memos-test';
+const params = new URL(location.href).searchParams;
+const store = params.get('store') ?? 'memos-test';
+// Browser tests run without the embedder unless they ask for it (?embedder=use-lite): loading it takes
+// a second or two per page.
+const embedder = params.get('embedder') === 'use-lite' ? 'use-lite' : 'none';
 window.MemosError = MemosError;
-window.memosReady = MemosClient.open({ name: store }).then((client) => {
+window.memosReady = MemosClient.open({ name: store, embedder }).then((client) => {
   window.memosClient = client;
   window.memos = client.api;
 });
