@@ -9,7 +9,7 @@ import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder/dist/tokenizer';
 import { MemosError } from '../core/errors';
-import { inBatches, normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
+import { normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
 
 /** The fingerprint of the shipped model. */
 export const USE_LITE_FINGERPRINT: EmbedderFingerprint = { modelId: 'use-lite', revision: 'energetic-ai-0.2.0', dimension: 512 };
@@ -20,7 +20,7 @@ export interface UseLiteOptions {
   readonly files: ModelFiles;
   /** Where tfjs's .wasm files are: a URL folder (browser) or a file path prefix (Node). */
   readonly wasmPath: string;
-  /** Texts per batch; 64 by default. */
+  /** Texts per batch; 16 by default. */
   readonly batchSize?: number;
   readonly signal?: AbortSignal;
 }
@@ -85,21 +85,33 @@ export class UseLiteEmbedder implements Embedder {
       model.dispose();
       throw new MemosError('ABORTED');
     }
-    return new UseLiteEmbedder(model, new Tokenizer(vocabulary), options.batchSize ?? 64);
+    return new UseLiteEmbedder(model, new Tokenizer(vocabulary), options.batchSize ?? 16);
   }
 
   async embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]> {
-    const run = this.#queue.then(() => inBatches(texts, this.#batchSize, signal, (batch) => this.#embedBatch(batch)));
+    const run = this.#queue.then(async () => {
+      // The graph pads every text of a batch to the longest one: batching texts of similar length
+      // together keeps the padding small when short and long texts come mixed.
+      const encoded = texts.map((text, index) => {
+        const ids = this.#tokenizer.encode(text);
+        return { index, ids: ids.length > 0 ? ids : this.#tokenizer.encode(' ') };
+      });
+      const byLength = [...encoded].sort((a, b) => a.ids.length - b.ids.length);
+      const out = new Array<Float32Array>(texts.length);
+      for (let i = 0; i < byLength.length; i += this.#batchSize) {
+        if (signal?.aborted) throw new MemosError('ABORTED');
+        const batch = byLength.slice(i, i + this.#batchSize);
+        const vectors = await this.#embedBatch(batch.map((e) => e.ids));
+        batch.forEach((e, j) => (out[e.index] = vectors[j]!));
+      }
+      return out;
+    });
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #embedBatch(texts: readonly string[]): Promise<Float32Array[]> {
+  async #embedBatch(encodings: readonly number[][]): Promise<Float32Array[]> {
     // The graph takes a sparse batch: (row, position) indices and the token ids as values.
-    const encodings = texts.map((t) => {
-      const ids = this.#tokenizer.encode(t);
-      return ids.length > 0 ? ids : this.#tokenizer.encode(' ');
-    });
     const count = encodings.reduce((n, e) => n + e.length, 0);
     const indices = new Int32Array(count * 2);
     const values = new Int32Array(count);
@@ -118,7 +130,7 @@ export class UseLiteEmbedder implements Embedder {
       const data = (await output.data()) as Float32Array;
       output.dispose();
       const d = this.fingerprint.dimension;
-      return texts.map((_, i) => normalize(data.slice(i * d, (i + 1) * d)));
+      return encodings.map((_, i) => normalize(data.slice(i * d, (i + 1) * d)));
     } finally {
       indicesT.dispose();
       valuesT.dispose();

@@ -4,6 +4,7 @@
  * opens. Each hit carries the parts of its score so a UI can say why a memory was recalled.
  */
 import { create, insertMultiple, remove, search, count, type AnyOrama } from '@orama/orama';
+import { index as oramaIndex } from '@orama/orama/components';
 import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
 import { ENGLISH_STOP_WORDS } from './stop-words';
@@ -95,6 +96,21 @@ function toDoc(item: MemoryItem): IndexDoc {
 
 type Where = Record<string, unknown>;
 
+/**
+ * Orama's default index looks query words up as prefixes (type-ahead: "go" also finds "good" and
+ * "gone"), which drowns BM25 in false matches. This index looks up whole words (after stemming) and
+ * otherwise is Orama's own. Passing `exact: true` to Orama's search instead would also drop every
+ * memory that lacks one of the query's words, case-sensitively.
+ */
+const defaultIndex = oramaIndex.createIndex();
+const WHOLE_WORD_INDEX = {
+  ...defaultIndex,
+  search: (...args: Parameters<typeof defaultIndex.search>) => {
+    const [index, term, tokenizer, language, properties, , , ...rest] = args;
+    return defaultIndex.search(index, term, tokenizer, language, properties, true, 0, ...rest);
+  },
+};
+
 // Orama evaluates a clause holding `and`, `or` or `not` by that operator alone and ignores its other
 // keys, so every combination below is spelled out as an explicit `and` of single-purpose clauses.
 function scopeClause(scope: CubeScope): Where {
@@ -130,7 +146,10 @@ export class MemoryIndex {
   #create(): AnyOrama {
     return create({
       schema: SCHEMA,
-      components: { tokenizer: { stemming: this.#options.stemming ?? true, stopWords: [...(this.#options.stopWords ?? ENGLISH_STOP_WORDS)] } },
+      components: {
+        tokenizer: { stemming: this.#options.stemming ?? true, stopWords: [...(this.#options.stopWords ?? ENGLISH_STOP_WORDS)] },
+        index: WHOLE_WORD_INDEX,
+      },
     });
   }
 

@@ -1,0 +1,35 @@
+// Small helpers shared by the benchmarks: options, percentiles, and writing results as JSON.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Reads `--name value` options (and bare `--flag` as "true"). */
+export function options(argv: readonly string[] = process.argv.slice(2)): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) continue;
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) out.set(arg.slice(2), 'true');
+    else out.set(arg.slice(2), argv[++i]!);
+  }
+  return out;
+}
+
+/** The p-th percentile (0–100) of some values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Writes a benchmark's figures to bench/results/NAME.json (or the --out path). */
+export function writeResults(path: string, figures: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify({ date: new Date().toISOString(), ...(figures as object) }, null, 2)}\n`);
+  console.log(`figures written to ${path}`);
+}
+
+/** Formats a number of ms. */
+export function ms(value: number): string {
+  return `${value.toFixed(1)} ms`;
+}

@@ -1,0 +1,66 @@
+// Reading LoCoMo conversations (Maharana et al., ACL 2024) as messages with their real times.
+import { readFileSync } from 'node:fs';
+import type { ChatMessage } from '../../src/memory/fast-reader';
+
+/** One LoCoMo question with the dia_ids of its evidence. */
+export interface LocomoQuestion {
+  readonly question: string;
+  readonly category: number;
+  readonly evidence: readonly string[];
+}
+
+/** One conversation, as sessions of messages. */
+export interface LocomoConversation {
+  readonly id: string;
+  readonly sessions: readonly { readonly sessionId: string; readonly time: number; readonly messages: readonly ChatMessage[] }[];
+  readonly questions: readonly LocomoQuestion[];
+}
+
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+
+/** Parses LoCoMo's session times ("1:56 pm on 8 May, 2023") as UTC epoch ms. */
+export function parseLocomoTime(text: string): number {
+  const m = /(\d{1,2}):(\d{2})\s*(am|pm)\s+on\s+(\d{1,2})\s+([A-Za-z]+),?\s+(\d{4})/i.exec(text);
+  if (!m) throw new Error(`Unreadable LoCoMo time: ${text}`);
+  const month = MONTHS.indexOf(m[5]!.toLowerCase());
+  if (month < 0) throw new Error(`Unknown month in ${text}`);
+  const hour = (Number(m[1]) % 12) + (m[3]!.toLowerCase() === 'pm' ? 12 : 0);
+  return Date.UTC(Number(m[6]), month, Number(m[4]), hour, Number(m[2]));
+}
+
+/** The dia_ids in an evidence entry ("D8:6; D9:17", and the odd "D:11:26"). */
+export function evidenceIds(entry: string): string[] {
+  return [...entry.matchAll(/D:?(\d+):(\d+)/g)].map((m) => `D${m[1]}:${m[2]}`);
+}
+
+interface RawTurn {
+  speaker: string;
+  dia_id: string;
+  text: string;
+  blip_caption?: string;
+}
+
+/** Reads a LoCoMo file. A shared image becomes "[shares a photo: caption]" after the turn's text. */
+export function readLocomo(path: string): LocomoConversation[] {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as { sample_id: string; conversation: Record<string, unknown>; qa: { question: string; category: number; evidence?: string[] }[] }[];
+  return raw.map((c) => {
+    const sessions = Object.keys(c.conversation)
+      .filter((k) => /^session_\d+$/.test(k) && Array.isArray(c.conversation[k]))
+      .sort((a, b) => Number(a.split('_')[1]) - Number(b.split('_')[1]))
+      .map((key) => {
+        const time = parseLocomoTime(String(c.conversation[`${key}_date_time`]));
+        const turns = c.conversation[key] as RawTurn[];
+        // Turns have no times of their own: one minute apart from the session's start keeps their order.
+        const messages: ChatMessage[] = turns.map((t, i) => ({
+          role: 'user',
+          speaker: t.speaker,
+          id: t.dia_id,
+          timestamp: time + i * 60_000,
+          content: t.blip_caption ? `${t.text} [shares a photo: ${t.blip_caption}]` : t.text,
+        }));
+        return { sessionId: `${c.sample_id}/${key}`, time, messages };
+      });
+    const questions = c.qa.map((q) => ({ question: q.question, category: q.category, evidence: (q.evidence ?? []).flatMap(evidenceIds) }));
+    return { id: c.sample_id, sessions, questions };
+  });
+}

