@@ -22,7 +22,7 @@ import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-f
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, type VectorStatus } from '../memory/vector-memory';
 import type { Embedder } from '../inference/embedder';
-import { MemoryIndex, type CubeScope, type TextIndexOptions } from '../search/memory-index';
+import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import type { StoreChange } from '../storage/change-feed';
@@ -447,7 +447,12 @@ export class MemOS {
     const now = this.#clock();
     // Each side brings several candidates per hit, so fusion and the expiry check below still leave topK.
     const pool = Math.max(50, topK * this.#ranking.candidatesPerHit);
-    const text = await this.#index.search(params.query, scopes, filters, pool);
+    // Names of speakers in the query say whose words to look for; as words they match every line
+    // addressed to that person, so the full-text side leaves them out.
+    const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
+    const named = new Set(queryTokens.map((t) => t.replace(/'s$/i, '')).filter((t) => this.#index.isSpeaker(t)).map(speakerKey));
+    const textQuery = named.size === 0 ? params.query : queryTokens.filter((t) => !named.has(speakerKey(t.replace(/'s$/i, '')))).join(' ');
+    const text = params.query.trim() && !textQuery.trim() ? [] : await this.#index.search(textQuery, scopes, filters, pool);
     const vector = this.#vectors ? await this.#vectors.search(params.query, pool, this.#index.matcher(scopes, filters), options.signal) : [];
     const ranked = fuse(
       {
@@ -456,6 +461,7 @@ export class MemOS {
         timeOf: (id) => this.#index.timeOf(id) ?? 0,
         now,
         ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
+        ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
         limit: topK * 2 + 10,
       },
       this.#ranking,

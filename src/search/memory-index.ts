@@ -21,6 +21,7 @@ const SCHEMA = {
   createdAt: 'number',
   updatedAt: 'number',
   spokenAt: 'number',
+  speakers: 'enum[]',
 } as const;
 
 /** The filters a search can apply. Every given filter must hold (AND). */
@@ -74,13 +75,34 @@ interface IndexDoc {
   createdAt: number;
   updatedAt: number;
   spokenAt: number;
+  speakers: string[];
+}
+
+/** A speaker's name as the index keeps it. */
+export function speakerKey(name: string): string {
+  return name.trim().toLowerCase();
+}
+
+/**
+ * The text the full-text index sees: the memory's key and text, with the "Speaker: " at the start of
+ * each line left out when it names one of the memory's known speakers. Who said something is indexed
+ * apart (the speakers field), so a question about Ana finds what Ana said rather than every line
+ * where someone says "Ana".
+ */
+function indexedText(item: MemoryItem): string {
+  const speakers = new Set(item.sourceRefs.map((r) => r.speaker).filter((s): s is string => !!s));
+  const text = speakers.size === 0 ? item.text : item.text.split('\n').map((line) => {
+    const colon = line.indexOf(': ');
+    return colon > 0 && speakers.has(line.slice(0, colon)) ? line.slice(colon + 2) : line;
+  }).join('\n');
+  return item.key ? `${item.key}: ${text}` : text;
 }
 
 function toDoc(item: MemoryItem): IndexDoc {
   const spoken = item.sourceRefs.map((r) => r.spokenAt).filter((t): t is number => typeof t === 'number');
   return {
     id: item.id,
-    text: item.key ? `${item.key}: ${item.text}` : item.text,
+    text: indexedText(item),
     cubeId: item.cubeId,
     ownerId: item.ownerId,
     visibility: item.visibility,
@@ -91,6 +113,7 @@ function toDoc(item: MemoryItem): IndexDoc {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
     spokenAt: spoken.length > 0 ? Math.min(...spoken) : item.createdAt,
+    speakers: [...new Set(item.sourceRefs.map((r) => r.speaker).filter((s): s is string => !!s).map(speakerKey))],
   };
 }
 
@@ -136,6 +159,7 @@ function filterClauses(filters: SearchFilters): Where[] {
 export class MemoryIndex {
   #db: AnyOrama;
   readonly #docs = new Map<string, IndexDoc>();
+  readonly #speakerCounts = new Map<string, number>();
   readonly #options: TextIndexOptions;
 
   constructor(options: TextIndexOptions = {}) {
@@ -151,6 +175,16 @@ export class MemoryIndex {
         index: WHOLE_WORD_INDEX,
       },
     });
+  }
+
+  /** The speakers of a memory (lower-case). */
+  speakersOf(id: string): readonly string[] {
+    return this.#docs.get(id)?.speakers ?? [];
+  }
+
+  /** Tells whether someone by this name (any case) speaks in some indexed memory. */
+  isSpeaker(name: string): boolean {
+    return (this.#speakerCounts.get(speakerKey(name)) ?? 0) > 0;
   }
 
   /** When the memory was said (or written), for recency; undefined when not indexed. */
@@ -199,18 +233,24 @@ export class MemoryIndex {
   /** Adds or replaces memories in the index. */
   async upsert(items: readonly MemoryItem[]): Promise<void> {
     for (const item of items) {
-      if (this.#docs.has(item.id)) await remove(this.#db, item.id);
+      if (this.#docs.has(item.id)) await this.remove([item.id]);
     }
     if (items.length === 0) return;
     const docs = items.map(toDoc);
     await insertMultiple(this.#db, docs as never[], 500);
-    for (const doc of docs) this.#docs.set(doc.id, doc);
+    for (const doc of docs) {
+      this.#docs.set(doc.id, doc);
+      for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
+    }
   }
 
   /** Removes memories from the index (purged ones, or ones the index must forget). */
   async remove(ids: Iterable<string>): Promise<void> {
     for (const id of ids) {
-      if (!this.#docs.delete(id)) continue;
+      const doc = this.#docs.get(id);
+      if (!doc) continue;
+      this.#docs.delete(id);
+      for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 1) - 1);
       await remove(this.#db, id);
     }
   }
@@ -219,6 +259,7 @@ export class MemoryIndex {
   clear(): void {
     this.#db = this.#create();
     this.#docs.clear();
+    this.#speakerCounts.clear();
   }
 
   /**

@@ -20,6 +20,11 @@ export interface RankingOptions {
   readonly duplicateCosine: number;
   /** How many candidates each side contributes per requested hit (at least 50). Default 5. */
   readonly candidatesPerHit: number;
+  /**
+   * Weight of "said by someone the query names" ("What did Ana research?" → what Ana said), added like
+   * a rank-1 vote of that size. Default 1.
+   */
+  readonly speakerWeight: number;
 }
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
@@ -31,6 +36,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   recencyHalfLifeMs: 30 * 24 * 3600 * 1000,
   duplicateCosine: 0.97,
   candidatesPerHit: 5,
+  speakerWeight: 1,
 };
 
 /** Why a hit ranks where it does. */
@@ -47,6 +53,8 @@ export interface ScoreParts {
   readonly fused: number;
   /** The recency term. */
   readonly recency: number;
+  /** The speaker term: non-zero when the memory was said by someone the query names. */
+  readonly speaker: number;
 }
 
 /** A fused candidate. */
@@ -65,6 +73,8 @@ export interface FusionInput {
   readonly now: number;
   /** Vectors of candidates, for near-duplicate removal. */
   readonly vectorOf?: (id: string) => Float32Array | undefined;
+  /** Whether a candidate was said by someone the query names. */
+  readonly saidByNamed?: (id: string) => boolean;
   readonly limit: number;
 }
 
@@ -89,7 +99,8 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
       (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0);
     const age = Math.max(0, input.now - input.timeOf(id));
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
-    ranked.push({ id, score: fused + recency / (options.rrfK + 1), parts: { ...row, fused, recency } });
+    const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
+    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker, parts: { ...row, fused, recency, speaker } });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

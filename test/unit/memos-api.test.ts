@@ -228,6 +228,21 @@ describe('search', () => {
     expect(hits).toHaveLength(3);
   });
 
+  it('finds what a named speaker said rather than lines addressed to them', async () => {
+    await os.add({
+      userId: 'ana',
+      cubeId: 'c1',
+      reader: { windowSize: 1 },
+      messages: [
+        { role: 'user', speaker: 'Ben', content: 'Caroline, Caroline! How is the research going?' },
+        { role: 'user', speaker: 'Caroline', content: 'I am researching adoption agencies. It has been a long dream.' },
+      ],
+    });
+    const [hit] = await os.search({ userId: 'ana', query: 'What is Caroline researching?', cubeIds: ['c1'] });
+    expect(hit!.memory.text).toBe('Caroline: I am researching adoption agencies. It has been a long dream.');
+    expect(hit!.parts.speaker).toBeGreaterThan(0);
+  });
+
   it('refuses an out-of-range topK and an unknown state filter', async () => {
     expect((await errorOf(() => os.search({ userId: 'ana', query: 'x', topK: 0 }))).code).toBe('INVALID_INPUT');
     expect((await errorOf(() => os.search({ userId: 'ana', query: 'x', filters: { states: ['gone' as never] } }))).code).toBe('INVALID_INPUT');

@@ -7,7 +7,7 @@ describe('hybrid fusion', () => {
   it('ranks a memory found by both sides above ones found by one, with every score part', () => {
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] });
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
-    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, fused: 2 / 62, recency: 0 });
+    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, fused: 2 / 62, recency: 0, speaker: 0 });
     expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
   });
 
@@ -31,6 +31,14 @@ describe('hybrid fusion', () => {
     const vectors: Record<string, Float32Array> = { a: v(1), b: v(0.999), c: v(0) };
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 3 }, { id: 'b', score: 2 }, { id: 'c', score: 1 }], vector: [], vectorOf: (id) => vectors[id] });
     expect(ranked.map((r) => r.id)).toEqual(['a', 'c']);
+  });
+
+  it('lifts what was said by someone the query names', () => {
+    const input = { ...base, text: [{ id: 'addressed', score: 2 }, { id: 'said', score: 1 }], vector: [] };
+    expect(fuse(input).map((r) => r.id)).toEqual(['addressed', 'said']);
+    const ranked = fuse({ ...input, saidByNamed: (id) => id === 'said' });
+    expect(ranked.map((r) => r.id)).toEqual(['said', 'addressed']);
+    expect(ranked[0]!.parts.speaker).toBeCloseTo(1 / 61);
   });
 
   it('stops at the limit', () => {
