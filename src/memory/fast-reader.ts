@@ -5,6 +5,7 @@
  */
 import { MemosError } from '../core/errors';
 import type { SourceRef } from '../core/memory-item';
+import { statesPreference } from './preference-rules';
 
 /** One message of a conversation, as given to `add`. */
 export interface ChatMessage {
@@ -32,6 +33,10 @@ export interface FastReaderOptions {
 export interface MemoryDraft {
   readonly text: string;
   readonly sourceRefs: readonly SourceRef[];
+  /** Set when the draft is a preference the user stated (see preference-rules.ts). */
+  readonly semanticType?: 'preference';
+  /** "extracted" for a preference taken out of a longer window (the window stays too). */
+  readonly source?: 'extracted';
 }
 
 /** Reads a timestamp as epoch ms. */
@@ -69,7 +74,7 @@ export function readConversation(messages: readonly unknown[], sessionId: string
   if (!Number.isInteger(overlap) || overlap < 0 || overlap >= windowSize) {
     throw new MemosError('INVALID_INPUT', 'overlap must be a whole number below windowSize.', { field: 'overlap' });
   }
-  const turns: { line: string; ref: SourceRef }[] = [];
+  const turns: { line: string; ref: SourceRef; preference: boolean }[] = [];
   messages.forEach((message, index) => {
     checkMessage(message, index);
     if (message.role === 'system' && !options.includeSystem) return;
@@ -78,6 +83,7 @@ export function readConversation(messages: readonly unknown[], sessionId: string
     const speaker = message.speaker?.trim() || message.role;
     const spokenAt = parseTimestamp(message.timestamp, `messages[${index}].timestamp`);
     turns.push({
+      preference: message.role === 'user' && statesPreference(content),
       line: `${speaker}: ${content}`,
       ref: {
         ...(sessionId !== undefined && { sessionId }),
@@ -88,11 +94,19 @@ export function readConversation(messages: readonly unknown[], sessionId: string
     });
   });
   const drafts: MemoryDraft[] = [];
+  const alone = new Set<(typeof turns)[number]>();
   const step = windowSize - overlap;
   for (let start = 0; start < turns.length; start += step) {
     const window = turns.slice(start, start + windowSize);
-    drafts.push({ text: window.map((t) => t.line).join('\n'), sourceRefs: window.map((t) => t.ref) });
+    const single = window.length === 1 && window[0]!.preference;
+    if (single) alone.add(window[0]!);
+    drafts.push({ text: window.map((t) => t.line).join('\n'), sourceRefs: window.map((t) => t.ref), ...(single && { semanticType: 'preference' as const }) });
     if (start + windowSize >= turns.length) break;
+  }
+  // A preference the user stated inside a longer window also becomes a memory of its own, so that it
+  // can be found and ranked as a preference; the window keeps the conversation around it.
+  for (const t of turns) {
+    if (t.preference && !alone.has(t)) drafts.push({ text: t.line, sourceRefs: [t.ref], semanticType: 'preference', source: 'extracted' });
   }
   return drafts;
 }

@@ -22,9 +22,10 @@ import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-f
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, type VectorStatus } from '../memory/vector-memory';
 import type { Embedder } from '../inference/embedder';
-import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
+import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
+import { seeksAdvice } from '../search/query-intent';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type WriteTx } from '../storage/store';
@@ -357,7 +358,14 @@ export class MemOS {
     if (params.messages !== undefined) {
       const defaults = params.defaults ?? {};
       for (const draft of readConversation(params.messages, sessionId, params.reader)) {
-        inputs.push({ source: 'conversation', ...defaults, text: draft.text, sourceRefs: draft.sourceRefs });
+        inputs.push({
+          source: 'conversation',
+          ...defaults,
+          text: draft.text,
+          sourceRefs: draft.sourceRefs,
+          ...(draft.semanticType && { semanticType: draft.semanticType, memoryType: 'user' as const }),
+          ...(draft.source && { source: draft.source }),
+        });
       }
     } else if (params.memory !== undefined) {
       inputs.push(params.memory);
@@ -453,11 +461,22 @@ export class MemOS {
     const named = new Set(queryTokens.map((t) => t.replace(/'s$/i, '')).filter((t) => this.#index.isSpeaker(t)).map(speakerKey));
     const textQuery = named.size === 0 ? params.query : queryTokens.filter((t) => !named.has(speakerKey(t.replace(/'s$/i, '')))).join(' ');
     const text = params.query.trim() && !textQuery.trim() ? [] : await this.#index.search(textQuery, scopes, filters, pool);
-    const vector = this.#vectors ? await this.#vectors.search(params.query, pool, this.#index.matcher(scopes, filters), options.signal) : [];
+    const allowed = this.#index.matcher(scopes, filters);
+    const vector = this.#vectors ? await this.#vectors.search(params.query, pool, allowed, options.signal) : [];
+    // An advice-seeking query consults the user's stated preferences even when no word is shared:
+    // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
+    let preferences: { id: string; score: number }[] = [];
+    if (seeksAdvice(params.query) && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
+      const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
+      preferences = this.#vectors
+        ? await this.#vectors.search(params.query, 10, this.#index.matcher(scopes, preferenceFilters), options.signal)
+        : await this.#index.search(textQuery, scopes, preferenceFilters, 10);
+    }
     const ranked = fuse(
       {
         text,
         vector,
+        preferences,
         timeOf: (id) => this.#index.timeOf(id) ?? 0,
         now,
         ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),

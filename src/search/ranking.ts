@@ -25,6 +25,11 @@ export interface RankingOptions {
    * a rank-1 vote of that size. Default 1.
    */
   readonly speakerWeight: number;
+  /**
+   * Weight of the preferences list: for advice-seeking queries, the user's stated preferences ranked
+   * by similarity to the query, fused like a third side. Default 1.
+   */
+  readonly preferenceWeight: number;
 }
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
@@ -37,6 +42,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   duplicateCosine: 0.97,
   candidatesPerHit: 5,
   speakerWeight: 1,
+  preferenceWeight: 1,
 };
 
 /** Why a hit ranks where it does. */
@@ -55,6 +61,8 @@ export interface ScoreParts {
   readonly recency: number;
   /** The speaker term: non-zero when the memory was said by someone the query names. */
   readonly speaker: number;
+  /** Rank among the user's preferences consulted for an advice-seeking query, or null. */
+  readonly preferenceRank: number | null;
 }
 
 /** A fused candidate. */
@@ -68,6 +76,8 @@ export interface RankedCandidate {
 export interface FusionInput {
   readonly text: readonly { id: string; score: number }[];
   readonly vector: readonly { id: string; score: number }[];
+  /** Preferences to consult (advice-seeking queries), best first. */
+  readonly preferences?: readonly { id: string; score: number }[];
   /** When each candidate was said or written (epoch ms), for recency. */
   readonly timeOf: (id: string) => number;
   readonly now: number;
@@ -86,17 +96,18 @@ function cosine(a: Float32Array, b: Float32Array): number {
 
 /** Fuses full-text and vector candidates into one ranking with score parts. */
 export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKING): RankedCandidate[] {
-  const rows = new Map<string, { bm25: number; bm25Rank: number | null; vector: number | null; vectorRank: number | null }>();
-  input.text.forEach((hit, i) => rows.set(hit.id, { bm25: hit.score, bm25Rank: i + 1, vector: null, vectorRank: null }));
-  input.vector.forEach((hit, i) => {
-    const row = rows.get(hit.id) ?? { bm25: 0, bm25Rank: null, vector: null, vectorRank: null };
-    rows.set(hit.id, { ...row, vector: hit.score, vectorRank: i + 1 });
-  });
+  type Row = { bm25: number; bm25Rank: number | null; vector: number | null; vectorRank: number | null; preferenceRank: number | null };
+  const empty: Row = { bm25: 0, bm25Rank: null, vector: null, vectorRank: null, preferenceRank: null };
+  const rows = new Map<string, Row>();
+  input.text.forEach((hit, i) => rows.set(hit.id, { ...empty, bm25: hit.score, bm25Rank: i + 1 }));
+  input.vector.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), vector: hit.score, vectorRank: i + 1 }));
+  input.preferences?.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), preferenceRank: i + 1 }));
   const ranked: RankedCandidate[] = [];
   for (const [id, row] of rows) {
     const fused =
       (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0) +
-      (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0);
+      (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0) +
+      (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
     const age = Math.max(0, input.now - input.timeOf(id));
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;

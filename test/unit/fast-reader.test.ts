@@ -14,6 +14,8 @@ describe('the fast reader', () => {
   it('groups turns into windows and keeps who said what, when, and which message it was', () => {
     const drafts = readConversation(conversation, 's1', { windowSize: 2 });
     expect(drafts.map((d) => d.text)).toEqual(['Ana: I moved to Lisbon in May.\nBot: How do you like it?', 'Ana: I love the tiles.']);
+    // The stated preference ends up alone in its window, which is marked as a preference.
+    expect(drafts.map((d) => d.semanticType)).toEqual([undefined, 'preference']);
     expect(drafts[0]?.sourceRefs).toEqual([
       { sessionId: 's1', messageId: 'D1:1', speaker: 'Ana', spokenAt: Date.parse('2023-05-08T13:56:00Z') },
       { sessionId: 's1', messageId: 'D1:2', speaker: 'Bot', spokenAt: Date.parse('2023-05-08T13:57:00Z') },
@@ -21,12 +23,14 @@ describe('the fast reader', () => {
   });
 
   it('keeps every turn its own memory with windowSize 1, and overlaps windows when asked', () => {
-    expect(readConversation(conversation, undefined, { windowSize: 1 })).toHaveLength(3);
+    const single = readConversation(conversation, undefined, { windowSize: 1 });
+    expect(single).toHaveLength(3);
+    // With one turn per memory, the preference is the turn's own memory, marked as such.
+    expect(single.map((d) => d.semanticType)).toEqual([undefined, undefined, 'preference']);
     const overlapping = readConversation(conversation, undefined, { windowSize: 2, overlap: 1 });
-    expect(overlapping.map((d) => d.sourceRefs.map((r) => r.messageId))).toEqual([
-      ['D1:1', 'D1:2'],
-      ['D1:2', 'D1:3'],
-    ]);
+    // The preference (D1:3) shares its window with another turn, so it is also kept on its own.
+    expect(overlapping.map((d) => d.sourceRefs.map((r) => r.messageId))).toEqual([['D1:1', 'D1:2'], ['D1:2', 'D1:3'], ['D1:3']]);
+    expect(overlapping[2]).toMatchObject({ semanticType: 'preference', source: 'extracted', text: 'Ana: I love the tiles.' });
   });
 
   it('drops system messages unless asked, and blank ones always', () => {

@@ -107,7 +107,8 @@ describe('adding memories', () => {
         { role: 'user', content: 'And I run every Sunday.', id: 'm3' },
       ],
     });
-    expect(items).toHaveLength(2);
+    expect(items).toHaveLength(3);
+    expect(items[2]).toMatchObject({ text: 'user: I am allergic to peanuts.', semanticType: 'preference', memoryType: 'user', source: 'extracted' });
     expect(items[0]).toMatchObject({
       cubeId: 'c1',
       ownerId: 'ana',
@@ -120,7 +121,7 @@ describe('adding memories', () => {
     expect(items[0]!.sourceRefs[0]).toEqual({ sessionId: 'session-1', messageId: 'm1', speaker: 'user', spokenAt: Date.parse('2026-01-01T10:00:00Z') });
     const audit = await os.auditLog({ userId: 'ana', cubeId: 'c1', actions: ['memory.add'] });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ userId: 'ana', memoryIds: items.map((m) => m.id), details: { count: 2, sessionId: 'session-1' } });
+    expect(audit[0]).toMatchObject({ userId: 'ana', memoryIds: items.map((m) => m.id), details: { count: 3, sessionId: 'session-1' } });
   });
 
   it('stores a memory with its whole header', async () => {

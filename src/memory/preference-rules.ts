@@ -1,0 +1,26 @@
+/**
+ * Rule-based recognition of a user stating a preference or a constraint about themselves ("I can't
+ * stand spicy food", "I only buy second-hand", "my favourite band is…"), so the fast reader can keep it
+ * as a memory of semantic type "preference" without an LLM. Deliberately conservative: first person,
+ * and a verb or phrase of liking, disliking, habit or limitation.
+ */
+
+const FIRST_PERSON = String.raw`\b(?:i|i'm|i am|i've|i have|i'd|i would|me|my)\b`;
+
+const PREFERENCE_PATTERNS: readonly RegExp[] = [
+  // liking and disliking
+  new RegExp(`${FIRST_PERSON}[^.!?]{0,40}\\b(?:prefer|like|love|enjoy|adore|fancy|dislike|hate|detest|loathe|despise|can't stand|cannot stand|don't like|do not like|don't enjoy|do not enjoy|am not a fan|'m not a fan|am a fan|'m a fan|averse|aversion|am into|'m into)\\b`, 'i'),
+  // habits and limits
+  new RegExp(`\\bi\\s+(?:only|never|always|usually|rarely|avoid|refuse|won't|will not|don't|do not|can't|cannot|must|need to|try to|stick to|steer clear)\\b`, 'i'),
+  // conditions that constrain choices
+  new RegExp(`${FIRST_PERSON}[^.!?]{0,30}\\b(?:allergic|allergy|intolerant|intolerance|phobia|afraid of|scared of|fear of|vegan|vegetarian|sensitive to|uncomfortable|difficult for me|hard for me|find it difficult|find it hard)\\b`, 'i'),
+  // favourites
+  /\bmy\s+(?:favou?rite|preferred|go-to)\b/i,
+];
+
+/** Tells whether a user's message states a preference or constraint about themselves. */
+export function statesPreference(text: string): boolean {
+  const t = text.replace(/[’]/g, "'");
+  if (t.trim().endsWith('?')) return false;
+  return PREFERENCE_PATTERNS.some((p) => p.test(t));
+}
