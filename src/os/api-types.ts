@@ -57,6 +57,8 @@ export interface SearchParams {
   readonly filters?: SearchFilters;
   /** Whether hits count as uses in the memories' usage header. Default true. */
   readonly trackUsage?: boolean;
+  /** "hybrid" (default: words and meaning), "text" (words only) or "vector" (meaning only). */
+  readonly mode?: 'hybrid' | 'text' | 'vector';
 }
 
 /** One search result, with why it was recalled. */

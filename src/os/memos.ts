@@ -447,6 +447,8 @@ export class MemOS {
     const userId = requireId(params.userId, 'userId');
     if (typeof params.query !== 'string') throw new MemosError('INVALID_INPUT', 'query must be a string.', { field: 'query' });
     const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
+    const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
+    const vectors = mode === 'text' ? undefined : this.#vectors;
     const filters = params.filters ?? {};
     if (filters.states) filters.states.forEach((s, i) => oneOf(s, `filters.states[${i}]`, LIFECYCLE_STATES, 'generated'));
     const cubes = await this.#readableCubes(userId, params.cubeIds);
@@ -460,16 +462,17 @@ export class MemOS {
     const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
     const named = new Set(queryTokens.map((t) => t.replace(/'s$/i, '')).filter((t) => this.#index.isSpeaker(t)).map(speakerKey));
     const textQuery = named.size === 0 ? params.query : queryTokens.filter((t) => !named.has(speakerKey(t.replace(/'s$/i, '')))).join(' ');
-    const text = params.query.trim() && !textQuery.trim() ? [] : await this.#index.search(textQuery, scopes, filters, pool);
+    const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
+    const text = skipText ? [] : await this.#index.search(textQuery, scopes, filters, pool);
     const allowed = this.#index.matcher(scopes, filters);
-    const vector = this.#vectors ? await this.#vectors.search(params.query, pool, allowed, options.signal) : [];
+    const vector = vectors ? await vectors.search(params.query, pool, allowed, options.signal) : [];
     // An advice-seeking query consults the user's stated preferences even when no word is shared:
     // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
     let preferences: { id: string; score: number }[] = [];
     if (seeksAdvice(params.query) && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
-      preferences = this.#vectors
-        ? await this.#vectors.search(params.query, 10, this.#index.matcher(scopes, preferenceFilters), options.signal)
+      preferences = vectors
+        ? await vectors.search(params.query, 10, this.#index.matcher(scopes, preferenceFilters), options.signal)
         : await this.#index.search(textQuery, scopes, preferenceFilters, 10);
     }
     const ranked = fuse(

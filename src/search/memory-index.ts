@@ -1,28 +1,12 @@
 /**
- * The in-memory full-text index over memories (Orama, BM25). Documents and their truth stay in
- * IndexedDB; this index holds only what search and filters need, and is rebuilt from the store when it
- * opens. Each hit carries the parts of its score so a UI can say why a memory was recalled.
+ * The in-memory index over memories: what filters need (cube, owner, visibility, types, state, tags,
+ * time, speakers) and a BM25 text index. Documents and their truth stay in IndexedDB; this index is
+ * rebuilt from the store when it opens.
  */
-import { create, insertMultiple, remove, search, count, type AnyOrama } from '@orama/orama';
-import { index as oramaIndex } from '@orama/orama/components';
 import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
-import { ENGLISH_STOP_WORDS } from './stop-words';
+import { TextIndex, createTokenize, type TokenizerOptions } from './text-index';
 
-const SCHEMA = {
-  text: 'string',
-  cubeId: 'enum',
-  ownerId: 'enum',
-  visibility: 'enum',
-  memoryType: 'enum',
-  semanticType: 'enum',
-  state: 'enum',
-  tags: 'enum[]',
-  createdAt: 'number',
-  updatedAt: 'number',
-  spokenAt: 'number',
-  speakers: 'enum[]',
-} as const;
 
 /** The filters a search can apply. Every given filter must hold (AND). */
 export interface SearchFilters {
@@ -54,13 +38,8 @@ export interface IndexHit {
   readonly score: number;
 }
 
-/** How the full-text index tokenises. */
-export interface TextIndexOptions {
-  /** Reduce words to their stem (English), so "running" finds "run". Default true. */
-  readonly stemming?: boolean;
-  /** Words left out of the index and of queries. Default: {@link ENGLISH_STOP_WORDS}. */
-  readonly stopWords?: readonly string[];
-}
+/** How the full-text index tokenises (stemming, stop words). */
+export type TextIndexOptions = TokenizerOptions;
 
 interface IndexDoc {
   id: string;
@@ -117,64 +96,24 @@ function toDoc(item: MemoryItem): IndexDoc {
   };
 }
 
-type Where = Record<string, unknown>;
-
-/**
- * Orama's default index looks query words up as prefixes (type-ahead: "go" also finds "good" and
- * "gone"), which drowns BM25 in false matches. This index looks up whole words (after stemming) and
- * otherwise is Orama's own. Passing `exact: true` to Orama's search instead would also drop every
- * memory that lacks one of the query's words, case-sensitively.
- */
-const defaultIndex = oramaIndex.createIndex();
-const WHOLE_WORD_INDEX = {
-  ...defaultIndex,
-  search: (...args: Parameters<typeof defaultIndex.search>) => {
-    const [index, term, tokenizer, language, properties, , , ...rest] = args;
-    return defaultIndex.search(index, term, tokenizer, language, properties, true, 0, ...rest);
-  },
-};
-
-// Orama evaluates a clause holding `and`, `or` or `not` by that operator alone and ignores its other
-// keys, so every combination below is spelled out as an explicit `and` of single-purpose clauses.
-function scopeClause(scope: CubeScope): Where {
-  const cube = { cubeId: { eq: scope.cubeId } };
-  if (!scope.restrictToViewer) return cube;
-  return { and: [cube, { or: [{ visibility: { eq: 'shared' } }, { ownerId: { eq: scope.restrictToViewer } }] }] };
-}
-
-function filterClauses(filters: SearchFilters): Where[] {
-  const clauses: Where[] = [{ state: { in: [...(filters.states ?? LIVE_STATES)] } }];
-  if (filters.memoryTypes) clauses.push({ memoryType: { in: [...filters.memoryTypes] } });
-  if (filters.semanticTypes) clauses.push({ semanticType: { in: [...filters.semanticTypes] } });
-  if (filters.ownerIds) clauses.push({ ownerId: { in: [...filters.ownerIds] } });
-  if (filters.tagsAny) clauses.push({ tags: { containsAny: [...filters.tagsAny] } });
-  if (filters.tagsAll) clauses.push({ tags: { containsAll: [...filters.tagsAll] } });
-  if (filters.from !== undefined || filters.to !== undefined) {
-    clauses.push({ spokenAt: { between: [filters.from ?? 0, filters.to ?? Number.MAX_SAFE_INTEGER] } });
-  }
-  return clauses;
-}
-
 /** The full-text index of the memories of one store. */
 export class MemoryIndex {
-  #db: AnyOrama;
+  readonly #text: TextIndex;
   readonly #docs = new Map<string, IndexDoc>();
   readonly #speakerCounts = new Map<string, number>();
-  readonly #options: TextIndexOptions;
 
   constructor(options: TextIndexOptions = {}) {
-    this.#options = options;
-    this.#db = this.#create();
+    this.#text = new TextIndex(createTokenize(options));
   }
 
-  #create(): AnyOrama {
-    return create({
-      schema: SCHEMA,
-      components: {
-        tokenizer: { stemming: this.#options.stemming ?? true, stopWords: [...(this.#options.stopWords ?? ENGLISH_STOP_WORDS)] },
-        index: WHOLE_WORD_INDEX,
-      },
-    });
+  /** How many memories are indexed. */
+  get size(): number {
+    return this.#docs.size;
+  }
+
+  /** Tells whether a memory is indexed. */
+  has(id: string): boolean {
+    return this.#docs.has(id);
   }
 
   /** The speakers of a memory (lower-case). */
@@ -192,10 +131,12 @@ export class MemoryIndex {
     return this.#docs.get(id)?.spokenAt;
   }
 
-  /**
-   * A predicate with the same meaning as the where-clause of {@link search}: true for memories in one of
-   * the scopes that pass every filter. Used to filter vector candidates.
-   */
+  /** The words of a query as the text index sees them. */
+  queryTerms(query: string): string[] {
+    return this.#text.terms(query);
+  }
+
+  /** A predicate: true for memories in one of the scopes that pass every filter. */
   matcher(scopes: readonly CubeScope[], filters: SearchFilters): (id: string) => boolean {
     const byCube = new Map(scopes.map((s) => [s.cubeId, s]));
     const states = new Set<string>(filters.states ?? LIVE_STATES);
@@ -220,26 +161,13 @@ export class MemoryIndex {
     };
   }
 
-  /** How many memories are indexed. */
-  get size(): number {
-    return count(this.#db);
-  }
-
-  /** Tells whether a memory is indexed. */
-  has(id: string): boolean {
-    return this.#docs.has(id);
-  }
-
   /** Adds or replaces memories in the index. */
   async upsert(items: readonly MemoryItem[]): Promise<void> {
     for (const item of items) {
       if (this.#docs.has(item.id)) await this.remove([item.id]);
-    }
-    if (items.length === 0) return;
-    const docs = items.map(toDoc);
-    await insertMultiple(this.#db, docs as never[], 500);
-    for (const doc of docs) {
+      const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
+      this.#text.upsert(doc.id, doc.text);
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
     }
   }
@@ -250,15 +178,15 @@ export class MemoryIndex {
       const doc = this.#docs.get(id);
       if (!doc) continue;
       this.#docs.delete(id);
+      this.#text.remove(id);
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 1) - 1);
-      await remove(this.#db, id);
     }
   }
 
   /** Forgets everything (before a rebuild). */
   clear(): void {
-    this.#db = this.#create();
     this.#docs.clear();
+    this.#text.clear();
     this.#speakerCounts.clear();
   }
 
@@ -268,14 +196,11 @@ export class MemoryIndex {
    */
   async search(query: string, scopes: readonly CubeScope[], filters: SearchFilters, limit: number): Promise<IndexHit[]> {
     if (scopes.length === 0 || limit <= 0) return [];
-    const where: Where = { and: [...filterClauses(filters), { or: scopes.map(scopeClause) }] };
-    const term = query.trim();
-    const result = await search(this.#db, {
-      term,
-      where: where as never,
-      limit,
-      ...(term ? { properties: ['text'] } : { sortBy: { property: 'spokenAt', order: 'DESC' } }),
-    });
-    return result.hits.map((hit) => ({ id: String(hit.id), score: hit.score }));
+    const allow = this.matcher(scopes, filters);
+    if (query.trim()) return this.#text.search(query, limit, allow);
+    const listed: IndexDoc[] = [];
+    for (const doc of this.#docs.values()) if (allow(doc.id)) listed.push(doc);
+    listed.sort((a, b) => b.spokenAt - a.spokenAt);
+    return listed.slice(0, limit).map((doc) => ({ id: doc.id, score: 0 }));
   }
 }

@@ -1,0 +1,60 @@
+// The scale measurement itself, shared by the Node run and the Chromium worker run.
+import { MemOS, type MemOSOptions } from '../../src/os/memos';
+import { projectionEmbedder, zipfTexts } from './synthetic';
+
+/** Figures at one collection size. */
+export interface ScaleRow {
+  readonly memories: number;
+  /** Adds per second while growing to this size (batches of 500, vectors given by the synthetic embedder). */
+  readonly addPerSecond: number;
+  readonly searchP50: number;
+  readonly searchP95: number;
+  readonly textOnlyP95: number;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Grows one cube to each size in turn and measures adds and searches (hybrid, and text only). */
+export async function runScale(sizes: readonly number[], options: MemOSOptions, log: (line: string) => void = () => undefined): Promise<ScaleRow[]> {
+  const max = Math.max(...sizes);
+  const texts = zipfTexts(max, 42);
+  const queries = zipfTexts(200, 4242).map((q) => q.split(' ').slice(0, 5).join(' '));
+  const hybrid = await MemOS.open({ ...options, embedder: projectionEmbedder(384) });
+  await hybrid.createUser({ userId: 'u', name: 'u' });
+  await hybrid.createCube({ userId: 'u', cubeId: 'c', name: 'scale' });
+  const rows: ScaleRow[] = [];
+  let have = 0;
+  for (const size of [...sizes].sort((a, b) => a - b)) {
+    const t0 = performance.now();
+    for (; have < size; have += 500) {
+      const n = Math.min(500, size - have);
+      await hybrid.add({ userId: 'u', cubeId: 'c', memories: texts.slice(have, have + n).map((text) => ({ text })) });
+    }
+    const addMs = performance.now() - t0;
+    const added = size - (rows.at(-1)?.memories ?? 0);
+    const timings: number[] = [];
+    const textTimings: number[] = [];
+    for (const query of queries) {
+      let t = performance.now();
+      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false });
+      timings.push(performance.now() - t);
+      t = performance.now();
+      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false, mode: 'text' });
+      textTimings.push(performance.now() - t);
+    }
+    const row = {
+      memories: size,
+      addPerSecond: Math.round(added / (addMs / 1000)),
+      searchP50: Number(percentile(timings, 50).toFixed(1)),
+      searchP95: Number(percentile(timings, 95).toFixed(1)),
+      textOnlyP95: Number(percentile(textTimings, 95).toFixed(1)),
+    };
+    rows.push(row);
+    log(JSON.stringify(row));
+  }
+  hybrid.close();
+  return rows;
+}

@@ -1,0 +1,195 @@
+/**
+ * Full-text BM25 on typed arrays: posting lists of (row, term frequency) per word, scores accumulated
+ * in a Float32Array, top-k selected among the rows a filter allows. Words come from Orama's English
+ * tokenizer (lower case, stop words, stemming) and are looked up whole. Why not Orama's own search:
+ * docs/decisions/0009-own-bm25-index.md.
+ */
+import { tokenizer as oramaTokenizer } from '@orama/orama/components';
+import { ENGLISH_STOP_WORDS } from './stop-words';
+
+/** BM25's parameters (Okapi): k1 saturates term frequency, b normalises by length. */
+export const BM25 = { k1: 1.2, b: 0.75 } as const;
+
+/** How the index turns text into words. */
+export interface TokenizerOptions {
+  /** Reduce words to their English stem. Default true. */
+  readonly stemming?: boolean;
+  /** Words left out. Default {@link ENGLISH_STOP_WORDS}. */
+  readonly stopWords?: readonly string[];
+}
+
+/** A text → words function with the index's rules. */
+export type Tokenize = (text: string) => string[];
+
+/** Makes the tokenizer (duplicates kept, for term frequencies). */
+export function createTokenize(options: TokenizerOptions = {}): Tokenize {
+  const t = oramaTokenizer.createTokenizer({
+    language: 'english',
+    stemming: options.stemming ?? true,
+    stopWords: [...(options.stopWords ?? ENGLISH_STOP_WORDS)],
+    allowDuplicates: true,
+  });
+  return (text) => t.tokenize(text, 'english', 'text') as string[];
+}
+
+class Postings {
+  rows = new Int32Array(8);
+  tfs = new Uint16Array(8);
+  length = 0;
+
+  add(row: number, tf: number): void {
+    if (this.length === this.rows.length) {
+      const rows = new Int32Array(this.rows.length * 2);
+      rows.set(this.rows);
+      const tfs = new Uint16Array(this.tfs.length * 2);
+      tfs.set(this.tfs);
+      this.rows = rows;
+      this.tfs = tfs;
+    }
+    this.rows[this.length] = row;
+    this.tfs[this.length++] = Math.min(tf, 65535);
+  }
+
+  /** Removes a row (the last entry moves into its place). */
+  remove(row: number): void {
+    for (let i = 0; i < this.length; i++) {
+      if (this.rows[i] !== row) continue;
+      this.length--;
+      this.rows[i] = this.rows[this.length]!;
+      this.tfs[i] = this.tfs[this.length]!;
+      return;
+    }
+  }
+
+  /** Renames a row (after another row took its place). */
+  rename(from: number, to: number): void {
+    for (let i = 0; i < this.length; i++) if (this.rows[i] === from) this.rows[i] = to;
+  }
+}
+
+/** A ranked full-text hit. */
+export interface TextHit {
+  readonly id: string;
+  readonly score: number;
+}
+
+/** An inverted index with BM25 scoring. */
+export class TextIndex {
+  readonly #tokenize: Tokenize;
+  readonly #postings = new Map<string, Postings>();
+  #ids: string[] = [];
+  #rowOf = new Map<string, number>();
+  /** The distinct words of each row, for removal. */
+  #terms: string[][] = [];
+  #lengths = new Float32Array(1024);
+  #totalLength = 0;
+  #scores = new Float32Array(1024);
+
+  constructor(tokenize: Tokenize) {
+    this.#tokenize = tokenize;
+  }
+
+  /** How many documents are indexed. */
+  get size(): number {
+    return this.#ids.length;
+  }
+
+  /** Adds or replaces a document. */
+  upsert(id: string, text: string): void {
+    if (this.#rowOf.has(id)) this.remove(id);
+    const tokens = this.#tokenize(text);
+    const counts = new Map<string, number>();
+    for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
+    const row = this.#ids.length;
+    this.#ids.push(id);
+    this.#rowOf.set(id, row);
+    this.#terms.push([...counts.keys()]);
+    if (row >= this.#lengths.length) {
+      const lengths = new Float32Array(this.#lengths.length * 2);
+      lengths.set(this.#lengths);
+      this.#lengths = lengths;
+      this.#scores = new Float32Array(lengths.length);
+    }
+    this.#lengths[row] = tokens.length;
+    this.#totalLength += tokens.length;
+    for (const [term, tf] of counts) {
+      let p = this.#postings.get(term);
+      if (!p) this.#postings.set(term, (p = new Postings()));
+      p.add(row, tf);
+    }
+  }
+
+  /** Removes a document (the last row moves into its place). */
+  remove(id: string): void {
+    const row = this.#rowOf.get(id);
+    if (row === undefined) return;
+    for (const term of this.#terms[row]!) {
+      const p = this.#postings.get(term)!;
+      p.remove(row);
+      if (p.length === 0) this.#postings.delete(term);
+    }
+    this.#totalLength -= this.#lengths[row]!;
+    const last = this.#ids.length - 1;
+    if (row !== last) {
+      const lastId = this.#ids[last]!;
+      for (const term of this.#terms[last]!) this.#postings.get(term)!.rename(last, row);
+      this.#ids[row] = lastId;
+      this.#terms[row] = this.#terms[last]!;
+      this.#lengths[row] = this.#lengths[last]!;
+      this.#rowOf.set(lastId, row);
+    }
+    this.#ids.pop();
+    this.#terms.pop();
+    this.#rowOf.delete(id);
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#postings.clear();
+    this.#ids = [];
+    this.#rowOf.clear();
+    this.#terms = [];
+    this.#totalLength = 0;
+  }
+
+  /** The words of a query as the index sees them (stop words out, stems). */
+  terms(query: string): string[] {
+    return [...new Set(this.#tokenize(query))];
+  }
+
+  /** The `k` best documents for a query by BM25, among the allowed ones. */
+  search(query: string, k: number, allow?: (id: string) => boolean): TextHit[] {
+    const n = this.#ids.length;
+    if (n === 0 || k <= 0) return [];
+    const avg = this.#totalLength / n || 1;
+    const scores = this.#scores;
+    const touched: number[] = [];
+    for (const term of this.terms(query)) {
+      const p = this.#postings.get(term);
+      if (!p) continue;
+      const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
+      const { rows, tfs } = p;
+      for (let i = 0; i < p.length; i++) {
+        const row = rows[i]!;
+        const tf = tfs[i]!;
+        if (scores[row] === 0) touched.push(row);
+        scores[row]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * this.#lengths[row]!) / avg));
+      }
+    }
+    const best: TextHit[] = [];
+    let floor = -Infinity;
+    for (const row of touched) {
+      const score = scores[row]!;
+      scores[row] = 0;
+      if (best.length >= k && score <= floor) continue;
+      const id = this.#ids[row]!;
+      if (allow && !allow(id)) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1]!.score < score) at--;
+      best.splice(at, 0, { id, score });
+      if (best.length > k) best.pop();
+      floor = best.length >= k ? best[best.length - 1]!.score : -Infinity;
+    }
+    return best;
+  }
+}

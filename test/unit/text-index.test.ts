@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { BM25, TextIndex, createTokenize } from '../../src/search/text-index';
+
+function index(docs: Record<string, string>): TextIndex {
+  const t = new TextIndex(createTokenize());
+  for (const [id, text] of Object.entries(docs)) t.upsert(id, text);
+  return t;
+}
+
+describe('the BM25 text index', () => {
+  it('scores by the Okapi BM25 formula', () => {
+    const t = index({ a: 'green tea with lemon', b: 'black coffee', c: 'green garden' });
+    const [hit] = t.search('lemon', 5);
+    // One document of three holds "lemon" once; it has 3 words ("with" is a stop word); 7 words in all.
+    const idf = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
+    const expected = (idf * 1 * (BM25.k1 + 1)) / (1 + BM25.k1 * (1 - BM25.b + (BM25.b * 3) / (7 / 3)));
+    expect(hit!.id).toBe('a');
+    expect(hit!.score).toBeCloseTo(expected, 5);
+  });
+
+  it('matches whole words after stemming, never prefixes, and ignores stop words', () => {
+    const t = index({ a: 'she was running in the park', b: 'a good runner', c: 'gone to the shop' });
+    expect(t.search('run', 5).map((h) => h.id)).toEqual(['a']);
+    expect(t.search('go', 5)).toEqual([]);
+    expect(t.search('the was in', 5)).toEqual([]);
+  });
+
+  it('ranks rarer words higher and respects the filter and k', () => {
+    const t = index({ a: 'tea tea', b: 'tea lemon', c: 'tea', d: 'coffee lemon' });
+    expect(t.search('tea lemon', 2).map((h) => h.id)).toEqual(['b', 'd']);
+    expect(t.search('tea lemon', 5, (id) => id !== 'b').map((h) => h.id)[0]).toBe('d');
+  });
+
+  it('keeps scores right after removals and replacements', () => {
+    const t = index({ a: 'alpha beta', b: 'beta gamma', c: 'gamma delta' });
+    t.remove('a');
+    expect(t.size).toBe(2);
+    expect(t.search('alpha', 5)).toEqual([]);
+    t.upsert('c', 'alpha');
+    expect(t.search('alpha', 5).map((h) => h.id)).toEqual(['c']);
+    expect(t.search('delta', 5)).toEqual([]);
+    expect(t.search('gamma', 5).map((h) => h.id)).toEqual(['b']);
+    const fresh = index({ b: 'beta gamma', c: 'alpha' });
+    expect(t.search('beta alpha gamma', 5)).toEqual(fresh.search('beta alpha gamma', 5));
+  });
+});
