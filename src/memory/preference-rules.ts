@@ -9,9 +9,13 @@ const FIRST_PERSON = String.raw`\b(?:i|i'm|i am|i've|i have|i'd|i would|me|my)\b
 
 const PREFERENCE_PATTERNS: readonly RegExp[] = [
   // liking and disliking
-  new RegExp(`${FIRST_PERSON}[^.!?]{0,40}\\b(?:prefer|like|love|enjoy|adore|fancy|dislike|hate|detest|loathe|despise|can't stand|cannot stand|don't like|do not like|don't enjoy|do not enjoy|am not a fan|'m not a fan|am a fan|'m a fan|averse|aversion|am into|'m into)\\b`, 'i'),
+  new RegExp(`${FIRST_PERSON}[^.!?]{0,80}\\b(?:prefer|preference|like|love|enjoy|adore|fancy|dislike|hate|detest|loathe|despise|can't stand|cannot stand|don't like|do not like|don't enjoy|do not enjoy|am not a fan|'m not a fan|am a fan|'m a fan|averse|aversion|am into|'m into|interested in|interest in|no interest|not interested|not into)\\b`, 'i'),
+  // how one works best, and what one finds hard or dull
+  /\bi\s+(?:learn|work|study|focus|sleep|think|do|feel)\s+(?:best|better|most comfortable)\b/i,
+  /\bi\s+find\s+[^.!?]{0,60}\b(?:tedious|boring|dull|annoying|disorienting|overwhelming|frustrating|unpleasant|uncomfortable|stressful|difficult|hard|too \w+)\b/i,
   // habits and limits
-  new RegExp(`\\bi\\s+(?:only|never|always|usually|rarely|avoid|refuse|won't|will not|don't|do not|can't|cannot|must|need to|try to|stick to|steer clear)\\b`, 'i'),
+  new RegExp(`\\bi\\s+(?:\\w+ly\\s+)?(?:only|never|always|usually|rarely|avoid|refuse|won't|will not|don't|do not|can't|cannot|must|need to|try to|stick to|steer clear|exclusively)\\b`, 'i'),
+  new RegExp(`${FIRST_PERSON}[^.!?]{0,80}\\b(?:avoid|refuse|objection|object to|exclusively|can only|only (?:use|eat|buy|wear|watch|drink|play|read|listen|travel|stay))\\b`, 'i'),
   // conditions that constrain choices
   new RegExp(`${FIRST_PERSON}[^.!?]{0,30}\\b(?:allergic|allergy|intolerant|intolerance|phobia|afraid of|scared of|fear of|vegan|vegetarian|sensitive to|uncomfortable|difficult for me|hard for me|find it difficult|find it hard)\\b`, 'i'),
   // favourites

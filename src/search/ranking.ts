@@ -6,11 +6,11 @@
 
 /** How candidates are fused. */
 export interface RankingOptions {
-  /** The k of reciprocal-rank fusion: larger flattens the rank curve. Default 60. */
+  /** The k of reciprocal-rank fusion: larger flattens the rank curve. Default 20. */
   readonly rrfK: number;
   /** Weight of the full-text rank. Default 1. */
   readonly textWeight: number;
-  /** Weight of the vector rank. Default 1. */
+  /** Weight of the vector rank. Default 0.75. */
   readonly vectorWeight: number;
   /** Weight of recency, added as weight × 0.5^(age / half-life). Default 0 (off). */
   readonly recencyWeight: number;
@@ -34,9 +34,9 @@ export interface RankingOptions {
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
 export const DEFAULT_RANKING: RankingOptions = {
-  rrfK: 60,
+  rrfK: 20,
   textWeight: 1,
-  vectorWeight: 1,
+  vectorWeight: 0.75,
   recencyWeight: 0,
   recencyHalfLifeMs: 30 * 24 * 3600 * 1000,
   duplicateCosine: 0.97,

@@ -5,7 +5,8 @@ const base = { timeOf: () => 0, now: 0, limit: 10 };
 
 describe('hybrid fusion', () => {
   it('ranks a memory found by both sides above ones found by one, with every score part', () => {
-    const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] });
+    const even = { ...DEFAULT_RANKING, rrfK: 60, vectorWeight: 1 };
+    const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] }, even);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
     expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0 });
     expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
@@ -13,7 +14,7 @@ describe('hybrid fusion', () => {
 
   it('follows the side weights', () => {
     const input = { ...base, text: [{ id: 'a', score: 5 }], vector: [{ id: 'c', score: 0.9 }] };
-    expect(fuse(input, { ...DEFAULT_RANKING, vectorWeight: 2 })[0]!.id).toBe('c');
+    expect(fuse(input, { ...DEFAULT_RANKING, textWeight: 1, vectorWeight: 2 })[0]!.id).toBe('c');
     expect(fuse(input, { ...DEFAULT_RANKING, textWeight: 2 })[0]!.id).toBe('a');
   });
 
@@ -21,7 +22,7 @@ describe('hybrid fusion', () => {
     const day = 864e5;
     const input = { text: [{ id: 'old', score: 2 }, { id: 'new', score: 1 }], vector: [], timeOf: (id: string) => (id === 'new' ? 100 * day : 0), now: 100 * day, limit: 10 };
     expect(fuse(input).map((r) => r.id)).toEqual(['old', 'new']);
-    const ranked = fuse(input, { ...DEFAULT_RANKING, recencyWeight: 1, recencyHalfLifeMs: 7 * day });
+    const ranked = fuse(input, { ...DEFAULT_RANKING, rrfK: 60, recencyWeight: 1, recencyHalfLifeMs: 7 * day });
     expect(ranked.map((r) => r.id)).toEqual(['new', 'old']);
     expect(ranked[0]!.parts.recency).toBeCloseTo(1);
   });
@@ -38,7 +39,7 @@ describe('hybrid fusion', () => {
     expect(fuse(input).map((r) => r.id)).toEqual(['addressed', 'said']);
     const ranked = fuse({ ...input, saidByNamed: (id) => id === 'said' });
     expect(ranked.map((r) => r.id)).toEqual(['said', 'addressed']);
-    expect(ranked[0]!.parts.speaker).toBeCloseTo(1 / 61);
+    expect(ranked[0]!.parts.speaker).toBeCloseTo(1 / (DEFAULT_RANKING.rrfK + 1));
   });
 
   it('stops at the limit', () => {
