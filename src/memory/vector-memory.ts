@@ -108,11 +108,16 @@ export class VectorMemory {
     return this.#index.get(id);
   }
 
-  /** The nearest memories to a query text among the allowed ones. */
-  async search(query: string, k: number, allow: (id: string) => boolean, signal?: AbortSignal): Promise<VectorHit[]> {
-    if (this.#index.size === 0 || !query.trim()) return [];
+  /** The vector of a query, or undefined when there is nothing to compare it with. */
+  async embedQuery(query: string, signal?: AbortSignal): Promise<Float32Array | undefined> {
+    if (this.#index.size === 0 || !query.trim()) return undefined;
     const [q] = await this.embedder.embed([query], signal);
-    return this.#index.search(q!, { k, allow });
+    return q;
+  }
+
+  /** The nearest memories to a query vector among the allowed ones. */
+  search(query: Float32Array | undefined, k: number, allow: (id: string) => boolean): VectorHit[] {
+    return query ? this.#index.search(query, { k, allow }) : [];
   }
 
   /** How far the vectors are. */

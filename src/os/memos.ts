@@ -465,14 +465,15 @@ export class MemOS {
     const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
     const text = skipText ? [] : await this.#index.search(textQuery, scopes, filters, pool);
     const allowed = this.#index.matcher(scopes, filters);
-    const vector = vectors ? await vectors.search(params.query, pool, allowed, options.signal) : [];
+    const queryVector = await vectors?.embedQuery(params.query, options.signal);
+    const vector = vectors ? vectors.search(queryVector, pool, allowed) : [];
     // An advice-seeking query consults the user's stated preferences even when no word is shared:
     // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
     let preferences: { id: string; score: number }[] = [];
     if (seeksAdvice(params.query) && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
       preferences = vectors
-        ? await vectors.search(params.query, 10, this.#index.matcher(scopes, preferenceFilters), options.signal)
+        ? vectors.search(queryVector, 10, this.#index.matcher(scopes, preferenceFilters))
         : await this.#index.search(textQuery, scopes, preferenceFilters, 10);
     }
     const ranked = fuse(
