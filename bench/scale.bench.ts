@@ -21,7 +21,7 @@ if (only !== 'chromium') {
 }
 if (only !== 'node') {
   console.log('Chromium (worker, real IndexedDB, strict durability):');
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('no port');

@@ -23,13 +23,6 @@ export interface VectorSearchOptions {
   readonly oversample?: number;
 }
 
-const POPCOUNT = new Uint8Array(1 << 16);
-for (let i = 1; i < POPCOUNT.length; i++) POPCOUNT[i] = (i & 1) + POPCOUNT[i >> 1]!;
-
-function popcount32(x: number): number {
-  return POPCOUNT[x & 0xffff]! + POPCOUNT[x >>> 16]!;
-}
-
 /** Keeps the best `k` (id, score) pairs seen, highest score first. */
 function topK(rows: Int32Array | number[], count: number, k: number, scoreOf: (row: number) => number): { row: number; score: number }[] {
   const best: { row: number; score: number }[] = [];
@@ -124,9 +117,26 @@ export class VectorIndex {
   /** The `k` rows most similar to the query (cosine), among the allowed ones. */
   search(query: Float32Array, options: VectorSearchOptions): VectorHit[] {
     const { k, allow } = options;
-    if (k <= 0 || this.#count === 0) return [];
-    const allowed: number[] = [];
-    for (let row = 0; row < this.#count; row++) if (!allow || allow(this.#ids[row]!)) allowed.push(row);
+    const n = this.#count;
+    if (k <= 0 || n === 0) return [];
+    const pool = Math.max(256, k * (options.oversample ?? 20));
+    let candidates: number[];
+    if (n <= (options.exactUpTo ?? 20_000) || n <= pool) {
+      candidates = [];
+      for (let row = 0; row < n; row++) if (!allow || allow(this.#ids[row]!)) candidates.push(row);
+    } else {
+      // Rank every row by sign bits first, and ask the filter only about the nearest few thousand;
+      // when too few of those are allowed (a small cube in a large store), rank the allowed rows only.
+      const near = this.#nearestBySigns(query, null, pool * 4);
+      candidates = allow ? near.filter((row) => allow(this.#ids[row]!)) : near;
+      if (allow && candidates.length < pool) {
+        const allowed: number[] = [];
+        for (let row = 0; row < n; row++) if (allow(this.#ids[row]!)) allowed.push(row);
+        candidates = allowed.length <= pool ? allowed : this.#nearestBySigns(query, allowed, pool);
+      } else if (candidates.length > pool) {
+        candidates = this.#nearestBySigns(query, candidates, pool);
+      }
+    }
     const d = this.dimension;
     const data = this.#data;
     const exact = (row: number) => {
@@ -135,24 +145,30 @@ export class VectorIndex {
       for (let i = 0; i < d; i++) sum += data[base + i]! * query[i]!;
       return sum;
     };
-    let candidates: number[] = allowed;
-    const pool = Math.max(256, k * (options.oversample ?? 20));
-    if (allowed.length > (options.exactUpTo ?? 20_000) && allowed.length > pool) candidates = this.#prefilter(query, allowed, pool);
     return topK(candidates, candidates.length, k, exact).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
   }
 
-  /** The `pool` allowed rows nearest by Hamming distance of sign bits (a counting sort over distances). */
-  #prefilter(query: Float32Array, allowed: number[], pool: number): number[] {
+  /**
+   * About `pool` rows (of `rows`, or of all) nearest to the query by Hamming distance of sign bits,
+   * chosen with a counting sort over distances (ties at the threshold are all kept).
+   */
+  #nearestBySigns(query: Float32Array, rows: readonly number[] | null, pool: number): number[] {
     const words = this.#words;
     const q = new Uint32Array(words);
     for (let i = 0; i < this.dimension; i++) if (query[i]! > 0) q[i >>> 5]! |= 1 << (i & 31);
-    const distances = new Uint16Array(allowed.length);
+    const count = rows ? rows.length : this.#count;
+    const distances = new Uint16Array(count);
     const histogram = new Uint32Array(this.dimension + 1);
     const bits = this.#bits;
-    for (let j = 0; j < allowed.length; j++) {
-      const base = allowed[j]! * words;
+    for (let j = 0; j < count; j++) {
+      const base = (rows ? rows[j]! : j) * words;
       let dist = 0;
-      for (let w = 0; w < words; w++) dist += popcount32((bits[base + w]! ^ q[w]!) >>> 0);
+      for (let w = 0; w < words; w++) {
+        let x = (bits[base + w]! ^ q[w]!) >>> 0;
+        x -= (x >>> 1) & 0x55555555;
+        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+        dist += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+      }
       distances[j] = dist;
       histogram[dist]!++;
     }
@@ -162,7 +178,7 @@ export class VectorIndex {
       if (seen >= pool) break;
     }
     const out: number[] = [];
-    for (let j = 0; j < allowed.length; j++) if (distances[j]! <= threshold) out.push(allowed[j]!);
+    for (let j = 0; j < count; j++) if (distances[j]! <= threshold) out.push(rows ? rows[j]! : j);
     return out;
   }
 
