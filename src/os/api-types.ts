@@ -59,6 +59,11 @@ export interface SearchParams {
   readonly trackUsage?: boolean;
   /** "hybrid" (default: words and meaning), "text" (words only) or "vector" (meaning only). */
   readonly mode?: 'hybrid' | 'text' | 'vector';
+  /**
+   * What a time named in the query does ("last week", "in May 2023", "before March"): "boost" (default)
+   * lifts memories said then; "filter" keeps only those; "ignore" does nothing.
+   */
+  readonly timeInQuery?: 'boost' | 'filter' | 'ignore';
 }
 
 /** One search result, with why it was recalled. */

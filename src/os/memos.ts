@@ -26,6 +26,7 @@ import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextI
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
+import { parseTimeRange } from '../search/time-expressions';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type WriteTx } from '../storage/store';
@@ -449,7 +450,14 @@ export class MemOS {
     const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
     const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
     const vectors = mode === 'text' ? undefined : this.#vectors;
-    const filters = params.filters ?? {};
+    const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
+    const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#clock());
+    const given = params.filters ?? {};
+    // A time the query names narrows the filter's range when asked to ("filter"); else it only lifts.
+    const filters: SearchFilters =
+      namedTime && timeInQuery === 'filter'
+        ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
+        : given;
     if (filters.states) filters.states.forEach((s, i) => oneOf(s, `filters.states[${i}]`, LIFECYCLE_STATES, 'generated'));
     const cubes = await this.#readableCubes(userId, params.cubeIds);
     checkAborted(options.signal);
@@ -485,6 +493,12 @@ export class MemOS {
         now,
         ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
         ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
+        ...(namedTime && {
+          inNamedTime: (id: string) => {
+            const t = this.#index.timeOf(id) ?? -1;
+            return t >= namedTime.from && t < namedTime.to;
+          },
+        }),
         limit: topK * 2 + 10,
       },
       this.#ranking,

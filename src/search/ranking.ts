@@ -30,6 +30,8 @@ export interface RankingOptions {
    * by similarity to the query, fused like a third side. Default 1.
    */
   readonly preferenceWeight: number;
+  /** Weight of "said within the time the query names" ("last week", "in May 2023"). Default 1. */
+  readonly timeWeight: number;
 }
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
@@ -43,6 +45,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   candidatesPerHit: 5,
   speakerWeight: 1,
   preferenceWeight: 1,
+  timeWeight: 1,
 };
 
 /** Why a hit ranks where it does. */
@@ -63,6 +66,8 @@ export interface ScoreParts {
   readonly speaker: number;
   /** Rank among the user's preferences consulted for an advice-seeking query, or null. */
   readonly preferenceRank: number | null;
+  /** The time term: non-zero when the memory was said within the time the query names. */
+  readonly time: number;
 }
 
 /** A fused candidate. */
@@ -85,6 +90,8 @@ export interface FusionInput {
   readonly vectorOf?: (id: string) => Float32Array | undefined;
   /** Whether a candidate was said by someone the query names. */
   readonly saidByNamed?: (id: string) => boolean;
+  /** Whether a candidate was said within the time the query names. */
+  readonly inNamedTime?: (id: string) => boolean;
   readonly limit: number;
 }
 
@@ -111,7 +118,8 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
     const age = Math.max(0, input.now - input.timeOf(id));
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
-    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker, parts: { ...row, fused, recency, speaker } });
+    const time = input.inNamedTime?.(id) ? options.timeWeight / (options.rrfK + 1) : 0;
+    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker + time, parts: { ...row, fused, recency, speaker, time } });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

@@ -244,6 +244,28 @@ describe('search', () => {
     expect(hit!.parts.speaker).toBeGreaterThan(0);
   });
 
+  it('lifts memories said within a time the query names, or keeps only those when asked', async () => {
+    // "Now" is 2026-01-02 (set above); the dinner talk happened a week earlier, the hike in the summer.
+    await os.add({
+      userId: 'ana',
+      cubeId: 'c1',
+      reader: { windowSize: 1 },
+      messages: [
+        { role: 'user', content: 'We had a lovely dinner by the lake.', timestamp: '2025-07-10T18:00:00Z' },
+        { role: 'user', content: 'Dinner with the team went well.', timestamp: '2025-12-27T19:00:00Z' },
+      ],
+    });
+    const [lastWeek] = await os.search({ userId: 'ana', query: 'dinner last week', cubeIds: ['c1'] });
+    expect(lastWeek!.memory.text).toContain('team');
+    expect(lastWeek!.parts.time).toBeGreaterThan(0);
+    const [july] = await os.search({ userId: 'ana', query: 'dinner in July 2025', cubeIds: ['c1'] });
+    expect(july!.memory.text).toContain('lake');
+    const only = await os.search({ userId: 'ana', query: 'dinner in July 2025', cubeIds: ['c1'], timeInQuery: 'filter' });
+    expect(only.map((h) => h.memory.text)).toEqual(['user: We had a lovely dinner by the lake.']);
+    const ignored = await os.search({ userId: 'ana', query: 'dinner last week', cubeIds: ['c1'], timeInQuery: 'ignore' });
+    expect(ignored.every((h) => h.parts.time === 0)).toBe(true);
+  });
+
   it('refuses an out-of-range topK and an unknown state filter', async () => {
     expect((await errorOf(() => os.search({ userId: 'ana', query: 'x', topK: 0 }))).code).toBe('INVALID_INPUT');
     expect((await errorOf(() => os.search({ userId: 'ana', query: 'x', filters: { states: ['gone' as never] } }))).code).toBe('INVALID_INPUT');
