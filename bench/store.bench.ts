@@ -1,13 +1,15 @@
 /**
  * `npm run bench:store`: the storage and search layer in a real Chromium (real worker, real
  * IndexedDB with strict durability), on LoCoMo turn text when ../shared is present (else generated
- * sentences). Prints figures; it asserts nothing.
+ * sentences). Full-text search only (the harness opens the store without the embedder), so these are
+ * the costs of the store itself. Prints figures and writes bench/results/store.json; asserts nothing.
  *
  * Options: --memories N (default 10000), --queries N (default 200).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { launchProfile, newProfileDir } from '../test/support/chromium';
+import { writeResults } from './lib/bench-utils';
 
 const args = new Map<string, string>();
 process.argv.slice(2).forEach((a, i, all) => a.startsWith('--') && args.set(a.slice(2), all[i + 1] ?? ''));
@@ -116,3 +118,4 @@ const rows: [string, string][] = [
 ];
 console.log(`memos-web store benchmark — Chromium ${context.browser()?.version() ?? '(persistent profile)'}, ${new Date().toISOString().slice(0, 10)}`);
 for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);
+writeResults(args.get('out') ?? 'bench/results/store.json', { corpus: source, memories: TOTAL, figures: Object.fromEntries(rows) });
