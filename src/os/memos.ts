@@ -493,6 +493,7 @@ export class MemOS {
         now,
         ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
         ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
+        sessionOf: (id: string) => this.#index.sessionOf(id),
         ...(namedTime && {
           inNamedTime: (id: string) => {
             const t = this.#index.timeOf(id) ?? -1;

@@ -55,6 +55,7 @@ interface IndexDoc {
   updatedAt: number;
   spokenAt: number;
   speakers: string[];
+  sessionId: string | undefined;
 }
 
 /** A speaker's name as the index keeps it. */
@@ -93,6 +94,8 @@ function toDoc(item: MemoryItem): IndexDoc {
     updatedAt: item.updatedAt,
     spokenAt: spoken.length > 0 ? Math.min(...spoken) : item.createdAt,
     speakers: [...new Set(item.sourceRefs.map((r) => r.speaker).filter((s): s is string => !!s).map(speakerKey))],
+    // Session ids are per cube: two cubes may both have a "chat-1".
+    sessionId: item.sourceRefs[0]?.sessionId !== undefined ? `${item.cubeId}\u0000${item.sourceRefs[0].sessionId}` : undefined,
   };
 }
 
@@ -124,6 +127,11 @@ export class MemoryIndex {
   /** Tells whether someone by this name (any case) speaks in some indexed memory. */
   isSpeaker(name: string): boolean {
     return (this.#speakerCounts.get(speakerKey(name)) ?? 0) > 0;
+  }
+
+  /** The conversation session a memory came from (scoped to its cube), if any. */
+  sessionOf(id: string): string | undefined {
+    return this.#docs.get(id)?.sessionId;
   }
 
   /** When the memory was said (or written), for recency; undefined when not indexed. */

@@ -32,6 +32,12 @@ export interface RankingOptions {
   readonly preferenceWeight: number;
   /** Weight of "said within the time the query names" ("last week", "in May 2023"). Default 1. */
   readonly timeWeight: number;
+  /**
+   * Weight of the session as a second granularity: candidates of a session whose turns match well
+   * together are lifted, in proportion to the session's summed score (the best session gets the full
+   * weight). Default 0.75.
+   */
+  readonly sessionWeight: number;
 }
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
@@ -46,6 +52,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   speakerWeight: 1,
   preferenceWeight: 1,
   timeWeight: 1,
+  sessionWeight: 0.75,
 };
 
 /** Why a hit ranks where it does. */
@@ -68,6 +75,8 @@ export interface ScoreParts {
   readonly preferenceRank: number | null;
   /** The time term: non-zero when the memory was said within the time the query names. */
   readonly time: number;
+  /** The session term: how well the memory's session as a whole matches. */
+  readonly session: number;
 }
 
 /** A fused candidate. */
@@ -92,6 +101,8 @@ export interface FusionInput {
   readonly saidByNamed?: (id: string) => boolean;
   /** Whether a candidate was said within the time the query names. */
   readonly inNamedTime?: (id: string) => boolean;
+  /** The conversation session of a candidate, if it has one. */
+  readonly sessionOf?: (id: string) => string | undefined;
   readonly limit: number;
 }
 
@@ -109,17 +120,28 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
   input.text.forEach((hit, i) => rows.set(hit.id, { ...empty, bm25: hit.score, bm25Rank: i + 1 }));
   input.vector.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), vector: hit.score, vectorRank: i + 1 }));
   input.preferences?.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), preferenceRank: i + 1 }));
+  const fusedOf = (row: Row) =>
+    (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0) +
+    (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0) +
+    (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
+  const sessionTotals = new Map<string, number>();
+  if (input.sessionOf && options.sessionWeight > 0) {
+    for (const [id, row] of rows) {
+      const session = input.sessionOf(id);
+      if (session !== undefined) sessionTotals.set(session, (sessionTotals.get(session) ?? 0) + fusedOf(row));
+    }
+  }
+  const bestSession = Math.max(0, ...sessionTotals.values());
   const ranked: RankedCandidate[] = [];
   for (const [id, row] of rows) {
-    const fused =
-      (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0) +
-      (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0) +
-      (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
+    const fused = fusedOf(row);
+    const sessionId = sessionTotals.size > 0 ? input.sessionOf?.(id) : undefined;
+    const session = sessionId !== undefined && bestSession > 0 ? (options.sessionWeight * (sessionTotals.get(sessionId) ?? 0)) / bestSession / (options.rrfK + 1) : 0;
     const age = Math.max(0, input.now - input.timeOf(id));
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
     const time = input.inNamedTime?.(id) ? options.timeWeight / (options.rrfK + 1) : 0;
-    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker + time, parts: { ...row, fused, recency, speaker, time } });
+    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker + time + session, parts: { ...row, fused, recency, speaker, time, session } });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

@@ -8,7 +8,7 @@ describe('hybrid fusion', () => {
     const even = { ...DEFAULT_RANKING, rrfK: 60, vectorWeight: 1 };
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] }, even);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
-    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0 });
+    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0 });
     expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
   });
 
@@ -40,6 +40,16 @@ describe('hybrid fusion', () => {
     const ranked = fuse({ ...input, saidByNamed: (id) => id === 'said' });
     expect(ranked.map((r) => r.id)).toEqual(['said', 'addressed']);
     expect(ranked[0]!.parts.speaker).toBeCloseTo(1 / (DEFAULT_RANKING.rrfK + 1));
+  });
+
+  it('lifts memories of the session that matches best as a whole', () => {
+    const sessions: Record<string, string> = { a: 's1', b: 's2', c: 's2', d: 's2' };
+    const input = { ...base, text: [{ id: 'a', score: 3 }, { id: 'b', score: 2 }, { id: 'c', score: 1 }, { id: 'd', score: 1 }], vector: [] };
+    expect(fuse(input).map((r) => r.id)[0]).toBe('a');
+    const ranked = fuse({ ...input, sessionOf: (id) => sessions[id] }, { ...DEFAULT_RANKING, sessionWeight: 1 });
+    expect(ranked[0]!.id).toBe('b');
+    expect(ranked[0]!.parts.session).toBeCloseTo(1 / (DEFAULT_RANKING.rrfK + 1));
+    expect(ranked.find((r) => r.id === 'a')!.parts.session).toBeLessThan(ranked[0]!.parts.session);
   });
 
   it('stops at the limit', () => {
