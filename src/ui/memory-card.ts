@@ -16,8 +16,14 @@ export function whyLine(hit: SearchHit): string {
   const p = hit.parts;
   const text = p.bm25Rank !== null ? `words #${p.bm25Rank} (BM25 ${p.bm25.toFixed(2)})` : 'no word match';
   const vector = p.vectorRank !== null && p.vector !== null ? `meaning #${p.vectorRank} (cosine ${p.vector.toFixed(2)})` : 'no vector match';
+  const extras = [
+    p.preferenceRank !== null ? `your preference #${p.preferenceRank}` : '',
+    p.speaker > 0 ? 'said by the person asked about' : '',
+    p.time > 0 ? 'said in the time asked about' : '',
+    p.session > 0 ? `session match ${(p.session * 100).toFixed(1)}` : '',
+  ].filter(Boolean);
   const matched = hit.matchedTerms.length > 0 ? ` · matched: ${hit.matchedTerms.join(', ')}` : '';
-  return `score ${hit.score.toFixed(4)} · ${text} · ${vector}${matched}`;
+  return `score ${hit.score.toFixed(4)} · ${text} · ${vector}${extras.map((e) => ` · ${e}`).join('')}${matched}`;
 }
 
 /** Asks the app to act on a memory: archive, restore, freeze, unfreeze, purge or history. */
