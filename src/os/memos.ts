@@ -478,7 +478,8 @@ export class MemOS {
     // An advice-seeking query consults the user's stated preferences even when no word is shared:
     // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
     let preferences: { id: string; score: number }[] = [];
-    if (seeksAdvice(params.query) && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
+    const advice = seeksAdvice(params.query);
+    if (advice && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
       preferences = vectors
         ? vectors.search(queryVector, 10, this.#index.matcher(scopes, preferenceFilters))
@@ -493,7 +494,9 @@ export class MemOS {
         now,
         ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
         ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
-        sessionOf: (id: string) => this.#index.sessionOf(id),
+        // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
+        // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
+        ...(!advice && { sessionOf: (id: string) => this.#index.sessionOf(id) }),
         ...(namedTime && {
           inNamedTime: (id: string) => {
             const t = this.#index.timeOf(id) ?? -1;
