@@ -167,6 +167,13 @@ export class MemosApp extends LitElement {
       await this.#loadCubes();
     });
 
+  #searchModeLine(): string {
+    const opened = this.#client?.opened;
+    if (opened?.embedder) return `Search matches words and meaning (${opened.embedder}, running offline in this browser).`;
+    if (opened?.embedderError) return `Search matches words only: the offline embedding model did not load (${opened.embedderError}).`;
+    return 'Search matches words only.';
+  }
+
   override render() {
     if (this.app.status === 'opening') return html`<p>Opening your memory store…</p>`;
     if (this.app.status === 'failed') return html`<div class="error" role="alert">memos-web could not start: ${this.app.error}</div>`;
@@ -183,6 +190,7 @@ export class MemosApp extends LitElement {
       <div class="mode" part="mode-banner">
         Memory mode: no language model is loaded, so there is no chat yet. You can add, search, inspect,
         version and export memories; with a model, memos-web will also answer from them and learn from conversations.
+        <div class="muted" id="search-mode">${this.#searchModeLine()}</div>
       </div>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       <form @submit=${this.#onAdd} aria-label="add a memory">

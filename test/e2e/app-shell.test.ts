@@ -12,6 +12,7 @@ describe('the app shell in memory mode', () => {
     const url = `${inject('baseUrl')}/?store=${storeName('app')}`;
     await page.goto(url);
     await page.getByText('Memory mode').waitFor();
+    expect(await page.locator('#search-mode').textContent()).toContain('words and meaning (use-lite');
     await page.locator('textarea[name=text]').fill(`Favourite tea is genmaicha ${HOSTILE}`);
     await page.locator('input[name=tags]').fill('tea, drinks');
     await page.getByRole('button', { name: 'Remember' }).click();
