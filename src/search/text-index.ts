@@ -7,6 +7,9 @@
 import { tokenizer as oramaTokenizer } from '@orama/orama/components';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
+/** Query words found in more than this share of documents are skipped when rarer words remain. */
+export const MAX_DF = 0.25;
+
 /** BM25's parameters (Okapi): k1 saturates term frequency, b normalises by length. */
 export const BM25 = { k1: 1.2, b: 0.75 } as const;
 
@@ -164,9 +167,13 @@ export class TextIndex {
     const avg = this.#totalLength / n || 1;
     const scores = this.#scores;
     const touched: number[] = [];
-    for (const term of this.terms(query)) {
-      const p = this.#postings.get(term);
-      if (!p) continue;
+    const postings = this.terms(query)
+      .map((term) => this.#postings.get(term))
+      .filter((p): p is Postings => p !== undefined);
+    // Words in more than a quarter of all memories add little to the ranking but cost the most time;
+    // they are left out when the query has rarer words.
+    const rare = postings.filter((p) => p.length <= n * MAX_DF);
+    for (const p of rare.length > 0 ? rare : postings) {
       const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
       const { rows, tfs } = p;
       for (let i = 0; i < p.length; i++) {
