@@ -7,7 +7,7 @@
 import { tokenizer as oramaTokenizer } from '@orama/orama/components';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
-/** Query words found in more than this share of documents are skipped when rarer words remain. */
+/** Query words found in more than this share of documents are skipped when rarer words find enough. */
 export const MAX_DF = 0.25;
 
 /** BM25's parameters (Okapi): k1 saturates term frequency, b normalises by length. */
@@ -171,9 +171,12 @@ export class TextIndex {
       .map((term) => this.#postings.get(term))
       .filter((p): p is Postings => p !== undefined);
     // Words in more than a quarter of all memories add little to the ranking but cost the most time;
-    // they are left out when the query has rarer words.
+    // they are left out when the query's rarer words already find k documents.
     const rare = postings.filter((p) => p.length <= n * MAX_DF);
-    for (const p of rare.length > 0 ? rare : postings) {
+    const common = postings.filter((p) => p.length > n * MAX_DF);
+    const rareHits = new Set<number>();
+    for (const p of rare) for (let i = 0; i < p.length && rareHits.size < k; i++) rareHits.add(p.rows[i]!);
+    for (const p of rareHits.size >= k ? rare : [...rare, ...common]) {
       const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
       const { rows, tfs } = p;
       for (let i = 0; i < p.length; i++) {

@@ -43,4 +43,17 @@ describe('the BM25 text index', () => {
     const fresh = index({ b: 'beta gamma', c: 'alpha' });
     expect(t.search('beta alpha gamma', 5)).toEqual(fresh.search('beta alpha gamma', 5));
   });
+
+  it('skips words found in over a quarter of the documents when the query has rarer ones', () => {
+    const docs: Record<string, string> = {};
+    for (let i = 0; i < 8; i++) docs[`d${i}`] = i === 7 ? 'common zebra' : 'common filler';
+    const t = index(docs);
+    const [hit] = t.search('common zebra', 3);
+    expect(hit!.id).toBe('d7');
+    // "common" alone still finds everything: it is the only word there is.
+    expect(t.search('common', 10)).toHaveLength(8);
+    // When "zebra" alone finds k documents, "common" is not even read; when it does not, it is.
+    expect(t.search('common zebra', 1).map((h) => h.id)).toEqual(['d7']);
+    expect(t.search('common zebra', 10)).toHaveLength(8);
+  });
 });
