@@ -1,7 +1,7 @@
 // Seeded synthetic data for scale benchmarks: Zipf-distributed words, and an embedder that makes
 // vectors by random projection of the words (texts sharing words get similar vectors) at almost no
 // cost, so that timings measure memos-web and not a model. Never used by the product.
-import { fingerprintKey, normalize, type Embedder } from '../../src/inference/embedder';
+import { normalize, type Embedder } from '../../src/inference/embedder';
 
 /** A seeded uniform generator (mulberry32). */
 export function rng(seed: number): () => number {
@@ -71,4 +71,3 @@ export function projectionEmbedder(dimension = 384, seed = 7): Embedder {
   };
 }
 
-export { fingerprintKey };

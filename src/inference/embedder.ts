@@ -67,13 +67,3 @@ export function filesAtUrl(baseUrl: string | URL): ModelFiles {
     },
   };
 }
-
-/** Runs `fn` over texts in batches, checking the signal between batches. */
-export async function inBatches<T>(texts: readonly string[], size: number, signal: AbortSignal | undefined, fn: (batch: readonly string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < texts.length; i += size) {
-    if (signal?.aborted) throw new MemosError('ABORTED');
-    out.push(...(await fn(texts.slice(i, i + size))));
-  }
-  return out;
-}
