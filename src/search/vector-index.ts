@@ -50,10 +50,13 @@ export class VectorIndex {
   #bits = new Uint32Array(0);
   #ids: string[] = [];
   #rowOf = new Map<string, number>();
+  #distances = new Uint16Array(0);
+  readonly #histogram: Uint32Array;
 
   constructor(dimension: number) {
     this.dimension = dimension;
     this.#words = Math.ceil(dimension / 32);
+    this.#histogram = new Uint32Array(dimension + 1);
   }
 
   /** How many vectors are indexed. */
@@ -157,8 +160,12 @@ export class VectorIndex {
     const q = new Uint32Array(words);
     for (let i = 0; i < this.dimension; i++) if (query[i]! > 0) q[i >>> 5]! |= 1 << (i & 31);
     const count = rows ? rows.length : this.#count;
-    const distances = new Uint16Array(count);
-    const histogram = new Uint32Array(this.dimension + 1);
+    // Scratch space is kept between queries: allocating 100k-entry arrays per query showed as GC
+    // pauses in the latency tail.
+    if (this.#distances.length < count) this.#distances = new Uint16Array(Math.max(count, this.#distances.length * 2));
+    const distances = this.#distances;
+    const histogram = this.#histogram;
+    histogram.fill(0);
     const bits = this.#bits;
     for (let j = 0; j < count; j++) {
       const base = (rows ? rows[j]! : j) * words;
