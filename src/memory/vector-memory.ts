@@ -10,7 +10,7 @@ import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../infe
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { VectorRecord } from '../storage/schema';
-import type { Store, WriteTx } from '../storage/store';
+import type { Store, WriteOptions, WriteTx } from '../storage/store';
 
 /** Progress of the vectors of the current model. */
 export interface VectorStatus {
@@ -120,6 +120,33 @@ export class VectorMemory {
     return query ? this.#index.search(query, { k, allow }) : [];
   }
 
+  /**
+   * Makes and stores the vector of a memory whose text just changed, before the caller returns; if
+   * the tab dies first, the next `sync` catches up.
+   */
+  async refresh(memory: MemoryItem): Promise<void> {
+    await this.#storeIfCurrent(await this.embed([memory]), {});
+  }
+
+  /**
+   * Stores vectors whose memory still has the text they were made from (one purged or edited meanwhile
+   * is skipped; the next catch-up sees the edit), announces them to other tabs and indexes them.
+   */
+  async #storeIfCurrent(records: readonly StoredVector[], options: WriteOptions): Promise<void> {
+    const written = await this.#store.write(
+      ['memories', 'vectors'],
+      async (tx, changes) => {
+        const current = await issueRequests<MemoryItem | undefined>((add) => records.forEach((r) => add(tx.objectStore('memories').get(r.memoryId))));
+        const fresh = records.filter((r, j) => current[j] && textHash(embeddingText(current[j])) === r.textHash);
+        await this.write(tx, fresh);
+        for (const r of fresh) changes.memories(r.cubeId, [r.memoryId]);
+        return fresh;
+      },
+      options,
+    );
+    this.remember(written);
+  }
+
   /** How far the vectors are. */
   status(): VectorStatus {
     return { model: this.embedder.fingerprint, embedded: this.#index.size, syncing: this.#syncing !== undefined, lastError: this.#lastError };
@@ -175,15 +202,7 @@ export class VectorMemory {
       for (let i = 0; i < stale.length; i += SYNC_BATCH) {
         const batch = stale.slice(i, i + SYNC_BATCH);
         const records = await this.embed(batch, this.#stop.signal);
-        // A memory purged or edited meanwhile is skipped; the next catch-up sees the edit.
-        const written = await this.#store.write(['memories', 'vectors'], async (tx, changes) => {
-          const current = await issueRequests<MemoryItem | undefined>((add) => batch.forEach((m) => add(tx.objectStore('memories').get(m.id))));
-          const fresh = records.filter((r, j) => current[j] && textHash(embeddingText(current[j])) === r.textHash);
-          await this.write(tx, fresh);
-          for (const r of fresh) changes.memories(r.cubeId, [r.memoryId]);
-          return fresh;
-        }, { durability: 'relaxed', signal: this.#stop.signal });
-        this.remember(written);
+        await this.#storeIfCurrent(records, { durability: 'relaxed', signal: this.#stop.signal });
       }
     }
   }

@@ -468,8 +468,9 @@ export class MemOS {
     // Names of speakers in the query say whose words to look for; as words they match every line
     // addressed to that person, so the full-text side leaves them out.
     const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
-    const named = new Set(queryTokens.map((t) => t.replace(/'s$/i, '')).filter((t) => this.#index.isSpeaker(t)).map(speakerKey));
-    const textQuery = named.size === 0 ? params.query : queryTokens.filter((t) => !named.has(speakerKey(t.replace(/'s$/i, '')))).join(' ');
+    const tokenNames = queryTokens.map((t) => speakerKey(t.replace(/'s$/i, '')));
+    const named = new Set(tokenNames.filter((name) => this.#index.isSpeaker(name)));
+    const textQuery = named.size === 0 ? params.query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
     const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
     const text = skipText ? [] : await this.#index.search(textQuery, scopes, filters, pool);
     const allowed = this.#index.matcher(scopes, filters);
@@ -736,23 +737,8 @@ export class MemOS {
       return item;
     });
     await this.#index.upsert([updated]);
-    // An edited text gets its new vector before the call returns; if the tab dies first, the next
-    // sync (at open) catches up.
-    if (textChanged) await this.#refreshVector(updated);
+    if (textChanged) await this.#vectors?.refresh(updated);
     return updated;
-  }
-
-  async #refreshVector(memory: MemoryItem): Promise<void> {
-    const vectors = this.#vectors;
-    if (!vectors) return;
-    const [record] = await vectors.embed([memory]);
-    const written = await this.#store.write(['memories', 'vectors'], async (tx) => {
-      const current = await tx.objectStore('memories').get(memory.id);
-      if (!current || current.text !== memory.text || current.key !== memory.key) return false;
-      await vectors.write(tx, [record!]);
-      return true;
-    });
-    if (written) vectors.remember([record!]);
   }
 
   /**
