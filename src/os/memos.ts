@@ -20,7 +20,7 @@ import {
 import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
 import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
-import { VectorMemory, type VectorStatus } from '../memory/vector-memory';
+import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
 import type { Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
@@ -517,7 +517,7 @@ export class MemOS {
       const memory = memories[i];
       if (!memory || hits.length >= topK) return;
       if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
-      const memoryWords = new Set(words(memory.key ? `${memory.key} ${memory.text}` : memory.text));
+      const memoryWords = new Set(words(embeddingText(memory)));
       hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
     });
     if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);

@@ -6,6 +6,7 @@
  */
 import { tokenizer as oramaTokenizer } from '@orama/orama/components';
 import { ENGLISH_STOP_WORDS } from './stop-words';
+import { TopK } from './top-k';
 
 /** Query words found in more than this share of documents are skipped when rarer words find enough. */
 export const MAX_DF = 0.25;
@@ -186,20 +187,14 @@ export class TextIndex {
         scores[row]! += (idf * tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * this.#lengths[row]!) / avg));
       }
     }
-    const best: TextHit[] = [];
-    let floor = -Infinity;
+    const best = new TopK<string>(k);
     for (const row of touched) {
       const score = scores[row]!;
       scores[row] = 0;
-      if (best.length >= k && score <= floor) continue;
+      if (!best.accepts(score)) continue;
       const id = this.#ids[row]!;
-      if (allow && !allow(id)) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1]!.score < score) at--;
-      best.splice(at, 0, { id, score });
-      if (best.length > k) best.pop();
-      floor = best.length >= k ? best[best.length - 1]!.score : -Infinity;
+      if (!allow || allow(id)) best.offer(id, score);
     }
-    return best;
+    return best.results().map(({ item, score }) => ({ id: item, score }));
   }
 }

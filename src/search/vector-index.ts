@@ -4,6 +4,7 @@
  * are first ranked by Hamming distance of the sign bits (a cheap stand-in for angle), and the best few
  * hundred are re-ranked exactly. See docs/decisions/0007-vector-search-on-typed-arrays.md.
  */
+import { TopK } from './top-k';
 
 /** One vector hit: the memory id and its cosine similarity to the query. */
 export interface VectorHit {
@@ -21,23 +22,6 @@ export interface VectorSearchOptions {
   readonly exactUpTo?: number;
   /** How many prefilter candidates per hit are re-ranked exactly (at least 256 in all). Default 20. */
   readonly oversample?: number;
-}
-
-/** Keeps the best `k` (id, score) pairs seen, highest score first. */
-function topK(rows: Int32Array | number[], count: number, k: number, scoreOf: (row: number) => number): { row: number; score: number }[] {
-  const best: { row: number; score: number }[] = [];
-  let floor = -Infinity;
-  for (let i = 0; i < count; i++) {
-    const row = rows[i]!;
-    const score = scoreOf(row);
-    if (best.length >= k && score <= floor) continue;
-    let at = best.length;
-    while (at > 0 && best[at - 1]!.score < score) at--;
-    best.splice(at, 0, { row, score });
-    if (best.length > k) best.pop();
-    floor = best.length >= k ? best[best.length - 1]!.score : -Infinity;
-  }
-  return best;
 }
 
 /** An in-memory index of unit vectors of one dimension. */
@@ -148,7 +132,9 @@ export class VectorIndex {
       for (let i = 0; i < d; i++) sum += data[base + i]! * query[i]!;
       return sum;
     };
-    return topK(candidates, candidates.length, k, exact).map(({ row, score }) => ({ id: this.#ids[row]!, score }));
+    const best = new TopK<number>(k);
+    for (const row of candidates) best.offer(row, exact(row));
+    return best.results().map(({ item, score }) => ({ id: this.#ids[item]!, score }));
   }
 
   /**
