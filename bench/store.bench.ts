@@ -9,10 +9,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'vite';
 import { launchProfile, newProfileDir } from '../test/support/chromium';
-import { writeResults } from './lib/bench-utils';
+import { ms, options, percentile, writeResults } from './lib/bench-utils';
 
-const args = new Map<string, string>();
-process.argv.slice(2).forEach((a, i, all) => a.startsWith('--') && args.set(a.slice(2), all[i + 1] ?? ''));
+const args = options();
 const TOTAL = Number(args.get('memories') ?? 10_000);
 const QUERIES = Number(args.get('queries') ?? 200);
 const LOCOMO = '../shared/data/locomo/locomo-dev.json';
@@ -39,10 +38,6 @@ function corpus(): { texts: string[]; queries: string[]; source: string } {
   return { texts: Array.from({ length: 2000 }, (_, i) => sentence(i)), queries: words.map((w) => `what about the ${w}`), source: 'generated sentences (../shared absent)' };
 }
 
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
 
 const { texts, queries, source } = corpus();
 const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
@@ -104,13 +99,12 @@ const reopenMs = performance.now() - t0;
 await context.close();
 await server.close();
 
-const ms = (v: number) => `${v.toFixed(1)} ms`;
 const rows: [string, string][] = [
   ['corpus', source],
-  ['single add (1 memory, strict durability) p50 / p95', `${ms(pct(result.single, 50))} / ${ms(pct(result.single, 95))}`],
+  ['single add (1 memory, strict durability) p50 / p95', `${ms(percentile(result.single, 50))} / ${ms(percentile(result.single, 95))}`],
   [`batched add (${result.batchCount} memories, 100 per call)`, `${Math.round(result.batchCount / (result.batchMs / 1000))} memories/s`],
-  [`search over ${TOTAL} memories, top 10, p50 / p95`, `${ms(pct(result.search, 50))} / ${ms(pct(result.search, 95))}`],
-  ['search with usage tracking p50', ms(pct(result.tracked, 50))],
+  [`search over ${TOTAL} memories, top 10, p50 / p95`, `${ms(percentile(result.search, 50))} / ${ms(percentile(result.search, 95))}`],
+  ['search with usage tracking p50', ms(percentile(result.tracked, 50))],
   [`export ${TOTAL} memories`, `${ms(result.exportMs)}, ${(result.fileBytes / 1e6).toFixed(1)} MB`],
   [`import ${TOTAL} memories (one transaction)`, ms(result.importMs)],
   [`reopen + index rebuild (${2 * TOTAL} memories)`, ms(reopenMs)],

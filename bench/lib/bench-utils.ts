@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export { percentile } from './stats';
+
 /** Reads `--name value` options (and bare `--flag` as "true"). */
 export function options(argv: readonly string[] = process.argv.slice(2)): Map<string, string> {
   const out = new Map<string, string>();
@@ -13,13 +15,6 @@ export function options(argv: readonly string[] = process.argv.slice(2)): Map<st
     else out.set(arg.slice(2), argv[++i]!);
   }
   return out;
-}
-
-/** The p-th percentile (0–100) of some values. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Writes a benchmark's figures to bench/results/NAME.json (or the --out path). */

@@ -1,5 +1,6 @@
 // The scale measurement itself, shared by the Node run and the Chromium worker run.
 import { MemOS, type MemOSOptions } from '../../src/os/memos';
+import { percentile } from './stats';
 import { projectionEmbedder, zipfTexts } from './synthetic';
 
 /** Figures at one collection size. */
@@ -10,11 +11,6 @@ export interface ScaleRow {
   readonly searchP50: number;
   readonly searchP95: number;
   readonly textOnlyP95: number;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /** Grows one cube to each size in turn and measures adds and searches (hybrid, and text only). */
