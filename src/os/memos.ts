@@ -145,7 +145,7 @@ export class MemOS {
       const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
       const batch = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').getAll(range, 500));
       if (batch.length === 0) break;
-      await this.#index.upsert(batch);
+      this.#index.upsert(batch);
       total += batch.length;
       after = batch[batch.length - 1]?.id;
     }
@@ -159,8 +159,8 @@ export class MemOS {
     );
     const present = found.filter((m): m is MemoryItem => m !== undefined);
     const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
-    await this.#index.remove(gone);
-    await this.#index.upsert(present);
+    this.#index.remove(gone);
+    this.#index.upsert(present);
     this.#vectors?.forget(gone);
     await this.#vectors?.reload(present.map((m) => m.id));
   }
@@ -394,7 +394,7 @@ export class MemOS {
       },
       { signal: options.signal },
     );
-    await this.#index.upsert(items);
+    this.#index.upsert(items);
     this.#vectors?.remember(vectors);
     return items;
   }
@@ -472,7 +472,7 @@ export class MemOS {
     const named = new Set(tokenNames.filter((name) => this.#index.isSpeaker(name)));
     const textQuery = named.size === 0 ? params.query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
     const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
-    const text = skipText ? [] : await this.#index.search(textQuery, scopes, filters, pool);
+    const text = skipText ? [] : this.#index.search(textQuery, scopes, filters, pool);
     const allowed = this.#index.matcher(scopes, filters);
     const queryVector = await vectors?.embedQuery(params.query, options.signal);
     const vector = vectors ? vectors.search(queryVector, pool, allowed) : [];
@@ -484,7 +484,7 @@ export class MemOS {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
       preferences = vectors
         ? vectors.search(queryVector, 10, this.#index.matcher(scopes, preferenceFilters))
-        : await this.#index.search(textQuery, scopes, preferenceFilters, 10);
+        : this.#index.search(textQuery, scopes, preferenceFilters, 10);
     }
     const ranked = fuse(
       {
@@ -736,7 +736,7 @@ export class MemOS {
       changes.memories(item.cubeId, [item.id]);
       return item;
     });
-    await this.#index.upsert([updated]);
+    this.#index.upsert([updated]);
     if (textChanged) await this.#vectors?.refresh(updated);
     return updated;
   }
@@ -766,7 +766,7 @@ export class MemOS {
       await this.#audit(tx, userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });
       changes.memories(memory.cubeId, [memoryId]);
     });
-    await this.#index.remove([memoryId]);
+    this.#index.remove([memoryId]);
     this.#vectors?.forget([memoryId]);
   }
 
@@ -838,7 +838,7 @@ export class MemOS {
       },
       { signal: options.signal },
     );
-    await this.#index.upsert(contents.memories);
+    this.#index.upsert(contents.memories);
     void this.#vectors?.sync();
     return cube;
   }

@@ -170,9 +170,9 @@ export class MemoryIndex {
   }
 
   /** Adds or replaces memories in the index. */
-  async upsert(items: readonly MemoryItem[]): Promise<void> {
+  upsert(items: readonly MemoryItem[]): void {
     for (const item of items) {
-      if (this.#docs.has(item.id)) await this.remove([item.id]);
+      if (this.#docs.has(item.id)) this.remove([item.id]);
       const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
       this.#text.upsert(doc.id, doc.text);
@@ -181,7 +181,7 @@ export class MemoryIndex {
   }
 
   /** Removes memories from the index (purged ones, or ones the index must forget). */
-  async remove(ids: Iterable<string>): Promise<void> {
+  remove(ids: Iterable<string>): void {
     for (const id of ids) {
       const doc = this.#docs.get(id);
       if (!doc) continue;
@@ -202,7 +202,7 @@ export class MemoryIndex {
    * Ranks the memories of the given cubes for a query by BM25, after filters.
    * @param query - free text; an empty query lists matching memories newest first
    */
-  async search(query: string, scopes: readonly CubeScope[], filters: SearchFilters, limit: number): Promise<IndexHit[]> {
+  search(query: string, scopes: readonly CubeScope[], filters: SearchFilters, limit: number): IndexHit[] {
     if (scopes.length === 0 || limit <= 0) return [];
     const allow = this.matcher(scopes, filters);
     if (query.trim()) return this.#text.search(query, limit, allow);
