@@ -139,11 +139,6 @@ export class MemoryIndex {
     return this.#docs.get(id)?.spokenAt;
   }
 
-  /** The words of a query as the text index sees them. */
-  queryTerms(query: string): string[] {
-    return this.#text.terms(query);
-  }
-
   /** A predicate: true for memories in one of the scopes that pass every filter. */
   matcher(scopes: readonly CubeScope[], filters: SearchFilters): (id: string) => boolean {
     const byCube = new Map(scopes.map((s) => [s.cubeId, s]));
