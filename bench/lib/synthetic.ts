@@ -1,18 +1,11 @@
 // Seeded synthetic data for scale benchmarks: Zipf-distributed words, and an embedder that makes
 // vectors by random projection of the words (texts sharing words get similar vectors) at almost no
 // cost, so that timings measure memos-web and not a model. Never used by the product.
+import { seededRandom } from '../../src/core/seeded-random';
 import { normalize, type Embedder } from '../../src/inference/embedder';
 
 /** A seeded uniform generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** Makes texts of 8–20 words drawn from a Zipf-like vocabulary of `vocabulary` made-up words. */
 export function zipfTexts(count: number, seed: number, vocabulary = 5000): string[] {

@@ -29,6 +29,13 @@ export const ERROR_MESSAGES = {
   MODEL_UNREACHABLE: 'The model files could not be fetched. Check the address, or pick the files from disk.',
   MODEL_INVALID: 'The model files are not a model this build can run.',
   EMBEDDER_MISMATCH: 'These vectors were made by another embedding model and cannot be compared.',
+  MODEL_NOT_LOADED: 'No language model is loaded. Load one first; everything else in memOS keeps working without it.',
+  CONTEXT_OVERFLOW: "The prompt does not fit in the model's context window. Shorten it or lower the memory budget.",
+  INFERENCE_FAILED: 'The model failed while running. The model stays loaded; try again or reload it.',
+  WEBGPU_UNAVAILABLE: 'This browser or device offers no WebGPU adapter. Use the wasm engine, or enable WebGPU.',
+  SHADER_F16_MISSING: 'The GPU does not support 16-bit floats in shaders (shader-f16), which this model needs. Pick an f32 model.',
+  GPU_OUT_OF_MEMORY: 'The GPU ran out of memory for this model. Pick a smaller model or close other GPU work.',
+  KV_INCOMPATIBLE: 'This KV cache was made for another model or layout and cannot be used with this one.',
 } as const;
 
 /** The closed set of error codes. */

@@ -1,0 +1,55 @@
+/**
+ * An explicit attention cache (activation memory): per layer, keys and values of shape
+ * [1, kvHeads, length, headDim] as float32. Read out of a decoder after a prefill, stored, and fed
+ * back in to continue from exactly that state. A cache is never changed in place: continuing from it
+ * makes a new one (copy on use), so a stored cache can serve any number of generations.
+ */
+
+/** The layout a cache must match to be fed to a model. */
+export interface KvLayout {
+  readonly layers: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+}
+
+/** A cache for one sequence (batch 1). */
+export interface KvCache extends KvLayout {
+  /** How many token positions the cache holds. */
+  readonly length: number;
+  /** keys[l] and values[l]: [1, kvHeads, length, headDim] row-major. */
+  readonly keys: readonly Float32Array[];
+  readonly values: readonly Float32Array[];
+}
+
+/** An empty cache for a layout. */
+export function emptyKvCache(layout: KvLayout): KvCache {
+  const none = (): Float32Array[] => Array.from({ length: layout.layers }, () => new Float32Array(0));
+  return { ...layout, length: 0, keys: none(), values: none() };
+}
+
+/** The bytes a cache's tensors take. */
+export function kvCacheBytes(cache: KvCache): number {
+  return cache.layers * 2 * cache.kvHeads * cache.length * cache.headDim * 4;
+}
+
+/** Whether two layouts are the same. */
+export function sameKvLayout(a: KvLayout, b: KvLayout): boolean {
+  return a.layers === b.layers && a.kvHeads === b.kvHeads && a.headDim === b.headDim;
+}
+
+/**
+ * The first `length` positions of a cache (new arrays; the source is untouched). Used to drop a
+ * generated tail and keep the prefix.
+ */
+export function truncateKvCache(cache: KvCache, length: number): KvCache {
+  const keep = Math.max(0, Math.min(length, cache.length));
+  const cut = (tensor: Float32Array): Float32Array => {
+    const out = new Float32Array(cache.kvHeads * keep * cache.headDim);
+    for (let h = 0; h < cache.kvHeads; h++) {
+      const from = h * cache.length * cache.headDim;
+      out.set(tensor.subarray(from, from + keep * cache.headDim), h * keep * cache.headDim);
+    }
+    return out;
+  };
+  return { ...cache, length: keep, keys: cache.keys.map(cut), values: cache.values.map(cut) };
+}

@@ -1,0 +1,106 @@
+/**
+ * The one interface both engines (the ORT decoder and web-llm) offer: load once, generate with
+ * streaming and abort, count tokens.
+ */
+import type { KvCache, KvLayout } from './kv-cache';
+import type { SamplingOptions } from './sampling';
+import type { TemplateMessage } from './text-tokenizer';
+
+/** Which runtime runs a model, and on what. */
+export type EngineKind = 'ort' | 'web-llm';
+/** Where the model's math runs. */
+export type ComputeDevice = 'wasm' | 'webgpu';
+
+/** What a loaded model is. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly engine: EngineKind;
+  readonly device: ComputeDevice;
+  /** The most token positions a sequence may hold (prompt + output). */
+  readonly contextLength: number;
+  /** The KV layout, for engines whose cache can be read out (ORT). */
+  readonly kvLayout?: KvLayout;
+  /** The chat template's version: KV built from rendered prompts records it. */
+  readonly templateVersion: string;
+}
+
+/** What to generate from: chat messages (rendered with the model's template) or raw prompt text. */
+export type GenerateRequest =
+  | { readonly messages: readonly TemplateMessage[]; readonly prefix?: KvCache }
+  | { readonly prompt: string; readonly prefix?: KvCache; readonly addBos?: boolean }
+  | { readonly promptIds: readonly number[]; readonly prefix?: KvCache };
+
+/** One streamed token. */
+export interface TokenEvent {
+  /** The token id. */
+  readonly id: number;
+  /** The text it completes (may be empty while a multi-byte character is unfinished). */
+  readonly text: string;
+  /** 0 for the first generated token. */
+  readonly index: number;
+}
+
+/** How to generate. Temperature 0 (default) is greedy. */
+export interface GenerateOptions extends SamplingOptions {
+  /** The most tokens to generate (default 256). */
+  readonly maxTokens?: number;
+  /** Stop when the output contains one of these; the stop text is not returned. */
+  readonly stop?: readonly string[];
+  /** Extra token ids that end generation (the model's EOS always does). */
+  readonly stopTokenIds?: readonly number[];
+  /** Aborts between tokens; the call then rejects with MemosError ABORTED. */
+  readonly signal?: AbortSignal;
+  /** Called for every generated token, in order. */
+  readonly onToken?: (event: TokenEvent) => void;
+  /** Return the KV cache after the prompt (ORT only), to store as activation memory. */
+  readonly returnPromptCache?: boolean;
+  /**
+   * Restricts which token may come next (grammar-constrained decoding); told each accepted token.
+   * Generation ends when it reports `done`.
+   */
+  readonly constraint?: TokenConstraint;
+}
+
+/** A per-step token mask, e.g. from a JSON-schema grammar. */
+export interface TokenConstraint {
+  allowed(): (id: number) => boolean;
+  accept(id: number): void;
+  done(): boolean;
+}
+
+/** Why generation ended. */
+export type FinishReason = 'eos' | 'stop' | 'length' | 'constraint';
+
+/** Timings of one generation, in milliseconds. */
+export interface GenerateTimings {
+  /** Prompt processing (one forward pass over the prompt). */
+  readonly prefillMs: number;
+  /** From the call to the first generated token. */
+  readonly firstTokenMs: number;
+  /** Generating the remaining tokens. */
+  readonly decodeMs: number;
+  /** Generated tokens per second after the first. */
+  readonly tokensPerSecond: number;
+}
+
+/** The result of a generation. */
+export interface GenerateResult {
+  readonly text: string;
+  readonly tokenIds: readonly number[];
+  readonly promptTokens: number;
+  readonly finishReason: FinishReason;
+  readonly timings: GenerateTimings;
+  /** The cache after the prompt, when asked for with `returnPromptCache`. */
+  readonly promptCache?: KvCache;
+}
+
+/** A loaded language model. */
+export interface LanguageModel {
+  readonly info: ModelInfo;
+  /** Tokens a text takes with this model's tokenizer. */
+  countTokens(text: string): number;
+  /** Generates a continuation. @throws {MemosError} ABORTED, CONTEXT_OVERFLOW, INFERENCE_FAILED */
+  generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
+  /** Frees the model's memory. */
+  dispose(): Promise<void>;
+}

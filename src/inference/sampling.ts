@@ -1,0 +1,73 @@
+/**
+ * Choosing the next token from logits: greedy (temperature 0) or sampled with temperature, top-k and
+ * top-p (nucleus), with a seed so a sampled run can be repeated exactly.
+ */
+import { seededRandom } from '../core/seeded-random';
+
+/** How the next token is chosen. Temperature 0 (the default) is greedy. */
+export interface SamplingOptions {
+  readonly temperature?: number;
+  /** Keep only the k most likely tokens (0 or absent: all). */
+  readonly topK?: number;
+  /** Keep the smallest set of tokens whose probability reaches p (1 or absent: all). */
+  readonly topP?: number;
+  /** Seed of the random generator (default: a fixed seed, so runs repeat). */
+  readonly seed?: number;
+}
+
+/** The index of the largest value (the first one on ties). */
+export function argmax(values: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}
+
+/** A stateful sampler: one per generation, so its random stream is reproducible. */
+export class Sampler {
+  readonly #options: SamplingOptions;
+  readonly #random: () => number;
+
+  constructor(options: SamplingOptions = {}) {
+    this.#options = options;
+    this.#random = seededRandom(options.seed ?? 0x5eed);
+  }
+
+  /**
+   * Picks a token id from one position's logits. `allowed`, when given, masks the choice (grammar-
+   * constrained decoding): a token whose bit is 0 is never chosen.
+   */
+  next(logits: Float32Array, allowed?: (id: number) => boolean): number {
+    const temperature = this.#options.temperature ?? 0;
+    const candidates: number[] = [];
+    for (let i = 0; i < logits.length; i++) if (!allowed || allowed(i)) candidates.push(i);
+    if (candidates.length === 0) return argmax(logits);
+    if (temperature <= 0) {
+      let best = candidates[0] as number;
+      for (const id of candidates) if ((logits[id] as number) > (logits[best] as number)) best = id;
+      return best;
+    }
+    candidates.sort((a, b) => (logits[b] as number) - (logits[a] as number) || a - b);
+    const topK = this.#options.topK ?? 0;
+    const kept = topK > 0 ? candidates.slice(0, topK) : candidates;
+    const max = logits[kept[0] as number] as number;
+    const weights = kept.map((id) => Math.exp(((logits[id] as number) - max) / temperature));
+    const total = weights.reduce((a, b) => a + b, 0);
+    const topP = this.#options.topP ?? 1;
+    let cumulative = 0;
+    let cut = kept.length;
+    for (let i = 0; i < kept.length; i++) {
+      cumulative += (weights[i] as number) / total;
+      if (cumulative >= topP) {
+        cut = i + 1;
+        break;
+      }
+    }
+    const mass = weights.slice(0, cut).reduce((a, b) => a + b, 0);
+    let draw = this.#random() * mass;
+    for (let i = 0; i < cut; i++) {
+      draw -= weights[i] as number;
+      if (draw <= 0) return kept[i] as number;
+    }
+    return kept[cut - 1] as number;
+  }
+}
