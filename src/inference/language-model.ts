@@ -59,6 +59,11 @@ export interface GenerateOptions extends SamplingOptions {
    * Generation ends when it reports `done`.
    */
   readonly constraint?: TokenConstraint;
+  /**
+   * A JSON schema the output must follow. web-llm enforces it itself; the ORT engine needs a
+   * `constraint` built from it (grammar-constrained decoding) and refuses the option alone.
+   */
+  readonly jsonSchema?: unknown;
 }
 
 /** A per-step token mask, e.g. from a JSON-schema grammar. */
@@ -97,8 +102,8 @@ export interface GenerateResult {
 /** A loaded language model. */
 export interface LanguageModel {
   readonly info: ModelInfo;
-  /** Tokens a text takes with this model's tokenizer. */
-  countTokens(text: string): number;
+  /** Tokens each text takes with this model's tokenizer (batched: it may cross a worker boundary). */
+  countTokens(texts: readonly string[]): Promise<number[]>;
   /** Generates a continuation. @throws {MemosError} ABORTED, CONTEXT_OVERFLOW, INFERENCE_FAILED */
   generate(request: GenerateRequest, options?: GenerateOptions): Promise<GenerateResult>;
   /** Frees the model's memory. */

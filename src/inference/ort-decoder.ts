@@ -97,8 +97,8 @@ export class OrtDecoder implements LanguageModel {
     return this.#layout;
   }
 
-  countTokens(text: string): number {
-    return this.tokenizer.encode(text).length;
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    return texts.map((text) => this.tokenizer.encode(text).length);
   }
 
   /**
@@ -162,6 +162,9 @@ export class OrtDecoder implements LanguageModel {
       if (signal?.aborted) throw new MemosError('ABORTED', 'Generation was stopped.', { reason: String(signal.reason ?? '') });
     };
     checkAbort();
+    if (options.jsonSchema !== undefined && !options.constraint) {
+      throw new MemosError('INVALID_INPUT', 'The ORT engine follows a JSON schema only through a grammar constraint: pass `constraint`.', { field: 'jsonSchema' });
+    }
     const prompt = this.promptIds(request);
     const prefix = request.prefix ?? emptyKvCache(this.#layout);
     const maxTokens = Math.max(0, Math.min(options.maxTokens ?? 256, this.info.contextLength - prefix.length - prompt.length));

@@ -151,3 +151,63 @@ export interface AuditQuery {
 }
 
 export type { AuditEntry };
+
+/** A message of a chat, as chat() takes it. */
+export interface ChatTurn {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** Parameters of `chat`. */
+export interface ChatParams {
+  readonly userId: string;
+  /** The conversation this turn belongs to; stored memories carry it. */
+  readonly sessionId: string;
+  /** The conversation so far, ending with the user's new message. */
+  readonly messages: readonly ChatTurn[];
+  /** Cubes to recall from; by default every cube the user can read. */
+  readonly cubeIds?: readonly string[];
+  /**
+   * Where the turn is stored as new memories: a cube id, or null to store nothing. By default the
+   * first of `cubeIds` the user can write, else the first cube they own.
+   */
+  readonly writeCubeId?: string | null;
+  /** How many memories to consider, 0–50; 8 by default. */
+  readonly topK?: number;
+  /** The most tokens the memory block may take; default a third of the context, at most 1024. */
+  readonly memoryTokens?: number;
+  /** The most tokens to generate; 256 by default. */
+  readonly maxTokens?: number;
+  /** Sampling (temperature 0, the default, is greedy). */
+  readonly sampling?: { readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed?: number };
+  /** Extra stop strings; "\nUser:" always stops a model on the plain template. */
+  readonly stop?: readonly string[];
+}
+
+/** A streamed piece of the answer. */
+export interface ChatToken {
+  readonly text: string;
+  readonly index: number;
+}
+
+/** Options of `chat`. */
+export interface ChatOptions extends CallOptions {
+  /** Called with each piece of the answer as it is generated. */
+  readonly onToken?: ((token: ChatToken) => void) | undefined;
+}
+
+/** What `chat` returns. */
+export interface ChatResult {
+  readonly answer: string;
+  /** The memories that were put in the prompt, best first. */
+  readonly memories: readonly SearchHit[];
+  /** The memories made from this turn (empty when nothing was stored). */
+  readonly stored: readonly MemoryItem[];
+  readonly modelId: string;
+  readonly finishReason: 'eos' | 'stop' | 'length' | 'constraint';
+  readonly promptTokens: number;
+  readonly memoryTokens: number;
+  /** Earlier messages left out because the context window was full. */
+  readonly droppedMessages: number;
+  readonly timings: { readonly prefillMs: number; readonly firstTokenMs: number; readonly decodeMs: number; readonly tokensPerSecond: number };
+}

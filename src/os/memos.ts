@@ -24,6 +24,7 @@ import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector
 import type { Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
+import { runChat, type ModelSource } from './chat';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
@@ -34,6 +35,9 @@ import type {
   AddParams,
   AuditQuery,
   CallOptions,
+  ChatOptions,
+  ChatParams,
+  ChatResult,
   CubeView,
   GetAllParams,
   ImportParams,
@@ -85,6 +89,7 @@ export class MemOS {
   readonly #vectors: VectorMemory | undefined;
   readonly #ranking: RankingOptions;
   readonly #clock: Clock;
+  #model: ModelSource | undefined;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -522,6 +527,34 @@ export class MemOS {
     });
     if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
     return hits;
+  }
+
+  /**
+   * Gives chat() its language model: a loaded one, a function that finds the one loaded now (for a
+   * model in another worker), or null to have none. Everything else works without a model.
+   */
+  setLanguageModel(model: ModelSource | null): void {
+    this.#model = model ?? undefined;
+  }
+
+  /**
+   * One chat turn with memory: recalls the user's memories for the last message, puts those that fit
+   * the token budget into the prompt with their dates and provenance, generates (streaming through
+   * `onToken`), and stores the turn in the session as new memories.
+   * @throws {MemosError} MODEL_NOT_LOADED without a model; INVALID_INPUT, CONTEXT_OVERFLOW, ABORTED, FORBIDDEN
+   */
+  async chat(params: ChatParams, options: ChatOptions = {}): Promise<ChatResult> {
+    return runChat(
+      {
+        model: this.#model,
+        search: (p, o) => this.search(p, o),
+        add: (p, o) => this.add(p, o),
+        listCubes: (p) => this.listCubes(p),
+        now: () => this.#clock(),
+      },
+      params,
+      options,
+    );
   }
 
   async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {

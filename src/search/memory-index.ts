@@ -20,6 +20,8 @@ export interface SearchFilters {
   readonly tagsAll?: readonly string[];
   /** Only memories written by these users. */
   readonly ownerIds?: readonly string[];
+  /** Only memories from these conversation sessions (e.g. one chat). */
+  readonly sessionIds?: readonly string[];
   /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
   readonly from?: number;
   readonly to?: number;
@@ -146,6 +148,7 @@ export class MemoryIndex {
     const memoryTypes = filters.memoryTypes && new Set<string>(filters.memoryTypes);
     const semanticTypes = filters.semanticTypes && new Set<string>(filters.semanticTypes);
     const owners = filters.ownerIds && new Set(filters.ownerIds);
+    const sessions = filters.sessionIds && new Set(filters.sessionIds);
     const from = filters.from ?? 0;
     const to = filters.to ?? Number.MAX_SAFE_INTEGER;
     return (id) => {
@@ -158,6 +161,8 @@ export class MemoryIndex {
       if (memoryTypes && !memoryTypes.has(doc.memoryType)) return false;
       if (semanticTypes && !semanticTypes.has(doc.semanticType)) return false;
       if (owners && !owners.has(doc.ownerId)) return false;
+      // The index keys sessions by cube ("cube\0session"); the filter names the caller's session ids.
+      if (sessions && !(doc.sessionId !== undefined && sessions.has(doc.sessionId.slice(doc.cubeId.length + 1)))) return false;
       if (filters.tagsAny && !filters.tagsAny.some((t) => doc.tags.includes(t))) return false;
       if (filters.tagsAll && !filters.tagsAll.every((t) => doc.tags.includes(t))) return false;
       return doc.spokenAt >= from && doc.spokenAt <= to;

@@ -1,0 +1,191 @@
+/**
+ * What the inference worker serves: capabilities, the model registry, one loaded model at a time,
+ * and generation — every job that touches the model through one {@link DeviceQueue}, so a failed
+ * or aborted job never stops the ones after it.
+ */
+import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
+import { detectCapabilities, type Capabilities } from './capabilities';
+import { DeviceQueue } from './device-queue';
+import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
+import type { DownloadProgress, ModelFileStore } from './model-files';
+import { ModelRegistry, type ModelEntry, type ModelView, type OrtModelEntry, type UserModelEntry } from './model-registry';
+import { configureOrt } from './ort-runtime';
+import { openOrtModel } from './ort-model-loader';
+
+/** Where the service stands (a discriminated union: narrow on `state`). */
+export type InferenceStatus =
+  | { readonly state: 'idle' }
+  | { readonly state: 'loading'; readonly modelId: string; readonly file: string; readonly loaded: number; readonly total: number | null }
+  | { readonly state: 'ready'; readonly model: ModelInfo }
+  | { readonly state: 'failed'; readonly modelId: string; readonly error: MemosErrorData };
+
+/** Progress of a load, as the caller is told. */
+export type LoadProgress =
+  | { readonly phase: 'download'; readonly file: string; readonly loaded: number; readonly total: number | null }
+  | { readonly phase: 'compile'; readonly progress: number; readonly text: string };
+
+/** Options of {@link InferenceService.load}. */
+export interface LoadOptions {
+  /** Where to run an ORT model; default: webgpu on a real (non-fallback) GPU, else wasm. */
+  readonly device?: ComputeDevice;
+  readonly onProgress?: (p: LoadProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link InferenceService.create}. */
+export interface InferenceServiceOptions {
+  readonly store: ModelFileStore;
+  readonly builtIns: readonly ModelEntry[];
+  /** Folder URL of ORT's wasm files on this origin (browser); absent in Node. */
+  readonly ortWasmBase?: string;
+  /** Wasm threads; default from the capabilities. */
+  readonly threads?: number;
+  /** Capabilities to assume instead of probing (tests). */
+  readonly capabilities?: Capabilities;
+}
+
+/** The inference side of memos-web. */
+export class InferenceService {
+  readonly registry: ModelRegistry;
+  readonly #queue = new DeviceQueue();
+  readonly #capabilities: Capabilities;
+  #model: LanguageModel | undefined;
+  #status: InferenceStatus = { state: 'idle' };
+
+  private constructor(registry: ModelRegistry, capabilities: Capabilities) {
+    this.registry = registry;
+    this.#capabilities = capabilities;
+  }
+
+  /** Probes the device, configures ORT once and opens the registry. */
+  static async create(options: InferenceServiceOptions): Promise<InferenceService> {
+    const capabilities = options.capabilities ?? (await detectCapabilities());
+    configureOrt({
+      threads: options.threads ?? capabilities.wasmThreads,
+      ...(options.ortWasmBase !== undefined && { wasmBase: options.ortWasmBase }),
+    });
+    return new InferenceService(new ModelRegistry(options.store, options.builtIns), capabilities);
+  }
+
+  /** What this device can run. */
+  capabilities(): Capabilities {
+    return this.#capabilities;
+  }
+
+  /** The current status. */
+  status(): InferenceStatus {
+    return this.#status;
+  }
+
+  /** The loaded model, if any. */
+  get model(): LanguageModel | undefined {
+    return this.#model;
+  }
+
+  listModels(): Promise<ModelView[]> {
+    return this.registry.list();
+  }
+
+  addModel(entry: UserModelEntry): Promise<ModelEntry> {
+    return this.registry.add(entry);
+  }
+
+  addModelFiles(entry: Omit<OrtModelEntry, 'builtIn' | 'baseUrl'>, files: readonly { name: string; data: Uint8Array }[]): Promise<ModelEntry> {
+    return this.registry.addFiles(entry, files);
+  }
+
+  /** Deletes a model's stored files; unloads it first if it is the loaded one. */
+  async evictModel(id: string): Promise<void> {
+    if (this.#model?.info.id === id) await this.unload();
+    await this.registry.evict(id);
+  }
+
+  async removeModel(id: string): Promise<void> {
+    if (this.#model?.info.id === id) await this.unload();
+    await this.registry.remove(id);
+  }
+
+  /** Bytes of model files stored, and the browser's own estimate of usage and quota when it has one. */
+  async storage(): Promise<{ modelBytes: number; usage: number | null; quota: number | null }> {
+    const modelBytes = await this.registry.storedBytes();
+    const estimate = await globalThis.navigator?.storage?.estimate?.().catch(() => undefined);
+    return { modelBytes, usage: estimate?.usage ?? null, quota: estimate?.quota ?? null };
+  }
+
+  /**
+   * Loads a model, replacing the loaded one.
+   * @throws {MemosError} MODEL_UNREACHABLE, MODEL_INVALID, WEBGPU_UNAVAILABLE, SHADER_F16_MISSING, ABORTED
+   */
+  load(id: string, options: LoadOptions = {}): Promise<ModelInfo> {
+    return this.#queue.run(async () => {
+      const entry = await this.registry.get(id);
+      this.#status = { state: 'loading', modelId: id, file: '', loaded: 0, total: null };
+      try {
+        await this.#disposeModel();
+        const model = entry.engine === 'ort' ? await this.#loadOrt(entry, options) : await this.#loadWebLlm(entry, options);
+        if (options.signal?.aborted) {
+          await model.dispose();
+          throw new MemosError('ABORTED', 'Loading the model stopped.');
+        }
+        this.#model = model;
+        this.#status = { state: 'ready', model: model.info };
+        return model.info;
+      } catch (error) {
+        const failure = isMemosError(error) ? error : new MemosError('MODEL_INVALID', String(error), undefined, { cause: error });
+        this.#status = { state: 'failed', modelId: id, error: failure.toData() };
+        throw failure;
+      }
+    }, options.signal);
+  }
+
+  async #loadOrt(entry: OrtModelEntry, options: LoadOptions): Promise<LanguageModel> {
+    const progress = (p: DownloadProgress): void => {
+      this.#status = { state: 'loading', modelId: entry.id, ...p };
+      options.onProgress?.({ phase: 'download', ...p });
+    };
+    const files = await this.registry.files(entry, progress, options.signal);
+    const device = options.device ?? (this.#capabilities.webgpu.available && !this.#capabilities.webgpu.fallback ? 'webgpu' : 'wasm');
+    return openOrtModel(entry, files, device);
+  }
+
+  async #loadWebLlm(entry: Extract<ModelEntry, { engine: 'web-llm' }>, options: LoadOptions): Promise<LanguageModel> {
+    const { WebLlmEngine } = await import('./web-llm-engine');
+    return WebLlmEngine.create(
+      entry,
+      this.#capabilities.webgpu,
+      (p) => options.onProgress?.({ phase: 'compile', ...p }),
+      options.signal,
+    );
+  }
+
+  /** Unloads the model (after the jobs queued before). */
+  unload(): Promise<void> {
+    return this.#queue.run(async () => {
+      await this.#disposeModel();
+      this.#status = { state: 'idle' };
+    });
+  }
+
+  async #disposeModel(): Promise<void> {
+    const model = this.#model;
+    this.#model = undefined;
+    await model?.dispose();
+  }
+
+  /**
+   * Generates with the loaded model, in queue order.
+   * @throws {MemosError} MODEL_NOT_LOADED; the model's own errors
+   */
+  generate(request: GenerateRequest, options: GenerateOptions = {}): Promise<GenerateResult> {
+    return this.#queue.run(async () => {
+      if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
+      return this.#model.generate(request, options);
+    }, options.signal);
+  }
+
+  /** Token counts with the loaded model's tokenizer. @throws {MemosError} MODEL_NOT_LOADED */
+  async countTokens(texts: readonly string[]): Promise<number[]> {
+    if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
+    return this.#model.countTokens(texts);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * The models a user can load: built-in entries plus ones they add (a folder URL, or files picked from
+ * disk so nothing is fetched). Files are kept in a {@link ModelFileStore} so the second load is
+ * offline; the storage each model uses is visible and can be freed.
+ */
+import { z } from 'zod';
+import { MemosError } from '../core/errors';
+import { fetchWithProgress, type DownloadProgress, type ModelFileStore } from './model-files';
+
+/** A decoder run by onnxruntime-web (Optimum layout). */
+export interface OrtModelEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly engine: 'ort';
+  /** Folder URL the files come from (ending in '/'), or null for files picked from disk. */
+  readonly baseUrl: string | null;
+  /** File names: the .onnx decoder, the tokenizer, and optionally tokenizer_config.json. */
+  readonly files: { readonly model: string; readonly tokenizer: string; readonly tokenizerConfig?: string };
+  /** "tokenizer.json" (Hugging Face) or "llama2c" (a llama2.c tokenizer.bin, converted on load). */
+  readonly tokenizerFormat: 'tokenizer.json' | 'llama2c';
+  /** Vocabulary size, needed for llama2c tokenizers. */
+  readonly vocabSize?: number;
+  readonly contextLength: number;
+  readonly builtIn: boolean;
+  readonly description?: string;
+  readonly license?: string;
+}
+
+/** A model compiled for web-llm (MLC), from its prebuilt catalogue or a custom record. */
+export interface WebLlmModelEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly engine: 'web-llm';
+  /** The model id in web-llm's catalogue, or of the custom record. */
+  readonly webLlmModelId: string;
+  /** A custom record: where the weights and the compiled library are. Absent for catalogue models. */
+  readonly record?: { readonly modelUrl: string; readonly modelLibUrl: string };
+  readonly contextLength: number;
+  readonly needsShaderF16: boolean;
+  readonly vramMB?: number;
+  readonly builtIn: boolean;
+  readonly description?: string;
+}
+
+/** Any model entry. */
+export type ModelEntry = OrtModelEntry | WebLlmModelEntry;
+
+/** An entry with what is stored of it. */
+export interface ModelView {
+  readonly entry: ModelEntry;
+  /** Bytes of its files in the store. */
+  readonly storedBytes: number;
+  /** Whether every file is stored (it loads offline). Always false for web-llm (web-llm keeps its own cache). */
+  readonly cached: boolean;
+}
+
+const REGISTRY_ID = '__registry__';
+const REGISTRY_FILE = 'user-models.json';
+
+const fileName = z.string().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path');
+const ortEntrySchema = z.object({
+  id: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'),
+  label: z.string().min(1).max(200),
+  engine: z.literal('ort'),
+  baseUrl: z.string().url().endsWith('/').nullable(),
+  files: z.object({ model: fileName, tokenizer: fileName, tokenizerConfig: fileName.optional() }),
+  tokenizerFormat: z.enum(['tokenizer.json', 'llama2c']),
+  vocabSize: z.number().int().positive().optional(),
+  contextLength: z.number().int().positive().max(1 << 20),
+  description: z.string().max(2000).optional(),
+  license: z.string().max(200).optional(),
+});
+const webLlmEntrySchema = z.object({
+  id: z.string().min(1).max(100).regex(/^[\w.-]+$/),
+  label: z.string().min(1).max(200),
+  engine: z.literal('web-llm'),
+  webLlmModelId: z.string().min(1).max(200),
+  record: z.object({ modelUrl: z.string().url(), modelLibUrl: z.string().url() }).optional(),
+  contextLength: z.number().int().positive(),
+  needsShaderF16: z.boolean(),
+  vramMB: z.number().positive().optional(),
+  description: z.string().max(2000).optional(),
+});
+const userEntrySchema = z.discriminatedUnion('engine', [ortEntrySchema, webLlmEntrySchema]);
+
+/** A user-supplied entry without the `builtIn` flag (the registry sets it). */
+export type UserModelEntry = Omit<OrtModelEntry, 'builtIn'> | Omit<WebLlmModelEntry, 'builtIn'>;
+
+/** The file names an ORT entry needs. */
+export function entryFileNames(entry: OrtModelEntry): string[] {
+  return [entry.files.model, entry.files.tokenizer, ...(entry.files.tokenizerConfig ? [entry.files.tokenizerConfig] : [])];
+}
+
+/** Built-in and user-added models, with their stored files. */
+export class ModelRegistry {
+  readonly #store: ModelFileStore;
+  readonly #builtIns: readonly ModelEntry[];
+
+  constructor(store: ModelFileStore, builtIns: readonly ModelEntry[]) {
+    this.#store = store;
+    this.#builtIns = builtIns;
+  }
+
+  /** The file store (for storage figures). */
+  get store(): ModelFileStore {
+    return this.#store;
+  }
+
+  async #userEntries(): Promise<ModelEntry[]> {
+    const bytes = await this.#store.get(REGISTRY_ID, REGISTRY_FILE);
+    if (!bytes) return [];
+    const parsed = z.array(userEntrySchema).safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    return parsed.success ? parsed.data.map((e) => ({ ...e, builtIn: false }) as ModelEntry) : [];
+  }
+
+  async #saveUserEntries(entries: readonly ModelEntry[]): Promise<void> {
+    const plain = entries.map(({ builtIn: _builtIn, ...rest }) => rest);
+    await this.#store.put(REGISTRY_ID, REGISTRY_FILE, new TextEncoder().encode(JSON.stringify(plain)));
+  }
+
+  /** Every entry with its stored bytes. */
+  async list(): Promise<ModelView[]> {
+    const entries = [...this.#builtIns, ...(await this.#userEntries())];
+    const stored = await this.#store.list();
+    return entries.map((entry) => {
+      const files = stored.filter((f) => f.modelId === entry.id);
+      const storedBytes = files.reduce((n, f) => n + f.bytes, 0);
+      const cached = entry.engine === 'ort' && entryFileNames(entry).every((name) => files.some((f) => f.name === name));
+      return { entry, storedBytes, cached };
+    });
+  }
+
+  /**
+   * One entry.
+   * @throws {MemosError} MODEL_UNREACHABLE when no model has that id
+   */
+  async get(id: string): Promise<ModelEntry> {
+    const entry = [...this.#builtIns, ...(await this.#userEntries())].find((e) => e.id === id);
+    if (!entry) throw new MemosError('MODEL_UNREACHABLE', `No model "${id}" in the registry.`, { modelId: id });
+    return entry;
+  }
+
+  /**
+   * Adds (or replaces) a user entry.
+   * @throws {MemosError} INVALID_INPUT when the entry is malformed or names a built-in id
+   */
+  async add(input: UserModelEntry): Promise<ModelEntry> {
+    const parsed = userEntrySchema.safeParse(input);
+    if (!parsed.success) {
+      throw new MemosError('INVALID_INPUT', `Model entry: ${parsed.error.issues[0]?.path.join('.') ?? ''} ${parsed.error.issues[0]?.message ?? ''}`.trim(), {
+        field: parsed.error.issues[0]?.path.join('.') ?? 'entry',
+      });
+    }
+    if (this.#builtIns.some((e) => e.id === parsed.data.id)) {
+      throw new MemosError('INVALID_INPUT', `"${parsed.data.id}" is a built-in model id.`, { field: 'id' });
+    }
+    if (parsed.data.engine === 'ort' && parsed.data.tokenizerFormat === 'llama2c' && parsed.data.vocabSize === undefined) {
+      throw new MemosError('INVALID_INPUT', 'A llama2c tokenizer needs vocabSize.', { field: 'vocabSize' });
+    }
+    const entry = { ...parsed.data, builtIn: false } as ModelEntry;
+    const others = (await this.#userEntries()).filter((e) => e.id !== entry.id);
+    await this.#saveUserEntries([...others, entry]);
+    return entry;
+  }
+
+  /**
+   * Adds an entry whose files the user picked: they are stored first, so the model loads with no
+   * network. Every file the entry names must be given.
+   * @throws {MemosError} INVALID_INPUT when a named file is missing
+   */
+  async addFiles(input: Omit<OrtModelEntry, 'builtIn' | 'baseUrl'>, files: readonly { name: string; data: Uint8Array }[]): Promise<ModelEntry> {
+    const entry = { ...input, baseUrl: null } satisfies Omit<OrtModelEntry, 'builtIn'>;
+    for (const name of entryFileNames({ ...entry, builtIn: false })) {
+      if (!files.some((f) => f.name === name)) throw new MemosError('INVALID_INPUT', `The file ${name} was not given.`, { field: 'files', name });
+    }
+    const saved = await this.add(entry);
+    for (const file of files) await this.#store.put(entry.id, file.name, file.data);
+    return saved;
+  }
+
+  /** Deletes a model's stored files (the entry stays; a URL model downloads again on its next load). */
+  async evict(id: string): Promise<void> {
+    await this.#store.remove(id);
+  }
+
+  /**
+   * Removes a user entry and its files.
+   * @throws {MemosError} INVALID_INPUT for a built-in model
+   */
+  async remove(id: string): Promise<void> {
+    if (this.#builtIns.some((e) => e.id === id)) throw new MemosError('INVALID_INPUT', 'Built-in models cannot be removed; evict their files instead.', { field: 'id' });
+    await this.#saveUserEntries((await this.#userEntries()).filter((e) => e.id !== id));
+    await this.#store.remove(id);
+  }
+
+  /** Bytes stored in all. */
+  async storedBytes(): Promise<number> {
+    return (await this.#store.list()).filter((f) => f.modelId !== REGISTRY_ID).reduce((n, f) => n + f.bytes, 0);
+  }
+
+  /**
+   * The files of an ORT entry: from the store, else fetched (with progress) and stored.
+   * @throws {MemosError} MODEL_UNREACHABLE when a file is neither stored nor fetchable; ABORTED
+   */
+  async files(entry: OrtModelEntry, onProgress?: (p: DownloadProgress) => void, signal?: AbortSignal): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    for (const name of entryFileNames(entry)) {
+      if (signal?.aborted) throw new MemosError('ABORTED', 'Loading the model stopped.');
+      let data = await this.#store.get(entry.id, name);
+      if (!data) {
+        if (!entry.baseUrl) throw new MemosError('MODEL_UNREACHABLE', `The picked file ${name} is no longer stored: pick it again.`, { modelId: entry.id, name });
+        data = await fetchWithProgress(new URL(name, entry.baseUrl).href, onProgress, signal);
+        await this.#store.put(entry.id, name, data);
+      } else {
+        onProgress?.({ file: name, loaded: data.byteLength, total: data.byteLength });
+      }
+      out.set(name, data);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * chat(): recall → prompt → generate → remember. Searches the user's cubes with the last user
+ * message, puts the memories that fit the budget into the prompt (see chat-prompt.ts), generates with
+ * the loaded model (streaming), then stores the turn through the fast reader so what was said becomes
+ * memory. An aborted or failed generation stores nothing.
+ */
+import { MemosError } from '../core/errors';
+import type { MemoryItem } from '../core/memory-item';
+import type { LanguageModel } from '../inference/language-model';
+import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from './api-types';
+import { buildChatPrompt } from './chat-prompt';
+import { intInRange, numberInRange, requireId, requireObject } from './validate';
+
+/** A language model, or a function that finds the one loaded now (it may live in another worker). */
+export type ModelSource = LanguageModel | (() => Promise<LanguageModel | undefined>);
+
+/** What chat() uses of MemOS. */
+export interface ChatDeps {
+  readonly model: ModelSource | undefined;
+  search(params: SearchParams, options: CallOptions): Promise<SearchHit[]>;
+  add(params: AddParams, options: CallOptions): Promise<MemoryItem[]>;
+  listCubes(params: { userId: string }): Promise<CubeView[]>;
+  now(): number;
+}
+
+const PLAIN_TEMPLATE_STOPS = ['\nUser:'];
+
+async function resolveModel(source: ModelSource | undefined): Promise<LanguageModel> {
+  const model = typeof source === 'function' ? await source() : source;
+  if (!model) throw new MemosError('MODEL_NOT_LOADED', 'chat() needs a loaded language model.');
+  return model;
+}
+
+function checkParams(params: ChatParams): void {
+  requireObject(params, 'params');
+  requireId(params.userId, 'userId');
+  requireId(params.sessionId, 'sessionId');
+  if (!Array.isArray(params.messages) || params.messages.length === 0) {
+    throw new MemosError('INVALID_INPUT', 'messages must be a non-empty list ending with the user message.', { field: 'messages' });
+  }
+  params.messages.forEach((m, i) => {
+    if (!m || !['system', 'user', 'assistant'].includes(m.role) || typeof m.content !== 'string') {
+      throw new MemosError('INVALID_INPUT', 'Each message needs a role (system, user, assistant) and text content.', { field: `messages[${i}]` });
+    }
+  });
+  const last = params.messages.at(-1);
+  if (last?.role !== 'user' || !last.content.trim()) {
+    throw new MemosError('INVALID_INPUT', 'The last message must be a non-empty user message.', { field: 'messages' });
+  }
+}
+
+/** Picks the cube the turn is written to, or null. */
+async function writeTarget(deps: ChatDeps, params: ChatParams): Promise<string | null> {
+  if (params.writeCubeId === null) return null;
+  if (params.writeCubeId !== undefined) return requireId(params.writeCubeId, 'writeCubeId');
+  const views = await deps.listCubes({ userId: params.userId });
+  const writable = views.filter((v) => v.access === 'owner' || v.access === 'write');
+  const preferred = params.cubeIds?.find((id) => writable.some((v) => v.cube.cubeId === id));
+  return preferred ?? writable.find((v) => v.access === 'owner')?.cube.cubeId ?? null;
+}
+
+/**
+ * Runs one chat turn.
+ * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, CONTEXT_OVERFLOW, ABORTED, FORBIDDEN, and the model's errors
+ */
+export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatOptions = {}): Promise<ChatResult> {
+  checkParams(params);
+  const model = await resolveModel(deps.model);
+  const topK = intInRange(params.topK, 'topK', 0, 50, 8);
+  const maxTokens = intInRange(params.maxTokens, 'maxTokens', 1, model.info.contextLength, Math.min(256, Math.floor(model.info.contextLength / 4)));
+  const memoryTokens = numberInRange(params.memoryTokens, 'memoryTokens', 0, model.info.contextLength, Math.min(1024, Math.floor(model.info.contextLength / 3)));
+  const question = (params.messages.at(-1) as { content: string }).content;
+  const target = await writeTarget(deps, params);
+  const signal = options.signal;
+  const hits =
+    topK === 0
+      ? []
+      : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+  const prompt = await buildChatPrompt(
+    params.messages,
+    hits.map((h) => h.memory),
+    { contextLength: model.info.contextLength, maxTokens, memoryTokens, count: (texts) => model.countTokens(texts) },
+  );
+  const result = await model.generate(
+    { messages: prompt.messages },
+    {
+      maxTokens,
+      stop: [...PLAIN_TEMPLATE_STOPS, ...(params.stop ?? [])],
+      ...params.sampling,
+      ...(signal && { signal }),
+      ...(options.onToken && { onToken: (t: { text: string; index: number }) => options.onToken?.({ text: t.text, index: t.index }) }),
+    },
+  );
+  const answer = result.text.trim();
+  let stored: MemoryItem[] = [];
+  if (target) {
+    const at = deps.now();
+    stored = await deps.add(
+      {
+        userId: params.userId,
+        cubeId: target,
+        sessionId: params.sessionId,
+        messages: [
+          { role: 'user', content: question, timestamp: at },
+          ...(answer ? [{ role: 'assistant' as const, content: answer, timestamp: at }] : []),
+        ],
+      },
+      { signal: undefined },
+    );
+  }
+  return {
+    answer,
+    memories: prompt.usedMemories.map((i) => hits[i] as SearchHit),
+    stored,
+    modelId: model.info.id,
+    finishReason: result.finishReason,
+    promptTokens: result.promptTokens,
+    memoryTokens: prompt.memoryTokens,
+    droppedMessages: prompt.droppedMessages,
+    timings: result.timings,
+  };
+}
