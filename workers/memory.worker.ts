@@ -3,13 +3,15 @@
  * The memory worker: hosts MemOS (IndexedDB store, search index, the offline embedder) off the page's
  * thread and serves it through comlink. Thin on purpose: everything it does lives in src/.
  */
-import { expose } from 'comlink';
+import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
 import { filesAtUrl, type Embedder } from '../src/inference/embedder';
 import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
+import type { InferenceWorkerApi } from '../src/protocol/inference-worker-api';
+import { remoteModelSource } from '../src/protocol/remote-language-model';
 import {
   API_METHODS,
   type ApiMethod,
@@ -62,6 +64,19 @@ const api: MemoryWorkerApi = {
     } finally {
       done();
     }
+  },
+  async chat(params, onToken, abort) {
+    if (!os) throw new MemosError('STORE_CLOSED', 'Call open() first.');
+    const { signal, done } = signalForPort(abort);
+    try {
+      return await os.chat(params, { signal, onToken });
+    } finally {
+      done();
+    }
+  },
+  async useInference(port) {
+    if (!os) throw new MemosError('STORE_CLOSED', 'Call open() first.');
+    os.setLanguageModel(port ? remoteModelSource(wrap<InferenceWorkerApi>(port)) : null);
   },
   async close() {
     os?.close();

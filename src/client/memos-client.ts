@@ -6,12 +6,13 @@
  * const memos = await MemosClient.open();
  * await memos.api.createUser({ userId: 'ana', name: 'Ana' });
  */
-import { releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { MemosError } from '../core/errors';
 import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
+import { startClientWorker } from './worker-start';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
-import type { CallOptions } from '../os/api-types';
+import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../os/api-types';
 
 /** Options of {@link MemosClient.open}. */
 export interface ClientOptions extends WorkerOpenOptions {
@@ -47,15 +48,7 @@ export class MemosClient {
    */
   static async open(options: ClientOptions = {}): Promise<MemosClient> {
     installErrorTransfer();
-    let worker: Worker;
-    try {
-      worker = options.worker ?? startWorker();
-    } catch (error) {
-      throw new MemosError('WORKER_FAILED', error instanceof Error ? error.message : String(error));
-    }
-    const failed = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => reject(new MemosError('WORKER_FAILED', event.message || 'The worker script failed to load.')), { once: true });
-    });
+    const { worker, failed } = startClientWorker(options.worker, startWorker);
     const remote = wrap<MemoryWorkerApi>(worker);
     const openOptions: WorkerOpenOptions = {
       ...(options.name !== undefined && { name: options.name }),
@@ -77,6 +70,23 @@ export class MemosClient {
     if (options?.signal?.aborted) throw new MemosError('ABORTED');
     const port = portForSignal(options?.signal);
     return port ? this.#remote.invoke(method, params, transfer(port, [port])) : this.#remote.invoke(method, params);
+  }
+
+  /**
+   * One chat turn with memory (see MemOS.chat). Needs a model: connect an {@link InferenceClient}
+   * with `inference.connectMemory(this)` and load one.
+   * @throws {MemosError} MODEL_NOT_LOADED, CONTEXT_OVERFLOW, ABORTED, INVALID_INPUT, FORBIDDEN
+   */
+  async chat(params: ChatParams, options: ChatOptions = {}): Promise<ChatResult> {
+    if (options.signal?.aborted) throw new MemosError('ABORTED');
+    const port = portForSignal(options.signal);
+    const onToken = options.onToken ? proxy(options.onToken) : undefined;
+    return port ? this.#remote.chat(params, onToken, transfer(port, [port])) : this.#remote.chat(params, onToken);
+  }
+
+  /** Hands the memory worker its end of a channel to the inference worker (used by InferenceClient). */
+  async useInference(port: MessagePort | null): Promise<void> {
+    await (port ? this.#remote.useInference(transfer(port, [port])) : this.#remote.useInference(null));
   }
 
   /** Closes the store and stops the worker. */

@@ -82,8 +82,26 @@ export class InferenceService {
     return this.#model;
   }
 
-  listModels(): Promise<ModelView[]> {
-    return this.registry.list();
+  /** Registry entries; with `catalogue`, web-llm's prebuilt models too (this imports web-llm). */
+  async listModels(options: { catalogue?: boolean } = {}): Promise<ModelView[]> {
+    const views = await this.registry.list();
+    if (!options.catalogue) return views;
+    const catalogue = (await this.#catalogue()).map((entry) => ({ entry, storedBytes: 0, cached: false }));
+    return [...views, ...catalogue];
+  }
+
+  async #catalogue(): Promise<ModelEntry[]> {
+    const { webLlmCatalogue } = await import('./web-llm-engine');
+    return webLlmCatalogue();
+  }
+
+  /** A registry entry, or a web-llm catalogue entry (ids "web-llm:…"). */
+  async #entry(id: string): Promise<ModelEntry> {
+    if (id.startsWith('web-llm:')) {
+      const entry = (await this.#catalogue()).find((e) => e.id === id);
+      if (entry) return entry;
+    }
+    return this.registry.get(id);
   }
 
   addModel(entry: UserModelEntry): Promise<ModelEntry> {
@@ -118,7 +136,7 @@ export class InferenceService {
    */
   load(id: string, options: LoadOptions = {}): Promise<ModelInfo> {
     return this.#queue.run(async () => {
-      const entry = await this.registry.get(id);
+      const entry = await this.#entry(id);
       this.#status = { state: 'loading', modelId: id, file: '', loaded: 0, total: null };
       try {
         await this.#disposeModel();

@@ -51,6 +51,8 @@ export async function createOrtSession(model: Uint8Array, device: 'wasm' | 'webg
     return await ort.InferenceSession.create(model, {
       executionProviders: executionProviders(device),
       graphOptimizationLevel: 'all',
+      // ORT warns (through console.error) about shape ops it keeps on the CPU; only errors are news.
+      logSeverityLevel: 3,
     });
   } catch (error) {
     const text = String(error instanceof Error ? error.message : error);

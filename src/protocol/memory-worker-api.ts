@@ -2,7 +2,7 @@
  * The contract between the page and the memory worker (workers/memory.worker.ts). Type-only apart
  * from the list of method names, which both sides share.
  */
-import type { CallOptions } from '../os/api-types';
+import type { CallOptions, ChatParams, ChatResult, ChatToken } from '../os/api-types';
 import type { MemOS, MemOSOptions } from '../os/memos';
 
 /** The MemOS methods the worker serves. */
@@ -66,6 +66,10 @@ export interface MemoryWorkerApi {
   open(options: WorkerOpenOptions): Promise<WorkerOpenResult>;
   /** Calls one MemOS method; `abort` is a port from `portForSignal`. */
   invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>>;
+  /** Runs one chat turn; tokens stream through `onToken` (a comlink proxy). */
+  chat(params: ChatParams, onToken?: (token: ChatToken) => void, abort?: MessagePort): Promise<ChatResult>;
+  /** Connects chat() to the inference worker through this port (null disconnects). */
+  useInference(port: MessagePort | null): Promise<void>;
   /** Closes the store. */
   close(): Promise<void>;
 }

@@ -2,12 +2,15 @@
 // store named in ?store= and hands it to the test through window.
 import { MemosError } from '../../src/core/errors';
 import { MemosClient } from '../../src/client/memos-client';
+import { InferenceClient } from '../../src/client/inference-client';
 
 declare global {
   interface Window {
     memosReady: Promise<void>;
     memos: MemosClient['api'];
     memosClient: MemosClient;
+    /** Present when the page was opened with ?inference=1. */
+    inference: InferenceClient;
     MemosError: typeof MemosError;
     /** Exposed by some tests (page.exposeFunction) to record acknowledged writes outside the page. */
     ack?: (id: string) => Promise<void>;
@@ -20,7 +23,11 @@ const store = params.get('store') ?? 'memos-test';
 // a second or two per page.
 const embedder = params.get('embedder') === 'use-lite' ? 'use-lite' : 'none';
 window.MemosError = MemosError;
-window.memosReady = MemosClient.open({ name: store, embedder }).then((client) => {
+window.memosReady = MemosClient.open({ name: store, embedder }).then(async (client) => {
   window.memosClient = client;
   window.memos = client.api;
+  if (params.get('inference') === '1') {
+    window.inference = await InferenceClient.open();
+    await window.inference.connectMemory(client);
+  }
 });

@@ -29,6 +29,6 @@ export function newProfileDir(): string {
 }
 
 /** Launches Chromium on a profile folder (IndexedDB persists between launches on the same folder). */
-export async function launchProfile(profileDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+export async function launchProfile(profileDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, { executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_FLAGS, ...extraArgs] });
 }

@@ -1,0 +1,34 @@
+/**
+ * The contract between the page (or the memory worker) and the inference worker
+ * (workers/inference.worker.ts). Type-only: functions and AbortSignals do not cross a worker
+ * boundary, so progress and tokens come back through comlink-proxied callbacks and aborts through a
+ * MessagePort (see abort-port.ts).
+ */
+import type { Capabilities } from '../inference/capabilities';
+import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
+import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
+import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
+
+/** Generation options that can cross the boundary. */
+export type WireGenerateOptions = Omit<GenerateOptions, 'signal' | 'onToken' | 'constraint'>;
+
+/** What the inference worker serves. */
+export interface InferenceWorkerApi {
+  capabilities(): Promise<Capabilities>;
+  status(): Promise<InferenceStatus>;
+  /** The loaded model, or null. */
+  modelInfo(): Promise<ModelInfo | null>;
+  /** Registry entries; with `catalogue`, web-llm's prebuilt models too (this loads web-llm). */
+  listModels(options?: { catalogue?: boolean }): Promise<ModelView[]>;
+  addModel(entry: UserModelEntry): Promise<ModelEntry>;
+  addModelFiles(entry: Omit<OrtModelEntry, 'builtIn' | 'baseUrl'>, files: { name: string; data: Uint8Array }[]): Promise<ModelEntry>;
+  evictModel(id: string): Promise<void>;
+  removeModel(id: string): Promise<void>;
+  storage(): Promise<{ modelBytes: number; usage: number | null; quota: number | null }>;
+  load(id: string, options: { device?: ComputeDevice }, onProgress?: (p: LoadProgress) => void, abort?: MessagePort): Promise<ModelInfo>;
+  unload(): Promise<void>;
+  generate(request: GenerateRequest, options: WireGenerateOptions, onToken?: (t: TokenEvent) => void, abort?: MessagePort): Promise<GenerateResult>;
+  countTokens(texts: string[]): Promise<number[]>;
+  /** Serves this same API on another port (the memory worker's line to the model). */
+  connect(port: MessagePort): void;
+}

@@ -1,0 +1,59 @@
+/// <reference lib="webworker" />
+/**
+ * The inference worker: owns the GPU and the language model (onnxruntime-web or web-llm), the model
+ * registry and its cached files. Serves the page and, through a port, the memory worker. Thin on
+ * purpose: everything it does lives in src/inference.
+ */
+import { expose } from 'comlink';
+import { builtInModels } from '../src/inference/built-in-models';
+import { InferenceService } from '../src/inference/inference-service';
+import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/model-files';
+import { signalForPort } from '../src/protocol/abort-port';
+import { installErrorTransfer } from '../src/protocol/error-transfer';
+import type { InferenceWorkerApi } from '../src/protocol/inference-worker-api';
+
+installErrorTransfer();
+
+const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+let service: Promise<InferenceService> | undefined;
+const ready = (): Promise<InferenceService> =>
+  (service ??= InferenceService.create({
+    store: CacheModelFileStore.available() ? new CacheModelFileStore(self.location.origin) : new MemoryModelFileStore(),
+    builtIns: builtInModels(base),
+    ortWasmBase: new URL('ort/', base).href,
+  }));
+
+const api: InferenceWorkerApi = {
+  capabilities: async () => (await ready()).capabilities(),
+  status: async () => (await ready()).status(),
+  modelInfo: async () => (await ready()).model?.info ?? null,
+  listModels: async (options = {}) => (await ready()).listModels(options),
+  addModel: async (entry) => (await ready()).addModel(entry),
+  addModelFiles: async (entry, files) => (await ready()).addModelFiles(entry, files),
+  evictModel: async (id) => (await ready()).evictModel(id),
+  removeModel: async (id) => (await ready()).removeModel(id),
+  storage: async () => (await ready()).storage(),
+  async load(id, options, onProgress, abort) {
+    const { signal, done } = signalForPort(abort);
+    try {
+      return await (await ready()).load(id, { ...options, ...(onProgress && { onProgress }), ...(signal && { signal }) });
+    } finally {
+      done();
+    }
+  },
+  unload: async () => (await ready()).unload(),
+  async generate(request, options, onToken, abort) {
+    const { signal, done } = signalForPort(abort);
+    try {
+      return await (await ready()).generate(request, { ...options, ...(onToken && { onToken }), ...(signal && { signal }) });
+    } finally {
+      done();
+    }
+  },
+  countTokens: async (texts) => (await ready()).countTokens(texts),
+  connect(port) {
+    expose(api, port);
+  },
+};
+
+expose(api);
