@@ -1,15 +1,18 @@
 /**
- * <memos-app>: the memos-web app shell. Today it runs in memory mode (no language model): add, search,
- * inspect, version history, export and import. Chat, models and the scheduler join as they land.
+ * <memos-app>: the memos-web app shell. Memory mode works with no language model (add, search,
+ * inspect, version history, export and import); loading a model in the chat panel adds chat that
+ * answers from the memories and remembers the conversation. The scheduler joins as it lands.
  */
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { InferenceClient } from '../client/inference-client';
 import { MemosClient } from '../client/memos-client';
 import { MemosError } from '../core/errors';
 import type { MemoryItem, MemoryVersion, SemanticType } from '../core/memory-item';
 import type { CubeView, SearchHit } from '../os/api-types';
 import type { MemosApi } from '../protocol/memory-worker-api';
 import type { MemoryAction } from './memory-card';
+import './chat-panel';
 import './memory-card';
 
 type AppState = { status: 'opening' } | { status: 'ready'; api: MemosApi } | { status: 'failed'; error: string };
@@ -43,7 +46,10 @@ export class MemosApp extends LitElement {
   @state() private showArchived = false;
   @state() private history: MemoryVersion[] | undefined;
   @state() private error = '';
+  @state() private modelLoaded = '';
+  @state() private inferenceError = '';
   #client: MemosClient | undefined;
+  #inference: InferenceClient | undefined;
 
   override async connectedCallback(): Promise<void> {
     super.connectedCallback();
@@ -53,6 +59,13 @@ export class MemosApp extends LitElement {
       const api = this.#client.api;
       const users = await api.listUsers(undefined);
       if (!users.some((u) => u.userId === DEFAULT_USER)) await api.createUser({ userId: DEFAULT_USER, name: 'Me' });
+      try {
+        this.#inference = await InferenceClient.open();
+        await this.#inference.connectMemory(this.#client);
+      } catch (error) {
+        // Memory mode still works without the inference worker; the banner says why chat is missing.
+        this.inferenceError = error instanceof Error ? error.message : String(error);
+      }
       this.app = { status: 'ready', api };
       await this.#loadCubes();
     } catch (error) {
@@ -62,6 +75,7 @@ export class MemosApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#inference?.close();
     void this.#client?.close();
   }
 
@@ -188,10 +202,18 @@ export class MemosApp extends LitElement {
         <span class="muted">${this.total} memories · stored only in this browser</span>
       </header>
       <div class="mode" part="mode-banner">
-        Memory mode: no language model is loaded, so there is no chat yet. You can add, search, inspect,
-        version and export memories; with a model, memos-web will also answer from them and learn from conversations.
+        ${this.modelLoaded
+          ? html`Chat mode: ${this.modelLoaded} runs in this tab. Answers draw on your memories, and what you say is remembered.`
+          : html`Memory mode: no language model is loaded, so there is no chat yet. You can add, search, inspect,
+            version and export memories; load a model below and memos-web also answers from them and learns from conversations.`}
+        ${this.inferenceError ? html`<div class="muted">The inference worker did not start: ${this.inferenceError}</div>` : nothing}
         <div class="muted" id="search-mode">${this.#searchModeLine()}</div>
       </div>
+      ${this.#inference
+        ? html`<memos-chat-panel .inference=${this.#inference} .memos=${this.#client} userId=${DEFAULT_USER} .cubeIds=${this.cubeId ? [this.cubeId] : []}
+            @model-changed=${() => this.#guard(async () => { const s = await this.#inference?.status(); this.modelLoaded = s?.state === 'ready' ? s.model.id : ''; })}
+            @memories-changed=${() => this.#guard(() => this.#loadMemories())}></memos-chat-panel>`
+        : nothing}
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       <form @submit=${this.#onAdd} aria-label="add a memory">
         <textarea name="text" placeholder="Something worth remembering…" required></textarea>

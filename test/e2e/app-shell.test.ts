@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
+import { HAS_STORIES } from '../support/shared-models';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:alert(1))`;
 
@@ -32,6 +33,33 @@ describe('the app shell in memory mode', () => {
     await page.locator('#memories memos-memory-card').first().waitFor();
     expect(await page.locator('#memories memos-memory-card .text').first().textContent()).toContain('genmaicha');
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    errors.expectNone();
+    await context.close();
+  });
+});
+
+describe.skipIf(!HAS_STORIES)('the app shell with a model (needs ../shared stories260K)', () => {
+  it('loads stories260K from the chat panel, streams an answer that used a memory, and switches to chat mode', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-chat')}`);
+    await page.getByText('Memory mode').waitFor();
+    await page.locator('textarea[name=text]').fill('My sister Mia lives in Lisbon.');
+    await page.getByRole('button', { name: 'Remember' }).click();
+    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBe(1);
+    await page.locator('#model').selectOption('stories260K');
+    await page.locator('#device').selectOption('wasm');
+    await page.getByRole('button', { name: 'Load' }).click();
+    await page.getByText('Loaded: stories260K').waitFor();
+    await page.getByText('Chat mode: stories260K').waitFor();
+    await page.locator('textarea[name=message]').fill('Where does my sister Mia live?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.locator('.used').waitFor();
+    expect(await page.locator('.used').textContent()).toContain('used 1 memories: “My sister Mia lives in Lisbon.”');
+    expect((await page.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBeGreaterThan(1);
+    await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
     errors.expectNone();
     await context.close();
   });
