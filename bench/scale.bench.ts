@@ -5,8 +5,7 @@
  * Options: --sizes 1000,10000,100000 --only node|chromium --out PATH.
  */
 import 'fake-indexeddb/auto';
-import { createServer } from 'vite';
-import { launchProfile, newProfileDir } from '../test/support/chromium';
+import { withBenchPage } from './lib/bench-browser';
 import { options, writeResults } from './lib/bench-utils';
 import { runScale, type ScaleRow } from './lib/scale-run';
 
@@ -21,17 +20,7 @@ if (only !== 'chromium') {
 }
 if (only !== 'node') {
   console.log('Chromium (worker, real IndexedDB, strict durability):');
-  const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
-  await server.listen();
-  const address = server.httpServer?.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  const context = await launchProfile(newProfileDir());
-  const page = await context.newPage();
-  page.on('console', (m) => console.log(`  ${m.text()}`));
-  await page.goto(`http://127.0.0.1:${address.port}/bench/scale.html`);
-  results['chromium'] = await page.evaluate((s) => window.runScaleInWorker(s), sizes);
-  await context.close();
-  await server.close();
+  results['chromium'] = await withBenchPage('/bench/scale.html', (page) => page.evaluate((s) => window.runScaleInWorker(s), sizes));
 }
 for (const [where, rows] of Object.entries(results)) {
   console.log(where);

@@ -15,7 +15,7 @@ import type {
   LanguageModel,
   ModelInfo,
 } from './language-model';
-import { createOrtSession, ort } from './ort-runtime';
+import { createOrtSession, type InferenceSession, type Ort, type Tensor } from './ort-runtime';
 import { Sampler } from './sampling';
 import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from './text-tokenizer';
 
@@ -50,13 +50,15 @@ const now = (): number => performance.now();
 export class OrtDecoder implements LanguageModel {
   readonly info: ModelInfo;
   readonly tokenizer: TextTokenizer;
-  readonly #session: ort.InferenceSession;
+  readonly #ort: Ort;
+  readonly #session: InferenceSession;
   readonly #layout: KvLayout;
   readonly #vocab: number;
   readonly #hasPositions: boolean;
   readonly #eos: ReadonlySet<number>;
 
-  private constructor(session: ort.InferenceSession, options: OrtDecoderOptions, layout: KvLayout, vocab: number) {
+  private constructor(ort: Ort, session: InferenceSession, options: OrtDecoderOptions, layout: KvLayout, vocab: number) {
+    this.#ort = ort;
     this.#session = session;
     this.#layout = layout;
     this.#vocab = vocab;
@@ -80,12 +82,12 @@ export class OrtDecoder implements LanguageModel {
    * @throws {MemosError} MODEL_INVALID when the file is not an Optimum-layout decoder; WEBGPU_UNAVAILABLE
    */
   static async create(options: OrtDecoderOptions): Promise<OrtDecoder> {
-    const session = await createOrtSession(options.model, options.device ?? 'wasm');
+    const { ort, session } = await createOrtSession(options.model, options.device ?? 'wasm');
     try {
       const layout = readLayout(session);
       const logits = session.outputMetadata.find((m) => m.name === 'logits');
       const vocab = logits && logits.isTensor ? logits.shape.at(-1) : undefined;
-      return new OrtDecoder(session, options, layout, typeof vocab === 'number' ? vocab : 0);
+      return new OrtDecoder(ort, session, options, layout, typeof vocab === 'number' ? vocab : 0);
     } catch (error) {
       await session.release();
       throw error;
@@ -116,7 +118,8 @@ export class OrtDecoder implements LanguageModel {
       throw new MemosError('CONTEXT_OVERFLOW', undefined, { tokens: total, contextLength: this.info.contextLength });
     }
     const { kvHeads, headDim, layers } = this.#layout;
-    const feeds: Record<string, ort.Tensor> = {
+    const ort = this.#ort;
+    const feeds: Record<string, Tensor> = {
       input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, (id) => BigInt(id)), [1, ids.length]),
       attention_mask: new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]),
     };
@@ -127,21 +130,21 @@ export class OrtDecoder implements LanguageModel {
       feeds[`past_key_values.${l}.key`] = new ort.Tensor('float32', past.keys[l] as Float32Array, [1, kvHeads, past.length, headDim]);
       feeds[`past_key_values.${l}.value`] = new ort.Tensor('float32', past.values[l] as Float32Array, [1, kvHeads, past.length, headDim]);
     }
-    let outputs: ort.InferenceSession.ReturnType;
+    let outputs: InferenceSession.ReturnType;
     try {
       outputs = await this.#session.run(feeds);
     } catch (error) {
       throw new MemosError('INFERENCE_FAILED', String(error instanceof Error ? error.message : error).slice(0, 300), undefined, { cause: error });
     }
-    const logitsTensor = outputs['logits'] as ort.Tensor;
+    const logitsTensor = outputs['logits'] as Tensor;
     const all = logitsTensor.data as Float32Array;
     const vocab = (logitsTensor.dims.at(-1) as number) || this.#vocab;
     const logits = allLogits ? all : all.slice(all.length - vocab);
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
     for (let l = 0; l < layers; l++) {
-      keys.push((outputs[`present.${l}.key`] as ort.Tensor).data as Float32Array);
-      values.push((outputs[`present.${l}.value`] as ort.Tensor).data as Float32Array);
+      keys.push((outputs[`present.${l}.key`] as Tensor).data as Float32Array);
+      values.push((outputs[`present.${l}.value`] as Tensor).data as Float32Array);
     }
     return { logits, cache: { ...this.#layout, length: total, keys, values } };
   }
@@ -265,7 +268,7 @@ function layoutOf(cache: KvLayout): KvLayout {
 }
 
 /** Reads layers, KV heads and head size from the `past_key_values.N.key` inputs. */
-function readLayout(session: ort.InferenceSession): KvLayout {
+function readLayout(session: InferenceSession): KvLayout {
   const pasts = session.inputMetadata.filter((m) => PAST.test(m.name));
   const first = pasts[0];
   const required = ['input_ids', 'attention_mask'];
