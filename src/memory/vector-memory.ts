@@ -21,6 +21,11 @@ export interface VectorStatus {
   readonly syncing: boolean;
   /** The last catch-up's failure, if it failed. */
   readonly lastError: string | null;
+  /**
+   * The model whose vectors search uses now: the previous one while `model` catches up after a
+   * change of embedder, else `model` (MemOS fills it in).
+   */
+  readonly serving?: EmbedderFingerprint;
 }
 
 /** What is embedded for a memory: its key and text, as the full-text index sees them. */

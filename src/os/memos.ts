@@ -21,7 +21,7 @@ import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
 import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
-import type { Embedder } from '../inference/embedder';
+import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
@@ -57,6 +57,12 @@ export interface MemOSOptions extends StoreOptions {
   readonly clock?: Clock;
   /** Makes vectors for memories and queries; without one, search is full-text only. */
   readonly embedder?: Embedder;
+  /**
+   * The embedder the stored vectors were made with, when `embedder` is a new model: search keeps
+   * using the old vectors (with this model for queries) until the new model has re-embedded every
+   * memory in the background, then lets it go.
+   */
+  readonly previousEmbedder?: Embedder;
   /** Hybrid ranking weights; the defaults are tuned on the LoCoMo dev data. */
   readonly ranking?: Partial<RankingOptions>;
   /** How the full-text index tokenises. */
@@ -87,6 +93,8 @@ export class MemOS {
   readonly #store: Store;
   readonly #index: MemoryIndex;
   readonly #vectors: VectorMemory | undefined;
+  /** The previous model's vectors, serving search while `#vectors` catches up after a model change. */
+  #previous: VectorMemory | undefined;
   readonly #ranking: RankingOptions;
   readonly #clock: Clock;
   #model: ModelSource | undefined;
@@ -99,6 +107,8 @@ export class MemOS {
     this.#clock = options.clock ?? systemClock;
     this.#index = new MemoryIndex(options.textIndex);
     this.#vectors = options.embedder ? new VectorMemory(store, options.embedder) : undefined;
+    const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
+    this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
   }
 
@@ -112,15 +122,31 @@ export class MemOS {
     try {
       await os.rebuildIndex(callOptions);
       await os.#vectors?.load();
+      await os.#previous?.load();
     } catch (error) {
       store.close();
       throw error;
     }
-    void os.#vectors?.sync();
+    if (os.#previous && os.#previous.status().embedded === 0) os.#releasePrevious();
+    void os.#vectors?.sync().then(() => {
+      if (os.#vectors?.status().lastError === null) os.#releasePrevious();
+    });
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue.then(() => os.#applyRemoteChange(change)).catch(() => undefined);
     });
     return os;
+  }
+
+  /** The vectors search uses: the previous model's while the current one catches up, else the current one's. */
+  get #serving(): VectorMemory | undefined {
+    return this.#previous ?? this.#vectors;
+  }
+
+  #releasePrevious(): void {
+    const previous = this.#previous;
+    this.#previous = undefined;
+    previous?.stop();
+    previous?.embedder.dispose();
   }
 
   /** The underlying store's name. */
@@ -136,6 +162,7 @@ export class MemOS {
   /** Closes the store. Later calls fail with STORE_CLOSED. */
   close(): void {
     this.#vectors?.stop();
+    this.#releasePrevious();
     this.#unsubscribe();
     this.#store.close();
   }
@@ -167,7 +194,9 @@ export class MemOS {
     this.#index.remove(gone);
     this.#index.upsert(present);
     this.#vectors?.forget(gone);
+    this.#previous?.forget(gone);
     await this.#vectors?.reload(present.map((m) => m.id));
+    await this.#previous?.reload(present.map((m) => m.id));
   }
 
   /**
@@ -177,7 +206,7 @@ export class MemOS {
   async vectorStatus(params: { wait?: boolean } = {}): Promise<VectorStatus | null> {
     if (!this.#vectors) return null;
     if (params?.wait) await this.#vectors.sync();
-    return this.#vectors.status();
+    return { ...this.#vectors.status(), serving: (this.#serving ?? this.#vectors).embedder.fingerprint };
   }
 
   // ─── users ────────────────────────────────────────────────────────────────
@@ -454,7 +483,7 @@ export class MemOS {
     if (typeof params.query !== 'string') throw new MemosError('INVALID_INPUT', 'query must be a string.', { field: 'query' });
     const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
     const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
-    const vectors = mode === 'text' ? undefined : this.#vectors;
+    const vectors = mode === 'text' ? undefined : this.#serving;
     const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
     const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#clock());
     const given = params.filters ?? {};
@@ -498,7 +527,7 @@ export class MemOS {
         preferences,
         timeOf: (id) => this.#index.timeOf(id) ?? 0,
         now,
-        ...(this.#vectors && { vectorOf: (id: string) => this.#vectors?.vectorOf(id) }),
+        ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
         ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
         // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
         // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
@@ -770,7 +799,11 @@ export class MemOS {
       return item;
     });
     this.#index.upsert([updated]);
-    if (textChanged) await this.#vectors?.refresh(updated);
+    if (textChanged) {
+      // The old model's vector no longer matches the text: it stops serving this memory.
+      this.#previous?.forget([updated.id]);
+      await this.#vectors?.refresh(updated);
+    }
     return updated;
   }
 
@@ -801,6 +834,7 @@ export class MemOS {
     });
     this.#index.remove([memoryId]);
     this.#vectors?.forget([memoryId]);
+    this.#previous?.forget([memoryId]);
   }
 
   /**
