@@ -75,6 +75,11 @@ export class TextTokenizer {
     return this.#tokenizer.encode(text, { add_special_tokens: false }).ids;
   }
 
+  /** Token ids of a text with the model's special tokens (e.g. BERT's [CLS] … [SEP]), as encoders want them. */
+  encodeWithSpecialTokens(text: string): number[] {
+    return this.#tokenizer.encode(text, { add_special_tokens: true }).ids;
+  }
+
   /** Text of token ids; special tokens are dropped unless asked for. */
   decode(ids: readonly number[], keepSpecial = false): string {
     if (ids.length === 0) return '';
