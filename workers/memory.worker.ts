@@ -6,6 +6,9 @@
 import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
 import { filesAtUrl, type Embedder } from '../src/inference/embedder';
+import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/model-files';
+import { loadOnnxEmbedder } from '../src/inference/onnx-embedder-loader';
+import { configureOrt } from '../src/inference/ort-runtime';
 import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
@@ -37,20 +40,27 @@ const api: MemoryWorkerApi = {
   async open(options: WorkerOpenOptions): Promise<WorkerOpenResult> {
     if (os) throw new MemosError('INVALID_INPUT', 'This worker already has a store open.', { field: 'open' });
     let embedder: Embedder | undefined;
+    let previousEmbedder: Embedder | undefined;
     let embedderError: string | null = null;
-    if ((options.embedder ?? 'use-lite') === 'use-lite') {
-      try {
-        embedder = await loadEmbedder();
-      } catch (error) {
-        // The store still opens: full-text search works without vectors, and the page is told why.
-        embedderError = error instanceof Error ? error.message : String(error);
+    const choice = options.embedder ?? 'use-lite';
+    try {
+      if (choice === 'use-lite') embedder = await loadEmbedder();
+      else if (choice !== 'none') {
+        // One wasm thread here: the inference worker gets the other cores.
+        configureOrt({ threads: 1, wasmBase: new URL('ort/', new URL(import.meta.env.BASE_URL, self.location.origin)).href });
+        embedder = await loadOnnxEmbedder(choice, CacheModelFileStore.available() ? new CacheModelFileStore(self.location.origin) : new MemoryModelFileStore());
+        if ((options.previousEmbedder ?? 'use-lite') === 'use-lite') previousEmbedder = await loadEmbedder().catch(() => undefined);
       }
+    } catch (error) {
+      // The store still opens: full-text search works without vectors, and the page is told why.
+      embedderError = error instanceof Error ? error.message : String(error);
     }
     os = await MemOS.open({
       ...(options.name !== undefined && { name: options.name }),
       ...(options.durability !== undefined && { durability: options.durability }),
       ...(options.ranking !== undefined && { ranking: options.ranking }),
       ...(embedder && { embedder }),
+      ...(previousEmbedder && { previousEmbedder }),
     });
     return { embedder: embedder ? embedder.fingerprint.modelId : null, embedderError };
   },

@@ -55,6 +55,7 @@ export class MemosClient {
       ...(options.durability !== undefined && { durability: options.durability }),
       ...(options.ranking !== undefined && { ranking: options.ranking }),
       ...(options.embedder !== undefined && { embedder: options.embedder }),
+      ...(options.previousEmbedder !== undefined && { previousEmbedder: options.previousEmbedder }),
     };
     let opened: WorkerOpenResult;
     try {

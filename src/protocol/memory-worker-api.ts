@@ -2,6 +2,7 @@
  * The contract between the page and the memory worker (workers/memory.worker.ts). Type-only apart
  * from the list of method names, which both sides share.
  */
+import type { OnnxEmbedderSpec } from '../inference/onnx-embedder-loader';
 import type { CallOptions, ChatParams, ChatResult, ChatToken } from '../os/api-types';
 import type { MemOS, MemOSOptions } from '../os/memos';
 
@@ -47,9 +48,15 @@ export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemOS[M]>>;
 export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'ranking'> & {
   /**
    * The embedder the worker loads: "use-lite" (default; the shipped offline model, served from this
-   * origin) or "none" (full-text search only).
+   * origin), "none" (full-text search only), or an ONNX sentence encoder (files from a URL or picked
+   * by the user, cached for offline use). Switching model re-embeds in the background.
    */
-  readonly embedder?: 'use-lite' | 'none';
+  readonly embedder?: 'use-lite' | 'none' | OnnxEmbedderSpec;
+  /**
+   * With an ONNX embedder: also load USE-lite so that search keeps using its vectors until the new
+   * model has re-embedded every memory ("use-lite", the default), or not ("none").
+   */
+  readonly previousEmbedder?: 'use-lite' | 'none';
 };
 
 /** What opening reports. */

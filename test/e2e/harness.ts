@@ -21,9 +21,16 @@ const params = new URL(location.href).searchParams;
 const store = params.get('store') ?? 'memos-test';
 // Browser tests run without the embedder unless they ask for it (?embedder=use-lite): loading it takes
 // a second or two per page.
-const embedder = params.get('embedder') === 'use-lite' ? 'use-lite' : 'none';
+// ?embedder=onnx&embedderBase=URL loads an ONNX encoder (the tiny one the tests build and serve).
+const embedderBase = params.get('embedderBase');
+const embedder =
+  params.get('embedder') === 'use-lite'
+    ? 'use-lite'
+    : params.get('embedder') === 'onnx' && embedderBase
+      ? { kind: 'onnx' as const, modelId: 'tiny-bert', revision: '7', baseUrl: new URL(embedderBase, location.href).href, pooling: 'mean' as const }
+      : 'none';
 window.MemosError = MemosError;
-window.memosReady = MemosClient.open({ name: store, embedder }).then(async (client) => {
+window.memosReady = MemosClient.open({ name: store, embedder, previousEmbedder: params.get('previous') === 'use-lite' ? 'use-lite' : 'none' }).then(async (client) => {
   window.memosClient = client;
   window.memos = client.api;
   if (params.get('inference') === '1') {
