@@ -36,6 +36,7 @@ export const ERROR_MESSAGES = {
   SHADER_F16_MISSING: 'The GPU does not support 16-bit floats in shaders (shader-f16), which this model needs. Pick an f32 model.',
   GPU_OUT_OF_MEMORY: 'The GPU ran out of memory for this model. Pick a smaller model or close other GPU work.',
   KV_INCOMPATIBLE: 'This KV cache was made for another model or layout and cannot be used with this one.',
+  KV_CORRUPT: 'This stored KV cache is damaged (a checksum or size does not match). Rebuild it from its memories.',
 } as const;
 
 /** The closed set of error codes. */

@@ -37,19 +37,23 @@ export function sameKvLayout(a: KvLayout, b: KvLayout): boolean {
   return a.layers === b.layers && a.kvHeads === b.kvHeads && a.headDim === b.headDim;
 }
 
-/**
- * The first `length` positions of a cache (new arrays; the source is untouched). Used to drop a
- * generated tail and keep the prefix.
- */
-export function truncateKvCache(cache: KvCache, length: number): KvCache {
-  const keep = Math.max(0, Math.min(length, cache.length));
+/** Positions [from, to) of a cache, as a new cache (the source is untouched). */
+export function sliceKvCache(cache: KvCache, from: number, to: number): KvCache {
+  const start = Math.max(0, from);
+  const end = Math.min(cache.length, to);
+  const length = Math.max(0, end - start);
   const cut = (tensor: Float32Array): Float32Array => {
-    const out = new Float32Array(cache.kvHeads * keep * cache.headDim);
+    const out = new Float32Array(cache.kvHeads * length * cache.headDim);
     for (let h = 0; h < cache.kvHeads; h++) {
-      const from = h * cache.length * cache.headDim;
-      out.set(tensor.subarray(from, from + keep * cache.headDim), h * keep * cache.headDim);
+      const base = (h * cache.length + start) * cache.headDim;
+      out.set(tensor.subarray(base, base + length * cache.headDim), h * length * cache.headDim);
     }
     return out;
   };
-  return { ...cache, length: keep, keys: cache.keys.map(cut), values: cache.values.map(cut) };
+  return { ...cache, length, keys: cache.keys.map(cut), values: cache.values.map(cut) };
+}
+
+/** The first `length` positions of a cache: drops a generated tail and keeps the prefix. */
+export function truncateKvCache(cache: KvCache, length: number): KvCache {
+  return sliceKvCache(cache, 0, length);
 }
