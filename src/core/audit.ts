@@ -18,6 +18,10 @@ export const AUDIT_ACTIONS = [
   'memory.unfreeze',
   'memory.rollback',
   'memory.purge',
+  'activation.build',
+  'activation.activate',
+  'activation.deactivate',
+  'activation.evict',
 ] as const;
 /** What an audit entry records. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

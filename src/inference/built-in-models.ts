@@ -17,6 +17,7 @@ export function builtInModels(base: string): ModelEntry[] {
       tokenizerFormat: 'llama2c',
       vocabSize: 512,
       contextLength: 512,
+      rope: { theta: 10000, layout: 'interleaved' },
       builtIn: true,
       license: 'MIT',
       description:

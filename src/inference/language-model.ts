@@ -2,6 +2,7 @@
  * The one interface both engines (the ORT decoder and web-llm) offer: load once, generate with
  * streaming and abort, count tokens.
  */
+import type { KvModelFingerprint } from '../core/activation-item';
 import type { KvCache, KvLayout } from './kv-cache';
 import type { SamplingOptions } from './sampling';
 import type { TemplateMessage } from './text-tokenizer';
@@ -22,6 +23,18 @@ export interface ModelInfo {
   readonly kvLayout?: KvLayout;
   /** The chat template's version: KV built from rendered prompts records it. */
   readonly templateVersion: string;
+  /** Present when the model's KV cache can be read out and fed back in (activation memory). */
+  readonly kvModel?: KvModelFingerprint;
+}
+
+/** What activation memory needs of a model whose KV cache is explicit. */
+export interface KvAccess {
+  /** Renders messages with the model's chat template. */
+  renderChat(messages: readonly TemplateMessage[], addGenerationPrompt: boolean): Promise<string>;
+  /** Token ids of a text, with BOS first when asked. */
+  encode(text: string, withBos: boolean): Promise<number[]>;
+  /** Runs `ids` after `prefix` and returns the cache that results (a new one; `prefix` is untouched). */
+  prefill(ids: readonly number[], prefix?: KvCache): Promise<KvCache>;
 }
 
 /** What to generate from: chat messages (rendered with the model's template) or raw prompt text. */
@@ -102,6 +115,8 @@ export interface GenerateResult {
 /** A loaded language model. */
 export interface LanguageModel {
   readonly info: ModelInfo;
+  /** KV access, for engines that have it (the ORT decoder). */
+  readonly kv?: KvAccess;
   /** Tokens each text takes with this model's tokenizer (batched: it may cross a worker boundary). */
   countTokens(texts: readonly string[]): Promise<number[]>;
   /** Generates a continuation. @throws {MemosError} ABORTED, CONTEXT_OVERFLOW, INFERENCE_FAILED */

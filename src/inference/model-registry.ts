@@ -21,6 +21,8 @@ export interface OrtModelEntry {
   /** Vocabulary size, needed for llama2c tokenizers. */
   readonly vocabSize?: number;
   readonly contextLength: number;
+  /** How the model applies RoPE, when known: lets stored KV caches be composed. */
+  readonly rope?: { readonly theta: number; readonly layout: 'interleaved' | 'half' };
   readonly builtIn: boolean;
   readonly description?: string;
   readonly license?: string;
@@ -67,6 +69,7 @@ const ortEntrySchema = z.object({
   tokenizerFormat: z.enum(['tokenizer.json', 'llama2c']),
   vocabSize: z.number().int().positive().optional(),
   contextLength: z.number().int().positive().max(1 << 20),
+  rope: z.object({ theta: z.number().positive(), layout: z.enum(['interleaved', 'half']) }).optional(),
   description: z.string().max(2000).optional(),
   license: z.string().max(200).optional(),
 });

@@ -6,8 +6,11 @@
  */
 import { MemosError, isMemosError } from '../core/errors';
 import { emptyKvCache, sameKvLayout, type KvCache, type KvLayout } from './kv-cache';
+import { sha256Hex } from '../core/hash';
+import type { RopeSpec } from './rope';
 import type {
   ComputeDevice,
+  KvAccess,
   FinishReason,
   GenerateOptions,
   GenerateRequest,
@@ -32,6 +35,8 @@ export interface OrtDecoderOptions {
   readonly eosIds?: readonly number[];
   /** Version of the chat template (the model's own, or the plain one). */
   readonly templateVersion?: string;
+  /** How the model applies RoPE, when known (lets stored caches be composed). */
+  readonly rope?: RopeSpec;
 }
 
 /** The output of one forward pass. */
@@ -57,7 +62,9 @@ export class OrtDecoder implements LanguageModel {
   readonly #hasPositions: boolean;
   readonly #eos: ReadonlySet<number>;
 
-  private constructor(ort: Ort, session: InferenceSession, options: OrtDecoderOptions, layout: KvLayout, vocab: number) {
+  readonly kv: KvAccess;
+
+  private constructor(ort: Ort, session: InferenceSession, options: OrtDecoderOptions, layout: KvLayout, vocab: number, weightsHash: string) {
     this.#ort = ort;
     this.#session = session;
     this.#layout = layout;
@@ -67,13 +74,21 @@ export class OrtDecoder implements LanguageModel {
     const eos = new Set(options.eosIds ?? []);
     if (options.tokenizer.eosId !== undefined) eos.add(options.tokenizer.eosId);
     this.#eos = eos;
+    const templateVersion = options.templateVersion ?? PLAIN_CHAT_TEMPLATE_VERSION;
     this.info = {
       id: options.id,
       engine: 'ort',
       device: options.device ?? 'wasm',
       contextLength: options.contextLength ?? 2048,
       kvLayout: layout,
-      templateVersion: options.templateVersion ?? PLAIN_CHAT_TEMPLATE_VERSION,
+      templateVersion,
+      kvModel: { modelId: options.id, weightsHash, dtype: 'float32', ...layout, rope: options.rope ?? null, templateVersion },
+    };
+    const tokenizer = options.tokenizer;
+    this.kv = {
+      renderChat: async (messages, addGenerationPrompt) => tokenizer.renderChat(messages, addGenerationPrompt),
+      encode: async (text, withBos) => (withBos && tokenizer.bosId !== undefined ? [tokenizer.bosId, ...tokenizer.encode(text)] : tokenizer.encode(text)),
+      prefill: async (ids, prefix) => (await this.forward(ids, prefix)).cache,
     };
   }
 
@@ -82,12 +97,13 @@ export class OrtDecoder implements LanguageModel {
    * @throws {MemosError} MODEL_INVALID when the file is not an Optimum-layout decoder; WEBGPU_UNAVAILABLE
    */
   static async create(options: OrtDecoderOptions): Promise<OrtDecoder> {
+    const weightsHash = await sha256Hex(options.model);
     const { ort, session } = await createOrtSession(options.model, options.device ?? 'wasm');
     try {
       const layout = readLayout(session);
       const logits = session.outputMetadata.find((m) => m.name === 'logits');
       const vocab = logits && logits.isTensor ? logits.shape.at(-1) : undefined;
-      return new OrtDecoder(ort, session, options, layout, typeof vocab === 'number' ? vocab : 0);
+      return new OrtDecoder(ort, session, options, layout, typeof vocab === 'number' ? vocab : 0, weightsHash);
     } catch (error) {
       await session.release();
       throw error;

@@ -53,6 +53,7 @@ export async function openOrtModel(entry: OrtModelEntry, files: ReadonlyMap<stri
     tokenizer,
     device,
     contextLength: entry.contextLength,
+    ...(entry.rope && { rope: entry.rope }),
     templateVersion: typeof template === 'string' ? `own-${textHash(template)}` : PLAIN_CHAT_TEMPLATE_VERSION,
   });
 }

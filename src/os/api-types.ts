@@ -210,4 +210,9 @@ export interface ChatResult {
   /** Earlier messages left out because the context window was full. */
   readonly droppedMessages: number;
   readonly timings: { readonly prefillMs: number; readonly firstTokenMs: number; readonly decodeMs: number; readonly tokensPerSecond: number };
+  /**
+   * The KV MemCube active in the session: `used` when the answer started from it (then no memory
+   * text was pasted and `memoryTokens` is its length), else why not (another model, stale, damaged).
+   */
+  readonly activation: { readonly id: string; readonly used: boolean; readonly reason: string | null } | null;
 }

@@ -6,7 +6,10 @@
  */
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
-import type { LanguageModel } from '../inference/language-model';
+import type { ActivationItem } from '../core/activation-item';
+import type { KvCache } from '../inference/kv-cache';
+import type { GenerateResult, LanguageModel } from '../inference/language-model';
+import { idsAfterPrefix } from './activations';
 import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from './api-types';
 import { buildChatPrompt } from './chat-prompt';
 import { intInRange, numberInRange, requireId, requireObject } from './validate';
@@ -21,6 +24,8 @@ export interface ChatDeps {
   add(params: AddParams, options: CallOptions): Promise<MemoryItem[]>;
   listCubes(params: { userId: string }): Promise<CubeView[]>;
   now(): number;
+  /** The KV MemCube active in a session, loaded for this model, or why it cannot be used. */
+  activationFor(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined>;
 }
 
 const PLAIN_TEMPLATE_STOPS = ['\nUser:'];
@@ -72,25 +77,43 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
   const question = (params.messages.at(-1) as { content: string }).content;
   const target = await writeTarget(deps, params);
   const signal = options.signal;
-  const hits =
-    topK === 0
-      ? []
-      : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
-  const prompt = await buildChatPrompt(
-    params.messages,
-    hits.map((h) => h.memory),
-    { contextLength: model.info.contextLength, maxTokens, memoryTokens, count: (texts) => model.countTokens(texts) },
-  );
-  const result = await model.generate(
-    { messages: prompt.messages },
-    {
-      maxTokens,
-      stop: [...PLAIN_TEMPLATE_STOPS, ...(params.stop ?? [])],
-      ...params.sampling,
-      ...(signal && { signal }),
-      ...(options.onToken && { onToken: (t: { text: string; index: number }) => options.onToken?.({ text: t.text, index: t.index }) }),
-    },
-  );
+  const streaming = {
+    maxTokens,
+    stop: [...PLAIN_TEMPLATE_STOPS, ...(params.stop ?? [])],
+    ...params.sampling,
+    ...(signal && { signal }),
+    ...(options.onToken && { onToken: (t: { text: string; index: number }) => options.onToken?.({ text: t.text, index: t.index }) }),
+  };
+  // A KV MemCube active in this session replaces the pasted memory block (never both).
+  const active = await deps.activationFor(params.userId, params.sessionId, model);
+  let activation: ChatResult['activation'] = active ? { id: active.item.id, used: false, reason: active.refused ?? null } : null;
+  let hits: SearchHit[] = [];
+  let result: GenerateResult | undefined;
+  let prompt: { usedMemories: number[]; memoryTokens: number; droppedMessages: number } = { usedMemories: [], memoryTokens: 0, droppedMessages: 0 };
+  if (active?.cache) {
+    const cache = active.cache;
+    const fitted = await fitAfterPrefix(model, active.item, params.messages, cache.length, maxTokens);
+    if (fitted) {
+      result = await model.generate({ promptIds: fitted.ids, prefix: cache }, streaming);
+      activation = { id: active.item.id, used: true, reason: null };
+      prompt = { usedMemories: [], memoryTokens: cache.length, droppedMessages: fitted.dropped };
+    } else {
+      activation = { id: active.item.id, used: false, reason: "the model's chat template does not keep the memory block as a prefix" };
+    }
+  }
+  if (!result) {
+    hits =
+      topK === 0
+        ? []
+        : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+    const built = await buildChatPrompt(
+      params.messages,
+      hits.map((h) => h.memory),
+      { contextLength: model.info.contextLength, maxTokens, memoryTokens, count: (texts) => model.countTokens(texts) },
+    );
+    prompt = built;
+    result = await model.generate({ messages: built.messages }, streaming);
+  }
   const answer = result.text.trim();
   let stored: MemoryItem[] = [];
   if (target) {
@@ -118,5 +141,31 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     memoryTokens: prompt.memoryTokens,
     droppedMessages: prompt.droppedMessages,
     timings: result.timings,
+    activation,
   };
+}
+
+/**
+ * The token ids of the conversation after an activation's prefix, dropping the oldest turns until
+ * prefix + prompt + answer fit the context; undefined when the template cannot follow a prefix.
+ * @throws {MemosError} CONTEXT_OVERFLOW when even the last message does not fit
+ */
+async function fitAfterPrefix(
+  model: LanguageModel,
+  item: ActivationItem,
+  messages: ChatParams['messages'],
+  prefixLength: number,
+  maxTokens: number,
+): Promise<{ ids: number[]; dropped: number } | undefined> {
+  const system = messages.filter((m) => m.role === 'system');
+  const turns = messages.filter((m) => m.role !== 'system');
+  for (let dropped = 0; dropped < turns.length; dropped++) {
+    const ids = await idsAfterPrefix(model, item, [...system, ...turns.slice(dropped)]);
+    if (!ids) return undefined;
+    if (prefixLength + ids.length + maxTokens <= model.info.contextLength) return { ids, dropped };
+  }
+  throw new MemosError('CONTEXT_OVERFLOW', 'The active KV prefix and the last message do not fit beside the answer budget.', {
+    contextLength: model.info.contextLength,
+    prefix: prefixLength,
+  });
 }

@@ -25,6 +25,11 @@ import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
+import { buildActivationRecord, usableCache, type BuildActivationParams } from './activations';
+import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
+import type { ActivationItem } from '../core/activation-item';
+import type { KvCache } from '../inference/kv-cache';
+import type { LanguageModel } from '../inference/language-model';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
@@ -72,9 +77,18 @@ export interface MemOSOptions extends StoreOptions {
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyWriteTx = WriteTx<any>;
-type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors')[]>;
+type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors' | 'activations')[]>;
 
-const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors')[] = ['cubes', 'memories', 'versions', 'audit', 'blobs', 'vectors'];
+const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors' | 'activations')[] = [
+  'cubes',
+  'memories',
+  'versions',
+  'audit',
+  'blobs',
+  'vectors',
+  'activations',
+];
+const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
 const MAX_TEXT = 100_000;
 
 const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
@@ -580,10 +594,163 @@ export class MemOS {
         add: (p, o) => this.add(p, o),
         listCubes: (p) => this.listCubes(p),
         now: () => this.#clock(),
+        activationFor: (userId, sessionId, model) => this.#sessionActivation(userId, sessionId, model),
       },
       params,
       options,
     );
+  }
+
+  // ─── activation memory (KV MemCubes) ───────────────────────────────────
+
+  async #languageModel(): Promise<LanguageModel | undefined> {
+    const source = this.#model;
+    return typeof source === 'function' ? source() : source;
+  }
+
+  /**
+   * Builds a KV MemCube: the chosen memories (by id, or the top hits of a query in the cube) are
+   * written into the memory template, prefilled once by the loaded model, and the resulting cache is
+   * stored with its model fingerprint, tokens, text and sources.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (no KV engine, no memories), FORBIDDEN, CONTEXT_OVERFLOW, QUOTA_EXCEEDED
+   */
+  async buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
+    const model = await this.#languageModel();
+    let memories: MemoryItem[];
+    if (params.memoryIds !== undefined) {
+      const ids = stringList(params.memoryIds, 'memoryIds') ?? [];
+      if (ids.length === 0 || ids.length > 200) throw new MemosError('INVALID_INPUT', 'memoryIds must name 1 to 200 memories.', { field: 'memoryIds' });
+      memories = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
+      if (memories.some((m) => m.cubeId !== cubeId || !LIVE_STATES.includes(m.state))) {
+        throw new MemosError('INVALID_INPUT', 'Every memory must be a live memory of this cube.', { field: 'memoryIds' });
+      }
+    } else {
+      if (typeof params.query !== 'string' || !params.query.trim()) throw new MemosError('INVALID_INPUT', 'Give memoryIds or a query.', { field: 'query' });
+      const hits = await this.search({ userId, query: params.query, cubeIds: [cubeId], topK: intInRange(params.topK, 'topK', 1, 50, 8), trackUsage: false }, options);
+      memories = hits.map((h) => h.memory);
+    }
+    if (memories.length === 0) throw new MemosError('INVALID_INPUT', 'No memories to build from.', { field: 'memoryIds' });
+    await this.#store.read(['cubes'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'write');
+    });
+    checkAborted(options.signal);
+    const { item, encoded } = await buildActivationRecord(model as LanguageModel, memories, { userId, cubeId, encoding, now: this.#clock() });
+    await this.#store.write(
+      [...ACTIVATION_STORES, 'memories'],
+      async (tx) => {
+        // A source may have changed while the model ran: never store a cache of text that is gone.
+        for (const source of item.sources) {
+          const current = await tx.objectStore('memories').get(source.memoryId);
+          if (current?.version !== source.version) {
+            throw new MemosError('VERSION_CONFLICT', 'A memory changed while its KV cache was being built: build again.', { memoryId: source.memoryId });
+          }
+        }
+        await putActivation(tx, item, encoded);
+        await this.#audit(tx, userId, 'activation.build', cubeId, [item.id], { tokens: item.tokenIds.length, bytes: item.bytes, encoding, sources: item.sources.length });
+      },
+      options,
+    );
+    return item;
+  }
+
+  /**
+   * The KV MemCubes of a cube, newest first (entries only; tensors stay in storage).
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    return this.#store.read(['cubes', 'activations'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'read');
+      const items = await tx.objectStore('activations').index('byCube').getAll(cubeId);
+      return items.sort((a, b) => b.createdAt - a.createdAt);
+    });
+  }
+
+  /**
+   * Makes a KV MemCube the prefix of a chat session (one per session: it replaces any other).
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, INVALID_INPUT when it is stale
+   */
+  async activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const id = requireId(params.activationId, 'activationId');
+    const sessionId = requireId(params.sessionId, 'sessionId');
+    return this.#store.write(ACTIVATION_STORES, async (tx) => {
+      const item = await tx.objectStore('activations').get(id);
+      if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
+      requireAccess(await this.#cubeIn(tx, item.cubeId), userId, 'read');
+      if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: id });
+      await this.#leaveSession(tx, sessionId);
+      const updated: ActivationItem = { ...(await tx.objectStore('activations').get(id))!, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
+      await tx.objectStore('activations').put(updated);
+      await this.#audit(tx, userId, 'activation.activate', item.cubeId, [id], { sessionId });
+      return updated;
+    });
+  }
+
+  /** Ends the use of any KV MemCube as the prefix of a session. */
+  async deactivate(params: { userId: string; sessionId: string }): Promise<void> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const sessionId = requireId(params.sessionId, 'sessionId');
+    await this.#store.write(ACTIVATION_STORES, async (tx) => {
+      const left = await this.#leaveSession(tx, sessionId);
+      if (left) await this.#audit(tx, userId, 'activation.deactivate', left.cubeId, [left.id], { sessionId });
+    });
+  }
+
+  async #leaveSession(tx: WriteTx<typeof ACTIVATION_STORES>, sessionId: string): Promise<ActivationItem | undefined> {
+    const current = await tx.objectStore('activations').index('bySession').getAll(sessionId);
+    for (const item of current) await tx.objectStore('activations').put({ ...item, sessions: item.sessions.filter((s) => s !== sessionId) });
+    return current[0];
+  }
+
+  /**
+   * Deletes a KV MemCube and its tensors (audited; the plaintext memories stay).
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  async evictActivation(params: { userId: string; activationId: string }): Promise<void> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const id = requireId(params.activationId, 'activationId');
+    await this.#store.write(ACTIVATION_STORES, async (tx) => {
+      const item = await tx.objectStore('activations').get(id);
+      if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
+      requireAccess(await this.#cubeIn(tx, item.cubeId), userId, 'write');
+      await deleteActivation(tx, id);
+      await this.#audit(tx, userId, 'activation.evict', item.cubeId, [id], { bytes: item.bytes });
+    });
+  }
+
+  /**
+   * The KV cache to start a session's chat from, with its entry; or why it cannot be used.
+   * @internal used by chat()
+   */
+  async #sessionActivation(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined> {
+    const found = await this.#store.read(['cubes', 'activations', 'blobs'], async (tx) => {
+      const [item] = await tx.objectStore('activations').index('bySession').getAll(sessionId);
+      if (!item) return undefined;
+      const cube = await tx.objectStore('cubes').get(item.cubeId);
+      if (!cube || accessOf(cube, userId) === 'none') return undefined;
+      return { item, blobs: await tx.objectStore('blobs').index('byMemory').getAll(item.id) };
+    });
+    if (!found) return undefined;
+    try {
+      return { item: found.item, cache: await usableCache(found.item, found.blobs, model) };
+    } catch (error) {
+      if (error instanceof MemosError) return { item: found.item, refused: `${error.code}: ${error.message}` };
+      throw error;
+    }
   }
 
   async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
@@ -794,6 +961,8 @@ export class MemOS {
       const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
       await tx.objectStore('memories').put(item);
       await tx.objectStore('versions').add(this.#version(item, userId, action, reason, diff));
+      // KV caches built from this memory no longer say what it says (or it left the live states).
+      if (textChanged || movedOutOfLive) await markStale(tx, [item.id], textChanged ? `memory ${item.id} changed` : `memory ${item.id} is ${item.state}`, now);
       await this.#audit(tx, userId, auditAction, item.cubeId, [item.id], { version: item.version, ...(reason !== null && { reason }) });
       changes.memories(item.cubeId, [item.id]);
       return item;
@@ -827,6 +996,7 @@ export class MemOS {
       await tx.objectStore('memories').delete(memoryId);
       await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
       await tx.objectStore('vectors').delete(IDBKeyRange.bound([memoryId, ''], [memoryId, '\uffff']));
+      await markStale(tx, [memoryId], `memory ${memoryId} was purged`, this.#clock());
       const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
       for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
       await this.#audit(tx, userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });

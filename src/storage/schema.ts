@@ -1,8 +1,10 @@
 /**
  * The one typed IndexedDB schema of memos-web and its versioned migrations.
- * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary payloads).
+ * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
+ * payloads), vectors (v2), activations (v3: KV MemCube entries).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ActivationItem } from '../core/activation-item';
 import type { AuditEntry } from '../core/audit';
 import type { CubeRecord, UserRecord } from '../core/cube';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
@@ -38,6 +40,7 @@ export interface MemosSchema extends DBSchema {
   audit: { key: number; value: AuditEntry; indexes: { byAt: number; byCube: string; byUser: string } };
   blobs: { key: string; value: BlobRecord; indexes: { byCube: string; byMemory: string } };
   vectors: { key: [string, string]; value: VectorRecord; indexes: { byModel: string; byCube: string } };
+  activations: { key: string; value: ActivationItem; indexes: { byCube: string; bySource: string; bySession: string } };
 }
 
 /** A store name of the schema. */
@@ -77,6 +80,12 @@ export const MIGRATIONS: readonly Migration[] = [
     const vectors = db.createObjectStore('vectors', { keyPath: ['memoryId', 'model'] });
     vectors.createIndex('byModel', 'model');
     vectors.createIndex('byCube', 'cubeId');
+  },
+  (db) => {
+    const activations = db.createObjectStore('activations', { keyPath: 'id' });
+    activations.createIndex('byCube', 'cubeId');
+    activations.createIndex('bySource', 'sourceIds', { multiEntry: true });
+    activations.createIndex('bySession', 'sessions', { multiEntry: true });
   },
 ];
 

@@ -13,7 +13,13 @@ export function storiesTokenizer(): TextTokenizer {
 
 /** stories260K on the wasm provider (context 512). */
 export function storiesDecoder(): Promise<OrtDecoder> {
-  return OrtDecoder.create({ id: 'stories260K', model: storiesFile('stories260K.onnx'), tokenizer: storiesTokenizer(), contextLength: 512 });
+  return OrtDecoder.create({
+    id: 'stories260K',
+    model: storiesFile('stories260K.onnx'),
+    tokenizer: storiesTokenizer(),
+    contextLength: 512,
+    rope: { theta: 10000, layout: 'interleaved' },
+  });
 }
 
 /** A synthetic decoder and what it was built from. */
@@ -24,6 +30,7 @@ export async function syntheticDecoder(shape: LlamaShape, seed = 1): Promise<{ d
     model: model.onnx,
     tokenizer: new TextTokenizer(model.tokenizerJson, model.tokenizerConfig),
     contextLength: shape.maxPositions,
+    rope: { theta: shape.ropeTheta, layout: shape.rope },
   });
   return { decoder, model };
 }

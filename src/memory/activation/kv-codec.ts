@@ -9,6 +9,8 @@
  */
 import { MemosError } from '../../core/errors';
 
+export { sha256Hex } from '../../core/hash';
+
 /** A tensor encoding. */
 export type KvEncoding = 'fp32' | 'fp16' | 'int8';
 
@@ -120,12 +122,6 @@ export function decodeTensor(bytes: Uint8Array, encoding: KvEncoding, shape: { k
     }
   }
   return out;
-}
-
-/** Hex SHA-256 of bytes (Web Crypto: available in workers, pages and Node). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** Cuts bytes into chunks of at most {@link KV_CHUNK_BYTES}. */

@@ -1,0 +1,63 @@
+/**
+ * The activation-memory MemCube: a stored KV cache with the same header as every memory (owner,
+ * cube, version, lifecycle, usage) plus what makes it safe to reuse — the exact model it was made
+ * by, the tokens and text it covers, and the plaintext memories (with their versions) it was built
+ * from. A cube whose sources changed is stale and is never used until rebuilt.
+ */
+import type { LifecycleState } from './lifecycle';
+import type { MemoryUsage } from './memory-item';
+
+/** What identifies the model a KV cache belongs to; every field must match to use it. */
+export interface KvModelFingerprint {
+  readonly modelId: string;
+  /** Hex SHA-256 of the model file. */
+  readonly weightsHash: string;
+  readonly dtype: 'float32';
+  readonly layers: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  /** How the model applies RoPE, when known (needed to move keys when caches are composed). */
+  readonly rope: { readonly theta: number; readonly layout: 'interleaved' | 'half' } | null;
+  /** The chat template's version (the prompt text around the memories depends on it). */
+  readonly templateVersion: string;
+}
+
+/** A plaintext memory an activation was built from, at the version it had. */
+export interface ActivationSource {
+  readonly memoryId: string;
+  readonly version: number;
+}
+
+/** How the tensors are stored. */
+export type KvEncodingName = 'fp32' | 'fp16' | 'int8';
+
+/** One activation MemCube entry (its tensors live in the blob store). */
+export interface ActivationItem {
+  readonly id: string;
+  readonly cubeId: string;
+  readonly ownerId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly version: number;
+  readonly state: LifecycleState;
+  /** Why it may no longer be used (a source memory changed or went away), or null. */
+  readonly staleReason: string | null;
+  readonly usage: MemoryUsage;
+  readonly model: KvModelFingerprint;
+  readonly encoding: KvEncodingName;
+  /** The token ids it covers, BOS included. */
+  readonly tokenIds: readonly number[];
+  /** The prompt text it covers (the memory block). */
+  readonly text: string;
+  /** Positions [start, end) the cache occupies. */
+  readonly positions: { readonly start: number; readonly end: number };
+  readonly sources: readonly ActivationSource[];
+  /** Ids of `sources`, for the index that finds activations to mark stale. */
+  readonly sourceIds: readonly string[];
+  /** Version of the memory template (src/os/chat-prompt.ts). */
+  readonly memoryTemplateVersion: string;
+  /** Bytes of its stored tensors. */
+  readonly bytes: number;
+  /** Chat sessions it is the prefix of. */
+  readonly sessions: readonly string[];
+}

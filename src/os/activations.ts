@@ -1,0 +1,116 @@
+/**
+ * Activation memory in the API: build a KV MemCube from chosen plaintext memories (one prefill of
+ * the documented memory template), list, activate for a chat session, deactivate, evict. MemOS owns
+ * the store, access rules and audit; this module holds the steps.
+ */
+import type { ActivationItem } from '../core/activation-item';
+import { MemosError } from '../core/errors';
+import { newId } from '../core/ids';
+import type { MemoryItem } from '../core/memory-item';
+import type { KvCache } from '../inference/kv-cache';
+import type { LanguageModel } from '../inference/language-model';
+import type { TemplateMessage } from '../inference/text-tokenizer';
+import { checkModel, decodeCache, encodeCache, type EncodedCache } from '../memory/activation/activation-store';
+import type { KvEncoding } from '../memory/activation/kv-codec';
+import { MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine } from './chat-prompt';
+import type { BlobRecord } from '../storage/schema';
+
+/** Parameters of `buildActivation`. */
+export interface BuildActivationParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** The memories to build from, in this order; or give `query`. */
+  readonly memoryIds?: readonly string[];
+  /** A search whose top hits (in the cube) are the memories to build from. */
+  readonly query?: string;
+  /** How many hits of `query`, 1–50; 8 by default. */
+  readonly topK?: number;
+  /** Tensor encoding: "fp32" (default, exact), "fp16" (half the size), "int8" (a quarter). */
+  readonly encoding?: KvEncoding;
+}
+
+/** The prompt text and tokens of an activation, from its memories. */
+export interface ActivationPrompt {
+  readonly text: string;
+  readonly prefixText: string;
+  readonly tokenIds: number[];
+}
+
+/** The model's KV access, or a clear error. */
+export function kvOf(model: LanguageModel | undefined): NonNullable<LanguageModel['kv']> & { fingerprint: NonNullable<LanguageModel['info']['kvModel']> } {
+  if (!model) throw new MemosError('MODEL_NOT_LOADED', 'Activation memory needs a loaded model with an explicit KV cache.');
+  if (!model.kv || !model.info.kvModel) {
+    throw new MemosError('INVALID_INPUT', `The ${model.info.engine} engine keeps no readable KV cache: activation memory needs the ORT engine.`, { field: 'model' });
+  }
+  return { ...model.kv, fingerprint: model.info.kvModel };
+}
+
+/** The memory block as the system message of the model's template, and its token ids (BOS first). */
+export async function activationPrompt(model: LanguageModel, memories: readonly MemoryItem[]): Promise<ActivationPrompt> {
+  const kv = kvOf(model);
+  const text = memoryBlock(memories.map((m, i) => memoryLine(m, i + 1)));
+  const prefixText = await kv.renderChat([{ role: 'system', content: text }], false);
+  return { text, prefixText, tokenIds: await kv.encode(prefixText, true) };
+}
+
+/** Builds the entry and its encoded tensors (not yet stored). */
+export async function buildActivationRecord(
+  model: LanguageModel,
+  memories: readonly MemoryItem[],
+  params: { userId: string; cubeId: string; encoding: KvEncoding; now: number },
+): Promise<{ item: ActivationItem; encoded: EncodedCache; cache: KvCache }> {
+  const kv = kvOf(model);
+  const prompt = await activationPrompt(model, memories);
+  if (prompt.tokenIds.length >= model.info.contextLength) {
+    throw new MemosError('CONTEXT_OVERFLOW', 'These memories do not fit in the context window as one prefix.', { tokens: prompt.tokenIds.length });
+  }
+  const cache = await kv.prefill(prompt.tokenIds);
+  const id = newId('kv');
+  const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);
+  const item: ActivationItem = {
+    id,
+    cubeId: params.cubeId,
+    ownerId: params.userId,
+    createdAt: params.now,
+    updatedAt: params.now,
+    version: 1,
+    state: 'generated',
+    staleReason: null,
+    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+    model: kv.fingerprint,
+    encoding: params.encoding,
+    tokenIds: prompt.tokenIds,
+    text: prompt.text,
+    positions: { start: 0, end: cache.length },
+    sources: memories.map((m) => ({ memoryId: m.id, version: m.version })),
+    sourceIds: memories.map((m) => m.id),
+    memoryTemplateVersion: MEMORY_TEMPLATE_VERSION,
+    bytes: encoded.bytes,
+    sessions: [],
+  };
+  return { item, encoded, cache };
+}
+
+/**
+ * Loads a stored cache for use with `model`.
+ * @throws {MemosError} KV_INCOMPATIBLE (another model), KV_CORRUPT (damaged), INVALID_INPUT (stale)
+ */
+export async function usableCache(item: ActivationItem, blobs: readonly BlobRecord[], model: LanguageModel): Promise<KvCache> {
+  const kv = kvOf(model);
+  checkModel(item.model, kv.fingerprint);
+  if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: item.id });
+  return decodeCache(item, blobs);
+}
+
+/**
+ * The token ids that follow an activation's prefix for a chat: the model's template over the memory
+ * block plus the conversation, with the prefix's text cut off the front. Undefined when the template
+ * does not render the prefix as a prefix (then the caller pastes the text instead).
+ */
+export async function idsAfterPrefix(model: LanguageModel, item: ActivationItem, messages: readonly TemplateMessage[]): Promise<number[] | undefined> {
+  const kv = kvOf(model);
+  const prefixText = await kv.renderChat([{ role: 'system', content: item.text }], false);
+  const full = await kv.renderChat([{ role: 'system', content: item.text }, ...messages], true);
+  if (!full.startsWith(prefixText)) return undefined;
+  return kv.encode(full.slice(prefixText.length), false);
+}
