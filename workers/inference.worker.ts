@@ -4,7 +4,7 @@
  * registry and its cached files. Serves the page and, through a port, the memory worker. Thin on
  * purpose: everything it does lives in src/inference.
  */
-import { expose } from 'comlink';
+import { expose, transfer } from 'comlink';
 import { builtInModels } from '../src/inference/built-in-models';
 import { InferenceService } from '../src/inference/inference-service';
 import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/model-files';
@@ -51,6 +51,13 @@ const api: InferenceWorkerApi = {
     }
   },
   countTokens: async (texts) => (await ready()).countTokens(texts),
+  kvRenderChat: async (messages, addGenerationPrompt) => (await ready()).renderChat(messages, addGenerationPrompt),
+  kvEncode: async (text, withBos) => (await ready()).encode(text, withBos),
+  async kvPrefill(ids, prefix) {
+    const cache = await (await ready()).prefill(ids, prefix);
+    // The tensors move to the caller instead of being copied.
+    return transfer(cache, [...cache.keys, ...cache.values].map((t) => t.buffer as ArrayBuffer));
+  },
   connect(port) {
     expose(api, port);
   },

@@ -7,7 +7,9 @@ import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
 import { detectCapabilities, type Capabilities } from './capabilities';
 import { DeviceQueue } from './device-queue';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
+import type { KvCache } from './kv-cache';
 import type { DownloadProgress, ModelFileStore } from './model-files';
+import type { TemplateMessage } from './text-tokenizer';
 import { ModelRegistry, type ModelEntry, type ModelView, type OrtModelEntry, type UserModelEntry } from './model-registry';
 import { configureOrt } from './ort-runtime';
 import { openOrtModel } from './ort-model-loader';
@@ -199,6 +201,27 @@ export class InferenceService {
       if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
       return this.#model.generate(request, options);
     }, options.signal);
+  }
+
+  #kv(): NonNullable<LanguageModel['kv']> {
+    if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
+    if (!this.#model.kv) throw new MemosError('INVALID_INPUT', 'The loaded engine keeps no readable KV cache.', { field: 'model' });
+    return this.#model.kv;
+  }
+
+  /** Renders messages with the loaded model's template. @throws {MemosError} MODEL_NOT_LOADED */
+  renderChat(messages: readonly TemplateMessage[], addGenerationPrompt: boolean): Promise<string> {
+    return this.#kv().renderChat(messages, addGenerationPrompt);
+  }
+
+  /** Token ids of a text with the loaded model's tokenizer. @throws {MemosError} MODEL_NOT_LOADED */
+  encode(text: string, withBos: boolean): Promise<number[]> {
+    return this.#kv().encode(text, withBos);
+  }
+
+  /** Prefills ids after a prefix, in queue order, and returns the cache. @throws {MemosError} MODEL_NOT_LOADED */
+  prefill(ids: readonly number[], prefix?: KvCache): Promise<KvCache> {
+    return this.#queue.run(async () => this.#kv().prefill(ids, prefix));
   }
 
   /** Token counts with the loaded model's tokenizer. @throws {MemosError} MODEL_NOT_LOADED */

@@ -7,7 +7,9 @@
 import type { Capabilities } from '../inference/capabilities';
 import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
+import type { KvCache } from '../inference/kv-cache';
 import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
+import type { TemplateMessage } from '../inference/text-tokenizer';
 
 /** Generation options that can cross the boundary. */
 export type WireGenerateOptions = Omit<GenerateOptions, 'signal' | 'onToken' | 'constraint'>;
@@ -29,6 +31,10 @@ export interface InferenceWorkerApi {
   unload(): Promise<void>;
   generate(request: GenerateRequest, options: WireGenerateOptions, onToken?: (t: TokenEvent) => void, abort?: MessagePort): Promise<GenerateResult>;
   countTokens(texts: string[]): Promise<number[]>;
+  /** KV access of the loaded model (ORT engine): template rendering, tokenizing, prefill. */
+  kvRenderChat(messages: TemplateMessage[], addGenerationPrompt: boolean): Promise<string>;
+  kvEncode(text: string, withBos: boolean): Promise<number[]>;
+  kvPrefill(ids: number[], prefix?: KvCache): Promise<KvCache>;
   /** Serves this same API on another port (the memory worker's line to the model). */
   connect(port: MessagePort): void;
 }

@@ -35,6 +35,11 @@ export const API_METHODS = [
   'rebuildIndex',
   'settled',
   'vectorStatus',
+  'buildActivation',
+  'listActivations',
+  'activate',
+  'deactivate',
+  'evictActivation',
 ] as const satisfies readonly (keyof MemOS)[];
 
 /** One method name of the API. */

@@ -3,17 +3,25 @@
  * at each chat, which model is loaded there and forwards tokens and aborts across the boundary.
  */
 import { proxy, transfer, type Remote } from 'comlink';
-import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../inference/language-model';
+import type { GenerateOptions, GenerateRequest, GenerateResult, KvAccess, LanguageModel, ModelInfo } from '../inference/language-model';
 import { portForSignal } from './abort-port';
 import type { InferenceWorkerApi } from './inference-worker-api';
 
 class RemoteLanguageModel implements LanguageModel {
   readonly info: ModelInfo;
+  readonly kv?: KvAccess;
   readonly #remote: Remote<InferenceWorkerApi>;
 
   constructor(remote: Remote<InferenceWorkerApi>, info: ModelInfo) {
     this.#remote = remote;
     this.info = info;
+    if (info.kvModel) {
+      this.kv = {
+        renderChat: (messages, addGenerationPrompt) => remote.kvRenderChat([...messages], addGenerationPrompt),
+        encode: (text, withBos) => remote.kvEncode(text, withBos),
+        prefill: (ids, prefix) => remote.kvPrefill([...ids], prefix),
+      };
+    }
   }
 
   countTokens(texts: readonly string[]): Promise<number[]> {

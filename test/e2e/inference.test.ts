@@ -135,6 +135,46 @@ describe.skipIf(!HAS_STORIES)('the inference worker with stories260K (needs ../s
   });
 });
 
+describe.skipIf(!HAS_STORIES)('activation memory across the two workers (needs ../shared)', () => {
+  it('builds a KV MemCube in the browser, chats from it, and still has it after a reload', async () => {
+    const context = await launchProfile(newProfileDir());
+    const store = storeName('kv');
+    const url = `${harnessUrl(store)}&inference=1`;
+    let page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(url);
+    const first = await page.evaluate(async () => {
+      await window.memosReady;
+      const memos = window.memos;
+      await memos.createUser({ userId: 'ana', name: 'Ana' });
+      await memos.createCube({ userId: 'ana', cubeId: 'life', name: 'Life' });
+      const added = await memos.add({ userId: 'ana', cubeId: 'life', memories: [{ text: 'Lily has a red ball.' }, { text: 'Tom likes the park.' }] });
+      await window.inference.load('stories260K', { device: 'wasm' });
+      const item = await memos.buildActivation({ userId: 'ana', cubeId: 'life', memoryIds: added.map((m) => m.id), encoding: 'fp16' });
+      await memos.activate({ userId: 'ana', activationId: item.id, sessionId: 'kv-chat' });
+      const reply = await window.memosClient.chat({ userId: 'ana', sessionId: 'kv-chat', messages: [{ role: 'user', content: 'Who has a ball?' }], maxTokens: 16, writeCubeId: null });
+      return { item, reply };
+    });
+    expect(first.item).toMatchObject({ encoding: 'fp16', model: { modelId: 'stories260K' }, sessions: [] });
+    expect(first.item.bytes).toBe(5 * 2 * 4 * first.item.tokenIds.length * 8 * 2);
+    expect(first.reply.activation).toEqual({ id: first.item.id, used: true, reason: null });
+    errors.expectNone();
+    await page.close();
+    page = await context.newPage();
+    await page.goto(url);
+    const second = await page.evaluate(async () => {
+      await window.memosReady;
+      await window.inference.load('stories260K', { device: 'wasm' });
+      const list = await window.memos.listActivations({ userId: 'ana', cubeId: 'life' });
+      const reply = await window.memosClient.chat({ userId: 'ana', sessionId: 'kv-chat', messages: [{ role: 'user', content: 'Who likes the park?' }], maxTokens: 8, writeCubeId: null });
+      return { list, reply };
+    });
+    expect(second.list.map((i) => [i.id, i.sessions])).toEqual([[first.item.id, ['kv-chat']]]);
+    expect(second.reply.activation).toMatchObject({ used: true });
+    await context.close();
+  });
+});
+
 describe('web-llm behind the inference worker (no model can load here: no hub, no f16 GPU)', () => {
   it('lists the prebuilt catalogue and maps its failures to codes: no WebGPU, no shader-f16, unreachable model', async () => {
     const plain = await launchProfile(newProfileDir());
