@@ -56,6 +56,16 @@ export function fromHalf(bits: number): number {
   return sign * (1 + mantissa / 1024) * 2 ** (exponent - 15);
 }
 
+let halfTable: Float32Array | undefined;
+/** Every half value as a float32, built once (256 KB): decoding is then one lookup per value. */
+function halves(): Float32Array {
+  if (!halfTable) {
+    halfTable = new Float32Array(65536);
+    for (let bits = 0; bits < 65536; bits++) halfTable[bits] = fromHalf(bits);
+  }
+  return halfTable;
+}
+
 /**
  * Encodes one tensor [kvHeads, length, headDim] (row-major) as bytes.
  * int8 layout: `kvHeads·headDim` float32 scales, then the int8 values.
@@ -104,9 +114,10 @@ export function decodeTensor(bytes: Uint8Array, encoding: KvEncoding, shape: { k
   const copy = bytes.slice();
   if (encoding === 'fp32') return new Float32Array(copy.buffer);
   if (encoding === 'fp16') {
-    const halves = new Uint16Array(copy.buffer);
+    const bits = new Uint16Array(copy.buffer);
+    const table = halves();
     const out = new Float32Array(count);
-    for (let i = 0; i < count; i++) out[i] = fromHalf(halves[i] as number);
+    for (let i = 0; i < count; i++) out[i] = table[bits[i] as number] as number;
     return out;
   }
   const channels = shape.kvHeads * shape.headDim;
