@@ -55,7 +55,7 @@ export async function runKv(
       const storeStart = performance.now();
       const encoded = await encodeCache(cache, options.encoding, id, 'bench');
       const item = {
-        id, cubeId: 'bench', encoding: options.encoding, positions: { start: 0, end: cache.length }, sourceIds: [], sessions: [],
+        id, cubeId: 'bench', encoding: options.encoding, positions: { start: 0, end: cache.length }, sourceIds: [], sessions: [], composedFrom: [],
         model: { layers: cache.layers, kvHeads: cache.kvHeads, headDim: cache.headDim },
       } as unknown as ActivationItem;
       await store.write(['activations', 'blobs'], async (tx) => putActivation(tx, item, encoded));

@@ -60,4 +60,9 @@ export interface ActivationItem {
   readonly bytes: number;
   /** Chat sessions it is the prefix of. */
   readonly sessions: readonly string[];
+  /**
+   * The cubes it was composed from (keys moved, no attention across the parts: an approximation of
+   * a joint prefill), or empty when it was prefilled as one.
+   */
+  readonly composedFrom: readonly string[];
 }

@@ -10,6 +10,7 @@ import type { MemoryItem } from '../core/memory-item';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
 import type { TemplateMessage } from '../inference/text-tokenizer';
+import { concatCaches } from '../inference/rope';
 import { checkModel, decodeCache, encodeCache, type EncodedCache } from '../memory/activation/activation-store';
 import type { KvEncoding } from '../memory/activation/kv-codec';
 import { MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine } from './chat-prompt';
@@ -87,8 +88,51 @@ export async function buildActivationRecord(
     memoryTemplateVersion: MEMORY_TEMPLATE_VERSION,
     bytes: encoded.bytes,
     sessions: [],
+    composedFrom: [],
   };
   return { item, encoded, cache };
+}
+
+/**
+ * Joins stored cubes into one (approximate: see concatCaches). Every part must be usable with the
+ * model, whose RoPE must be known.
+ * @throws {MemosError} INVALID_INPUT when the model's RoPE is unknown; KV_INCOMPATIBLE, KV_CORRUPT
+ */
+export async function composeActivationRecord(
+  model: LanguageModel,
+  parts: readonly { item: ActivationItem; blobs: readonly BlobRecord[] }[],
+  params: { userId: string; cubeId: string; encoding: KvEncoding; now: number },
+): Promise<{ item: ActivationItem; encoded: EncodedCache }> {
+  const kv = kvOf(model);
+  if (!kv.fingerprint.rope) throw new MemosError('INVALID_INPUT', "The model's RoPE is unknown, so cached keys cannot be moved.", { field: 'model' });
+  const caches = await Promise.all(parts.map((p) => usableCache(p.item, p.blobs, model)));
+  const cache = concatCaches(caches, kv.fingerprint.rope, 1);
+  if (cache.length >= model.info.contextLength) throw new MemosError('CONTEXT_OVERFLOW', 'The composed cubes do not fit in the context window.');
+  const id = newId('kv');
+  const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);
+  const items = parts.map((p) => p.item);
+  const item: ActivationItem = {
+    ...(items[0] as ActivationItem),
+    id,
+    cubeId: params.cubeId,
+    ownerId: params.userId,
+    createdAt: params.now,
+    updatedAt: params.now,
+    version: 1,
+    state: 'generated',
+    staleReason: null,
+    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+    encoding: params.encoding,
+    tokenIds: items.flatMap((it, i) => (i === 0 ? [...it.tokenIds] : it.tokenIds.slice(1))),
+    text: items.map((it) => it.text).join('\n'),
+    positions: { start: 0, end: cache.length },
+    sources: items.flatMap((it) => it.sources),
+    sourceIds: [...new Set(items.flatMap((it) => it.sourceIds))],
+    bytes: encoded.bytes,
+    sessions: [],
+    composedFrom: items.map((it) => it.id),
+  };
+  return { item, encoded };
 }
 
 /**

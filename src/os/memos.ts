@@ -25,7 +25,7 @@ import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
-import { buildActivationRecord, usableCache, type BuildActivationParams } from './activations';
+import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { KvCache } from '../inference/kv-cache';
@@ -656,6 +656,40 @@ export class MemOS {
       },
       options,
     );
+    return item;
+  }
+
+  /**
+   * Joins stored KV MemCubes of a cube into a new one, moving each later part's keys to follow the
+   * ones before (RoPE shift). Approximate — the parts never attended to each other (measured drift in
+   * docs/decisions/0014) — so it is an explicit choice, never done by chat() itself.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, KV_INCOMPATIBLE, KV_CORRUPT, FORBIDDEN, CONTEXT_OVERFLOW
+   */
+  async composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const ids = stringList(params.activationIds, 'activationIds') ?? [];
+    if (ids.length < 2) throw new MemosError('INVALID_INPUT', 'Compose at least two activations.', { field: 'activationIds' });
+    const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
+    const model = await this.#languageModel();
+    const parts = await this.#store.read(['cubes', 'activations', 'blobs'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'write');
+      return Promise.all(
+        ids.map(async (id) => {
+          const item = await tx.objectStore('activations').get(id);
+          if (!item || item.cubeId !== cubeId) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation in this cube.', { activationId: id });
+          return { item, blobs: await tx.objectStore('blobs').index('byMemory').getAll(id) };
+        }),
+      );
+    });
+    const { item, encoded } = await composeActivationRecord(model as LanguageModel, parts, { userId, cubeId, encoding, now: this.#clock() });
+    await this.#store.write(ACTIVATION_STORES, async (tx) => {
+      await putActivation(tx, item, encoded);
+      await this.#audit(tx, userId, 'activation.build', cubeId, [item.id], { tokens: item.tokenIds.length, bytes: item.bytes, encoding, composedFrom: ids.join(',') });
+    });
     return item;
   }
 

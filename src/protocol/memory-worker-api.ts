@@ -36,6 +36,7 @@ export const API_METHODS = [
   'settled',
   'vectorStatus',
   'buildActivation',
+  'composeActivations',
   'listActivations',
   'activate',
   'deactivate',

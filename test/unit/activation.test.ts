@@ -162,6 +162,21 @@ describe.skipIf(!HAS_STORIES)('activation memory on stories260K (needs ../shared
     os.close();
   });
 
+  it('composes two stored cubes into one on request, with keys moved and both sources recorded', async () => {
+    const { os, memories } = await seed();
+    const a = await os.buildActivation({ userId: 'ana', cubeId: 'life', memoryIds: [memories[0]!.id] });
+    const b = await os.buildActivation({ userId: 'ana', cubeId: 'life', memoryIds: [memories[1]!.id] });
+    const joined = await os.composeActivations({ userId: 'ana', cubeId: 'life', activationIds: [a.id, b.id] });
+    expect(joined.composedFrom).toEqual([a.id, b.id]);
+    expect(joined.positions.end).toBe(a.tokenIds.length + b.tokenIds.length - 1);
+    expect(joined.sourceIds).toEqual([memories[0]!.id, memories[1]!.id]);
+    await os.activate({ userId: 'ana', activationId: joined.id, sessionId: 'both' });
+    const reply = await os.chat({ userId: 'ana', sessionId: 'both', messages: [{ role: 'user', content: 'Who likes the park?' }], maxTokens: 8, writeCubeId: null });
+    expect(reply.activation).toMatchObject({ id: joined.id, used: true });
+    expect((await errorOf(() => os.composeActivations({ userId: 'ana', cubeId: 'life', activationIds: [a.id] }))).code).toBe('INVALID_INPUT');
+    os.close();
+  });
+
   it('measures how far two separately built caches, composed with moved keys, drift from a joint prefill', async () => {
     const [first, second] = [decoder.tokenizer.encode(' Lily has a red ball.'), decoder.tokenizer.encode(' Tom likes the park.')];
     const a = await decoder.kv.prefill([1, ...first!]);
