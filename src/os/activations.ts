@@ -30,6 +30,21 @@ export interface BuildActivationParams {
   readonly encoding?: KvEncoding;
 }
 
+/** The header fields of a new activation. */
+function newHeader(id: string, params: { userId: string; cubeId: string; now: number }) {
+  return {
+    id,
+    cubeId: params.cubeId,
+    ownerId: params.userId,
+    createdAt: params.now,
+    updatedAt: params.now,
+    version: 1,
+    state: 'generated' as const,
+    staleReason: null,
+    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+  };
+}
+
 /** The prompt text and tokens of an activation, from its memories. */
 export interface ActivationPrompt {
   readonly text: string;
@@ -69,15 +84,7 @@ export async function buildActivationRecord(
   const id = newId('kv');
   const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);
   const item: ActivationItem = {
-    id,
-    cubeId: params.cubeId,
-    ownerId: params.userId,
-    createdAt: params.now,
-    updatedAt: params.now,
-    version: 1,
-    state: 'generated',
-    staleReason: null,
-    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+    ...newHeader(id, params),
     model: kv.fingerprint,
     encoding: params.encoding,
     tokenIds: prompt.tokenIds,
@@ -113,15 +120,7 @@ export async function composeActivationRecord(
   const items = parts.map((p) => p.item);
   const item: ActivationItem = {
     ...(items[0] as ActivationItem),
-    id,
-    cubeId: params.cubeId,
-    ownerId: params.userId,
-    createdAt: params.now,
-    updatedAt: params.now,
-    version: 1,
-    state: 'generated',
-    staleReason: null,
-    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+    ...newHeader(id, params),
     encoding: params.encoding,
     tokenIds: items.flatMap((it, i) => (i === 0 ? [...it.tokenIds] : it.tokenIds.slice(1))),
     text: items.map((it) => it.text).join('\n'),
