@@ -5,10 +5,16 @@
  * Node (fake-indexeddb).
  * Options: --models synthetic-30m,stories260K --memory 256,1024,2048 --query 32,128 --threads 2
  * --encoding fp16 --repeats 3 --only node|chromium --out PATH.
+ * Any Optimum-layout decoder (Node): --onnx PATH/model.onnx [--tokenizer PATH/tokenizer.json] --vocab N
+ * --context N (without a tokenizer, random token ids are used and output text is not decoded).
  */
 import 'fake-indexeddb/auto';
 import { existsSync, readFileSync } from 'node:fs';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../src/inference/llama2c-tokenizer';
+import { syntheticVocabulary } from '../src/inference/onnx/synthetic-vocabulary';
+import { OrtDecoder } from '../src/inference/ort-decoder';
 import { configureOrt } from '../src/inference/ort-runtime';
+import { TextTokenizer } from '../src/inference/text-tokenizer';
 import { Store } from '../src/storage/store';
 import type { KvBenchOptions } from './kv-page';
 import { withBenchPage } from './lib/bench-browser';
@@ -30,7 +36,22 @@ const settings = {
 };
 const rows: KvRow[] = [];
 
-if (opts.get('only') !== 'node') {
+if (opts.has('onnx')) {
+  // A decoder of the user's: Node only, with its own tokenizer when given (else a made-up one of its vocabulary size).
+  const applied = configureOrt({ threads: settings.threads });
+  const vocab = Number(opts.get('vocab') ?? 32000);
+  const tokenizerPath = opts.get('tokenizer');
+  const tokenizer = tokenizerPath
+    ? new TextTokenizer(JSON.parse(readFileSync(tokenizerPath, 'utf8')) as object, {})
+    : new TextTokenizer(llama2cToTokenizerJson(syntheticVocabulary(vocab)), llama2cTokenizerConfig());
+  const decoder = await OrtDecoder.create({ id: opts.get('onnx') as string, model: new Uint8Array(readFileSync(opts.get('onnx') as string)), tokenizer, contextLength: Number(opts.get('context') ?? 4096) });
+  const store = await Store.open({ name: 'kv-bench-node-onnx' });
+  rows.push(...(await runKv(decoder, store, { ...settings, model: opts.get('onnx') as string, where: 'node', threads: applied.threads ?? 1, vocab, log: (l) => console.log(`  ${l}`) })));
+  store.close();
+  await decoder.dispose();
+  models.length = 0;
+}
+if (opts.get('only') !== 'node' && models.length > 0) {
   console.log('Chromium (worker, real IndexedDB):');
   await withBenchPage('/bench/kv.html', async (page) => {
     for (const model of models) rows.push(...(await page.evaluate((o) => window.runKvInWorker(o), { ...settings, model })));

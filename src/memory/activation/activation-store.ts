@@ -47,16 +47,19 @@ export async function decodeCache(item: ActivationItem, blobs: readonly BlobReco
   const { layers, kvHeads, headDim } = item.model;
   const length = item.positions.end - item.positions.start;
   const byId = new Map(blobs.map((b) => [b.blobId, b]));
-  const read = async (layer: number, kind: 'k' | 'v'): Promise<Float32Array> => {
+  // Every chunk's checksum is checked at once (Web Crypto works off the calling thread), then decoded.
+  const checks = await Promise.all(blobs.map(async (b) => (await sha256Hex(new Uint8Array(b.data))) === b.checksum));
+  const bad = blobs.find((_, i) => !checks[i]);
+  if (bad) throw new MemosError('KV_CORRUPT', `Chunk ${bad.blobId} fails its checksum.`, { activationId: item.id });
+  const read = (layer: number, kind: 'k' | 'v'): Float32Array => {
     const parts: Uint8Array[] = [];
     for (let part = 0; ; part++) {
       const blob = byId.get(blobId(item.id, layer, kind, part));
       if (!blob) break;
-      const data = new Uint8Array(blob.data);
-      if ((await sha256Hex(data)) !== blob.checksum) throw new MemosError('KV_CORRUPT', `Chunk ${blob.blobId} fails its checksum.`, { activationId: item.id });
-      parts.push(data);
+      parts.push(new Uint8Array(blob.data));
     }
     if (parts.length === 0) throw new MemosError('KV_CORRUPT', `Layer ${layer} ${kind === 'k' ? 'keys' : 'values'} are missing.`, { activationId: item.id });
+    if (parts.length === 1) return decodeTensor(parts[0] as Uint8Array, item.encoding, { kvHeads, length, headDim });
     const total = parts.reduce((n, p) => n + p.byteLength, 0);
     const joined = new Uint8Array(total);
     let at = 0;
@@ -69,8 +72,8 @@ export async function decodeCache(item: ActivationItem, blobs: readonly BlobReco
   const keys: Float32Array[] = [];
   const values: Float32Array[] = [];
   for (let layer = 0; layer < layers; layer++) {
-    keys.push(await read(layer, 'k'));
-    values.push(await read(layer, 'v'));
+    keys.push(read(layer, 'k'));
+    values.push(read(layer, 'v'));
   }
   return { layers, kvHeads, headDim, length, keys, values };
 }

@@ -104,25 +104,27 @@ export function encodeTensor(tensor: Float32Array, encoding: KvEncoding, shape: 
 }
 
 /**
- * Decodes bytes written by {@link encodeTensor}.
+ * Decodes bytes written by {@link encodeTensor}. An fp32 result may share the input's memory.
  * @throws {MemosError} KV_CORRUPT when the byte count does not fit the shape
  */
 export function decodeTensor(bytes: Uint8Array, encoding: KvEncoding, shape: { kvHeads: number; length: number; headDim: number }): Float32Array {
   const count = shape.kvHeads * shape.length * shape.headDim;
   const expected = encoding === 'fp32' ? count * 4 : encoding === 'fp16' ? count * 2 : shape.kvHeads * shape.headDim * 4 + count;
   if (bytes.byteLength !== expected) throw new MemosError('KV_CORRUPT', `A tensor has ${bytes.byteLength} bytes where ${expected} were expected.`);
-  const copy = bytes.slice();
-  if (encoding === 'fp32') return new Float32Array(copy.buffer);
+  // Typed views need aligned offsets; fresh buffers (as IndexedDB returns them) are used in place.
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const { buffer, byteOffset } = aligned;
+  if (encoding === 'fp32') return new Float32Array(buffer, byteOffset, count);
   if (encoding === 'fp16') {
-    const bits = new Uint16Array(copy.buffer);
+    const bits = new Uint16Array(buffer, byteOffset, count);
     const table = halves();
     const out = new Float32Array(count);
     for (let i = 0; i < count; i++) out[i] = table[bits[i] as number] as number;
     return out;
   }
   const channels = shape.kvHeads * shape.headDim;
-  const scales = new Float32Array(copy.buffer, 0, channels);
-  const values = new Int8Array(copy.buffer, channels * 4, count);
+  const scales = new Float32Array(buffer, byteOffset, channels);
+  const values = new Int8Array(buffer, byteOffset + channels * 4, count);
   const out = new Float32Array(count);
   for (let h = 0; h < shape.kvHeads; h++) {
     for (let t = 0; t < shape.length; t++) {
