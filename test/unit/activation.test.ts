@@ -125,7 +125,7 @@ describe.skipIf(!HAS_STORIES)('activation memory on stories260K (needs ../shared
     await new Promise<void>((resolve, reject) => {
       const tx = db.transaction('blobs', 'readwrite');
       const store = tx.objectStore('blobs');
-      const get = store.get(`${item.id}/kv/0/k/0`);
+      const get = store.get(`${item.id}/kv/0`);
       get.onsuccess = () => {
         const blob = get.result as { data: ArrayBuffer };
         const bytes = new Uint8Array(blob.data);

@@ -17,26 +17,35 @@ export interface EncodedCache {
   readonly bytes: number;
 }
 
-const blobId = (activationId: string, layer: number, kind: 'k' | 'v', part: number): string => `${activationId}/kv/${layer}/${kind}/${part}`;
+const blobId = (activationId: string, part: number): string => `${activationId}/kv/${part}`;
 
-/** Encodes and checksums a cache's tensors as blob records of an activation. */
+/** Bytes of one encoded tensor. */
+function encodedSize(encoding: KvEncoding, shape: { kvHeads: number; length: number; headDim: number }): number {
+  const count = shape.kvHeads * shape.length * shape.headDim;
+  return encoding === 'fp32' ? count * 4 : encoding === 'fp16' ? count * 2 : shape.kvHeads * shape.headDim * 4 + count;
+}
+
+/**
+ * Encodes and checksums a cache's tensors as blob records of an activation: every layer's keys then
+ * values, one after another, as one byte stream cut into chunks of {@link KV_CHUNK_BYTES} (few large
+ * records read faster from IndexedDB than many small ones).
+ */
 export async function encodeCache(cache: KvCache, encoding: KvEncoding, activationId: string, cubeId: string): Promise<EncodedCache> {
   const shape = { kvHeads: cache.kvHeads, length: cache.length, headDim: cache.headDim };
-  const blobs: BlobRecord[] = [];
-  let bytes = 0;
+  const size = encodedSize(encoding, shape);
+  const stream = new Uint8Array(size * cache.layers * 2);
   for (let layer = 0; layer < cache.layers; layer++) {
-    for (const kind of ['k', 'v'] as const) {
-      const tensor = (kind === 'k' ? cache.keys : cache.values)[layer] as Float32Array;
-      const encoded = encodeTensor(tensor, encoding, shape);
-      bytes += encoded.byteLength;
-      const parts = chunk(encoded);
-      for (let part = 0; part < parts.length; part++) {
-        const data = (parts[part] as Uint8Array).slice();
-        blobs.push({ blobId: blobId(activationId, layer, kind, part), cubeId, memoryId: activationId, kind: `kv-${kind}`, chunk: part, data: data.buffer, checksum: await sha256Hex(data) });
-      }
-    }
+    stream.set(encodeTensor(cache.keys[layer] as Float32Array, encoding, shape), size * 2 * layer);
+    stream.set(encodeTensor(cache.values[layer] as Float32Array, encoding, shape), size * (2 * layer + 1));
   }
-  return { blobs, bytes };
+  const parts = chunk(stream);
+  const blobs = await Promise.all(
+    parts.map(async (part, i): Promise<BlobRecord> => {
+      const data = part.slice();
+      return { blobId: blobId(activationId, i), cubeId, memoryId: activationId, kind: 'kv', chunk: i, data: data.buffer, checksum: await sha256Hex(data) };
+    }),
+  );
+  return { blobs, bytes: stream.byteLength };
 }
 
 /**
@@ -46,34 +55,36 @@ export async function encodeCache(cache: KvCache, encoding: KvEncoding, activati
 export async function decodeCache(item: ActivationItem, blobs: readonly BlobRecord[]): Promise<KvCache> {
   const { layers, kvHeads, headDim } = item.model;
   const length = item.positions.end - item.positions.start;
-  const byId = new Map(blobs.map((b) => [b.blobId, b]));
-  // Every chunk's checksum is checked at once (Web Crypto works off the calling thread), then decoded.
-  const checks = await Promise.all(blobs.map(async (b) => (await sha256Hex(new Uint8Array(b.data))) === b.checksum));
-  const bad = blobs.find((_, i) => !checks[i]);
-  if (bad) throw new MemosError('KV_CORRUPT', `Chunk ${bad.blobId} fails its checksum.`, { activationId: item.id });
-  const read = (layer: number, kind: 'k' | 'v'): Float32Array => {
-    const parts: Uint8Array[] = [];
-    for (let part = 0; ; part++) {
-      const blob = byId.get(blobId(item.id, layer, kind, part));
-      if (!blob) break;
-      parts.push(new Uint8Array(blob.data));
-    }
-    if (parts.length === 0) throw new MemosError('KV_CORRUPT', `Layer ${layer} ${kind === 'k' ? 'keys' : 'values'} are missing.`, { activationId: item.id });
-    if (parts.length === 1) return decodeTensor(parts[0] as Uint8Array, item.encoding, { kvHeads, length, headDim });
-    const total = parts.reduce((n, p) => n + p.byteLength, 0);
-    const joined = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      joined.set(p, at);
-      at += p.byteLength;
-    }
-    return decodeTensor(joined, item.encoding, { kvHeads, length, headDim });
-  };
+  const shape = { kvHeads, length, headDim };
+  const size = encodedSize(item.encoding, shape);
+  const ordered = [...blobs].sort((a, b) => a.chunk - b.chunk);
+  const total = ordered.reduce((n, b) => n + b.data.byteLength, 0);
+  if (ordered.some((b, i) => b.chunk !== i || b.blobId !== blobId(item.id, i)) || total !== size * layers * 2) {
+    throw new MemosError('KV_CORRUPT', `The stored tensors are incomplete (${total} of ${size * layers * 2} bytes).`, { activationId: item.id });
+  }
+  // Checksums are computed together (Web Crypto works off this thread) while the chunks are joined
+  // and decoded; nothing decoded is returned before every checksum has matched.
+  const checks = Promise.all(ordered.map(async (b) => (await sha256Hex(new Uint8Array(b.data))) === b.checksum));
   const keys: Float32Array[] = [];
   const values: Float32Array[] = [];
-  for (let layer = 0; layer < layers; layer++) {
-    keys.push(read(layer, 'k'));
-    values.push(read(layer, 'v'));
+  try {
+    const stream = ordered.length === 1 ? new Uint8Array((ordered[0] as BlobRecord).data) : new Uint8Array(total);
+    if (ordered.length > 1) {
+      let at = 0;
+      for (const b of ordered) {
+        stream.set(new Uint8Array(b.data), at);
+        at += b.data.byteLength;
+      }
+    }
+    for (let layer = 0; layer < layers; layer++) {
+      keys.push(decodeTensor(stream.subarray(size * 2 * layer, size * (2 * layer + 1)), item.encoding, shape));
+      values.push(decodeTensor(stream.subarray(size * (2 * layer + 1), size * (2 * layer + 2)), item.encoding, shape));
+    }
+  } finally {
+    const verdicts = await checks;
+    const bad = ordered.find((_, i) => !verdicts[i]);
+    // A damaged chunk outranks any decoding error it caused.
+    if (bad) throw new MemosError('KV_CORRUPT', `Chunk ${bad.blobId} fails its checksum.`, { activationId: item.id });
   }
   return { layers, kvHeads, headDim, length, keys, values };
 }

@@ -15,7 +15,7 @@ export { sha256Hex } from '../../core/hash';
 export type KvEncoding = 'fp32' | 'fp16' | 'int8';
 
 /** The most bytes of one stored chunk. */
-export const KV_CHUNK_BYTES = 1 << 20;
+export const KV_CHUNK_BYTES = 32 << 20;
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
