@@ -10,6 +10,7 @@ export const AUDIT_ACTIONS = [
   'cube.unshare',
   'cube.export',
   'cube.import',
+  'cube.policy',
   'memory.add',
   'memory.update',
   'memory.archive',

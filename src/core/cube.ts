@@ -33,6 +33,17 @@ export interface CubeRecord extends CubeManifest {
   readonly shares: Readonly<Record<string, CubeAccess>>;
   /** The user ids in `shares`, kept as an array for a multi-entry index. */
   readonly sharedWith: readonly string[];
+  /** The cube's policies; absent on cubes made before policies existed (defaults apply). */
+  readonly policy?: CubePolicy;
+}
+
+/** What a cube does with what is written into it. */
+export interface CubePolicy {
+  /**
+   * E-mail addresses, phone numbers, payment cards and secrets found in new text: "redact" (default:
+   * replaced by placeholders before storage), "tag" (kept, labelled in `sensitivity`) or "keep".
+   */
+  readonly redaction: 'redact' | 'tag' | 'keep';
 }
 
 /** A user of the store. Users are local personas on one device, not authenticated accounts. */

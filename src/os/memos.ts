@@ -4,7 +4,7 @@
  * version and an audit entry, so a change is either whole or absent.
  */
 import type { AuditAction, AuditEntry } from '../core/audit';
-import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubeRecord, type UserRecord, manifestOf } from '../core/cube';
+import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord, manifestOf } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
@@ -18,6 +18,7 @@ import {
   type MemoryVersion,
 } from '../core/memory-item';
 import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
+import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
 import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
@@ -96,6 +97,13 @@ const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
 /** The content words of a text, lower-cased, without stop words. */
 function words(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
+}
+
+/** A cube policy from the caller, checked; the default when none is given. */
+function checkPolicy(policy: unknown): CubePolicy {
+  if (policy === undefined) return { redaction: DEFAULT_REDACTION };
+  requireObject(policy, 'policy');
+  return { redaction: oneOf((policy as { redaction?: unknown }).redaction, 'policy.redaction', ['redact', 'tag', 'keep'] as const, DEFAULT_REDACTION) };
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
@@ -265,12 +273,14 @@ export class MemOS {
    * Creates an empty cube owned by the user and registers it for them.
    * @throws {MemosError} USER_NOT_FOUND, CUBE_EXISTS
    */
-  async createCube(params: { userId: string; name: string; cubeId?: string }): Promise<CubeRecord> {
+  async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const name = requireId(params.name, 'name');
     const cubeId = params.cubeId === undefined ? newId('cube') : requireId(params.cubeId, 'cubeId');
+    const policy = checkPolicy(params.policy);
     const cube: CubeRecord = {
+      policy,
       cubeId,
       name,
       ownerId: userId,
@@ -422,7 +432,16 @@ export class MemOS {
       if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
       inputs.push(...params.memories);
     }
-    const items = inputs.map((input, i) => this.#newMemory(input, `memories[${i}]`, { userId, cubeId, sessionId, now }));
+    // Redaction happens before anything is embedded or stored; the policy is read first and checked
+    // again in the write, so a policy changed meanwhile fails the add instead of being bypassed.
+    const policy = await this.#store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
+    let redacted = 0;
+    const cleaned = inputs.map((input) => {
+      const { redacted: count, ...rest } = this.#redacted(input, policy);
+      redacted += count;
+      return rest as MemoryInput;
+    });
+    const items = cleaned.map((input, i) => this.#newMemory(input, `memories[${i}]`, { userId, cubeId, sessionId, now }));
     checkAborted(options.signal);
     const vectors = (await this.#vectors?.embed(items, options.signal)) ?? [];
     await this.#store.write(
@@ -430,6 +449,9 @@ export class MemOS {
       async (tx, changes) => {
         const cube = await this.#cubeIn(tx, cubeId);
         requireAccess(cube, userId, 'write');
+        if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
+          throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId });
+        }
         await issueRequests((add) => {
           for (const item of items) {
             add(tx.objectStore('memories').add(item));
@@ -437,7 +459,11 @@ export class MemOS {
           }
         });
         await this.#vectors?.write(tx, vectors);
-        await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), { count: items.length, ...(sessionId !== undefined && { sessionId }) });
+        await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), {
+          count: items.length,
+          ...(sessionId !== undefined && { sessionId }),
+          ...(redacted > 0 && { redacted }),
+        });
         changes.memories(cubeId, items.map((m) => m.id));
       },
       { signal: options.signal },
@@ -599,6 +625,36 @@ export class MemOS {
       params,
       options,
     );
+  }
+
+  /**
+   * Sets a cube's policies (owner only). They apply to what is written from now on; stored text is
+   * not rewritten.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN, INVALID_INPUT
+   */
+  async setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const policy = checkPolicy(params.policy);
+    return this.#store.write(['cubes', 'audit'], async (tx, changes) => {
+      const cube = await this.#cubeIn(tx, cubeId);
+      requireAccess(cube, userId, 'owner');
+      const updated: CubeRecord = { ...cube, policy };
+      await tx.objectStore('cubes').put(updated);
+      await this.#audit(tx, userId, 'cube.policy', cubeId, [], { redaction: policy.redaction });
+      changes.cubeIds.add(cubeId);
+      return updated;
+    });
+  }
+
+  /** A memory input with the cube's redaction applied to its text and its sensitivity labels. */
+  #redacted<T extends { text?: unknown; sensitivity?: readonly string[] | undefined }>(input: T, policy: CubePolicy | undefined): T & { redacted: number } {
+    if (typeof input.text !== 'string') return { ...input, redacted: 0 };
+    const result = applyRedaction(input.text, policy?.redaction ?? DEFAULT_REDACTION);
+    if (result.kinds.length === 0) return { ...input, redacted: 0 };
+    const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...result.kinds])];
+    return { ...input, text: result.text, sensitivity, redacted: result.redacted };
   }
 
   // ─── activation memory (KV MemCubes) ───────────────────────────────────
@@ -864,7 +920,7 @@ export class MemOS {
     const reason = optionalString(params.reason, 'reason') ?? null;
     const patch = params.patch;
     if ('state' in patch) throw new MemosError('INVALID_INPUT', 'State changes have their own calls (delete, restore, freeze…).', { field: 'patch.state' });
-    return this.#changeMemory(params, 'update', 'memory.update', (memory, now) => {
+    return this.#changeMemory(params, 'update', 'memory.update', async (memory, now, tx) => {
       if (params.expectedVersion !== undefined && params.expectedVersion !== memory.version) {
         throw new MemosError('VERSION_CONFLICT', undefined, { memoryId: memory.id, expected: params.expectedVersion, actual: memory.version });
       }
@@ -872,7 +928,9 @@ export class MemOS {
       if (!LIVE_STATES.includes(memory.state)) {
         throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be edited; restore it first.`, { memoryId: memory.id, from: memory.state });
       }
-      return this.#applyPatch(memory, patch, now);
+      const cube = await tx.objectStore('cubes').get(memory.cubeId);
+      const { redacted: _count, ...cleaned } = this.#redacted({ ...patch, sensitivity: patch.sensitivity ?? memory.sensitivity }, cube?.policy);
+      return this.#applyPatch(memory, patch.text === undefined ? patch : (cleaned as MemoryPatch), now);
     }, reason);
   }
 

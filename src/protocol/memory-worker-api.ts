@@ -12,6 +12,7 @@ export const API_METHODS = [
   'listUsers',
   'getUser',
   'createCube',
+  'setCubePolicy',
   'listCubes',
   'registerCube',
   'unregisterCube',
