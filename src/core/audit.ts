@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   'memory.unfreeze',
   'memory.rollback',
   'memory.purge',
+  'memory.expire',
   'activation.build',
   'activation.activate',
   'activation.deactivate',

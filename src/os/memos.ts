@@ -26,6 +26,8 @@ import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
+import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
+import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
@@ -73,6 +75,8 @@ export interface MemOSOptions extends StoreOptions {
   readonly ranking?: Partial<RankingOptions>;
   /** How the full-text index tokenises. */
   readonly textIndex?: TextIndexOptions;
+  /** Set false to run no background scheduler in this instance (tools, one-off scripts). */
+  readonly scheduler?: boolean;
 }
 
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
@@ -91,6 +95,10 @@ const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'v
 ];
 const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
 const MAX_TEXT = 100_000;
+/** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
+const SWEEP_EVERY_MS = 10 * 60_000;
+/** Who the audit log and version history name for work the scheduler does on its own. */
+export const SCHEDULER_ACTOR = 'system:scheduler';
 
 const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
 
@@ -120,6 +128,9 @@ export class MemOS {
   readonly #ranking: RankingOptions;
   readonly #clock: Clock;
   #model: ModelSource | undefined;
+  /** Runs background jobs (TTL sweeps, …) when this instance leads the store's tabs. */
+  readonly scheduler: MemScheduler;
+  #periodic: ReturnType<typeof setInterval> | undefined;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -132,6 +143,13 @@ export class MemOS {
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
+    this.scheduler = new MemScheduler({
+      store,
+      clock: this.#clock,
+      handlers: {
+        'ttl-sweep': async () => `${(await this.sweepExpired()).expired} memories expired`,
+      },
+    });
   }
 
   /**
@@ -153,6 +171,12 @@ export class MemOS {
     void os.#vectors?.sync().then(() => {
       if (os.#vectors?.status().lastError === null) os.#releasePrevious();
     });
+    if (options.scheduler !== false) {
+      os.scheduler.start();
+      const sweep = () => void os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);
+      sweep();
+      os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
+    }
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue.then(() => os.#applyRemoteChange(change)).catch(() => undefined);
     });
@@ -183,6 +207,8 @@ export class MemOS {
 
   /** Closes the store. Later calls fail with STORE_CLOSED. */
   close(): void {
+    this.scheduler.stop();
+    if (this.#periodic !== undefined) clearInterval(this.#periodic);
     this.#vectors?.stop();
     this.#releasePrevious();
     this.#unsubscribe();
@@ -655,6 +681,63 @@ export class MemOS {
     if (result.kinds.length === 0) return { ...input, redacted: 0 };
     const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...result.kinds])];
     return { ...input, text: result.text, sensitivity, redacted: result.redacted };
+  }
+
+  // ─── scheduler and lifecycle automation ─────────────────────────────────
+
+  /**
+   * Moves every live memory whose expiry time has passed to `expired` (frozen memories are never
+   * changed), each as a new version by the scheduler, audited; KV cubes built from them go stale.
+   * Runs as the "ttl-sweep" job every 10 minutes; callable directly too.
+   */
+  async sweepExpired(): Promise<{ expired: number }> {
+    const now = this.#clock();
+    const due = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byExpires').getAll(IDBKeyRange.upperBound(now)));
+    const candidates = due.filter((m) => LIVE_STATES.includes(m.state)).map((m) => m.id);
+    let expired = 0;
+    for (let i = 0; i < candidates.length; i += 200) {
+      const batch = candidates.slice(i, i + 200);
+      const changed = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
+        const done: MemoryItem[] = [];
+        for (const id of batch) {
+          const memory = await tx.objectStore('memories').get(id);
+          // Re-checked in the write: it may have been edited, frozen or restored since.
+          if (!memory || !LIVE_STATES.includes(memory.state) || memory.expiresAt === null || memory.expiresAt > now) continue;
+          const item: MemoryItem = { ...memory, state: transition(memory.state, 'expired') as LifecycleState, stateBefore: memory.state, updatedAt: now, version: memory.version + 1 };
+          await tx.objectStore('memories').put(item);
+          await tx.objectStore('versions').add(this.#version(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
+          await markStale(tx, [id], `memory ${id} expired`, now);
+          changes.memories(item.cubeId, [id]);
+          done.push(item);
+        }
+        for (const cubeId of new Set(done.map((m) => m.cubeId))) {
+          const ids = done.filter((m) => m.cubeId === cubeId).map((m) => m.id);
+          await this.#audit(tx, SCHEDULER_ACTOR, 'memory.expire', cubeId, ids, { count: ids.length });
+        }
+        return done;
+      });
+      this.#index.upsert(changed);
+      expired += changed.length;
+    }
+    return { expired };
+  }
+
+  /** The scheduler's state: leader or not, idle, the running job and counts by state. */
+  async schedulerStatus(): Promise<SchedulerStatus> {
+    return this.scheduler.status();
+  }
+
+  /** Jobs, newest first: by default the queued, running and the 50 most recent finished. */
+  async listJobs(params: { states?: readonly JobState[]; limit?: number } = {}): Promise<JobRecord[]> {
+    const states = params.states ?? (['queued', 'running', 'done', 'failed'] as const);
+    states.forEach((state, i) => oneOf(state, `states[${i}]`, ['queued', 'running', 'done', 'failed'] as const, 'queued'));
+    return this.scheduler.queue.list(states, intInRange(params.limit, 'limit', 1, 1000, 50));
+  }
+
+  /** The page tells the worker the user is idle (or the tab hidden): heavy jobs may run. */
+  async setIdle(params: { idle: boolean }): Promise<void> {
+    requireObject(params, 'params');
+    this.scheduler.setIdle(params.idle === true);
   }
 
   // ─── activation memory (KV MemCubes) ───────────────────────────────────

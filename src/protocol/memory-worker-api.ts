@@ -42,6 +42,10 @@ export const API_METHODS = [
   'activate',
   'deactivate',
   'evictActivation',
+  'sweepExpired',
+  'schedulerStatus',
+  'listJobs',
+  'setIdle',
 ] as const satisfies readonly (keyof MemOS)[];
 
 /** One method name of the API. */

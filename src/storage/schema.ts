@@ -1,11 +1,12 @@
 /**
  * The one typed IndexedDB schema of memos-web and its versioned migrations.
  * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
- * payloads), vectors (v2), activations (v3: KV MemCube entries).
+ * payloads), vectors (v2), activations (v3: KV MemCube entries), jobs (v4: the scheduler's queue).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
 import type { AuditEntry } from '../core/audit';
+import type { JobRecord } from '../core/job';
 import type { CubeRecord, UserRecord } from '../core/cube';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 
@@ -35,12 +36,13 @@ export interface VectorRecord {
 export interface MemosSchema extends DBSchema {
   users: { key: string; value: UserRecord };
   cubes: { key: string; value: CubeRecord; indexes: { byOwner: string; bySharedWith: string } };
-  memories: { key: string; value: MemoryItem; indexes: { byCube: string; byCubeCreated: [string, number] } };
+  memories: { key: string; value: MemoryItem; indexes: { byCube: string; byCubeCreated: [string, number]; byExpires: number } };
   versions: { key: [string, number]; value: MemoryVersion; indexes: { byCube: string } };
   audit: { key: number; value: AuditEntry; indexes: { byAt: number; byCube: string; byUser: string } };
   blobs: { key: string; value: BlobRecord; indexes: { byCube: string; byMemory: string } };
   vectors: { key: [string, string]; value: VectorRecord; indexes: { byModel: string; byCube: string } };
   activations: { key: string; value: ActivationItem; indexes: { byCube: string; bySource: string; bySession: string } };
+  jobs: { key: string; value: JobRecord; indexes: { byState: string; byDedupe: string } };
 }
 
 /** A store name of the schema. */
@@ -86,6 +88,13 @@ export const MIGRATIONS: readonly Migration[] = [
     activations.createIndex('byCube', 'cubeId');
     activations.createIndex('bySource', 'sourceIds', { multiEntry: true });
     activations.createIndex('bySession', 'sessions', { multiEntry: true });
+  },
+  (db, tx) => {
+    const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+    jobs.createIndex('byState', 'state');
+    jobs.createIndex('byDedupe', 'dedupeKey');
+    // Memories without an expiry (null) are left out of this index by IndexedDB itself.
+    tx.objectStore('memories').createIndex('byExpires', 'expiresAt');
   },
 ];
 
