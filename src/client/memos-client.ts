@@ -10,6 +10,7 @@ import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { MemosError } from '../core/errors';
 import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
+import { reportIdle } from './idle-reporter';
 import { startClientWorker } from './worker-start';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
 import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../os/api-types';
@@ -18,6 +19,8 @@ import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../os/api
 export interface ClientOptions extends WorkerOpenOptions {
   /** A worker to use instead of starting the bundled one (tests, custom builds). */
   readonly worker?: Worker;
+  /** Tell the worker when the user is idle or the tab hidden (default true): heavy jobs wait for it. */
+  readonly reportIdle?: boolean;
 }
 
 function startWorker(): Worker {
@@ -64,8 +67,12 @@ export class MemosClient {
       worker.terminate();
       throw error;
     }
-    return new MemosClient(worker, remote, opened);
+    const client = new MemosClient(worker, remote, opened);
+    if (options.reportIdle !== false) client.#stopIdle = reportIdle((idle) => void client.api.setIdle({ idle }).catch(() => undefined));
+    return client;
   }
+
+  #stopIdle: () => void = () => undefined;
 
   async #invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, options?: CallOptions) {
     if (options?.signal?.aborted) throw new MemosError('ABORTED');
@@ -92,6 +99,7 @@ export class MemosClient {
 
   /** Closes the store and stops the worker. */
   async close(): Promise<void> {
+    this.#stopIdle();
     try {
       await this.#remote.close();
     } finally {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, openHarness, storeName, watchErrors } from './browser';
 
 describe('two tabs on one store', () => {
@@ -49,6 +50,26 @@ describe('two tabs on one store', () => {
       .toBe(1);
     await expect.poll(() => seen(second), { timeout: 10_000 }).toBe(58);
     for (const e of errors) e.expectNone();
+    await context.close();
+  });
+});
+
+describe('the scheduler across tabs', () => {
+  it('has one leader per store; when its tab closes, the other tab leads and runs the queued jobs', async () => {
+    const context = await launchProfile(newProfileDir());
+    const store = storeName('leader');
+    const first = await openHarness(context, store);
+    const second = await openHarness(context, store);
+    const leaderOf = (page: Page) => page.evaluate(async () => (await window.memos.schedulerStatus(undefined)).leader);
+    await expect.poll(() => leaderOf(first)).toBe(true);
+    expect(await leaderOf(second)).toBe(false);
+    await first.close();
+    await expect.poll(() => leaderOf(second), { timeout: 10_000 }).toBe(true);
+    const jobs = await second.evaluate(async () => {
+      await window.memos.sweepExpired(undefined);
+      return window.memos.listJobs({ states: ['done'] });
+    });
+    expect(jobs.some((j) => j.kind === 'ttl-sweep')).toBe(true);
     await context.close();
   });
 });
