@@ -20,6 +20,8 @@ export const AUDIT_ACTIONS = [
   'memory.rollback',
   'memory.purge',
   'memory.expire',
+  'memory.merge',
+  'memory.supersede',
   'activation.build',
   'activation.activate',
   'activation.deactivate',

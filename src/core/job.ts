@@ -26,6 +26,8 @@ export interface JobRecord {
   readonly needsIdle: boolean;
   readonly attempts: number;
   readonly createdAt: number;
+  /** Orders jobs enqueued by one tab in the same millisecond (ties between tabs are arbitrary). */
+  readonly seq: number;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   /** Why it failed, when it did. */

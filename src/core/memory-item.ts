@@ -102,6 +102,14 @@ export interface MemoryItem extends MemoryContent {
   readonly version: number;
   /** The live state to return to on restore/unfreeze; null while live. */
   readonly stateBefore: LifecycleState | null;
+  /** The memories this one was merged from (consolidation), when it was. */
+  readonly mergedFrom?: readonly string[];
+  /** When what it says became true (defaults to when it was said). */
+  readonly validFrom?: number | null;
+  /** When it stopped being true: set when a newer fact on the same key superseded it. */
+  readonly validTo?: number | null;
+  /** The memory that superseded it, if one did. */
+  readonly supersededBy?: string | null;
 }
 
 /** What happened in a change. */
@@ -114,6 +122,8 @@ export const CHANGE_ACTIONS = [
   'unfreeze',
   'expire',
   'activate',
+  'merge',
+  'supersede',
   'rollback',
   'import',
 ] as const;

@@ -56,6 +56,10 @@ const memorySchema = z.strictObject({
   }),
   version: z.number().int().positive(),
   stateBefore: z.enum(LIFECYCLE_STATES).nullable(),
+  mergedFrom: z.array(id).optional(),
+  validFrom: time.nullable().optional(),
+  validTo: time.nullable().optional(),
+  supersededBy: id.nullable().optional(),
 });
 
 const versionSchema = z.strictObject({

@@ -26,6 +26,7 @@ import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
+import { duplicateGroups, mergedContent, supersessions, type Supersession } from '../memory/consolidation';
 import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
 import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
@@ -131,6 +132,7 @@ export class MemOS {
   /** Runs background jobs (TTL sweeps, …) when this instance leads the store's tabs. */
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
+  readonly #consolidationAsked = new Set<string>();
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -148,6 +150,11 @@ export class MemOS {
       clock: this.#clock,
       handlers: {
         'ttl-sweep': async () => `${(await this.sweepExpired()).expired} memories expired`,
+        consolidate: async (job) => {
+          this.#consolidationAsked.delete(String(job.payload['cubeId']));
+          const result = await this.#consolidate(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
+          return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
+        },
       },
     });
   }
@@ -496,6 +503,11 @@ export class MemOS {
     );
     this.#index.upsert(items);
     this.#vectors?.remember(vectors);
+    // Tidy the cube when the user is idle (one waiting job per cube; this instance asks once per run).
+    if (!this.#consolidationAsked.has(cubeId)) {
+      this.#consolidationAsked.add(cubeId);
+      void this.scheduler.enqueue({ kind: 'consolidate', priority: 'organise', needsIdle: true, dedupeKey: `consolidate:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
+    }
     return items;
   }
 
@@ -720,6 +732,109 @@ export class MemOS {
       expired += changed.length;
     }
     return { expired };
+  }
+
+  /**
+   * Consolidates a cube: near-duplicate memories (text or vectors; same owner, visibility, kind and
+   * key) are merged into one new memory in state `merged` whose `mergedFrom` names them, and they are
+   * archived; facts on the same key are superseded by the newer one (the older archived with
+   * `validTo` and `supersededBy`). Every change is a version and audited; frozen memories are never
+   * touched. Bounded work: the `limit` newest live memories (200 by default), a few neighbours each.
+   * Search with `filters.asOf` to ask what was true at a time.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  async consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const limit = intInRange(params.limit, 'limit', 1, 5000, 200);
+    await this.#store.read(['cubes'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'write');
+    });
+    return this.#consolidate(cubeId, userId, limit);
+  }
+
+  async #consolidate(cubeId: string, actor: string, limit: number): Promise<{ merged: number; archived: number; superseded: number }> {
+    const all = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
+    const live = all.filter((m) => LIVE_STATES.includes(m.state)).sort((a, b) => b.createdAt - a.createdAt);
+    const recent = live.slice(0, limit);
+    const scope = [{ cubeId }];
+    const allow = this.#index.matcher(scope, {});
+    const vectors = this.#serving;
+    const groups = duplicateGroups(
+      recent,
+      (m) => [
+        ...this.#index.search(m.text, scope, {}, 6).map((h) => h.id),
+        ...(vectors ? vectors.search(vectors.vectorOf(m.id), 6, allow).map((h) => h.id) : []),
+      ],
+      (id) => vectors?.vectorOf(id),
+    );
+    let merged = 0;
+    let archived = 0;
+    for (const group of groups) {
+      const done = await this.#mergeGroup(group, actor);
+      if (done) {
+        merged++;
+        archived += group.length;
+      }
+    }
+    let superseded = 0;
+    const current = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
+    for (const step of supersessions(current.filter((m) => LIVE_STATES.includes(m.state)))) {
+      if (await this.#supersede(step, actor)) superseded++;
+    }
+    return { merged, archived, superseded };
+  }
+
+  /** Merges a group in one transaction; false when a member changed meanwhile (nothing is written). */
+  async #mergeGroup(group: readonly MemoryItem[], actor: string): Promise<boolean> {
+    const now = this.#clock();
+    const item: MemoryItem = { ...mergedContent(group), id: newId('mem'), createdAt: now, updatedAt: now, version: 1, state: 'merged', stateBefore: null };
+    const vectors = (await this.#vectors?.embed([item])) ?? [];
+    const written = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
+      const parents: MemoryItem[] = [];
+      for (const member of group) {
+        const current = await tx.objectStore('memories').get(member.id);
+        if (!current || current.version !== member.version || !LIVE_STATES.includes(current.state)) return undefined;
+        const parent: MemoryItem = { ...current, state: 'archived', stateBefore: current.state, updatedAt: now, version: current.version + 1 };
+        await tx.objectStore('memories').put(parent);
+        await tx.objectStore('versions').add(this.#version(parent, actor, 'merge', `merged into ${item.id}`, [{ field: 'state', from: current.state, to: 'archived' }]));
+        parents.push(parent);
+      }
+      await tx.objectStore('memories').add(item);
+      await tx.objectStore('versions').add(this.#version(item, actor, 'merge', `merge of ${group.length} near-duplicates`, []));
+      await this.#vectors?.write(tx, vectors);
+      await markStale(tx, group.map((m) => m.id), `memory merged into ${item.id}`, now);
+      await this.#audit(tx, actor, 'memory.merge', item.cubeId, [item.id, ...group.map((m) => m.id)], { parents: group.length });
+      changes.memories(item.cubeId, [item.id, ...group.map((m) => m.id)]);
+      return [item, ...parents];
+    });
+    if (!written) return false;
+    this.#index.upsert(written);
+    this.#vectors?.remember(vectors);
+    return true;
+  }
+
+  /** Archives a superseded fact with its validity end, in one transaction. */
+  async #supersede(step: Supersession, actor: string): Promise<boolean> {
+    const now = this.#clock();
+    const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
+      const older = await tx.objectStore('memories').get(step.older.id);
+      const newer = await tx.objectStore('memories').get(step.newer.id);
+      if (!older || !newer || older.version !== step.older.version || !LIVE_STATES.includes(older.state) || !LIVE_STATES.includes(newer.state)) return undefined;
+      const item: MemoryItem = { ...older, state: 'archived', stateBefore: older.state, validTo: step.at, supersededBy: newer.id, updatedAt: now, version: older.version + 1 };
+      await tx.objectStore('memories').put(item);
+      await tx.objectStore('versions').add(this.#version(item, actor, 'supersede', `superseded by ${newer.id}`, [{ field: 'state', from: older.state, to: 'archived' }]));
+      await markStale(tx, [older.id], `memory ${older.id} was superseded`, now);
+      await this.#audit(tx, actor, 'memory.supersede', item.cubeId, [item.id, newer.id], { validTo: step.at });
+      changes.memories(item.cubeId, [item.id]);
+      return item;
+    });
+    if (!updated) return false;
+    this.#index.upsert([updated]);
+    return true;
   }
 
   /** The scheduler's state: leader or not, idle, the running job and counts by state. */

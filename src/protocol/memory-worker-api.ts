@@ -43,6 +43,7 @@ export const API_METHODS = [
   'deactivate',
   'evictActivation',
   'sweepExpired',
+  'consolidate',
   'schedulerStatus',
   'listJobs',
   'setIdle',

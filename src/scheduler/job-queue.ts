@@ -21,6 +21,7 @@ export interface JobRequest {
 export const MAX_ATTEMPTS = 3;
 
 const rank = (p: JobPriority): number => JOB_PRIORITIES.indexOf(p);
+let sequence = 0;
 
 /** The queue over one store. */
 export class JobQueue {
@@ -54,6 +55,7 @@ export class JobQueue {
         needsIdle: request.needsIdle ?? false,
         attempts: 0,
         createdAt: this.#clock(),
+        seq: ++sequence,
         startedAt: null,
         finishedAt: null,
         reason: null,
@@ -73,7 +75,7 @@ export class JobQueue {
       const queued = await tx.objectStore('jobs').index('byState').getAll('queued');
       const next = queued
         .filter((j) => idle || !j.needsIdle)
-        .sort((a, b) => rank(a.priority) - rank(b.priority) || a.createdAt - b.createdAt || a.id.localeCompare(b.id))[0];
+        .sort((a, b) => rank(a.priority) - rank(b.priority) || a.createdAt - b.createdAt || a.seq - b.seq)[0];
       if (!next) return undefined;
       const running: JobRecord = { ...next, state: 'running', attempts: next.attempts + 1, startedAt: this.#clock() };
       await tx.objectStore('jobs').put(running);

@@ -22,6 +22,11 @@ export interface SearchFilters {
   readonly ownerIds?: readonly string[];
   /** Only memories from these conversation sessions (e.g. one chat). */
   readonly sessionIds?: readonly string[];
+  /**
+   * What was true at this time (epoch ms): memories valid then — said by then and not yet
+   * superseded — including ones archived since because a newer fact replaced them.
+   */
+  readonly asOf?: number;
   /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
   readonly from?: number;
   readonly to?: number;
@@ -56,6 +61,8 @@ interface IndexDoc {
   createdAt: number;
   updatedAt: number;
   spokenAt: number;
+  validFrom: number;
+  validTo: number | null;
   speakers: string[];
   sessionId: string | undefined;
 }
@@ -95,6 +102,8 @@ function toDoc(item: MemoryItem): IndexDoc {
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
     spokenAt: spoken.length > 0 ? Math.min(...spoken) : item.createdAt,
+    validFrom: item.validFrom ?? (spoken.length > 0 ? Math.min(...spoken) : item.createdAt),
+    validTo: item.validTo ?? null,
     speakers: [...new Set(item.sourceRefs.map((r) => r.speaker).filter((s): s is string => !!s).map(speakerKey))],
     // Session ids are per cube: two cubes may both have a "chat-1".
     sessionId: item.sourceRefs[0]?.sessionId !== undefined ? `${item.cubeId}\u0000${item.sourceRefs[0].sessionId}` : undefined,
@@ -145,6 +154,7 @@ export class MemoryIndex {
   matcher(scopes: readonly CubeScope[], filters: SearchFilters): (id: string) => boolean {
     const byCube = new Map(scopes.map((s) => [s.cubeId, s]));
     const states = new Set<string>(filters.states ?? LIVE_STATES);
+    const asOf = filters.asOf;
     const memoryTypes = filters.memoryTypes && new Set<string>(filters.memoryTypes);
     const semanticTypes = filters.semanticTypes && new Set<string>(filters.semanticTypes);
     const owners = filters.ownerIds && new Set(filters.ownerIds);
@@ -157,7 +167,11 @@ export class MemoryIndex {
       const scope = byCube.get(doc.cubeId);
       if (!scope) return false;
       if (scope.restrictToViewer && doc.visibility !== 'shared' && doc.ownerId !== scope.restrictToViewer) return false;
-      if (!states.has(doc.state)) return false;
+      if (asOf !== undefined) {
+        // Superseded facts were archived but were true in their time.
+        if (doc.validFrom > asOf || (doc.validTo !== null && doc.validTo <= asOf)) return false;
+        if (!states.has(doc.state) && !(doc.state === 'archived' && doc.validTo !== null)) return false;
+      } else if (!states.has(doc.state)) return false;
       if (memoryTypes && !memoryTypes.has(doc.memoryType)) return false;
       if (semanticTypes && !semanticTypes.has(doc.semanticType)) return false;
       if (owners && !owners.has(doc.ownerId)) return false;

@@ -1,0 +1,134 @@
+/**
+ * Consolidation, planned: which memories are near-duplicates (grouped by union-find over a bounded
+ * set of neighbours each — never all pairs), what one merged memory says, and which facts on the
+ * same key supersede older ones. MemOS applies the plan in transactions.
+ */
+import type { MemoryItem, SourceRef } from '../core/memory-item';
+import { dot } from '../inference/embedder';
+
+/** When two memories count as the same. */
+export interface DuplicateRule {
+  /** Cosine at or above which two vectors are duplicates (0.95 by default). */
+  readonly cosine: number;
+  /** Word-set Jaccard at or above which two texts are duplicates (0.9 by default). */
+  readonly jaccard: number;
+}
+
+/** The default duplicate rule. */
+export const DEFAULT_DUPLICATE_RULE: DuplicateRule = { cosine: 0.95, jaccard: 0.9 };
+
+const words = (text: string): Set<string> => new Set(text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
+
+/** Word-set Jaccard similarity. */
+export function jaccard(a: string, b: string): number {
+  const x = words(a);
+  const y = words(b);
+  if (x.size === 0 && y.size === 0) return 1;
+  let both = 0;
+  for (const w of x) if (y.has(w)) both++;
+  return both / (x.size + y.size - both);
+}
+
+/** Whether two memories may be merged at all: same owner, visibility and kind, neither frozen. */
+export function mergeable(a: MemoryItem, b: MemoryItem): boolean {
+  return a.ownerId === b.ownerId && a.visibility === b.visibility && a.semanticType === b.semanticType && a.state !== 'frozen' && b.state !== 'frozen' && (a.key ?? null) === (b.key ?? null);
+}
+
+/**
+ * Groups near-duplicates. `neighbours` gives a few candidate ids per memory (from the search
+ * indexes); `vectorOf` the memory's vector when there is one.
+ */
+export function duplicateGroups(
+  memories: readonly MemoryItem[],
+  neighbours: (memory: MemoryItem) => readonly string[],
+  vectorOf: (id: string) => Float32Array | undefined,
+  rule: DuplicateRule = DEFAULT_DUPLICATE_RULE,
+): MemoryItem[][] {
+  const byId = new Map(memories.map((m) => [m.id, m]));
+  const parent = new Map(memories.map((m) => [m.id, m.id]));
+  const find = (id: string): string => {
+    let root = id;
+    while (parent.get(root) !== root) root = parent.get(root) as string;
+    parent.set(id, root);
+    return root;
+  };
+  for (const memory of memories) {
+    for (const otherId of neighbours(memory)) {
+      const other = byId.get(otherId);
+      if (!other || other.id === memory.id || !mergeable(memory, other)) continue;
+      const a = vectorOf(memory.id);
+      const b = vectorOf(other.id);
+      const same = (a && b ? dot(a, b) >= rule.cosine : false) || jaccard(memory.text, other.text) >= rule.jaccard;
+      if (same) parent.set(find(memory.id), find(other.id));
+    }
+  }
+  const groups = new Map<string, MemoryItem[]>();
+  for (const memory of memories) {
+    const root = find(memory.id);
+    groups.set(root, [...(groups.get(root) ?? []), memory]);
+  }
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+const timeOf = (m: MemoryItem): number => m.validFrom ?? Math.min(...m.sourceRefs.map((r) => r.spokenAt ?? Infinity), m.createdAt);
+
+/** The content of the memory a group merges into: the fullest text, everything else joined. */
+export function mergedContent(group: readonly MemoryItem[]): Omit<MemoryItem, 'id' | 'createdAt' | 'updatedAt' | 'version' | 'state' | 'stateBefore'> {
+  const canonical = [...group].sort((a, b) => b.text.length - a.text.length || b.createdAt - a.createdAt)[0] as MemoryItem;
+  const refs = new Map<string, SourceRef>();
+  for (const m of group) for (const r of m.sourceRefs) refs.set(JSON.stringify(r), r);
+  const expiries = group.map((m) => m.expiresAt);
+  return {
+    cubeId: canonical.cubeId,
+    ownerId: canonical.ownerId,
+    source: canonical.source,
+    text: canonical.text,
+    key: canonical.key,
+    semanticType: canonical.semanticType,
+    memoryType: canonical.memoryType,
+    visibility: canonical.visibility,
+    tags: [...new Set(group.flatMap((m) => m.tags))],
+    sensitivity: [...new Set(group.flatMap((m) => m.sensitivity))],
+    priority: Math.max(...group.map((m) => m.priority)),
+    expiresAt: expiries.includes(null) ? null : Math.max(...(expiries as number[])),
+    sourceRefs: [...refs.values()].sort((a, b) => (a.spokenAt ?? 0) - (b.spokenAt ?? 0)),
+    usage: {
+      accessCount: group.reduce((n, m) => n + m.usage.accessCount, 0),
+      lastAccessAt: Math.max(0, ...group.map((m) => m.usage.lastAccessAt ?? 0)) || null,
+      hits: group.flatMap((m) => m.usage.hits).sort((a, b) => a.at - b.at).slice(-32),
+    },
+    mergedFrom: group.map((m) => m.id),
+    validFrom: Math.min(...group.map(timeOf)),
+  };
+}
+
+/** A superseded fact and the newer one that replaces it. */
+export interface Supersession {
+  readonly older: MemoryItem;
+  readonly newer: MemoryItem;
+  /** When the older stopped being true: when the newer was said. */
+  readonly at: number;
+}
+
+/**
+ * Facts on the same key (same owner and cube): each is superseded by the next newer one. Frozen
+ * memories are neither superseded nor used to supersede.
+ */
+export function supersessions(memories: readonly MemoryItem[]): Supersession[] {
+  const byKey = new Map<string, MemoryItem[]>();
+  for (const m of memories) {
+    if (!m.key || m.state === 'frozen') continue;
+    const slot = `${m.ownerId}\u0000${m.key.trim().toLowerCase()}`;
+    byKey.set(slot, [...(byKey.get(slot) ?? []), m]);
+  }
+  const out: Supersession[] = [];
+  for (const facts of byKey.values()) {
+    const ordered = [...facts].sort((a, b) => timeOf(a) - timeOf(b) || a.createdAt - b.createdAt);
+    for (let i = 0; i + 1 < ordered.length; i++) {
+      const older = ordered[i] as MemoryItem;
+      const newer = ordered[i + 1] as MemoryItem;
+      if (older.text.trim() !== newer.text.trim()) out.push({ older, newer, at: timeOf(newer) });
+    }
+  }
+  return out;
+}
