@@ -97,7 +97,7 @@ export function mergedContent(group: readonly MemoryItem[]): Omit<MemoryItem, 'i
       lastAccessAt: Math.max(0, ...group.map((m) => m.usage.lastAccessAt ?? 0)) || null,
       hits: group.flatMap((m) => m.usage.hits).sort((a, b) => a.at - b.at).slice(-32),
     },
-    mergedFrom: group.map((m) => m.id),
+    mergedFrom: [...group].sort((a, b) => timeOf(a) - timeOf(b) || a.createdAt - b.createdAt || a.id.localeCompare(b.id)).map((m) => m.id),
     validFrom: Math.min(...group.map(timeOf)),
   };
 }
