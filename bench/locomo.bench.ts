@@ -17,7 +17,7 @@ import { MemOS } from '../src/os/memos';
 import { DEFAULT_RANKING } from '../src/search/ranking';
 import { options, percentile, writeResults } from './lib/bench-utils';
 import { cachedEmbedder } from './lib/embedding-cache';
-import { readLocomo } from './lib/locomo';
+import { locomoRecall, readLocomo } from './lib/locomo';
 
 const opts = options();
 const data = opts.get('data') ?? '../shared/data/locomo/locomo-dev.json';
@@ -25,8 +25,6 @@ if (!existsSync(data)) {
   console.log(`No LoCoMo data at ${data} (../shared absent?): nothing to measure.`);
   process.exit(0);
 }
-const KS = [1, 5, 10, 20];
-const CATEGORIES: Record<number, string> = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop' };
 const useEmbedder = (opts.get('embedder') ?? 'use-lite') === 'use-lite';
 const ranking = {
   ...DEFAULT_RANKING,
@@ -63,35 +61,10 @@ for (const c of conversations) {
 }
 const ingestMs = performance.now() - ingestStart;
 
-const sums = new Map<string, { n: number; recall: number[] }>();
-const latencies: number[] = [];
-for (const c of conversations) {
-  for (const q of c.questions) {
-    if (!(q.category in CATEGORIES) || q.evidence.length === 0) continue;
-    const t0 = performance.now();
-    const hits = await os.search({ userId: 'bench', query: q.question, cubeIds: [c.id], topK: Math.max(...KS), trackUsage: false });
-    latencies.push(performance.now() - t0);
-    const evidence = new Set(q.evidence);
-    for (const key of [CATEGORIES[q.category]!, 'overall']) {
-      const row = sums.get(key) ?? { n: 0, recall: KS.map(() => 0) };
-      row.n++;
-      KS.forEach((k, i) => {
-        const found = new Set(hits.slice(0, k).flatMap((h) => h.memory.sourceRefs.map((r) => r.messageId)));
-        row.recall[i]! += [...evidence].filter((id) => found.has(id)).length / evidence.size;
-      });
-      sums.set(key, row);
-    }
-  }
-}
+const { table, latencies } = await locomoRecall(os, 'bench', conversations);
 os.close();
 if (embedder && 'save' in embedder) embedder.save();
 
-const table = [...Object.values(CATEGORIES), 'overall']
-  .filter((k) => sums.has(k))
-  .map((k) => {
-    const row = sums.get(k)!;
-    return { category: k, questions: row.n, ...Object.fromEntries(KS.map((kk, i) => [`R@${kk}`, Number((row.recall[i]! / row.n).toFixed(3))])) };
-  });
 const figures = {
   data,
   conversations: conversations.length,

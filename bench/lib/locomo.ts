@@ -64,3 +64,45 @@ export function readLocomo(path: string): LocomoConversation[] {
     return { id: c.sample_id, sessions, questions };
   });
 }
+
+/** The recall@k cut-offs the LoCoMo benchmarks report. */
+export const RECALL_KS = [1, 5, 10, 20] as const;
+
+/** Question categories scored for recall (5, adversarial, has no evidence). */
+export const LOCOMO_CATEGORIES: Readonly<Record<number, string>> = { 1: 'multi-hop', 2: 'temporal', 3: 'open-domain', 4: 'single-hop' };
+
+/** Something that searches like MemOS (kept structural so this file needs no src/ imports beyond types). */
+interface Searcher {
+  search(params: { userId: string; query: string; cubeIds: string[]; topK: number; trackUsage: false }): Promise<readonly { memory: { sourceRefs: readonly { messageId?: string | undefined }[] } }[]>;
+}
+
+/** Asks every scored question of every conversation; returns recall per category and latencies. */
+export async function locomoRecall(os: Searcher, userId: string, conversations: readonly LocomoConversation[]): Promise<{ table: Record<string, number | string>[]; latencies: number[] }> {
+  const sums = new Map<string, { n: number; recall: number[] }>();
+  const latencies: number[] = [];
+  for (const c of conversations) {
+    for (const q of c.questions) {
+      if (!(q.category in LOCOMO_CATEGORIES) || q.evidence.length === 0) continue;
+      const t0 = performance.now();
+      const hits = await os.search({ userId, query: q.question, cubeIds: [c.id], topK: Math.max(...RECALL_KS), trackUsage: false });
+      latencies.push(performance.now() - t0);
+      const evidence = new Set(q.evidence);
+      for (const key of [LOCOMO_CATEGORIES[q.category]!, 'overall']) {
+        const row = sums.get(key) ?? { n: 0, recall: RECALL_KS.map(() => 0) };
+        row.n++;
+        RECALL_KS.forEach((k, i) => {
+          const found = new Set(hits.slice(0, k).flatMap((h) => h.memory.sourceRefs.map((r) => r.messageId)));
+          row.recall[i]! += [...evidence].filter((id) => found.has(id)).length / evidence.size;
+        });
+        sums.set(key, row);
+      }
+    }
+  }
+  const table = [...Object.values(LOCOMO_CATEGORIES), 'overall']
+    .filter((k) => sums.has(k))
+    .map((k) => {
+      const row = sums.get(k)!;
+      return { category: k, questions: row.n, ...Object.fromEntries(RECALL_KS.map((kk, i) => [`R@${kk}`, Number((row.recall[i]! / row.n).toFixed(3))])) };
+    });
+  return { table, latencies };
+}
