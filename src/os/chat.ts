@@ -24,6 +24,8 @@ export interface ChatDeps {
   add(params: AddParams, options: CallOptions): Promise<MemoryItem[]>;
   listCubes(params: { userId: string }): Promise<CubeView[]>;
   now(): number;
+  /** Tells working memory what a query recalled in a session. */
+  noteRecall?(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void;
   /** The KV MemCube active in a session, loaded for this model, or why it cannot be used. */
   activationFor(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined>;
 }
@@ -106,6 +108,7 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
       topK === 0
         ? []
         : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+    deps.noteRecall?.(params.userId, params.sessionId, question, hits, model);
     const built = await buildChatPrompt(
       params.messages,
       hits.map((h) => h.memory),

@@ -28,6 +28,7 @@ import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
 import { duplicateGroups, mergedContent, supersessions, type Supersession } from '../memory/consolidation';
 import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
+import { WorkingMemory, type WorkingEntry, type WorkingMemoryPolicy } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
@@ -78,6 +79,10 @@ export interface MemOSOptions extends StoreOptions {
   readonly textIndex?: TextIndexOptions;
   /** Set false to run no background scheduler in this instance (tools, one-off scripts). */
   readonly scheduler?: boolean;
+  /** Working memory per chat session (size, weights, promotion threshold). */
+  readonly workingMemory?: Partial<WorkingMemoryPolicy>;
+  /** The most bytes KV MemCubes may take before the least recently used are evicted (256 MB). */
+  readonly kvBudgetBytes?: number;
 }
 
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
@@ -98,6 +103,8 @@ const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cub
 const MAX_TEXT = 100_000;
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
+/** Default storage budget of KV MemCubes. */
+const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
 /** Who the audit log and version history name for work the scheduler does on its own. */
 export const SCHEDULER_ACTOR = 'system:scheduler';
 
@@ -133,6 +140,8 @@ export class MemOS {
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
   readonly #consolidationAsked = new Set<string>();
+  readonly #working: WorkingMemory;
+  readonly #kvBudgetBytes: number;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -145,6 +154,8 @@ export class MemOS {
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
+    this.#working = new WorkingMemory(options.workingMemory);
+    this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
     this.scheduler = new MemScheduler({
       store,
       clock: this.#clock,
@@ -155,6 +166,8 @@ export class MemOS {
           const result = await this.#consolidate(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
           return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
         },
+        'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
+        'kv-maintenance': async () => this.#maintainKv(),
       },
     });
   }
@@ -180,7 +193,10 @@ export class MemOS {
     });
     if (options.scheduler !== false) {
       os.scheduler.start();
-      const sweep = () => void os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);
+      const sweep = () => {
+        void os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);
+        void os.scheduler.enqueue({ kind: 'kv-maintenance', priority: 'maintenance', dedupeKey: 'kv-maintenance' }).catch(() => undefined);
+      };
       sweep();
       os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
     }
@@ -659,6 +675,7 @@ export class MemOS {
         listCubes: (p) => this.listCubes(p),
         now: () => this.#clock(),
         activationFor: (userId, sessionId, model) => this.#sessionActivation(userId, sessionId, model),
+        noteRecall: (userId, sessionId, query, hits, model) => this.#noteRecall(userId, sessionId, query, hits, model),
       },
       params,
       options,
@@ -835,6 +852,96 @@ export class MemOS {
     if (!updated) return false;
     this.#index.upsert([updated]);
     return true;
+  }
+
+  /**
+   * A chat session's working memory: the memories that matter now, most important first, with how
+   * often each has come back.
+   */
+  async workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const sessionId = requireId(params.sessionId, 'sessionId');
+    const entries = this.#working.get(`${userId}\u0000${sessionId}`);
+    const out: (WorkingEntry & { memory: MemoryItem })[] = [];
+    for (const entry of entries) {
+      const memory = await this.get({ userId, memoryId: entry.memoryId }).catch(() => undefined);
+      if (memory) out.push({ ...entry, memory });
+    }
+    return out;
+  }
+
+  #noteRecall(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void {
+    const key = `${userId}\u0000${sessionId}`;
+    this.#working.update(key, query, hits.map((h) => ({ id: h.memory.id, text: h.memory.text })));
+    // Memories that keep coming back become a KV cube when the device is idle (KV engines only).
+    if (model.kv && this.#working.promotable(key).length > 0) {
+      void this.scheduler.enqueue({ kind: 'promote-kv', priority: 'organise', needsIdle: true, dedupeKey: `promote:${key}`, payload: { userId, sessionId } }).catch(() => undefined);
+    }
+  }
+
+  /** Builds a KV cube from a session's recurring working memory (not activated: the user chooses). */
+  async #promoteToKv(userId: string, sessionId: string): Promise<string> {
+    const model = await this.#languageModel();
+    if (!model?.kv) return 'no model with a readable KV cache is loaded: skipped';
+    const ids = this.#working.promotable(`${userId}\u0000${sessionId}`).slice(0, 8).map((e) => e.memoryId);
+    const memories = (await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId }).catch(() => undefined)))).filter((m): m is MemoryItem => !!m && LIVE_STATES.includes(m.state));
+    if (memories.length === 0) return 'nothing to promote';
+    const cubes = new Map<string, MemoryItem[]>();
+    for (const m of memories) cubes.set(m.cubeId, [...(cubes.get(m.cubeId) ?? []), m]);
+    const [cubeId, chosen] = [...cubes.entries()].sort((a, b) => b[1].length - a[1].length)[0] as [string, MemoryItem[]];
+    const wanted = chosen.map((m) => m.id).sort().join(',');
+    const existing = await this.listActivations({ userId, cubeId }).catch(() => []);
+    if (existing.some((a) => a.staleReason === null && [...a.sourceIds].sort().join(',') === wanted)) return 'an up-to-date cube of these memories exists';
+    const item = await this.buildActivation({ userId, cubeId, memoryIds: chosen.map((m) => m.id), encoding: 'fp16' });
+    return `built ${item.id} from ${chosen.length} memories (${item.tokenIds.length} tokens)`;
+  }
+
+  /**
+   * Keeps KV cubes within their storage budget and current: stale cubes are rebuilt when the loaded
+   * model made them and their memories are all still live (sessions move to the new cube), else
+   * dropped; then the least recently used cubes not active in any session are evicted until the total
+   * fits the budget.
+   */
+  async #maintainKv(): Promise<string> {
+    const all = await this.#store.read(['activations'], (tx) => tx.objectStore('activations').getAll());
+    const model = await this.#languageModel();
+    let rebuilt = 0;
+    let dropped = 0;
+    for (const item of all.filter((a) => a.staleReason !== null)) {
+      const sources = await this.#store.read(['memories'], (tx) => Promise.all(item.sourceIds.map((id) => tx.objectStore('memories').get(id))));
+      const allLive = sources.every((m) => m && LIVE_STATES.includes(m.state));
+      const sameModel = model?.info.kvModel?.weightsHash === item.model.weightsHash && model.info.kvModel.templateVersion === item.model.templateVersion;
+      if (allLive && sameModel) {
+        const fresh = await this.buildActivation({ userId: item.ownerId, cubeId: item.cubeId, memoryIds: item.sourceIds, encoding: item.encoding }).catch(() => undefined);
+        if (fresh) {
+          for (const sessionId of item.sessions) await this.activate({ userId: item.ownerId, activationId: fresh.id, sessionId }).catch(() => undefined);
+          rebuilt++;
+        }
+      }
+      await this.#dropActivation(item.id);
+      dropped++;
+    }
+    const live = (await this.#store.read(['activations'], (tx) => tx.objectStore('activations').getAll())).sort((a, b) => (a.usage.lastAccessAt ?? a.updatedAt) - (b.usage.lastAccessAt ?? b.updatedAt));
+    let total = live.reduce((n, a) => n + a.bytes, 0);
+    let evicted = 0;
+    for (const item of live) {
+      if (total <= this.#kvBudgetBytes) break;
+      if (item.sessions.length > 0) continue;
+      await this.#dropActivation(item.id);
+      total -= item.bytes;
+      evicted++;
+    }
+    return `${rebuilt} rebuilt, ${dropped - rebuilt} stale dropped, ${evicted} evicted for the budget; ${total} bytes kept`;
+  }
+
+  async #dropActivation(id: string): Promise<void> {
+    await this.#store.write(ACTIVATION_STORES, async (tx) => {
+      const item = await tx.objectStore('activations').get(id);
+      if (!item) return;
+      await deleteActivation(tx, id);
+      await this.#audit(tx, SCHEDULER_ACTOR, 'activation.evict', item.cubeId, [id], { bytes: item.bytes, stale: item.staleReason !== null });
+    });
   }
 
   /** The scheduler's state: leader or not, idle, the running job and counts by state. */

@@ -44,6 +44,7 @@ export const API_METHODS = [
   'evictActivation',
   'sweepExpired',
   'consolidate',
+  'workingMemory',
   'schedulerStatus',
   'listJobs',
   'setIdle',
