@@ -73,15 +73,15 @@ export interface GenerateOptions extends SamplingOptions {
    */
   readonly constraint?: TokenConstraint;
   /**
-   * A JSON schema the output must follow. web-llm enforces it itself; the ORT engine needs a
-   * `constraint` built from it (grammar-constrained decoding) and refuses the option alone.
+   * A JSON schema the output must follow: web-llm enforces it itself, the ORT engine by
+   * grammar-constrained decoding (@mlc-ai/web-xgrammar).
    */
   readonly jsonSchema?: unknown;
 }
 
 /** A per-step token mask, e.g. from a JSON-schema grammar. */
 export interface TokenConstraint {
-  allowed(): (id: number) => boolean;
+  allowed(): Promise<(id: number) => boolean> | ((id: number) => boolean);
   accept(id: number): void;
   done(): boolean;
 }

@@ -181,10 +181,18 @@ export class OrtDecoder implements LanguageModel {
       if (signal?.aborted) throw new MemosError('ABORTED', 'Generation was stopped.', { reason: String(signal.reason ?? '') });
     };
     checkAbort();
-    if (options.jsonSchema !== undefined && !options.constraint) {
-      throw new MemosError('INVALID_INPUT', 'The ORT engine follows a JSON schema only through a grammar constraint: pass `constraint`.', { field: 'jsonSchema' });
-    }
     const prompt = this.promptIds(request);
+    if (options.jsonSchema !== undefined && !options.constraint) {
+      // A schema alone: build the grammar here, use it for this generation, free it after.
+      const { jsonSchemaConstraint } = await import('./json-grammar');
+      const vocab = this.#vocab || this.tokenizer.vocabulary().size;
+      const constraint = await jsonSchemaConstraint(this.tokenizer, vocab, options.jsonSchema, [...this.#eos, ...(options.stopTokenIds ?? [])]);
+      try {
+        return await this.generate(request, { ...options, constraint });
+      } finally {
+        constraint.dispose();
+      }
+    }
     const prefix = request.prefix ?? emptyKvCache(this.#layout);
     const maxTokens = Math.max(0, Math.min(options.maxTokens ?? 256, this.info.contextLength - prefix.length - prompt.length));
     if (prompt.length === 0) {
@@ -209,7 +217,7 @@ export class OrtDecoder implements LanguageModel {
       let decodeStart = now();
       while (generated.length < maxTokens) {
         checkAbort();
-        const allowed = options.constraint?.allowed();
+        const allowed = await options.constraint?.allowed();
         const id = sampler.next(step.logits, allowed);
         if (generated.length === 0) {
           firstTokenMs = now() - started;
