@@ -3,6 +3,7 @@
 /** What an audit entry records. */
 export const AUDIT_ACTIONS = [
   'user.create',
+  'user.consent',
   'cube.create',
   'cube.register',
   'cube.unregister',

@@ -53,6 +53,12 @@ export interface UserRecord {
   readonly createdAt: number;
   /** Cubes the user has registered: the default scope of their searches. */
   readonly registeredCubeIds: readonly string[];
+  /**
+   * Whether a loaded model may turn this user's conversations into extracted memories: "auto"
+   * (stored at idle time), "ask" (default: proposed, stored once the user accepts) or "manual" (only
+   * when `extract` is called).
+   */
+  readonly consent?: 'auto' | 'ask' | 'manual';
 }
 
 /** The manifest fields of a cube record. */

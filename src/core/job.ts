@@ -34,4 +34,6 @@ export interface JobRecord {
   readonly reason: string | null;
   /** What it did, in a line (counts, ids), when it is done. */
   readonly summary: string | null;
+  /** Plain data a finished job hands back (e.g. proposals awaiting the user's consent). */
+  readonly result?: unknown;
 }

@@ -44,7 +44,8 @@ export async function jsonSchemaConstraint(tokenizer: TextTokenizer, vocabSize: 
   const compiler = await xg.GrammarCompiler.createGrammarCompiler(info);
   let grammar: XGrammar.CompiledGrammar;
   try {
-    grammar = await compiler.compileJSONSchema(JSON.stringify(schema), false);
+    // One line, no spaces: every whitespace token is a token the model need not generate.
+    grammar = await compiler.compileJSONSchema(JSON.stringify(schema), false, -1, [',', ':']);
   } catch (error) {
     compiler.dispose();
     info.dispose();

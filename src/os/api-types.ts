@@ -30,6 +30,8 @@ export interface MemoryInput {
   readonly sensitivity?: readonly string[];
   readonly source?: MemorySource;
   readonly sourceRefs?: readonly SourceRef[];
+  /** When what it says became true, if not when it was said (e.g. "next Friday", resolved). */
+  readonly validFrom?: number;
 }
 
 /** Parameters of `add`: either a conversation (`messages`) or memories (`memory` / `memories`). */

@@ -27,6 +27,7 @@ import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextI
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
 import { duplicateGroups, mergedContent, supersessions, type Supersession } from '../memory/consolidation';
+import { readFine, type ExtractedMemory, type ReaderTurn } from '../memory/fine-reader';
 import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
 import { WorkingMemory, type WorkingEntry, type WorkingMemoryPolicy } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
@@ -115,6 +116,12 @@ function words(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
 }
 
+/** A stored memory as a turn for the fine reader. */
+function readerTurn(memory: MemoryItem): ReaderTurn {
+  const ref = memory.sourceRefs[0] ?? {};
+  return { speaker: ref.speaker ?? 'user', text: memory.text, at: ref.spokenAt ?? memory.createdAt, ref };
+}
+
 /** A cube policy from the caller, checked; the default when none is given. */
 function checkPolicy(policy: unknown): CubePolicy {
   if (policy === undefined) return { redaction: DEFAULT_REDACTION };
@@ -168,6 +175,7 @@ export class MemOS {
         },
         'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
         'kv-maintenance': async () => this.#maintainKv(),
+        'fine-read': async (job, signal) => this.#fineReadJob(job, signal),
       },
     });
   }
@@ -519,6 +527,8 @@ export class MemOS {
     );
     this.#index.upsert(items);
     this.#vectors?.remember(vectors);
+    // With a model loaded and the user's consent, the fine reader extracts memories at idle time.
+    if (params.messages !== undefined && items.length > 0) void this.#offerFineRead(userId, cubeId, items).catch(() => undefined);
     // Tidy the cube when the user is idle (one waiting job per cube; this instance asks once per run).
     if (!this.#consolidationAsked.has(cubeId)) {
       this.#consolidationAsked.add(cubeId);
@@ -558,6 +568,7 @@ export class MemOS {
       usage: { accessCount: 0, lastAccessAt: null, hits: [] },
       version: 1,
       stateBefore: null,
+      ...(typeof input.validFrom === 'number' && Number.isFinite(input.validFrom) && { validFrom: input.validFrom }),
     };
   }
 
@@ -942,6 +953,114 @@ export class MemOS {
       await deleteActivation(tx, id);
       await this.#audit(tx, SCHEDULER_ACTOR, 'activation.evict', item.cubeId, [id], { bytes: item.bytes, stale: item.staleReason !== null });
     });
+  }
+
+  // ─── the fine MemReader ─────────────────────────────────────────────────
+
+  /**
+   * Sets how a user's conversations may be read by a loaded model: "auto", "ask" (default) or "manual".
+   * @throws {MemosError} USER_NOT_FOUND, INVALID_INPUT
+   */
+  async setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const mode = oneOf(params.mode, 'mode', ['auto', 'ask', 'manual'] as const, 'ask');
+    return this.#store.write(['users', 'audit'], async (tx, changes) => {
+      const user = await this.#userIn(tx, userId);
+      const updated: UserRecord = { ...user, consent: mode };
+      await tx.objectStore('users').put(updated);
+      await this.#audit(tx, userId, 'user.consent', null, [], { mode });
+      changes.userIds.add(userId);
+      return updated;
+    });
+  }
+
+  /**
+   * Runs the fine MemReader on memories of a cube (conversation turns) with the loaded model: the
+   * model's JSON output (schema-constrained) becomes memories with key, type, tags and resolved time,
+   * added beside the turns (source "extracted") unless `store` is false.
+   * @throws {MemosError} MODEL_NOT_LOADED, FORBIDDEN, MEMORY_NOT_FOUND, ABORTED
+   */
+  async extract(
+    params: {
+      userId: string;
+      cubeId: string;
+      memoryIds: readonly string[];
+      store?: boolean;
+      /** Ask for at least one memory. */
+      atLeastOne?: boolean;
+      /** Most tokens the model may write (1200 by default). */
+      maxTokens?: number;
+    },
+    options: CallOptions = {},
+  ): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const ids = stringList(params.memoryIds, 'memoryIds') ?? [];
+    const model = await this.#languageModel();
+    if (!model) throw new MemosError('MODEL_NOT_LOADED', 'The fine reader needs a loaded model; the fast reader keeps working without one.');
+    const sources = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
+    const proposals = await readFine(model, sources.map(readerTurn), {
+      ...(options.signal && { signal: options.signal }),
+      ...(params.atLeastOne === true && { atLeastOne: true }),
+      maxTokens: intInRange(params.maxTokens, 'maxTokens', 1, 100_000, 1200),
+    });
+    const stored = params.store === false || proposals.length === 0 ? [] : await this.#storeExtracted(userId, cubeId, proposals);
+    return { proposals, stored };
+  }
+
+  /**
+   * Stores proposals a "fine-read" job made for a user in "ask" mode (all, or those at `indexes`).
+   * @throws {MemosError} INVALID_INPUT when the job has no proposals for this user
+   */
+  async acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const job = await this.scheduler.queue.get(requireId(params.jobId, 'jobId'));
+    const result = job?.result as { userId?: string; cubeId?: string; proposals?: ExtractedMemory[] } | undefined;
+    if (!job || job.kind !== 'fine-read' || result?.userId !== userId || !result.proposals || !result.cubeId) {
+      throw new MemosError('INVALID_INPUT', 'No proposals of this user in that job.', { field: 'jobId' });
+    }
+    const chosen = params.indexes ? result.proposals.filter((_, i) => params.indexes?.includes(i)) : result.proposals;
+    const stored = chosen.length > 0 ? await this.#storeExtracted(userId, result.cubeId, chosen) : [];
+    await this.scheduler.queue.settle(job.id, `${stored.length} of ${result.proposals.length} proposals accepted`, { ...result, proposals: [] });
+    return stored;
+  }
+
+  async #storeExtracted(userId: string, cubeId: string, proposals: readonly ExtractedMemory[]): Promise<MemoryItem[]> {
+    return this.add({
+      userId,
+      cubeId,
+      memories: proposals.map((p) => ({
+        key: p.key,
+        text: p.text,
+        semanticType: p.semanticType,
+        memoryType: p.memoryType,
+        tags: p.tags,
+        source: 'extracted' as const,
+        sourceRefs: p.sourceRefs,
+        ...(p.validFrom !== undefined && { validFrom: p.validFrom }),
+      })),
+    });
+  }
+
+  /** Queues the fine reader for new turns when a model is loaded and the user did not say "manual". */
+  async #offerFineRead(userId: string, cubeId: string, items: readonly MemoryItem[]): Promise<void> {
+    const user = await this.getUser(userId);
+    if ((user.consent ?? 'ask') === 'manual' || !(await this.#languageModel())) return;
+    await this.scheduler.enqueue({ kind: 'fine-read', priority: 'organise', needsIdle: true, payload: { userId, cubeId, memoryIds: items.map((m) => m.id) } });
+  }
+
+  async #fineReadJob(job: JobRecord, signal: AbortSignal): Promise<string | { summary: string; result: unknown }> {
+    const userId = String(job.payload['userId']);
+    const cubeId = String(job.payload['cubeId']);
+    const memoryIds = (job.payload['memoryIds'] as string[] | undefined) ?? [];
+    const consent = (await this.getUser(userId)).consent ?? 'ask';
+    if (consent === 'manual') return 'the user chose manual extraction: skipped';
+    const { proposals } = await this.extract({ userId, cubeId, memoryIds, store: false }, { signal });
+    if (consent === 'auto') return `${(proposals.length > 0 ? await this.#storeExtracted(userId, cubeId, proposals) : []).length} memories extracted`;
+    return { summary: `${proposals.length} proposals await the user`, result: { userId, cubeId, proposals } };
   }
 
   /** The scheduler's state: leader or not, idle, the running job and counts by state. */

@@ -84,9 +84,10 @@ export class JobQueue {
   }
 
   /** Records how a job ended. */
-  async finish(job: JobRecord, outcome: { state: 'done'; summary: string } | { state: 'failed'; reason: string }): Promise<JobRecord> {
+  async finish(job: JobRecord, outcome: { state: 'done'; summary: string; result?: unknown } | { state: 'failed'; reason: string }): Promise<JobRecord> {
     const ended: JobRecord = {
       ...job,
+      ...(outcome.state === 'done' && outcome.result !== undefined && { result: outcome.result }),
       state: outcome.state,
       finishedAt: this.#clock(),
       summary: outcome.state === 'done' ? outcome.summary : null,
@@ -116,6 +117,19 @@ export class JobQueue {
         }
       }
       return { requeued, failed };
+    });
+  }
+
+  /** One job. */
+  async get(id: string): Promise<JobRecord | undefined> {
+    return this.#store.read(['jobs'], (tx) => tx.objectStore('jobs').get(id));
+  }
+
+  /** Replaces a finished job's result and summary (e.g. once its proposals were accepted). */
+  async settle(id: string, summary: string, result: unknown): Promise<void> {
+    await this.#store.write(['jobs'], async (tx) => {
+      const job = await tx.objectStore('jobs').get(id);
+      if (job) await tx.objectStore('jobs').put({ ...job, summary, result });
     });
   }
 

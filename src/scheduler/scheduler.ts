@@ -9,8 +9,11 @@ import type { Store } from '../storage/store';
 import { defaultLockRunner, type LockRunner } from '../storage/write-lock';
 import { JobQueue, type JobRequest } from './job-queue';
 
-/** Runs one job; resolves with a one-line summary, rejects with the reason it failed. */
-export type JobHandler = (job: JobRecord, signal: AbortSignal) => Promise<string>;
+/**
+ * Runs one job; resolves with a one-line summary (or a summary and plain-data result), rejects with
+ * the reason it failed.
+ */
+export type JobHandler = (job: JobRecord, signal: AbortSignal) => Promise<string | { summary: string; result: unknown }>;
 
 /** Where the scheduler stands. */
 export interface SchedulerStatus {
@@ -140,9 +143,9 @@ export class MemScheduler {
         // the queue and the next leader recovers it, as after a tab crash.
         const stopped = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true }));
         stopped.catch(() => undefined);
-        const summary = await Promise.race([handler(job, signal), stopped]);
+        const outcome = await Promise.race([handler(job, signal), stopped]);
         if (signal.aborted) return;
-        await this.queue.finish(job, { state: 'done', summary });
+        await this.queue.finish(job, typeof outcome === 'string' ? { state: 'done', summary: outcome } : { state: 'done', ...outcome });
       } catch (error) {
         if (signal.aborted) return;
         await this.queue.finish(job, { state: 'failed', reason: error instanceof Error ? error.message : String(error) }).catch(() => undefined);

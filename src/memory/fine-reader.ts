@@ -1,0 +1,127 @@
+/**
+ * The fine MemReader: with a language model loaded, a conversation is turned into structured
+ * memories — key, value, semantic type, memory type, tags, and a time expression resolved against
+ * the message time. Output is constrained to a JSON schema, so a small model cannot emit invalid JSON;
+ * what it emits is validated again here. The raw turns stay (the fast reader keeps them): extracted
+ * facts are extra memories, never a replacement.
+ */
+import { z } from 'zod';
+import { SEMANTIC_TYPES, type SourceRef } from '../core/memory-item';
+import type { LanguageModel } from '../inference/language-model';
+import { parseTimeRange } from '../search/time-expressions';
+
+/** The prompt's version (extracted memories record it in their tags). */
+export const FINE_READER_VERSION = 'fine-reader-1';
+
+/** The JSON schema the model's output is held to. */
+export const EXTRACTION_SCHEMA = {
+  type: 'object',
+  properties: {
+    memories: {
+      type: 'array',
+      maxItems: 6,
+      items: {
+        type: 'object',
+        properties: {
+          key: { type: 'string', minLength: 1, maxLength: 40 },
+          value: { type: 'string', minLength: 1, maxLength: 200 },
+          semanticType: { type: 'string', enum: [...SEMANTIC_TYPES] },
+          memoryType: { type: 'string', enum: ['long-term', 'user'] },
+          tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 20 }, maxItems: 4 },
+          when: { type: ['string', 'null'], maxLength: 40 },
+        },
+        required: ['key', 'value', 'semanticType', 'memoryType', 'tags', 'when'],
+        additionalProperties: false,
+      },
+    },
+  },
+  required: ['memories'],
+  additionalProperties: false,
+} as const;
+
+// Lengths are cut by code points here (the grammar counts characters; a JS string's length counts
+// UTF-16 units, so an astral character would count twice).
+const clip = (n: number) => (s: string) => [...s.trim()].slice(0, n).join('');
+const memorySchema = z.object({
+  key: z.string().transform(clip(40)).pipe(z.string().min(1)),
+  value: z.string().transform(clip(200)).pipe(z.string().min(1)),
+  semanticType: z.enum(SEMANTIC_TYPES),
+  memoryType: z.enum(['long-term', 'user']),
+  tags: z.array(z.string().transform(clip(20))).max(4),
+  when: z.string().transform(clip(40)).nullable(),
+});
+const outputSchema = z.object({ memories: z.array(z.unknown()).max(6) });
+
+/** One turn the reader reads. */
+export interface ReaderTurn {
+  readonly speaker: string;
+  readonly text: string;
+  /** When it was said (epoch ms). */
+  readonly at: number;
+  readonly ref: SourceRef;
+}
+
+/** A memory the fine reader proposes. */
+export interface ExtractedMemory {
+  readonly key: string;
+  readonly text: string;
+  readonly semanticType: (typeof SEMANTIC_TYPES)[number];
+  readonly memoryType: 'long-term' | 'user';
+  readonly tags: readonly string[];
+  /** The start of the time it names, resolved against the last turn's time, if it names one. */
+  readonly validFrom?: number;
+  readonly sourceRefs: readonly SourceRef[];
+}
+
+const INSTRUCTIONS =
+  'Read the conversation and list what is worth remembering about the user: facts, preferences, events, tasks. ' +
+  'Give each a short key (the slot, e.g. "home city"), the value in the user\'s words, its type, up to four tags, ' +
+  'and "when" if the text names a time (else null). Answer with JSON only.';
+
+/**
+ * Extracts memories from turns with the model; invalid or empty output gives an empty list.
+ * @throws {MemosError} ABORTED, and the model's errors
+ */
+export async function readFine(
+  model: LanguageModel,
+  turns: readonly ReaderTurn[],
+  options: { signal?: AbortSignal; maxTokens?: number; /** Require at least one memory (when the turns surely hold one). */ atLeastOne?: boolean } = {},
+): Promise<ExtractedMemory[]> {
+  if (turns.length === 0) return [];
+  const conversation = turns.map((t) => `[${new Date(t.at).toISOString().slice(0, 16).replace('T', ' ')}] ${t.speaker}: ${t.text}`).join('\n');
+  const result = await model.generate(
+    { messages: [{ role: 'system', content: INSTRUCTIONS }, { role: 'user', content: conversation }] },
+    {
+      jsonSchema: options.atLeastOne
+        ? { ...EXTRACTION_SCHEMA, properties: { memories: { ...EXTRACTION_SCHEMA.properties.memories, minItems: 1 } } }
+        : EXTRACTION_SCHEMA,
+      maxTokens: options.maxTokens ?? 1200, ...(options.signal && { signal: options.signal }) },
+  );
+  let items: unknown[];
+  try {
+    // The grammar lets raw control characters into strings, which JSON.parse refuses; the output is
+    // one line, so outside strings there are none to lose.
+    // eslint-disable-next-line no-control-regex
+    items = outputSchema.parse(JSON.parse(result.text.replace(/[\u0000-\u001f]/g, ' '))).memories;
+  } catch {
+    return []; // cut off by maxTokens, or a model that ignored the schema (web-llm without grammar support)
+  }
+  // Each memory is checked on its own: one blank key (the grammar allows spaces) drops only itself.
+  const valid = items.flatMap((item) => {
+    const checked = memorySchema.safeParse(item);
+    return checked.success ? [checked.data] : [];
+  });
+  const anchor = Math.max(...turns.map((t) => t.at));
+  return valid.map((m) => {
+    const range = m.when ? parseTimeRange(m.when, anchor) : undefined;
+    return {
+      key: m.key,
+      text: m.value,
+      semanticType: m.semanticType,
+      memoryType: m.memoryType,
+      tags: [...new Set([...m.tags.filter((t) => t !== ''), FINE_READER_VERSION])],
+      ...(range && { validFrom: range.from }),
+      sourceRefs: turns.map((t) => t.ref),
+    };
+  });
+}
