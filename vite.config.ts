@@ -40,6 +40,7 @@ export default defineConfig({
       '@huggingface/jinja',
       'protobufjs/minimal.js',
       '@mlc-ai/web-llm',
+      '@mlc-ai/web-xgrammar',
     ],
   },
   build: { target: 'es2022', sourcemap: true },

@@ -47,6 +47,22 @@ describe.skipIf(!HAS_STORIES)('the inference worker with stories260K (needs ../s
     await context.close();
   });
 
+  it('holds a generation to a JSON schema in the worker (web-xgrammar)', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await openInference(context, 'json');
+    const errors = watchErrors(page);
+    const text = await page.evaluate(async () => {
+      await window.inference.load('stories260K', { device: 'wasm' });
+      const schema = { type: 'object', properties: { name: { type: 'string', maxLength: 12 }, happy: { type: 'boolean' } }, required: ['name', 'happy'], additionalProperties: false };
+      return (await window.inference.generate({ prompt: 'Once upon a time' }, { jsonSchema: schema, maxTokens: 120 })).text;
+    });
+    const value = JSON.parse(text) as { name: unknown; happy: unknown };
+    expect(typeof value.name).toBe('string');
+    expect(typeof value.happy).toBe('boolean');
+    errors.expectNone();
+    await context.close();
+  });
+
   it('caches the files so the second load needs no network, and an evicted model is fetched again', async () => {
     const context = await launchProfile(newProfileDir());
     let page = await openInference(context, 'offline');
