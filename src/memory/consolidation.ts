@@ -132,3 +132,53 @@ export function supersessions(memories: readonly MemoryItem[]): Supersession[] {
   }
   return out;
 }
+
+/**
+ * Pairs worth asking a language model about: related (a neighbour in the indexes, sharing content
+ * words) but not duplicates, same owner, neither frozen, not events or tasks. At most `limit` pairs,
+ * older first in each.
+ */
+export function contradictionCandidates(
+  memories: readonly MemoryItem[],
+  neighbours: (memory: MemoryItem) => readonly string[],
+  limit: number,
+  rule: DuplicateRule = DEFAULT_DUPLICATE_RULE,
+): [MemoryItem, MemoryItem][] {
+  const byId = new Map(memories.map((m) => [m.id, m]));
+  const seen = new Set<string>();
+  const pairs: [MemoryItem, MemoryItem][] = [];
+  // Events and tasks change by nature (a new event does not contradict an old one).
+  const kinds = new Set(['fact', 'preference', 'other']);
+  for (const memory of memories) {
+    if (!kinds.has(memory.semanticType) || memory.state === 'frozen') continue;
+    for (const otherId of neighbours(memory)) {
+      const other = byId.get(otherId);
+      if (!other || other.id === memory.id || other.ownerId !== memory.ownerId || other.state === 'frozen' || !kinds.has(other.semanticType)) continue;
+      const key = [memory.id, other.id].sort().join('|');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const overlap = jaccard(memory.text, other.text);
+      if (overlap >= rule.jaccard || overlap < 0.15) continue;
+      pairs.push(timeOf(memory) <= timeOf(other) ? [memory, other] : [other, memory]);
+      if (pairs.length >= limit) return pairs;
+    }
+  }
+  return pairs;
+}
+
+/** The schema of the model's verdict on a pair. */
+export const CONTRADICTION_SCHEMA = {
+  type: 'object',
+  properties: { contradicts: { type: 'boolean' } },
+  required: ['contradicts'],
+  additionalProperties: false,
+} as const;
+
+/** The messages that ask whether a newer statement contradicts an older one. */
+export function contradictionQuestion(older: MemoryItem, newer: MemoryItem): { role: 'system' | 'user'; content: string }[] {
+  const when = (m: MemoryItem) => new Date(timeOf(m)).toISOString().slice(0, 10);
+  return [
+    { role: 'system', content: 'Two things the user said. Do they contradict each other, so that both cannot be true at the same time? Answer with JSON.' },
+    { role: 'user', content: `Earlier (${when(older)}): ${older.text}\nLater (${when(newer)}): ${newer.text}` },
+  ];
+}

@@ -26,7 +26,15 @@ import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
-import { duplicateGroups, mergedContent, supersessions, type Supersession } from '../memory/consolidation';
+import {
+  CONTRADICTION_SCHEMA,
+  contradictionCandidates,
+  contradictionQuestion,
+  duplicateGroups,
+  mergedContent,
+  supersessions,
+  type Supersession,
+} from '../memory/consolidation';
 import { readFine, type ExtractedMemory, type ReaderTurn } from '../memory/fine-reader';
 import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
 import { WorkingMemory, type WorkingEntry, type WorkingMemoryPolicy } from '../scheduler/working-memory';
@@ -36,6 +44,7 @@ import { deleteActivation, markStale, putActivation } from '../memory/activation
 import type { ActivationItem } from '../core/activation-item';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
+import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
@@ -813,6 +822,22 @@ export class MemOS {
     for (const step of supersessions(current.filter((m) => LIVE_STATES.includes(m.state)))) {
       if (await this.#supersede(step, actor)) superseded++;
     }
+    // Contradictions without a shared key: a loaded chat model judges a bounded number of related
+    // pairs. Base models without a chat template (stories260K, synthetic) are not asked: their
+    // answers would be noise, and noise here would archive true facts.
+    const model = await this.#languageModel();
+    if (model && model.info.templateVersion !== PLAIN_CHAT_TEMPLATE_VERSION) {
+      const remaining = (await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId)))
+        .filter((m) => LIVE_STATES.includes(m.state))
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, limit);
+      const pairs = contradictionCandidates(remaining, (m) => this.#index.search(m.text, scope, {}, 4).map((h) => h.id), 12);
+      for (const [older, newer] of pairs) {
+        if (await this.#contradicts(model, older, newer)) {
+          if (await this.#supersede({ older, newer, at: newer.validFrom ?? Math.min(...newer.sourceRefs.map((r) => r.spokenAt ?? Infinity), newer.createdAt) }, actor)) superseded++;
+        }
+      }
+    }
     return { merged, archived, superseded };
   }
 
@@ -843,6 +868,16 @@ export class MemOS {
     this.#index.upsert(written);
     this.#vectors?.remember(vectors);
     return true;
+  }
+
+  /** Asks the model whether a later statement contradicts an earlier one (false when it cannot tell). */
+  async #contradicts(model: LanguageModel, older: MemoryItem, newer: MemoryItem): Promise<boolean> {
+    try {
+      const result = await model.generate({ messages: contradictionQuestion(older, newer) }, { jsonSchema: CONTRADICTION_SCHEMA, maxTokens: 16 });
+      return (JSON.parse(result.text) as { contradicts?: unknown }).contradicts === true;
+    } catch {
+      return false;
+    }
   }
 
   /** Archives a superseded fact with its validity end, in one transaction. */
@@ -884,7 +919,7 @@ export class MemOS {
 
   #noteRecall(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void {
     const key = `${userId}\u0000${sessionId}`;
-    this.#working.update(key, query, hits.map((h) => ({ id: h.memory.id, text: h.memory.text })));
+    this.#working.update(key, query, hits.map((h) => ({ id: h.memory.id, text: h.memory.text, uses: h.memory.usage.accessCount })));
     // Memories that keep coming back become a KV cube when the device is idle (KV engines only).
     if (model.kv && this.#working.promotable(key).length > 0) {
       void this.scheduler.enqueue({ kind: 'promote-kv', priority: 'organise', needsIdle: true, dedupeKey: `promote:${key}`, payload: { userId, sessionId } }).catch(() => undefined);

@@ -1,7 +1,7 @@
 /**
  * Working memory: per chat session, a small set (20 by default) of the memories that matter now,
  * replaced at each query by importance — retrieval rank, keyword overlap with the session's recent
- * queries, recurrence — with MemOS's weights (0.9 / 0.05 / 0.05). Memories that keep coming back are
+ * queries, recurrence — with MemOS's weights (0.9 / 0.05 / 0.05), and usage with a small weight. Memories that keep coming back are
  * candidates for promotion to a KV cube.
  */
 
@@ -12,6 +12,8 @@ export interface WorkingMemoryPolicy {
   readonly rankWeight: number;
   readonly keywordWeight: number;
   readonly recurrenceWeight: number;
+  /** Weight of how often a memory has been used (log-scaled); MemOS leaves it out, so it is small. */
+  readonly usageWeight: number;
   /** Recent queries whose words count for keyword overlap. */
   readonly recentQueries: number;
   /** Times a memory must land in working memory before it is proposed for a KV cube. */
@@ -24,6 +26,7 @@ export const DEFAULT_WORKING_MEMORY: WorkingMemoryPolicy = {
   rankWeight: 0.9,
   keywordWeight: 0.05,
   recurrenceWeight: 0.05,
+  usageWeight: 0.02,
   recentQueries: 5,
   promoteAfter: 3,
 };
@@ -41,7 +44,10 @@ const words = (text: string): Set<string> => new Set((text.toLowerCase().match(/
 /** The working memories of all sessions of one store (held in memory; rebuilt by use after a reload). */
 export class WorkingMemory {
   readonly #policy: WorkingMemoryPolicy;
-  readonly #sessions = new Map<string, { entries: WorkingEntry[]; queries: string[]; counts: Map<string, number>; texts: Map<string, string> }>();
+  readonly #sessions = new Map<
+    string,
+    { entries: WorkingEntry[]; queries: string[]; counts: Map<string, number>; texts: Map<string, string>; uses: Map<string, number> }
+  >();
 
   constructor(policy: Partial<WorkingMemoryPolicy> = {}) {
     this.#policy = { ...DEFAULT_WORKING_MEMORY, ...policy };
@@ -55,11 +61,13 @@ export class WorkingMemory {
    * Updates a session's working memory after a query: `hits` are the retrieved memories, best first,
    * with their texts. Returns the new working memory, most important first.
    */
-  update(sessionKey: string, query: string, hits: readonly { id: string; text: string }[]): WorkingEntry[] {
-    const session = this.#sessions.get(sessionKey) ?? { entries: [], queries: [], counts: new Map<string, number>(), texts: new Map<string, string>() };
+  update(sessionKey: string, query: string, hits: readonly { id: string; text: string; uses?: number }[]): WorkingEntry[] {
+    const session = this.#sessions.get(sessionKey) ?? { entries: [], queries: [], counts: new Map<string, number>(), texts: new Map<string, string>(), uses: new Map<string, number>() };
     session.queries = [...session.queries, query].slice(-this.#policy.recentQueries);
     const recent = words(session.queries.join(' '));
     for (const h of hits) session.texts.set(h.id, h.text);
+    for (const h of hits) session.uses.set(h.id, h.uses ?? 0);
+    const maxUses = Math.max(1, ...session.uses.values());
     const rankOf = new Map(hits.map((h, i) => [h.id, i]));
     const candidates = new Set([...session.entries.map((e) => e.memoryId), ...hits.map((h) => h.id)]);
     for (const id of rankOf.keys()) session.counts.set(id, (session.counts.get(id) ?? 0) + 1);
@@ -70,7 +78,9 @@ export class WorkingMemory {
       const own = words(session.texts.get(memoryId) ?? '');
       const overlap = own.size > 0 ? [...own].filter((w) => recent.has(w)).length / own.size : 0;
       const recurrence = session.counts.get(memoryId) ?? 0;
-      const importance = this.#policy.rankWeight * rankScore + this.#policy.keywordWeight * overlap + this.#policy.recurrenceWeight * (recurrence / maxCount);
+      const usage = Math.log1p(session.uses.get(memoryId) ?? 0) / Math.log1p(maxUses);
+      const importance =
+        this.#policy.rankWeight * rankScore + this.#policy.keywordWeight * overlap + this.#policy.recurrenceWeight * (recurrence / maxCount) + this.#policy.usageWeight * usage;
       return { memoryId, importance, recurrence };
     });
     session.entries = scored.sort((a, b) => b.importance - a.importance || a.memoryId.localeCompare(b.memoryId)).slice(0, this.#policy.size);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { LanguageModel } from '../../src/inference/language-model';
 import { jaccard } from '../../src/memory/consolidation';
 import { errorOf, openTestOs } from './helpers';
 
@@ -86,5 +87,39 @@ describe('consolidation', () => {
   it('measures word overlap for the text rule', () => {
     expect(jaccard('a b c', 'A, b; c!')).toBe(1);
     expect(jaccard('a b c d', 'a b c e')).toBeCloseTo(0.6, 5);
+  });
+});
+
+describe('contradictions judged by a loaded chat model', () => {
+  /** Stands for an instruction-following chat model: it says two statements contradict when one says "vegetarian" and the other "steak". */
+  const judge = (templateVersion: string): LanguageModel => ({
+    info: { id: 'judge', engine: 'web-llm', device: 'webgpu', contextLength: 4096, templateVersion },
+    countTokens: async (texts) => texts.map((t) => t.length),
+    async generate(request) {
+      const text = 'messages' in request ? request.messages.map((m) => m.content).join(' ') : '';
+      const contradicts = /vegetarian/.test(text) && /steak/.test(text);
+      return { text: JSON.stringify({ contradicts }), tokenIds: [], promptTokens: 0, finishReason: 'eos', timings: { prefillMs: 0, firstTokenMs: 0, decodeMs: 0, tokensPerSecond: 0 } };
+    },
+    dispose: async () => undefined,
+  });
+
+  it('supersedes the older of two related statements the model says contradict, and leaves the rest', async () => {
+    const { os } = await setup();
+    const [veggie, ok] = await os.add({
+      userId: 'ana',
+      cubeId: 'c',
+      memories: [
+        { text: 'I am a strict vegetarian and never eat meat', sourceRefs: [{ spokenAt: Date.UTC(2024, 0, 1) }] },
+        { text: 'I never eat meat on Fridays with my family', sourceRefs: [{ spokenAt: Date.UTC(2024, 2, 1) }] },
+      ],
+    });
+    const [steak] = await os.add({ userId: 'ana', cubeId: 'c', memory: { text: 'I eat steak and meat every day now', sourceRefs: [{ spokenAt: Date.UTC(2025, 0, 1) }] } });
+    os.setLanguageModel(judge('plain-1'));
+    expect((await os.consolidate({ userId: 'ana', cubeId: 'c' })).superseded).toBe(0); // a base model is not asked
+    os.setLanguageModel(judge('own-test'));
+    expect((await os.consolidate({ userId: 'ana', cubeId: 'c' })).superseded).toBe(1);
+    expect(await os.get({ userId: 'ana', memoryId: veggie!.id })).toMatchObject({ state: 'archived', supersededBy: steak!.id, validTo: Date.UTC(2025, 0, 1) });
+    expect((await os.get({ userId: 'ana', memoryId: ok!.id })).state).toBe('generated');
+    os.close();
   });
 });
