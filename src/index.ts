@@ -20,7 +20,14 @@ export type { KvCache, KvLayout } from './inference/kv-cache';
 export { MemOS, type MemOSOptions } from './os/memos';
 export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type MemosErrorData } from './core/errors';
 export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
-export type { CubeAccess, CubeManifest, CubeRecord, EmbedderFingerprint, UserRecord } from './core/cube';
+export type { CubeAccess, CubeManifest, CubePolicy, CubeRecord, EmbedderFingerprint, UserRecord } from './core/cube';
+export type { ActivationItem, ActivationSource, KvModelFingerprint } from './core/activation-item';
+export type { JobPriority, JobRecord, JobState } from './core/job';
+export type { SchedulerStatus } from './scheduler/scheduler';
+export type { WorkingEntry, WorkingMemoryPolicy } from './scheduler/working-memory';
+export type { ExtractedMemory } from './memory/fine-reader';
+export type { BuildActivationParams } from './os/activations';
+export type { OnnxEmbedderSpec } from './inference/onnx-embedder-loader';
 export type { AuditAction, AuditEntry } from './core/audit';
 export type {
   ChangeAction,
