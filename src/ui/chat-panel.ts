@@ -10,6 +10,7 @@ import type { MemosClient } from '../client/memos-client';
 import { MemosError } from '../core/errors';
 import type { InferenceStatus } from '../inference/inference-service';
 import type { ModelView } from '../inference/model-registry';
+import type { ActivationItem } from '../core/activation-item';
 import type { ChatResult } from '../os/api-types';
 
 interface Turn {
@@ -31,7 +32,8 @@ export class MemosChatPanel extends LitElement {
     .turn { margin: 0.6rem 0; }
     .q { font-weight: 600; }
     .a { white-space: pre-wrap; }
-    .used { font-size: 0.8rem; color: #5b6170; }
+    .used, .kv-item, .note { font-size: 0.8rem; color: #5b6170; }
+    .kv-item { border: 1px solid #d9dce3; border-radius: 6px; padding: 0.1rem 0.4rem; }
     .error { color: #9b1c1c; }
     textarea { width: 100%; min-height: 2.5rem; font: inherit; }
     button, select, input { font: inherit; }
@@ -47,6 +49,8 @@ export class MemosChatPanel extends LitElement {
   @state() private turns: Turn[] = [];
   @state() private busy: AbortController | undefined;
   @state() private message = '';
+  @state() private activations: ActivationItem[] = [];
+  @state() private jobs: { counts: Record<string, number>; leader: boolean } | undefined;
   readonly #sessionId = `chat-${Date.now().toString(36)}`;
 
   override async connectedCallback(): Promise<void> {
@@ -58,6 +62,36 @@ export class MemosChatPanel extends LitElement {
     if (!this.inference) return;
     this.models = await this.inference.listModels();
     this.status = await this.inference.status();
+    await this.#refreshMemory();
+  }
+
+  async #refreshMemory(): Promise<void> {
+    const api = this.memos?.api;
+    const cubeId = this.cubeIds[0];
+    if (!api) return;
+    this.activations = cubeId ? await api.listActivations({ userId: this.userId, cubeId }).catch(() => []) : [];
+    const status = await api.schedulerStatus(undefined).catch(() => undefined);
+    this.jobs = status ? { counts: status.counts, leader: status.leader } : undefined;
+  }
+
+  /** Keeps the memories the last answer used as a KV cube, active for this chat. */
+  async #keepAsKv(): Promise<void> {
+    const api = this.memos?.api;
+    const last = [...this.turns].reverse().find((t) => t.result && t.result.memories.length > 0);
+    const cubeId = last?.result?.memories[0]?.memory.cubeId;
+    if (!api || !last?.result || !cubeId) {
+      this.message = 'Ask something first: the memories an answer used become the KV cube.';
+      return;
+    }
+    try {
+      const ids = last.result.memories.filter((h) => h.memory.cubeId === cubeId).map((h) => h.memory.id);
+      const item = await api.buildActivation({ userId: this.userId, cubeId, memoryIds: ids, encoding: 'fp16' });
+      await api.activate({ userId: this.userId, activationId: item.id, sessionId: this.#sessionId });
+      this.message = '';
+    } catch (error) {
+      this.message = error instanceof MemosError ? `${error.code}: ${error.message}` : String(error);
+    }
+    await this.#refreshMemory();
   }
 
   async #load(id: string, device: string): Promise<void> {
@@ -140,6 +174,7 @@ export class MemosChatPanel extends LitElement {
     }
     this.busy = undefined;
     this.turns = [...this.turns];
+    await this.#refreshMemory();
     this.dispatchEvent(new CustomEvent('memories-changed', { bubbles: true, composed: true }));
   }
 
@@ -179,7 +214,9 @@ export class MemosChatPanel extends LitElement {
               <div class="a">${t.answer}</div>
               ${t.error ? html`<div class="error">${t.error}</div>` : nothing}
               ${t.result
-                ? html`<div class="used">used ${t.result.memories.length} memories${t.result.memories.length ? ': ' : ''}${t.result.memories.map((h) => `“${h.memory.text.slice(0, 60)}”`).join(', ')} · stored ${t.result.stored.length} · ${t.result.timings.tokensPerSecond.toFixed(0)} tokens/s</div>`
+                ? html`<div class="used">${t.result.activation?.used
+                    ? `started from KV cube ${t.result.activation.id.slice(0, 11)} (${t.result.memoryTokens} tokens not re-read)`
+                    : `used ${t.result.memories.length} memories${t.result.memories.length ? ': ' : ''}${t.result.memories.map((h) => `“${h.memory.text.slice(0, 60)}”`).join(', ')}`}${t.result.activation && !t.result.activation.used ? ` · KV cube not used: ${t.result.activation.reason}` : ''} · stored ${t.result.stored.length} · first token ${t.result.timings.firstTokenMs.toFixed(0)} ms · ${t.result.timings.tokensPerSecond.toFixed(0)} tokens/s</div>`
                 : nothing}
             </div>`,
           )}
@@ -189,8 +226,20 @@ export class MemosChatPanel extends LitElement {
           <div class="row">
             <button type="submit" ?disabled=${this.busy !== undefined}>Send</button>
             ${this.busy ? html`<button type="button" @click=${() => this.busy?.abort()}>Stop</button>` : nothing}
+            <button type="button" id="keep-kv" ?disabled=${this.busy !== undefined || this.status.state !== 'ready'} @click=${() => this.#keepAsKv()}>Keep as KV cube</button>
           </div>
         </form>
+      </section>
+      <section class="chat" aria-label="activation memory and scheduler" id="kv">
+        <div class="row">
+          KV cubes in this cube: ${this.activations.length === 0 ? 'none' : nothing}
+          ${this.activations.map(
+            (a) => html`<span class="kv-item">${a.id.slice(0, 11)} · ${a.tokenIds.length} tokens · ${(a.bytes / 1e6).toFixed(2)} MB ${a.encoding} · ${a.staleReason ? 'stale' : a.sessions.length ? 'active' : 'idle'}</span>`,
+          )}
+        </div>
+        ${this.jobs
+          ? html`<div class="note" id="jobs">scheduler ${this.jobs.leader ? 'runs in this tab' : 'runs in another tab'} · queued ${this.jobs.counts['queued'] ?? 0} · done ${this.jobs.counts['done'] ?? 0} · failed ${this.jobs.counts['failed'] ?? 0}</div>`
+          : nothing}
       </section>`;
   }
 }

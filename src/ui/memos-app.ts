@@ -47,6 +47,7 @@ export class MemosApp extends LitElement {
   @state() private history: MemoryVersion[] | undefined;
   @state() private error = '';
   @state() private modelLoaded = '';
+  @state() private consent: 'ask' | 'auto' | 'manual' = 'ask';
   @state() private inferenceError = '';
   #client: MemosClient | undefined;
   #inference: InferenceClient | undefined;
@@ -59,6 +60,7 @@ export class MemosApp extends LitElement {
       const api = this.#client.api;
       const users = await api.listUsers(undefined);
       if (!users.some((u) => u.userId === DEFAULT_USER)) await api.createUser({ userId: DEFAULT_USER, name: 'Me' });
+      this.consent = (await api.getUser(DEFAULT_USER)).consent ?? 'ask';
       try {
         this.#inference = await InferenceClient.open();
         await this.#inference.connectMemory(this.#client);
@@ -227,6 +229,18 @@ export class MemosApp extends LitElement {
         <input type="search" name="q" placeholder="Search memories" />
         <button type="submit">Search</button>
       </form>
+      <div class="bar" aria-label="settings">
+        <label>Learning from chats
+          <select id="consent" @change=${(e: Event) => this.#guard(async () => { this.consent = (await this.#api.setConsent({ userId: DEFAULT_USER, mode: (e.target as HTMLSelectElement).value as 'auto' | 'ask' | 'manual' })).consent ?? 'ask'; })}>
+            ${(['ask', 'auto', 'manual'] as const).map((m) => html`<option value=${m} ?selected=${this.consent === m}>${m === 'ask' ? 'ask me first' : m === 'auto' ? 'automatic' : 'only when I ask'}</option>`)}
+          </select>
+        </label>
+        <label>Personal data in this cube
+          <select id="redaction" @change=${(e: Event) => this.#guard(async () => { await this.#api.setCubePolicy({ userId: DEFAULT_USER, cubeId: this.cubeId, policy: { redaction: (e.target as HTMLSelectElement).value as 'redact' | 'tag' | 'keep' } }); await this.#loadCubes(); })}>
+            ${(['redact', 'tag', 'keep'] as const).map((p) => html`<option value=${p} ?selected=${(this.cubes.find((c) => c.cube.cubeId === this.cubeId)?.cube.policy?.redaction ?? 'redact') === p}>${p === 'redact' ? 'hide e-mails, numbers, keys' : p === 'tag' ? 'keep, but label them' : 'keep as written'}</option>`)}
+          </select>
+        </label>
+      </div>
       <div class="bar">
         <label><input type="checkbox" .checked=${this.showArchived} @change=${(e: Event) => this.#guard(async () => { this.showArchived = (e.target as HTMLInputElement).checked; await this.#loadMemories(); })} /> show deleted and expired</label>
         <button @click=${this.#onExport}>Export cube</button>

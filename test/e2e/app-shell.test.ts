@@ -59,6 +59,15 @@ describe.skipIf(!HAS_STORIES)('the app shell with a model (needs ../shared stori
     expect(await page.locator('.used').textContent()).toContain('used 1 memories: “My sister Mia lives in Lisbon.”');
     expect((await page.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBeGreaterThan(1);
+    // Keep what the answer used as a KV cube: the next answer starts from it instead of re-reading.
+    await page.getByRole('button', { name: 'Keep as KV cube' }).click();
+    await page.locator('#kv').getByText('active').waitFor();
+    await page.locator('textarea[name=message]').fill('And where does Mia live?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('.used').count()).toBe(2);
+    expect(await page.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
+    await page.locator('#redaction').selectOption('tag');
+    await page.locator('#consent').selectOption('manual');
     await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
     errors.expectNone();
     await context.close();
