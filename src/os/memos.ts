@@ -156,6 +156,8 @@ export class MemOS {
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
   readonly #consolidationAsked = new Set<string>();
+  /** Cube policies as last read (checked again inside every write that depends on them). */
+  readonly #policies = new Map<string, CubePolicy | undefined>();
   readonly #working: WorkingMemory;
   readonly #kvBudgetBytes: number;
   #unsubscribe: () => void = () => undefined;
@@ -472,6 +474,16 @@ export class MemOS {
    * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, ABORTED
    */
   async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
+    try {
+      return await this.#add(params, options);
+    } catch (error) {
+      // The cached policy was stale (another tab changed it): once more, with the policy now known.
+      if (error instanceof MemosError && error.code === 'VERSION_CONFLICT' && error.details?.['policyChanged'] === true) return this.#add(params, options);
+      throw error;
+    }
+  }
+
+  async #add(params: AddParams, options: CallOptions): Promise<MemoryItem[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
@@ -498,9 +510,13 @@ export class MemOS {
       if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
       inputs.push(...params.memories);
     }
-    // Redaction happens before anything is embedded or stored; the policy is read first and checked
-    // again in the write, so a policy changed meanwhile fails the add instead of being bypassed.
-    const policy = await this.#store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
+    // Redaction happens before anything is embedded or stored. The policy comes from a cache (read
+    // once per cube) and is checked again in the write: if another tab changed it meanwhile, the add
+    // starts over with the new policy instead of bypassing it.
+    const policy = this.#policies.has(cubeId)
+      ? this.#policies.get(cubeId)
+      : await this.#store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
+    this.#policies.set(cubeId, policy);
     let redacted = 0;
     const cleaned = inputs.map((input) => {
       const { redacted: count, ...rest } = this.#redacted(input, policy);
@@ -516,7 +532,8 @@ export class MemOS {
         const cube = await this.#cubeIn(tx, cubeId);
         requireAccess(cube, userId, 'write');
         if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
-          throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId });
+          this.#policies.set(cubeId, cube.policy);
+          throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
         }
         await issueRequests((add) => {
           for (const item of items) {
@@ -717,6 +734,7 @@ export class MemOS {
       requireAccess(cube, userId, 'owner');
       const updated: CubeRecord = { ...cube, policy };
       await tx.objectStore('cubes').put(updated);
+      this.#policies.set(cubeId, policy);
       await this.#audit(tx, userId, 'cube.policy', cubeId, [], { redaction: policy.redaction });
       changes.cubeIds.add(cubeId);
       return updated;

@@ -126,3 +126,19 @@ describe('redaction before storage', () => {
     os.close();
   });
 });
+
+describe('a policy changed in another tab', () => {
+  it('applies to the next add here, though this tab had the old one cached', async () => {
+    const first = await openTestOs();
+    const { os } = first;
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c', name: 'c' });
+    await os.add({ userId: 'ana', cubeId: 'c', memory: { text: 'warm-up, no secrets' } }); // caches "redact"
+    const { os: other } = await openTestOs({ name: first.name });
+    await other.setCubePolicy({ userId: 'ana', cubeId: 'c', policy: { redaction: 'keep' } });
+    const [kept] = await os.add({ userId: 'ana', cubeId: 'c', memory: { text: 'mail me at ana@example.com' } });
+    expect(kept?.text).toBe('mail me at ana@example.com');
+    other.close();
+    os.close();
+  });
+});
