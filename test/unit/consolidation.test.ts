@@ -123,3 +123,21 @@ describe('contradictions judged by a loaded chat model', () => {
     os.close();
   });
 });
+
+describe('consolidated cubes in export files', () => {
+  it('round-trip with lineage and validity intact', async () => {
+    const { os } = await setup();
+    await os.add({ userId: 'ana', cubeId: 'c', memories: [{ text: 'the spare key is under the blue pot' }, { text: 'The spare key is under the blue pot.' }] });
+    await os.add({ userId: 'ana', cubeId: 'c', memories: [{ key: 'car', text: 'I drive a red Fiat', sourceRefs: [{ spokenAt: 1000 }] }, { key: 'car', text: 'I sold the Fiat and bought a bike', sourceRefs: [{ spokenAt: 2000 }] }] });
+    await os.consolidate({ userId: 'ana', cubeId: 'c' });
+    const file = await os.exportCube({ userId: 'ana', cubeId: 'c' });
+    const { os: target } = await openTestOs();
+    await target.createUser({ userId: 'ana', name: 'Ana' });
+    const cube = await target.importCube({ userId: 'ana', file });
+    const all = (await target.getAll({ userId: 'ana', cubeId: cube.cubeId })).items;
+    expect(all.find((m) => m.state === 'merged')?.mergedFrom).toHaveLength(2);
+    expect(all.find((m) => m.key === 'car' && m.state === 'archived')).toMatchObject({ validTo: 2000 });
+    os.close();
+    target.close();
+  });
+});
