@@ -1655,7 +1655,14 @@ export class MemOS {
     const idOf = (old: string) => ids.get(old) ?? old;
     return {
       manifest: { ...contents.manifest, cubeId },
-      memories: contents.memories.map((m) => ({ ...m, id: idOf(m.id), cubeId })),
+      // Lineage follows the new ids.
+      memories: contents.memories.map((m) => ({
+        ...m,
+        id: idOf(m.id),
+        cubeId,
+        ...(m.mergedFrom && { mergedFrom: m.mergedFrom.map(idOf) }),
+        ...(m.supersededBy && { supersededBy: idOf(m.supersededBy) }),
+      })),
       versions: contents.versions.map((v) => ({ ...v, memoryId: idOf(v.memoryId), cubeId })),
       blobs: contents.blobs.map((b) => ({ ...b, blobId: newId('blob'), memoryId: b.memoryId === null ? null : idOf(b.memoryId) })),
     };

@@ -137,6 +137,13 @@ describe('consolidated cubes in export files', () => {
     const all = (await target.getAll({ userId: 'ana', cubeId: cube.cubeId })).items;
     expect(all.find((m) => m.state === 'merged')?.mergedFrom).toHaveLength(2);
     expect(all.find((m) => m.key === 'car' && m.state === 'archived')).toMatchObject({ validTo: 2000 });
+    // A copy gets new ids, and its lineage points at them.
+    const copy = await target.importCube({ userId: 'ana', file, mode: 'copy' });
+    const copied = (await target.getAll({ userId: 'ana', cubeId: copy.cubeId })).items;
+    const ids = new Set(copied.map((m) => m.id));
+    const merged = copied.find((m) => m.state === 'merged')!;
+    expect(merged.mergedFrom!.every((id) => ids.has(id))).toBe(true);
+    expect(ids.has(copied.find((m) => m.key === 'car' && m.state === 'archived')!.supersededBy!)).toBe(true);
     os.close();
     target.close();
   });
