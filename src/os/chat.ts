@@ -24,6 +24,8 @@ export interface ChatDeps {
   add(params: AddParams, options: CallOptions): Promise<MemoryItem[]>;
   listCubes(params: { userId: string }): Promise<CubeView[]>;
   now(): number;
+  /** Records that a KV MemCube served a chat (its usage header; eviction goes by it). */
+  noteActivationUse?(activationId: string): Promise<void>;
   /** Tells working memory what a query recalled in a session. */
   noteRecall?(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void;
   /** The KV MemCube active in a session, loaded for this model, or why it cannot be used. */
@@ -98,6 +100,7 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     if (fitted) {
       result = await model.generate({ promptIds: fitted.ids, prefix: cache }, streaming);
       activation = { id: active.item.id, used: true, reason: null };
+      await deps.noteActivationUse?.(active.item.id).catch(() => undefined);
       prompt = { usedMemories: [], memoryTokens: cache.length, droppedMessages: fitted.dropped };
     } else {
       activation = { id: active.item.id, used: false, reason: "the model's chat template does not keep the memory block as a prefix" };

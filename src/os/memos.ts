@@ -42,6 +42,7 @@ import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
+import { HIT_HISTORY_LIMIT } from '../core/memory-item';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
@@ -713,6 +714,7 @@ export class MemOS {
         now: () => this.#clock(),
         activationFor: (userId, sessionId, model) => this.#sessionActivation(userId, sessionId, model),
         noteRecall: (userId, sessionId, query, hits, model) => this.#noteRecall(userId, sessionId, query, hits, model),
+        noteActivationUse: (id) => this.#noteActivationUse(id),
       },
       params,
       options,
@@ -997,6 +999,16 @@ export class MemOS {
       evicted++;
     }
     return `${rebuilt} rebuilt, ${dropped - rebuilt} stale dropped, ${evicted} evicted for the budget; ${total} bytes kept`;
+  }
+
+  async #noteActivationUse(id: string): Promise<void> {
+    const at = this.#clock();
+    await this.#store.write(['activations'], async (tx) => {
+      const item = await tx.objectStore('activations').get(id);
+      if (!item) return;
+      const hits = [...item.usage.hits, { at, by: 'chat' as const }].slice(-HIT_HISTORY_LIMIT);
+      await tx.objectStore('activations').put({ ...item, usage: { accessCount: item.usage.accessCount + 1, lastAccessAt: at, hits } });
+    });
   }
 
   async #dropActivation(id: string): Promise<void> {

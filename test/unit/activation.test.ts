@@ -148,6 +148,8 @@ describe.skipIf(!HAS_STORIES)('activation memory on stories260K (needs ../shared
     const reply = await os.chat({ userId: 'ana', sessionId: 's2', messages: [{ role: 'user', content: 'Who has a red ball?' }], maxTokens: 20 });
     expect(reply.activation).toEqual({ id: item.id, used: true, reason: null });
     expect(reply.memories).toEqual([]);
+    const [used] = await os.listActivations({ userId: 'ana', cubeId: 'life' });
+    expect(used?.usage).toMatchObject({ accessCount: 1, hits: [{ by: 'chat' }] });
     expect(reply.memoryTokens).toBe(item.tokenIds.length);
     expect(reply.answer.length).toBeGreaterThan(0);
     await os.update({ userId: 'ana', memoryId: memories[0]!.id, patch: { text: 'Lily has a blue ball.' } });
