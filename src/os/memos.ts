@@ -11,6 +11,7 @@ import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '
 import {
   contentOf,
   diffContent,
+  HIT_HISTORY_LIMIT,
   recordHit,
   type ChangeAction,
   type MemoryContent,
@@ -42,7 +43,6 @@ import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
-import { HIT_HISTORY_LIMIT } from '../core/memory-item';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
