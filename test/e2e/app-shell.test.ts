@@ -18,7 +18,7 @@ describe('the app shell in memory mode', () => {
     await page.locator('input[name=tags]').fill('tea, drinks');
     await page.getByRole('button', { name: 'Remember' }).click();
     await page.locator('memos-memory-card').first().waitFor();
-    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBe(1);
+    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 10_000 }).toBe(1);
     const card = page.locator('#memories memos-memory-card').first();
     expect(await card.locator('.text').textContent()).toBe(`Favourite tea is genmaicha ${HOSTILE}`);
     expect(await card.locator('img').count()).toBe(0);
@@ -47,7 +47,7 @@ describe.skipIf(!HAS_STORIES)('the app shell with a model (needs ../shared stori
     await page.getByText('Memory mode').waitFor();
     await page.locator('textarea[name=text]').fill('My sister Mia lives in Lisbon.');
     await page.getByRole('button', { name: 'Remember' }).click();
-    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBe(1);
+    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 10_000 }).toBe(1);
     await page.locator('#model').selectOption('stories260K');
     await page.locator('#device').selectOption('wasm');
     await page.getByRole('button', { name: 'Load' }).click();
@@ -55,16 +55,16 @@ describe.skipIf(!HAS_STORIES)('the app shell with a model (needs ../shared stori
     await page.getByText('Chat mode: stories260K').waitFor();
     await page.locator('textarea[name=message]').fill('Where does my sister Mia live?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('.used').waitFor();
+    await page.locator('.used').waitFor({ timeout: 30_000 });
     expect(await page.locator('.used').textContent()).toContain('used 1 memories: “My sister Mia lives in Lisbon.”');
     expect((await page.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 30_000 }).toBeGreaterThan(1);
     // Keep what the answer used as a KV cube: the next answer starts from it instead of re-reading.
     await page.getByRole('button', { name: 'Keep as KV cube' }).click();
-    await page.locator('#kv').getByText('active').waitFor();
+    await page.locator('#kv').getByText('active').waitFor({ timeout: 30_000 });
     await page.locator('textarea[name=message]').fill('And where does Mia live?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.used').count()).toBe(2);
+    await expect.poll(() => page.locator('.used').count(), { timeout: 30_000 }).toBe(2);
     expect(await page.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
     await page.locator('#redaction').selectOption('tag');
     await page.locator('#consent').selectOption('manual');

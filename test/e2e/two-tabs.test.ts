@@ -61,7 +61,7 @@ describe('the scheduler across tabs', () => {
     const first = await openHarness(context, store);
     const second = await openHarness(context, store);
     const leaderOf = (page: Page) => page.evaluate(async () => (await window.memos.schedulerStatus(undefined)).leader);
-    await expect.poll(() => leaderOf(first)).toBe(true);
+    await expect.poll(() => leaderOf(first), { timeout: 10_000 }).toBe(true);
     expect(await leaderOf(second)).toBe(false);
     await first.close();
     await expect.poll(() => leaderOf(second), { timeout: 10_000 }).toBe(true);

@@ -80,7 +80,7 @@ describe('the MemScheduler', () => {
       const scheduler = new MemScheduler({ store, clock, handlers: { long: hang } });
       if (life === 1) await scheduler.enqueue({ kind: 'long', priority: 'add' });
       scheduler.start();
-      await expect.poll(() => started.length).toBe(life);
+      await expect.poll(() => started.length, { timeout: 10_000 }).toBe(life);
       expect((await scheduler.queue.list(['running'], 5))[0]?.attempts).toBe(life);
       scheduler.stop(); // the tab goes away with the job running
     }
@@ -99,10 +99,10 @@ describe('the MemScheduler', () => {
     const first = new MemScheduler({ store, clock, handlers: { work: handler } });
     const second = new MemScheduler({ store, clock, handlers: { work: handler } });
     first.start();
-    await expect.poll(async () => (await first.status()).leader).toBe(true);
+    await expect.poll(async () => (await first.status()).leader, { timeout: 10_000 }).toBe(true);
     second.start();
     first.stop();
-    await expect.poll(async () => (await second.status()).leader).toBe(true);
+    await expect.poll(async () => (await second.status()).leader, { timeout: 10_000 }).toBe(true);
     await second.enqueue({ kind: 'work', priority: 'add', payload: { name: 'after hand-over' } });
     await second.settled();
     expect(ran).toEqual(['after hand-over']);
