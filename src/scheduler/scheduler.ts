@@ -95,8 +95,8 @@ export class MemScheduler {
    * that wait for idle time). For tests and for callers that want their job's outcome.
    */
   async settled(): Promise<void> {
-    // Leadership comes a moment after start() when no other tab holds it; a follower returns at once.
-    if (!this.#leader && this.#leadership) await Promise.race([this.#leadership, new Promise((r) => setTimeout(r, 100))]);
+    // Leadership comes a moment after start() when no other tab holds it; a follower returns after 2 s.
+    if (!this.#leader && this.#leadership) await Promise.race([this.#leadership, new Promise((r) => setTimeout(r, 2000))]);
     if (!this.#leader || this.#stop.signal.aborted) return;
     await new Promise<void>((resolve) => {
       this.#settledWaiters.push(resolve);
