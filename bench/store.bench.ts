@@ -7,8 +7,7 @@
  * Options: --memories N (default 10000), --queries N (default 200).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'vite';
-import { launchProfile, newProfileDir } from '../test/support/chromium';
+import { withBenchPage } from './lib/bench-browser';
 import { ms, options, percentile, writeResults } from './lib/bench-utils';
 
 const args = options();
@@ -40,64 +39,55 @@ function corpus(): { texts: string[]; queries: string[]; source: string } {
 
 
 const { texts, queries, source } = corpus();
-const server = await createServer({ configFile: 'vite.config.ts', logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
-await server.listen();
-const address = server.httpServer?.address();
-if (!address || typeof address === 'string') throw new Error('no port');
-const url = `http://127.0.0.1:${address.port}/test/e2e/harness.html?store=bench`;
-const context = await launchProfile(newProfileDir());
-const page = await context.newPage();
-await page.goto(url);
-await page.evaluate(() => window.memosReady);
+const { result, reopenMs, version } = await withBenchPage('/test/e2e/harness.html?store=bench', async (page) => {
+  await page.evaluate(() => window.memosReady);
+  const result = await page.evaluate(
+    async ({ texts, queries, total }) => {
+      const api = window.memos;
+      await api.createUser({ userId: 'u', name: 'Bench' });
+      await api.createCube({ userId: 'u', cubeId: 'c', name: 'bench' });
+      const single: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t0 = performance.now();
+        await api.add({ userId: 'u', cubeId: 'c', memory: { text: texts[i % texts.length]! } });
+        single.push(performance.now() - t0);
+      }
+      const t1 = performance.now();
+      for (let done = 200; done < total; done += 100) {
+        const n = Math.min(100, total - done);
+        await api.add({ userId: 'u', cubeId: 'c', memories: Array.from({ length: n }, (_, j) => ({ text: texts[(done + j) % texts.length]! })) });
+      }
+      const batchMs = performance.now() - t1;
+      const search: number[] = [];
+      for (let i = 0; i < queries.length; i++) {
+        const t0 = performance.now();
+        await api.search({ userId: 'u', query: queries[i]!, topK: 10, trackUsage: false });
+        search.push(performance.now() - t0);
+      }
+      const tracked: number[] = [];
+      for (let i = 0; i < Math.min(50, queries.length); i++) {
+        const t0 = performance.now();
+        await api.search({ userId: 'u', query: queries[i]!, topK: 10 });
+        tracked.push(performance.now() - t0);
+      }
+      const t2 = performance.now();
+      const file = await api.exportCube({ userId: 'u', cubeId: 'c' });
+      const exportMs = performance.now() - t2;
+      const t3 = performance.now();
+      await api.importCube({ userId: 'u', file, mode: 'copy' });
+      const importMs = performance.now() - t3;
+      const estimate = await navigator.storage.estimate();
+      return { single, batchMs, batchCount: total - 200, search, tracked, exportMs, importMs, fileBytes: file.length, usage: estimate.usage ?? 0 };
+    },
+    { texts, queries: queries.slice(0, QUERIES), total: TOTAL },
+  );
 
-const result = await page.evaluate(
-  async ({ texts, queries, total }) => {
-    const api = window.memos;
-    await api.createUser({ userId: 'u', name: 'Bench' });
-    await api.createCube({ userId: 'u', cubeId: 'c', name: 'bench' });
-    const single: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const t0 = performance.now();
-      await api.add({ userId: 'u', cubeId: 'c', memory: { text: texts[i % texts.length]! } });
-      single.push(performance.now() - t0);
-    }
-    const t1 = performance.now();
-    for (let done = 200; done < total; done += 100) {
-      const n = Math.min(100, total - done);
-      await api.add({ userId: 'u', cubeId: 'c', memories: Array.from({ length: n }, (_, j) => ({ text: texts[(done + j) % texts.length]! })) });
-    }
-    const batchMs = performance.now() - t1;
-    const search: number[] = [];
-    for (let i = 0; i < queries.length; i++) {
-      const t0 = performance.now();
-      await api.search({ userId: 'u', query: queries[i]!, topK: 10, trackUsage: false });
-      search.push(performance.now() - t0);
-    }
-    const tracked: number[] = [];
-    for (let i = 0; i < Math.min(50, queries.length); i++) {
-      const t0 = performance.now();
-      await api.search({ userId: 'u', query: queries[i]!, topK: 10 });
-      tracked.push(performance.now() - t0);
-    }
-    const t2 = performance.now();
-    const file = await api.exportCube({ userId: 'u', cubeId: 'c' });
-    const exportMs = performance.now() - t2;
-    const t3 = performance.now();
-    await api.importCube({ userId: 'u', file, mode: 'copy' });
-    const importMs = performance.now() - t3;
-    const estimate = await navigator.storage.estimate();
-    return { single, batchMs, batchCount: total - 200, search, tracked, exportMs, importMs, fileBytes: file.length, usage: estimate.usage ?? 0 };
-  },
-  { texts, queries: queries.slice(0, QUERIES), total: TOTAL },
-);
-
-// Reopen: the worker rebuilds its index from IndexedDB (both cubes: 2 × TOTAL memories).
-const t0 = performance.now();
-await page.reload();
-await page.evaluate(() => window.memosReady);
-const reopenMs = performance.now() - t0;
-await context.close();
-await server.close();
+  // Reopen: the worker rebuilds its index from IndexedDB (both cubes: 2 × TOTAL memories).
+  const t0 = performance.now();
+  await page.reload();
+  await page.evaluate(() => window.memosReady);
+  return { result, reopenMs: performance.now() - t0, version: page.context().browser()?.version() ?? '(persistent profile)' };
+});
 
 const rows: [string, string][] = [
   ['corpus', source],
@@ -110,6 +100,6 @@ const rows: [string, string][] = [
   [`reopen + index rebuild (${2 * TOTAL} memories)`, ms(reopenMs)],
   ['origin storage used', `${(result.usage / 1e6).toFixed(1)} MB`],
 ];
-console.log(`memos-web store benchmark — Chromium ${context.browser()?.version() ?? '(persistent profile)'}, ${new Date().toISOString().slice(0, 10)}`);
+console.log(`memos-web store benchmark — Chromium ${version}, ${new Date().toISOString().slice(0, 10)}`);
 for (const [k, v] of rows) console.log(`${k.padEnd(58)} ${v}`);
 writeResults(args.get('out') ?? 'bench/results/store.json', { corpus: source, memories: TOTAL, figures: Object.fromEntries(rows) });
