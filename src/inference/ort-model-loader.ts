@@ -4,6 +4,7 @@
  * tokenizer_config.json when there is one.
  */
 import { MemosError } from '../core/errors';
+import { textHash } from '../core/hash';
 import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from './llama2c-tokenizer';
 import type { ComputeDevice } from './language-model';
 import type { OrtModelEntry } from './model-registry';
@@ -17,13 +18,6 @@ const parseJson = (bytes: Uint8Array, name: string): Record<string, unknown> => 
     throw new MemosError('MODEL_INVALID', `${name} is not valid JSON.`, { name }, { cause: error });
   }
 };
-
-/** A short stable hash of a text (FNV-1a, hex), to version a model's own chat template. */
-function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
 
 /** The tokenizer of an entry, from its files. */
 export function tokenizerFromFiles(entry: OrtModelEntry, files: ReadonlyMap<string, Uint8Array>): TextTokenizer {

@@ -5,6 +5,7 @@
  * embedding model are caught up by `sync`, in the background, while search uses what is there.
  */
 import { MemosError } from '../core/errors';
+import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../inference/embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
@@ -31,16 +32,6 @@ export interface VectorStatus {
 /** What is embedded for a memory: its key and text, as the full-text index sees them. */
 export function embeddingText(memory: Pick<MemoryItem, 'key' | 'text'>): string {
   return memory.key ? `${memory.key}: ${memory.text}` : memory.text;
-}
-
-/** A short hash of a text (FNV-1a), to tell whether a stored vector still matches its memory. */
-export function textHash(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
 }
 
 /** A stored vector with the hash of the text it was made from. */
