@@ -5,10 +5,10 @@
  * --repeats 3 --out PATH. Node runs each thread count in a child process (ORT reads it once).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { configureOrt } from '../src/inference/ort-runtime';
 import { withBenchPage } from './lib/bench-browser';
-import { options, writeResults } from './lib/bench-utils';
+import { options, storiesFromDisk, writeResults } from './lib/bench-utils';
 import { measureDecode, openBenchModel, type BenchModel, type DecodeRow } from './lib/decode-run';
 
 const opts = options();
@@ -22,7 +22,7 @@ async function runInThisProcess(threadCount: number): Promise<DecodeRow[]> {
   const applied = configureOrt({ threads: threadCount });
   const rows: DecodeRow[] = [];
   for (const model of models) {
-    const stories = model === 'stories260K' ? { onnx: new Uint8Array(readFileSync(`${storiesDir}/stories260K.onnx`)), tokenizer: new Uint8Array(readFileSync(`${storiesDir}/tok512.bin`)) } : undefined;
+    const stories = model === 'stories260K' ? storiesFromDisk(storiesDir) : undefined;
     const { decoder, parameters, loadMs } = await openBenchModel(model, stories);
     const figures = await measureDecode(decoder, { ...settings, vocab: model === 'stories260K' ? 512 : 12000 });
     rows.push({ model, where: 'node', threads: applied.threads ?? 1, parameters, ...settings, loadMs, ...figures });

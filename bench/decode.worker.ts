@@ -4,15 +4,14 @@
 import { expose } from 'comlink';
 import { configureOrt } from '../src/inference/ort-runtime';
 import type { DecodeWorkerApi } from './decode-page';
-import { measureDecode, openBenchModel } from './lib/decode-run';
+import { measureDecode, openBenchModel, storiesFromOrigin } from './lib/decode-run';
 
 const api: DecodeWorkerApi = {
   async run(models, threads, options) {
     const applied = configureOrt({ threads, wasmBase: new URL('/ort/', self.location.origin).href });
-    const fetchBytes = async (name: string) => new Uint8Array(await (await fetch(`/models/stories260K/${name}`)).arrayBuffer());
     const rows = [];
     for (const model of models) {
-      const stories = model === 'stories260K' ? { onnx: await fetchBytes('stories260K.onnx'), tokenizer: await fetchBytes('tok512.bin') } : undefined;
+      const stories = model === 'stories260K' ? await storiesFromOrigin() : undefined;
       const { decoder, parameters, loadMs } = await openBenchModel(model, stories);
       const vocab = model === 'stories260K' ? 512 : 12000;
       const figures = await measureDecode(decoder, { ...options, vocab });

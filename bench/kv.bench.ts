@@ -18,7 +18,7 @@ import { TextTokenizer } from '../src/inference/text-tokenizer';
 import { Store } from '../src/storage/store';
 import type { KvBenchOptions } from './kv-page';
 import { withBenchPage } from './lib/bench-browser';
-import { options, writeResults } from './lib/bench-utils';
+import { options, storiesFromDisk, writeResults } from './lib/bench-utils';
 import { openBenchModel } from './lib/decode-run';
 import { runKv, type KvRow } from './lib/kv-run';
 
@@ -61,7 +61,7 @@ if (opts.get('only') !== 'chromium') {
   console.log('Node (fake-indexeddb):');
   const applied = configureOrt({ threads: settings.threads });
   for (const model of models) {
-    const stories = model === 'stories260K' ? { onnx: new Uint8Array(readFileSync(`${storiesDir}/stories260K.onnx`)), tokenizer: new Uint8Array(readFileSync(`${storiesDir}/tok512.bin`)) } : undefined;
+    const stories = model === 'stories260K' ? storiesFromDisk(storiesDir) : undefined;
     const { decoder } = await openBenchModel(model, stories);
     const store = await Store.open({ name: `kv-bench-node-${model}` });
     rows.push(...(await runKv(decoder, store, { ...settings, model, where: 'node', threads: applied.threads ?? 1, vocab: model === 'stories260K' ? 512 : 12000, log: (l) => console.log(`  ${l}`) })));

@@ -4,14 +4,13 @@ import { expose } from 'comlink';
 import { configureOrt } from '../src/inference/ort-runtime';
 import { Store } from '../src/storage/store';
 import type { KvWorkerApi } from './kv-page';
-import { openBenchModel } from './lib/decode-run';
+import { openBenchModel, storiesFromOrigin } from './lib/decode-run';
 import { runKv } from './lib/kv-run';
 
 const api: KvWorkerApi = {
   async run(options) {
     const applied = configureOrt({ threads: options.threads, wasmBase: new URL('/ort/', self.location.origin).href });
-    const fetchBytes = async (name: string) => new Uint8Array(await (await fetch(`/models/stories260K/${name}`)).arrayBuffer());
-    const stories = options.model === 'stories260K' ? { onnx: await fetchBytes('stories260K.onnx'), tokenizer: await fetchBytes('tok512.bin') } : undefined;
+    const stories = options.model === 'stories260K' ? await storiesFromOrigin() : undefined;
     const { decoder } = await openBenchModel(options.model, stories);
     const store = await Store.open({ name: `kv-bench-${Date.now()}` });
     try {

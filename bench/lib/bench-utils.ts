@@ -1,5 +1,5 @@
 // Small helpers shared by the benchmarks: options, percentiles, and writing results as JSON.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export { percentile } from './stats';
@@ -27,4 +27,9 @@ export function writeResults(path: string, figures: unknown): void {
 /** Formats a number of ms. */
 export function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
+}
+
+/** stories260K's .onnx and tokenizer from a folder on disk (../shared in Node benchmarks). */
+export function storiesFromDisk(dir: string): { onnx: Uint8Array; tokenizer: Uint8Array } {
+  return { onnx: new Uint8Array(readFileSync(`${dir}/stories260K.onnx`)), tokenizer: new Uint8Array(readFileSync(`${dir}/tok512.bin`)) };
 }

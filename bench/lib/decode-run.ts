@@ -25,11 +25,23 @@ export interface DecodeRow {
   readonly tokensPerSecond: number;
 }
 
+/** stories260K's files, as the benchmarks open it. */
+export interface StoriesFiles {
+  readonly onnx: Uint8Array;
+  readonly tokenizer: Uint8Array;
+}
+
+/** stories260K's files from this origin (public/models, copied from ../shared at install): for workers. */
+export async function storiesFromOrigin(): Promise<StoriesFiles> {
+  const get = async (name: string) => new Uint8Array(await (await fetch(`/models/stories260K/${name}`)).arrayBuffer());
+  return { onnx: await get('stories260K.onnx'), tokenizer: await get('tok512.bin') };
+}
+
 /** The models the benchmark knows. */
 export type BenchModel = 'stories260K' | 'synthetic-30m';
 
 /** Opens a model; `stories` gives stories260K's files (the .onnx and tok512.bin). */
-export async function openBenchModel(model: BenchModel, stories?: { onnx: Uint8Array; tokenizer: Uint8Array }): Promise<{ decoder: OrtDecoder; parameters: number; loadMs: number }> {
+export async function openBenchModel(model: BenchModel, stories?: StoriesFiles): Promise<{ decoder: OrtDecoder; parameters: number; loadMs: number }> {
   const started = performance.now();
   if (model === 'stories260K') {
     if (!stories) throw new Error('stories260K needs its files');

@@ -1270,7 +1270,7 @@ export class MemOS {
       requireAccess(await this.#cubeIn(tx, item.cubeId), userId, 'read');
       if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: id });
       await this.#leaveSession(tx, sessionId);
-      const updated: ActivationItem = { ...(await tx.objectStore('activations').get(id))!, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
+      const updated: ActivationItem = { ...item, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
       await tx.objectStore('activations').put(updated);
       await this.#audit(tx, userId, 'activation.activate', item.cubeId, [id], { sessionId });
       return updated;
