@@ -56,7 +56,7 @@ export class CacheModelFileStore implements ModelFileStore {
     try {
       await cache.put(
         this.#key(modelId, name),
-        new Response(data.slice().buffer, { headers: { 'content-type': 'application/octet-stream', [SIZE_HEADER]: String(data.byteLength) } }),
+        new Response(data as Uint8Array<ArrayBuffer>, { headers: { 'content-type': 'application/octet-stream', [SIZE_HEADER]: String(data.byteLength) } }),
       );
     } catch (error) {
       if (error instanceof DOMException && error.name === 'QuotaExceededError') {
