@@ -59,6 +59,7 @@ const api: MemoryWorkerApi = {
       ...(options.name !== undefined && { name: options.name }),
       ...(options.durability !== undefined && { durability: options.durability }),
       ...(options.ranking !== undefined && { ranking: options.ranking }),
+      ...(options.kvBudgetBytes !== undefined && { kvBudgetBytes: options.kvBudgetBytes }),
       ...(embedder && { embedder }),
       ...(previousEmbedder && { previousEmbedder }),
     });

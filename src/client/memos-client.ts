@@ -57,6 +57,7 @@ export class MemosClient {
       ...(options.name !== undefined && { name: options.name }),
       ...(options.durability !== undefined && { durability: options.durability }),
       ...(options.ranking !== undefined && { ranking: options.ranking }),
+      ...(options.kvBudgetBytes !== undefined && { kvBudgetBytes: options.kvBudgetBytes }),
       ...(options.embedder !== undefined && { embedder: options.embedder }),
       ...(options.previousEmbedder !== undefined && { previousEmbedder: options.previousEmbedder }),
     };

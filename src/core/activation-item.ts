@@ -65,4 +65,10 @@ export interface ActivationItem {
    * a joint prefill), or empty when it was prefilled as one.
    */
   readonly composedFrom: readonly string[];
+  /**
+   * Measured costs, for showing what the cube saves: `prefillMs`, the time the model took to read
+   * these tokens when the cube was built (what a chat without the cube pays again); `lastLoadMs`, the
+   * time the last chat that used it took to load and check it from storage. Absent on older cubes.
+   */
+  readonly timings?: { readonly prefillMs: number; readonly lastLoadMs: number | null };
 }

@@ -80,7 +80,9 @@ export async function buildActivationRecord(
   if (prompt.tokenIds.length >= model.info.contextLength) {
     throw new MemosError('CONTEXT_OVERFLOW', 'These memories do not fit in the context window as one prefix.', { tokens: prompt.tokenIds.length });
   }
+  const started = performance.now();
   const cache = await kv.prefill(prompt.tokenIds);
+  const prefillMs = performance.now() - started;
   const id = newId('kv');
   const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);
   const item: ActivationItem = {
@@ -96,6 +98,7 @@ export async function buildActivationRecord(
     bytes: encoded.bytes,
     sessions: [],
     composedFrom: [],
+    timings: { prefillMs, lastLoadMs: null },
   };
   return { item, encoded, cache };
 }
@@ -118,8 +121,10 @@ export async function composeActivationRecord(
   const id = newId('kv');
   const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);
   const items = parts.map((p) => p.item);
+  // A composed cube was never prefilled as a whole, so it has no measured prefill time of its own.
+  const { timings: _notMeasured, ...first } = items[0] as ActivationItem;
   const item: ActivationItem = {
-    ...(items[0] as ActivationItem),
+    ...first,
     ...newHeader(id, params),
     encoding: params.encoding,
     tokenIds: items.flatMap((it, i) => (i === 0 ? [...it.tokenIds] : it.tokenIds.slice(1))),

@@ -25,7 +25,7 @@ export interface ChatDeps {
   listCubes(params: { userId: string }): Promise<CubeView[]>;
   now(): number;
   /** Records that a KV MemCube served a chat (its usage header; eviction goes by it). */
-  noteActivationUse?(activationId: string): Promise<void>;
+  noteActivationUse?(activationId: string, loadMs: number): Promise<void>;
   /** Tells working memory what a query recalled in a session. */
   noteRecall?(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void;
   /** The KV MemCube active in a session, loaded for this model, or why it cannot be used. */
@@ -89,7 +89,9 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     ...(options.onToken && { onToken: (t: { text: string; index: number }) => options.onToken?.({ text: t.text, index: t.index }) }),
   };
   // A KV MemCube active in this session replaces the pasted memory block (never both).
+  const loadStarted = performance.now();
   const active = await deps.activationFor(params.userId, params.sessionId, model);
+  const loadMs = performance.now() - loadStarted;
   let activation: ChatResult['activation'] = active ? { id: active.item.id, used: false, reason: active.refused ?? null } : null;
   let hits: SearchHit[] = [];
   let result: GenerateResult | undefined;
@@ -100,7 +102,7 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     if (fitted) {
       result = await model.generate({ promptIds: fitted.ids, prefix: cache }, streaming);
       activation = { id: active.item.id, used: true, reason: null };
-      await deps.noteActivationUse?.(active.item.id).catch(() => undefined);
+      await deps.noteActivationUse?.(active.item.id, loadMs).catch(() => undefined);
       prompt = { usedMemories: [], memoryTokens: cache.length, droppedMessages: fitted.dropped };
     } else {
       activation = { id: active.item.id, used: false, reason: "the model's chat template does not keep the memory block as a prefix" };

@@ -714,7 +714,7 @@ export class MemOS {
         now: () => this.#clock(),
         activationFor: (userId, sessionId, model) => this.#sessionActivation(userId, sessionId, model),
         noteRecall: (userId, sessionId, query, hits, model) => this.#noteRecall(userId, sessionId, query, hits, model),
-        noteActivationUse: (id) => this.#noteActivationUse(id),
+        noteActivationUse: (id, loadMs) => this.#noteActivationUse(id, loadMs),
       },
       params,
       options,
@@ -1001,13 +1001,14 @@ export class MemOS {
     return `${rebuilt} rebuilt, ${dropped - rebuilt} stale dropped, ${evicted} evicted for the budget; ${total} bytes kept`;
   }
 
-  async #noteActivationUse(id: string): Promise<void> {
+  async #noteActivationUse(id: string, loadMs: number): Promise<void> {
     const at = this.#clock();
     await this.#store.write(['activations'], async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) return;
       const hits = [...item.usage.hits, { at, by: 'chat' as const }].slice(-HIT_HISTORY_LIMIT);
-      await tx.objectStore('activations').put({ ...item, usage: { accessCount: item.usage.accessCount + 1, lastAccessAt: at, hits } });
+      const timings = item.timings ? { ...item.timings, lastLoadMs: loadMs } : undefined;
+      await tx.objectStore('activations').put({ ...item, usage: { accessCount: item.usage.accessCount + 1, lastAccessAt: at, hits }, ...(timings && { timings }) });
     });
   }
 

@@ -61,7 +61,7 @@ export type ParamsOf<M extends ApiMethod> = Parameters<MemOS[M]>[0];
 export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemOS[M]>>;
 
 /** What the page may pass when it opens the worker's store (no functions cross the boundary). */
-export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'ranking'> & {
+export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'ranking' | 'kvBudgetBytes'> & {
   /**
    * The embedder the worker loads: "use-lite" (default; the shipped offline model, served from this
    * origin), "none" (full-text search only), or an ONNX sentence encoder (files from a URL or picked

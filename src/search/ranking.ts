@@ -77,6 +77,19 @@ export interface ScoreParts {
   readonly time: number;
   /** The session term: how well the memory's session as a whole matches. */
   readonly session: number;
+  /** What each signal added to the final score (they sum to it), for plots and explanations. */
+  readonly contributions: ScoreContributions;
+}
+
+/** The final score split by signal. */
+export interface ScoreContributions {
+  readonly words: number;
+  readonly meaning: number;
+  readonly preference: number;
+  readonly recency: number;
+  readonly speaker: number;
+  readonly time: number;
+  readonly session: number;
 }
 
 /** A fused candidate. */
@@ -120,10 +133,10 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
   input.text.forEach((hit, i) => rows.set(hit.id, { ...empty, bm25: hit.score, bm25Rank: i + 1 }));
   input.vector.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), vector: hit.score, vectorRank: i + 1 }));
   input.preferences?.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), preferenceRank: i + 1 }));
-  const fusedOf = (row: Row) =>
-    (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0) +
-    (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0) +
-    (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
+  const wordsOf = (row: Row) => (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0);
+  const meaningOf = (row: Row) => (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0);
+  const preferenceOf = (row: Row) => (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
+  const fusedOf = (row: Row) => wordsOf(row) + meaningOf(row) + preferenceOf(row);
   const sessionTotals = new Map<string, number>();
   if (input.sessionOf && options.sessionWeight > 0) {
     for (const [id, row] of rows) {
@@ -141,7 +154,8 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
     const time = input.inNamedTime?.(id) ? options.timeWeight / (options.rrfK + 1) : 0;
-    ranked.push({ id, score: fused + recency / (options.rrfK + 1) + speaker + time + session, parts: { ...row, fused, recency, speaker, time, session } });
+    const contributions = { words: wordsOf(row), meaning: meaningOf(row), preference: preferenceOf(row), recency: recency / (options.rrfK + 1), speaker, time, session };
+    ranked.push({ id, score: fused + contributions.recency + speaker + time + session, parts: { ...row, fused, recency, speaker, time, session, contributions } });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

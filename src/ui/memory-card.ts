@@ -26,8 +26,8 @@ export function whyLine(hit: SearchHit): string {
   return `score ${hit.score.toFixed(4)} · ${text} · ${vector}${extras.map((e) => ` · ${e}`).join('')}${matched}`;
 }
 
-/** Asks the app to act on a memory: archive, restore, freeze, unfreeze, purge or history. */
-export type MemoryAction = 'archive' | 'restore' | 'freeze' | 'unfreeze' | 'purge' | 'history';
+/** Asks the app to act on a memory: open its details, archive, restore, freeze or unfreeze. */
+export type MemoryAction = 'details' | 'archive' | 'restore' | 'freeze' | 'unfreeze';
 
 @customElement('memos-memory-card')
 export class MemoryCard extends LitElement {
@@ -37,7 +37,9 @@ export class MemoryCard extends LitElement {
     .meta { display: flex; flex-wrap: wrap; gap: 0.35rem 0.75rem; font-size: 0.78rem; color: var(--memos-muted, #5b6170); }
     .chip { background: var(--memos-chip-bg, #eef1f6); border-radius: 999px; padding: 0 0.5rem; }
     .why { margin-top: 0.4rem; font-size: 0.78rem; color: var(--memos-accent, #2f5bd3); }
+    :host([selected]) { border-color: var(--memos-accent, #2f5bd3); box-shadow: 0 0 0 1px var(--memos-accent, #2f5bd3); }
     .actions { margin-top: 0.5rem; display: flex; gap: 0.4rem; }
+    button:focus-visible { outline: 2px solid var(--memos-accent, #2f5bd3); outline-offset: 2px; }
     button { font: inherit; font-size: 0.78rem; padding: 0.15rem 0.6rem; border-radius: 6px; border: 1px solid var(--memos-border, #d0d4dc); background: #fff; cursor: pointer; }
   `;
 
@@ -75,8 +77,8 @@ export class MemoryCard extends LitElement {
       <div class="actions">
         ${live ? html`<button @click=${() => this.#act('archive')}>Delete</button><button @click=${() => this.#act('freeze')}>Freeze</button>` : nothing}
         ${m.state === 'archived' ? html`<button @click=${() => this.#act('restore')}>Restore</button>` : nothing}
-        ${m.state === 'frozen' ? html`<button @click=${() => this.#act('unfreeze')}>Unfreeze</button>` : html`<button @click=${() => this.#act('purge')}>Purge</button>`}
-        <button @click=${() => this.#act('history')}>History</button>
+        ${m.state === 'frozen' ? html`<button @click=${() => this.#act('unfreeze')}>Unfreeze</button>` : nothing}
+        <button @click=${() => this.#act('details')} aria-label="details and history">Details</button>
       </div>
     `;
   }

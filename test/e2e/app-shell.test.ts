@@ -1,33 +1,44 @@
+// The app (<memos-app>) in a real Chromium against the dev server: memory mode without a model, the
+// inspector's details (edit, diff, rollback, purge), users and cubes (share, export, import, a bad
+// file), and chat with stories260K (chips with why, KV cube, scheduler view). Screenshots go to
+// test-results/ to be looked at.
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { HAS_STORIES } from '../support/shared-models';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:alert(1))`;
 
-describe('the app shell in memory mode', () => {
+async function remember(page: Page, text: string, tags = ''): Promise<void> {
+  const before = await page.locator('#memories memos-memory-card').count();
+  await page.getByRole('textbox', { name: 'memory text' }).fill(text);
+  if (tags) await page.getByRole('textbox', { name: 'tags' }).fill(tags);
+  await page.getByRole('button', { name: 'Remember' }).click();
+  await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 15_000 }).toBe(before + 1);
+}
+
+describe('the app in memory mode', () => {
   it('adds, finds and keeps memories across a reload, showing hostile text as text', async () => {
     const context = await launchProfile(newProfileDir());
     const page = await context.newPage();
     const errors = watchErrors(page);
-    const url = `${inject('baseUrl')}/?store=${storeName('app')}`;
-    await page.goto(url);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app')}`);
     await page.getByText('Memory mode').waitFor();
+    // Without a model the app opens on the memories.
+    expect(await page.getByRole('tab', { name: 'Memories' }).getAttribute('aria-selected')).toBe('true');
     expect(await page.locator('#search-mode').textContent()).toContain('words and meaning (use-lite');
-    await page.locator('textarea[name=text]').fill(`Favourite tea is genmaicha ${HOSTILE}`);
-    await page.locator('input[name=tags]').fill('tea, drinks');
-    await page.getByRole('button', { name: 'Remember' }).click();
-    await page.locator('memos-memory-card').first().waitFor();
-    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 10_000 }).toBe(1);
+    await remember(page, `Favourite tea is genmaicha ${HOSTILE}`, 'tea, drinks');
     const card = page.locator('#memories memos-memory-card').first();
     expect(await card.locator('.text').textContent()).toBe(`Favourite tea is genmaicha ${HOSTILE}`);
     expect(await card.locator('img').count()).toBe(0);
+    expect(await page.locator('svg[aria-label="memories over time by type"] rect').count()).toBeGreaterThan(0);
 
-    await page.locator('input[type=search]').fill('genmaicha');
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('searchbox', { name: 'search memories' }).fill('genmaicha');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     await page.locator('#hits memos-memory-card').first().waitFor();
     expect(await page.locator('#hits memos-memory-card .why').first().textContent()).toMatch(/words #1 .*matched: genmaicha/);
-    await page.screenshot({ path: 'test-results/app-shell.png', fullPage: true });
+    await page.screenshot({ path: 'test-results/app-memories.png', fullPage: true });
 
     await page.reload();
     await page.locator('#memories memos-memory-card').first().waitFor();
@@ -36,39 +47,126 @@ describe('the app shell in memory mode', () => {
     errors.expectNone();
     await context.close();
   });
-});
 
-describe.skipIf(!HAS_STORIES)('the app shell with a model (needs ../shared stories260K)', () => {
-  it('loads stories260K from the chat panel, streams an answer that used a memory, and switches to chat mode', async () => {
+  it('edits a memory, shows the change as a diff, rolls it back, and purges only after asking', async () => {
     const context = await launchProfile(newProfileDir());
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-chat')}`);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-detail')}#memories`);
+    await remember(page, 'The spare key is under the blue flowerpot.');
+    await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
+    const detail = page.locator('memos-memory-detail');
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    await detail.getByRole('textbox', { name: 'Text' }).fill('The spare key is under the red flowerpot.');
+    await detail.getByRole('button', { name: 'Save as v2' }).click();
+    await detail.locator('li[data-version="2"]').waitFor();
+    expect(await detail.locator('li[data-version="2"] del').textContent()).toContain('blue');
+    expect(await detail.locator('li[data-version="2"] ins').textContent()).toContain('red');
+    await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('red flowerpot');
+    await page.screenshot({ path: 'test-results/app-detail.png', fullPage: true });
+
+    await detail.getByRole('button', { name: 'roll back to version 1' }).click();
+    await detail.locator('li[data-version="3"]').waitFor();
+    expect(await detail.locator('p.text').textContent()).toBe('The spare key is under the blue flowerpot.');
+    await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('blue flowerpot');
+
+    await detail.getByRole('button', { name: 'Purge' }).click();
+    await detail.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.locator('#memories memos-memory-card').count()).toBe(1);
+    await detail.getByRole('button', { name: 'Purge' }).click();
+    await detail.getByRole('button', { name: 'Yes, purge' }).click();
+    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBe(0);
+    errors.expectNone();
+    await context.close();
+  });
+
+  it('creates users and cubes, shares a cube, exports it and imports it back, and refuses a bad file', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-cubes')}#memories`);
+    await remember(page, 'Rent is due on the first of the month.');
+    await page.getByRole('tab', { name: 'Users & cubes' }).click();
+    const cubes = page.locator('memos-cubes');
+    // A second user, then back to "me" to share the cube with them.
+    await cubes.getByRole('textbox', { name: 'New user id' }).fill('sam');
+    await cubes.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(() => cubes.locator('#user').inputValue()).toBe('sam');
+    await cubes.locator('#user').selectOption('me');
+    await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(1);
+    await cubes.getByRole('button', { name: 'Share', exact: true }).click();
+    await cubes.getByText('Shared with sam (read).').waitFor();
+    expect(await cubes.locator('#cube-list').textContent()).toContain('sam: read');
+
+    const download = page.waitForEvent('download');
+    await cubes.getByRole('button', { name: /^export / }).click();
+    const file = await (await download).path();
+    expect(file).toBeTruthy();
+
+    await cubes.locator('#import').setInputFiles({ name: 'broken.memos.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "memos-cube", "version": 1, "memories": [') });
+    await cubes.getByRole('alert').waitFor();
+    expect(await cubes.getByRole('alert').textContent()).toMatch(/^INVALID_FILE|^[A-Z_]+:/);
+    expect(await cubes.locator('#cube-list tbody tr').count()).toBe(1);
+
+    await cubes.locator('#import').setInputFiles(file!);
+    await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(2);
+    await page.getByRole('tab', { name: 'Memories' }).click();
+    await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('Rent is due');
+    await page.getByRole('tab', { name: 'Users & cubes' }).click();
+    await page.screenshot({ path: 'test-results/app-cubes.png', fullPage: true });
+    errors.expectNone();
+    await context.close();
+  });
+});
+
+describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K)', () => {
+  it('loads stories260K, streams an answer whose memory chips explain themselves, keeps a KV cube and shows the scheduler', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-chat')}#memories`);
     await page.getByText('Memory mode').waitFor();
-    await page.locator('textarea[name=text]').fill('My sister Mia lives in Lisbon.');
-    await page.getByRole('button', { name: 'Remember' }).click();
-    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 10_000 }).toBe(1);
-    await page.locator('#model').selectOption('stories260K');
-    await page.locator('#device').selectOption('wasm');
-    await page.getByRole('button', { name: 'Load' }).click();
-    await page.getByText('Loaded: stories260K').waitFor();
+    await remember(page, 'My sister Mia lives in Lisbon.');
+    await page.getByRole('tab', { name: 'Models' }).click();
+    const models = page.locator('#panel-models memos-models');
+    await models.locator('#model').selectOption('stories260K');
+    await models.locator('#device').selectOption('wasm');
+    await models.locator('#load').click();
+    await models.getByText('Loaded: stories260K').waitFor({ timeout: 30_000 });
     await page.getByText('Chat mode: stories260K').waitFor();
-    await page.locator('textarea[name=message]').fill('Where does my sister Mia live?');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('.used').waitFor({ timeout: 30_000 });
-    expect(await page.locator('.used').textContent()).toContain('used 1 memories: “My sister Mia lives in Lisbon.”');
-    expect((await page.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
-    await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 30_000 }).toBeGreaterThan(1);
-    // Keep what the answer used as a KV cube: the next answer starts from it instead of re-reading.
-    await page.getByRole('button', { name: 'Keep as KV cube' }).click();
-    await page.locator('#kv').getByText('active').waitFor({ timeout: 30_000 });
-    await page.locator('textarea[name=message]').fill('And where does Mia live?');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('.used').count(), { timeout: 30_000 }).toBe(2);
-    expect(await page.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
+    expect(await models.locator('#catalogue tr[data-model="stories260K"]').textContent()).toMatch(/yes/);
+    await page.getByRole('tab', { name: 'Chat' }).click();
+    const chat = page.locator('memos-chat');
+    await chat.getByRole('textbox', { name: 'Message' }).fill('Where does my sister Mia live?');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await chat.locator('.used').waitFor({ timeout: 30_000 });
+    expect(await chat.locator('.used').textContent()).toContain('used 1 memories: “My sister Mia lives in Lisbon.”');
+    expect((await chat.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
+    await chat.locator('.chip').first().click();
+    expect(await chat.locator('.why').textContent()).toMatch(/score [\s\S]* written/);
+    expect(await chat.locator('.why svg[aria-label="score breakdown"] rect').count()).toBe(7);
+    // The session list now has this conversation.
+    await expect.poll(() => chat.locator('nav li').count(), { timeout: 15_000 }).toBe(1);
+
+    await chat.getByRole('button', { name: 'Keep as KV cube' }).click();
+    await chat.getByText(/is active in this chat/).waitFor({ timeout: 30_000 });
+    await chat.getByRole('textbox', { name: 'Message' }).fill('And where does Mia live?');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => chat.locator('.used').count(), { timeout: 30_000 }).toBe(2);
+    expect(await chat.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
+    await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
+
+    await page.getByRole('tab', { name: 'Scheduler' }).click();
+    const scheduler = page.locator('memos-scheduler');
+    await scheduler.locator('#kv-savings').waitFor({ timeout: 15_000 });
+    expect(await scheduler.locator('#kv-savings tbody tr').first().textContent()).toMatch(/\d+ ms[\s\S]*\d+ ms[\s\S]*\d+ ms/);
+    expect(await scheduler.locator('#jobs').textContent()).toMatch(/Runs in this tab/);
+    expect(await scheduler.locator('#working li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: 'test-results/app-scheduler.png', fullPage: true });
+
+    await page.getByRole('tab', { name: 'Settings' }).click();
     await page.locator('#redaction').selectOption('tag');
     await page.locator('#consent').selectOption('manual');
-    await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
     errors.expectNone();
     await context.close();
   });

@@ -1,0 +1,220 @@
+/**
+ * <memos-chat>: chat with memory. Streamed answers with a stop button; under each answer, a chip for
+ * every memory it used, opening why (what each ranking signal added, and where the memory came from:
+ * the turn, speaker and date); the session list (past conversations, read back from the memories
+ * chat() stored); "Keep as KV cube" for the memories of the last answer. Embeddable on its own:
+ * `<memos-chat store="my-app"></memos-chat>` opens the workers itself and shows a model picker.
+ */
+import { html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { ChatResult, SearchHit } from '../os/api-types';
+import { groupSessions, type ChatSessionSummary } from './chat-sessions';
+import type { SessionChange } from './app-session';
+import { whyLine } from './memory-card';
+import { scoreBreakdownPlot } from './plots';
+import { SessionElement } from './session-element';
+import { describeError } from './app-session';
+import { formatTime, sharedStyles } from './styles';
+import './memos-models';
+
+interface Turn {
+  readonly question: string;
+  answer: string;
+  result?: ChatResult;
+  error?: string;
+  /** A turn read back from a stored memory of a past session. */
+  stored?: boolean;
+}
+
+const newSessionId = (): string => `chat-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+
+@customElement('memos-chat')
+export class MemosChat extends SessionElement {
+  static override styles = [
+    sharedStyles,
+    css`
+      .layout { display: grid; grid-template-columns: minmax(10rem, 14rem) 1fr; gap: 1rem; }
+      @media (max-width: 640px) { .layout { grid-template-columns: 1fr; } }
+      nav ul { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.25rem; }
+      nav button { width: 100%; text-align: left; font-size: 0.8rem; }
+      nav button[aria-current='true'] { border-color: var(--_accent); background: var(--memos-chip-bg, #eef1f6); }
+      .turn { margin: 0.75rem 0; }
+      .q { font-weight: 600; }
+      .a { white-space: pre-wrap; margin-top: 0.25rem; }
+      .stored { white-space: pre-wrap; font-size: 0.9rem; color: var(--_muted); }
+      .chips { display: flex; flex-wrap: wrap; gap: 0.3rem; margin-top: 0.35rem; }
+      .chip { font-size: 0.75rem; border-radius: 999px; background: var(--memos-chip-bg, #eef1f6); border: 1px solid transparent; max-width: 22rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .chip[aria-expanded='true'] { border-color: var(--_accent); }
+      .why { font-size: 0.78rem; border-left: 3px solid var(--_accent); padding: 0.3rem 0.6rem; margin: 0.35rem 0; }
+      .used { font-size: 0.78rem; color: var(--_muted); margin-top: 0.3rem; }
+      textarea { width: 100%; min-height: 2.6rem; padding: 0.4rem; box-sizing: border-box; }
+    `,
+  ];
+
+  @state() private turns: Turn[] = [];
+  @state() private sessions: ChatSessionSummary[] = [];
+  @state() private sessionId = newSessionId();
+  @state() private busy: AbortController | undefined;
+  @state() private modelReady = false;
+  @state() private open: { turn: number; memory: number } | undefined;
+  @state() private note = '';
+
+  protected override wantsInference = true;
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    if ((changed.has('sessionId') || changed.has('session')) && this.session && this.session.chatSessionId !== this.sessionId) this.session.chatSessionId = this.sessionId;
+  }
+
+  protected override async refresh(what: SessionChange): Promise<void> {
+    const session = this.session;
+    if (!session || what === 'chat') return;
+    if (what === 'model' || what === 'selection') {
+      const status = await session.inference?.status();
+      this.modelReady = status?.state === 'ready';
+    }
+    if (what === 'memories' || what === 'selection' || what === 'cubes') await this.#loadSessions();
+  }
+
+  async #loadSessions(): Promise<void> {
+    const session = this.session!;
+    const first = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: 1 });
+    const page = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: 1000, offset: Math.max(0, first.total - 1000), states: ['generated', 'activated', 'merged', 'frozen'] });
+    this.sessions = groupSessions(page.items.filter((m) => m.source === 'conversation'));
+  }
+
+  #openSession(summary: ChatSessionSummary | undefined): void {
+    this.open = undefined;
+    if (!summary) {
+      this.sessionId = newSessionId();
+      this.turns = [];
+      return;
+    }
+    this.sessionId = summary.sessionId;
+    this.turns = summary.memories.map((m) => ({ question: '', answer: m.text, stored: true }));
+  }
+
+  async #send(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const session = this.session;
+    const form = event.target as HTMLFormElement;
+    const text = String(new FormData(form).get('message') ?? '').trim();
+    if (!text || !session || this.busy) return;
+    form.reset();
+    const turn: Turn = { question: text, answer: '' };
+    this.turns = [...this.turns, turn];
+    const history = this.turns.slice(0, -1).flatMap((t) => (t.stored ? [] : [{ role: 'user' as const, content: t.question }, ...(t.result ? [{ role: 'assistant' as const, content: t.result.answer }] : [])]));
+    this.busy = new AbortController();
+    try {
+      turn.result = await session.memos.chat(
+        { userId: session.userId, sessionId: this.sessionId, cubeIds: [session.cubeId], messages: [...history, { role: 'user', content: text }] },
+        {
+          signal: this.busy.signal,
+          onToken: (t) => {
+            turn.answer += t.text;
+            this.requestUpdate();
+          },
+        },
+      );
+      turn.answer = turn.result.answer;
+    } catch (error) {
+      turn.error = describeError(error);
+    }
+    this.busy = undefined;
+    this.turns = [...this.turns];
+    session.changed('memories');
+    this.dispatchEvent(new CustomEvent('memos-answer', { detail: turn.result ?? null, bubbles: true, composed: true }));
+  }
+
+  /** Keeps the memories the last answer used as a KV cube, active for this chat session. */
+  async #keepAsKv(): Promise<void> {
+    const session = this.session!;
+    const last = [...this.turns].reverse().find((t) => t.result && t.result.memories.length > 0);
+    if (!last?.result) {
+      this.note = 'Ask something first: the memories an answer used become the KV cube.';
+      return;
+    }
+    const cubeId = last.result.memories[0]!.memory.cubeId;
+    await this.guard(async () => {
+      const ids = last.result!.memories.filter((h) => h.memory.cubeId === cubeId).map((h) => h.memory.id);
+      const item = await session.api.buildActivation({ userId: session.userId, cubeId, memoryIds: ids, encoding: 'fp16' });
+      await session.api.activate({ userId: session.userId, activationId: item.id, sessionId: this.sessionId });
+      this.note = `KV cube ${item.id.slice(0, 11)} (${item.tokenIds.length} tokens) is active in this chat: the next answers start from it.`;
+      session.changed('memories');
+    });
+  }
+
+  #why(hit: SearchHit) {
+    const m = hit.memory;
+    const ref = m.sourceRefs[0];
+    return html`<div class="why" role="region" aria-label="why this memory">
+      <div>${whyLine(hit)}</div>
+      ${scoreBreakdownPlot(hit.parts)}
+      <div class="muted">
+        ${m.semanticType} · ${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ` · written ${formatTime(m.createdAt)}`}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''} · v${m.version}
+      </div>
+    </div>`;
+  }
+
+  #renderTurn(t: Turn, index: number) {
+    if (t.stored) return html`<div class="turn stored">${t.answer}</div>`;
+    const r = t.result;
+    const openHit = this.open?.turn === index ? r?.memories[this.open.memory] : undefined;
+    return html`<div class="turn">
+      <div class="q">You: ${t.question}</div>
+      <div class="a" aria-live="polite">${t.answer}</div>
+      ${t.error ? html`<div class="error" role="alert">${t.error}</div>` : nothing}
+      ${r && r.memories.length > 0
+        ? html`<div class="chips" aria-label="memories this answer used">
+            ${r.memories.map(
+              (h, i) => html`<button class="chip" part="memory-chip" aria-expanded=${this.open?.turn === index && this.open.memory === i ? 'true' : 'false'}
+                title=${h.memory.text} @click=${() => { this.open = this.open?.turn === index && this.open.memory === i ? undefined : { turn: index, memory: i }; }}>${h.memory.text.slice(0, 48)}</button>`,
+            )}
+          </div>`
+        : nothing}
+      ${openHit ? this.#why(openHit) : nothing}
+      ${r
+        ? html`<div class="used">${r.activation?.used
+            ? `started from KV cube ${r.activation.id.slice(0, 11)} (${r.memoryTokens} tokens not re-read)`
+            : `used ${r.memories.length} memories${r.memories.length ? ': ' : ''}${r.memories.map((h) => `“${h.memory.text.slice(0, 60)}”`).join(', ')}`}${r.activation && !r.activation.used ? ` · KV cube not used: ${r.activation.reason}` : ''} · stored ${r.stored.length} · first token ${r.timings.firstTokenMs.toFixed(0)} ms · ${r.timings.tokensPerSecond.toFixed(0)} tokens/s</div>`
+        : nothing}
+    </div>`;
+  }
+
+  override render() {
+    const session = this.session;
+    if (!session) return html`<p class="muted">${this.error || 'Opening the memory store…'}</p>`;
+    if (!session.inference) return html`<p class="error">Chat needs the inference worker, which did not start: ${session.inferenceError}</p>`;
+    return html`<div class="layout" part="chat">
+      <nav aria-label="chat sessions" part="sessions">
+        <button class="primary" @click=${() => this.#openSession(undefined)}>New chat</button>
+        <ul>
+          ${this.sessions.map(
+            (s) => html`<li><button aria-current=${s.sessionId === this.sessionId ? 'true' : 'false'} @click=${() => this.#openSession(s)}>${s.title || s.sessionId}<div class="muted">${formatTime(s.lastAt)} · ${s.memories.length} stored</div></button></li>`,
+          )}
+        </ul>
+      </nav>
+      <section aria-label="chat">
+        <memos-models compact .session=${session}></memos-models>
+        <div id="turns">${this.turns.map((t, i) => this.#renderTurn(t, i))}</div>
+        ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+        ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
+        <form @submit=${(e: SubmitEvent) => this.#send(e)} aria-label="chat message">
+          <label class="visually-hidden" for="message">Message</label>
+          <textarea id="message" name="message" placeholder=${this.modelReady ? 'Ask something…' : 'Load a model to chat'}
+            @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) (e.target as HTMLTextAreaElement).form?.requestSubmit(); }}></textarea>
+          <div class="row">
+            <button class="primary" type="submit" ?disabled=${this.busy !== undefined}>Send</button>
+            ${this.busy ? html`<button type="button" @click=${() => this.busy?.abort()}>Stop</button>` : nothing}
+            <button type="button" id="keep-kv" ?disabled=${this.busy !== undefined || !this.modelReady} @click=${() => this.#keepAsKv()}>Keep as KV cube</button>
+          </div>
+        </form>
+      </section>
+    </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'memos-chat': MemosChat;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The base of the app's views: holds the shared {@link AppSession}, refreshes when it reports a
+ * change, and, for an element embedded on its own, opens a session itself (attribute `store`: the
+ * IndexedDB store to use, "memos" by default; `user`: the user to act as).
+ */
+import { LitElement } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { AppSession, describeError, type SessionChange } from './app-session';
+
+export abstract class SessionElement extends LitElement {
+  /** The session to use; when none is given by the time the element connects, it opens its own. */
+  @property({ attribute: false }) session: AppSession | undefined;
+  /** The store an element embedded on its own opens. */
+  @property() store = 'memos';
+  /** The user an element embedded on its own acts as. */
+  @property() user: string | undefined;
+  /** Why the last action failed, shown by the view. */
+  @state() protected error = '';
+  @state() protected opening = false;
+  #listening: AppSession | undefined;
+  #ownsSession = false;
+
+  /** Whether an element opening its own session starts the inference worker. */
+  protected wantsInference = false;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Give a parent one microtask to pass its session down before opening one of our own.
+    queueMicrotask(() => void this.#openIfAlone());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#listening?.removeEventListener('change', this.#onChange);
+    this.#listening = undefined;
+    if (this.#ownsSession) void this.session?.close();
+  }
+
+  protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('session') && this.session !== this.#listening) {
+      this.#listening?.removeEventListener('change', this.#onChange);
+      this.#listening = this.session;
+      this.session?.addEventListener('change', this.#onChange);
+      if (this.session) void this.guard(() => this.refresh('selection'));
+    }
+  }
+
+  async #openIfAlone(): Promise<void> {
+    if (this.session || !this.isConnected) return;
+    this.opening = true;
+    try {
+      this.#ownsSession = true;
+      this.session = await AppSession.open({ name: this.store, inference: this.wantsInference, ...(this.user && { userId: this.user }) });
+    } catch (error) {
+      this.error = describeError(error);
+    }
+    this.opening = false;
+  }
+
+  #onChange = (event: Event): void => {
+    void this.guard(() => this.refresh((event as CustomEvent<SessionChange>).detail));
+  };
+
+  /** Re-reads what the view shows after a change. */
+  protected abstract refresh(what: SessionChange): Promise<void>;
+
+  /** Runs an action, showing its error instead of throwing. */
+  protected async guard(fn: () => Promise<void>): Promise<boolean> {
+    this.error = '';
+    try {
+      await fn();
+      return true;
+    } catch (error) {
+      this.error = describeError(error);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Styles every element shares. Colours and radii come from custom properties (--memos-fg, --memos-bg,
+ * --memos-accent, --memos-border, --memos-muted, --memos-radius, --memos-font), so a host page can
+ * theme the elements; the main regions are also exposed as CSS parts.
+ */
+import { css } from 'lit';
+
+export const sharedStyles = css`
+  :host {
+    display: block;
+    font-family: var(--memos-font, system-ui, sans-serif);
+    color: var(--memos-fg, #1d2130);
+    --_border: var(--memos-border, #d0d4dc);
+    --_muted: var(--memos-muted, #5b6170);
+    --_accent: var(--memos-accent, #2f5bd3);
+    --_radius: var(--memos-radius, 8px);
+  }
+  button, select, input, textarea { font: inherit; }
+  button {
+    padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--_border);
+    background: var(--memos-button-bg, #fff); color: inherit; cursor: pointer;
+  }
+  button.primary { background: var(--_accent); border-color: var(--_accent); color: #fff; }
+  button:disabled { opacity: 0.55; cursor: default; }
+  :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
+  .row { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; margin: 0.5rem 0; }
+  .box { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.75rem; margin: 0.75rem 0; background: var(--memos-card-bg, #fff); }
+  .muted { color: var(--_muted); font-size: 0.85rem; }
+  .error { background: #fde8e8; border: 1px solid #f2b8b8; padding: 0.4rem 0.7rem; border-radius: 6px; margin: 0.5rem 0; color: #7a1414; }
+  .ok { color: #1f6b3a; }
+  h2 { font-size: 1.05rem; margin: 1rem 0 0.5rem; }
+  h3 { font-size: 0.95rem; margin: 0.75rem 0 0.4rem; }
+  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+  th, td { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--_border); vertical-align: top; }
+  progress { width: 10rem; }
+  .plot { color: var(--_muted); max-width: 100%; height: auto; }
+  .legend { font-size: 0.75rem; margin-right: 0.6rem; }
+  .swatch { display: inline-block; width: 0.7rem; height: 0.7rem; border-radius: 2px; margin-right: 0.25rem; vertical-align: middle; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
+
+/** Bytes as a short human figure. */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null) return '—';
+  if (bytes < 1e3) return `${bytes} B`;
+  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
+  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${(bytes / 1e9).toFixed(2)} GB`;
+}
+
+/** A time as "YYYY-MM-DD HH:MM" (UTC), or a dash. */
+export function formatTime(ms: number | null | undefined): string {
+  return ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+}
