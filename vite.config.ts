@@ -1,10 +1,23 @@
-import { defaultClientConditions, defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { contentSecurityPolicy, modelHosts } from './config/csp.ts';
 
 // Cross-origin isolation lets WASM use threads (SharedArrayBuffer); see ../shared/RECIPES.md.
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+// connect-src: this origin plus the model hosts the deployment lists (config/csp.ts, decision 0016).
+const csp = contentSecurityPolicy(modelHosts(process.env['MEMOS_MODEL_HOSTS']));
+
+/** Writes the policy into index.html's meta tag. */
+function cspMeta(): Plugin {
+  return {
+    name: 'memos-csp-meta',
+    transformIndexHtml: (html) => html.replace(/(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/, `$1${csp}$2`),
+  };
+}
 
 export default defineConfig({
   // onnxruntime-web's "extern wasm" build loads its .mjs/.wasm from env.wasm.wasmPaths (public/ort,
@@ -16,8 +29,48 @@ export default defineConfig({
     conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions],
     alias: [{ find: /^onnxruntime-web$/, replacement: 'onnxruntime-web/wasm' }],
   },
+  plugins: [
+    cspMeta(),
+    // The offline PWA (decision 0017): the service worker precaches the app, ORT's plain wasm build,
+    // tfjs's wasm and the shipped embedder, so the app starts and searches offline. ORT's WebGPU build
+    // is cached the first time it is used. Models users download live in the inference worker's own
+    // Cache Storage and are left alone here.
+    VitePWA({
+      registerType: 'autoUpdate',
+      includeManifestIcons: false,
+      injectRegister: null,
+      manifest: {
+        name: 'memos-web',
+        short_name: 'memos',
+        description: 'A memory for your assistant that stays in this browser: memories, search and chat, offline.',
+        theme_color: '#2f5bd3',
+        background_color: '#ffffff',
+        display: 'standalone',
+        start_url: '.',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest}', 'ort/ort-wasm-simd-threaded.{mjs,wasm}', 'tfjs/*.wasm', 'models/use-lite/*'],
+        globIgnores: ['**/ort.all*.js', 'ort/*.jsep.*', 'models/stories260K/**'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        runtimeCaching: [
+          {
+            urlPattern: ({ url, sameOrigin }) => sameOrigin && (/\/ort\/.*jsep/.test(url.pathname) || /\/ort\.all/.test(url.pathname)),
+            handler: 'CacheFirst',
+            options: { cacheName: 'memos-ort-webgpu' },
+          },
+        ],
+      },
+    }),
+  ],
   server: { headers: isolation, strictPort: false },
-  preview: { headers: isolation },
+  preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
   worker: { format: 'es' },
   // Pre-bundle every dependency the page and the workers import, so the dev server never discovers
   // one late and reloads the page in the middle of a test.
@@ -41,6 +94,7 @@ export default defineConfig({
       'protobufjs/minimal.js',
       '@mlc-ai/web-llm',
       '@mlc-ai/web-xgrammar',
+      'workbox-window',
     ],
   },
   build: { target: 'es2022', sourcemap: true },

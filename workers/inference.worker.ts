@@ -14,7 +14,7 @@ import type { InferenceWorkerApi } from '../src/protocol/inference-worker-api';
 
 installErrorTransfer();
 
-const base = new URL(import.meta.env.BASE_URL, self.location.origin).href;
+const base = new URL(import.meta.env.BASE_URL, self.location.href).href;
 let service: Promise<InferenceService> | undefined;
 const ready = (): Promise<InferenceService> =>
   (service ??= InferenceService.create({

@@ -32,7 +32,7 @@ const methods = new Set<string>(API_METHODS);
 
 /** Loads the shipped embedder from this origin (public/models, public/tfjs: see scripts/copy-model-assets.mjs). */
 async function loadEmbedder(): Promise<Embedder> {
-  const base = new URL(import.meta.env.BASE_URL, self.location.origin);
+  const base = new URL(import.meta.env.BASE_URL, self.location.href);
   return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
 }
 
@@ -47,7 +47,7 @@ const api: MemoryWorkerApi = {
       if (choice === 'use-lite') embedder = await loadEmbedder();
       else if (choice !== 'none') {
         // One wasm thread here: the inference worker gets the other cores.
-        configureOrt({ threads: 1, wasmBase: new URL('ort/', new URL(import.meta.env.BASE_URL, self.location.origin)).href });
+        configureOrt({ threads: 1, wasmBase: new URL('ort/', new URL(import.meta.env.BASE_URL, self.location.href)).href });
         embedder = await loadOnnxEmbedder(choice, CacheModelFileStore.available() ? new CacheModelFileStore(self.location.origin) : new MemoryModelFileStore());
         if ((options.previousEmbedder ?? 'use-lite') === 'use-lite') previousEmbedder = await loadEmbedder().catch(() => undefined);
       }

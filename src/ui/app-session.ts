@@ -35,6 +35,8 @@ function remember(key: string, value: string): void {
   }
 }
 
+const SHARED = new Map<string, { session: Promise<AppSession>; users: number }>();
+
 /** Options of {@link AppSession.open}. */
 export interface AppSessionOptions extends ClientOptions {
   /** Whether to start the inference worker too (default true). Without it there is no chat. */
@@ -86,6 +88,35 @@ export class AppSession extends EventTarget {
     await session.#ensureUser(session.#userId);
     await session.#ensureCube(remembered(cubeKey(store)) ?? '');
     return session;
+  }
+
+  /**
+   * The session elements embedded on their own share, one per store and user: opened by the first
+   * element that asks, closed when the last one lets go (see {@link AppSession.release}).
+   */
+  static shared(store: string, userId?: string): Promise<AppSession> {
+    const key = `${store}\u0000${userId ?? ''}`;
+    let entry = SHARED.get(key);
+    if (!entry) {
+      entry = { session: AppSession.open({ name: store, ...(userId && { userId }) }), users: 0 };
+      SHARED.set(key, entry);
+      entry.session.catch(() => SHARED.delete(key));
+    }
+    entry.users += 1;
+    return entry.session;
+  }
+
+  /** Lets go of a shared session; the last user closes it. */
+  static async release(session: AppSession): Promise<void> {
+    for (const [key, entry] of SHARED) {
+      if ((await entry.session.catch(() => undefined)) !== session) continue;
+      entry.users -= 1;
+      if (entry.users <= 0) {
+        SHARED.delete(key);
+        await session.close();
+      }
+      return;
+    }
   }
 
   /** Every MemOS method. */

@@ -1,2 +1,7 @@
-// The app page's entry: defines <memos-app>, which index.html already contains.
+// The app page's entry: defines <memos-app> (index.html contains it) and registers the service
+// worker that makes the app work offline (production builds; vite-plugin-pwa, decision 0017).
 import './memos-app';
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  void import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }));
+}

@@ -28,6 +28,13 @@ const TABS = [
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
+/**
+ * The whole app: tabs over one shared session.
+ * @csspart header - the title line
+ * @csspart mode-banner - the memory mode / chat mode banner
+ * @cssprop --memos-accent - accent colour
+ * @cssprop --memos-banner-bg - background of the mode banner
+ */
 @customElement('memos-app')
 export class MemosApp extends LitElement {
   static override styles = [

@@ -28,6 +28,18 @@ interface Turn {
 
 const newSessionId = (): string => `chat-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 
+/**
+ * Chat with memory, embeddable on its own.
+ * @csspart chat - the layout of the session list and the conversation
+ * @csspart sessions - the list of past chat sessions
+ * @csspart memory-chip - a chip for a memory an answer used
+ * @cssprop --memos-accent - accent colour (buttons, focus, the why panel)
+ * @cssprop --memos-fg - text colour
+ * @cssprop --memos-border - border colour
+ * @cssprop --memos-chip-bg - background of memory chips
+ * @cssprop --memos-font - font family
+ * @fires memos-answer - after each answer, with the ChatResult (or null when it failed)
+ */
 @customElement('memos-chat')
 export class MemosChat extends SessionElement {
   static override styles = [
@@ -58,8 +70,6 @@ export class MemosChat extends SessionElement {
   @state() private modelReady = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
-
-  protected override wantsInference = true;
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     if ((changed.has('sessionId') || changed.has('session')) && this.session && this.session.chatSessionId !== this.sessionId) this.session.chatSessionId = this.sessionId;

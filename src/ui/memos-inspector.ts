@@ -22,6 +22,16 @@ import './memory-detail';
 const LIVE_STATES: readonly LifecycleState[] = ['generated', 'activated', 'merged', 'frozen'];
 const PAGE = 200;
 
+/**
+ * The memory inspector, embeddable on its own.
+ * @csspart inspector - the whole inspector
+ * @csspart kinds - the plaintext / KV / parametric summary
+ * @cssprop --memos-accent - accent colour
+ * @cssprop --memos-fg - text colour
+ * @cssprop --memos-border - border colour
+ * @cssprop --memos-card-bg - background of memory cards
+ * @cssprop --memos-radius - corner radius
+ */
 @customElement('memos-inspector')
 export class MemosInspector extends SessionElement {
   static override styles = [

@@ -40,8 +40,6 @@ export class MemosModels extends SessionElement {
   @state() private catalogue = false;
   #abort: AbortController | undefined;
 
-  protected override wantsInference = true;
-
   protected override async refresh(what: SessionChange): Promise<void> {
     if (what !== 'model' && what !== 'selection') return;
     const inference = this.session?.inference;

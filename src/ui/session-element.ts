@@ -1,7 +1,8 @@
 /**
  * The base of the app's views: holds the shared {@link AppSession}, refreshes when it reports a
- * change, and, for an element embedded on its own, opens a session itself (attribute `store`: the
- * IndexedDB store to use, "memos" by default; `user`: the user to act as).
+ * change, and, for an element embedded on its own, joins the page's session for its store (attribute
+ * `store`: the IndexedDB store to use, "memos" by default; `user`: the user to act as), so that
+ * elements on one page see each other's changes.
  */
 import { LitElement } from 'lit';
 import { property, state } from 'lit/decorators.js';
@@ -20,9 +21,6 @@ export abstract class SessionElement extends LitElement {
   #listening: AppSession | undefined;
   #ownsSession = false;
 
-  /** Whether an element opening its own session starts the inference worker. */
-  protected wantsInference = false;
-
   override connectedCallback(): void {
     super.connectedCallback();
     // Give a parent one microtask to pass its session down before opening one of our own.
@@ -33,7 +31,11 @@ export abstract class SessionElement extends LitElement {
     super.disconnectedCallback();
     this.#listening?.removeEventListener('change', this.#onChange);
     this.#listening = undefined;
-    if (this.#ownsSession) void this.session?.close();
+    if (this.#ownsSession && this.session) {
+      void AppSession.release(this.session);
+      this.session = undefined;
+      this.#ownsSession = false;
+    }
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
@@ -49,8 +51,9 @@ export abstract class SessionElement extends LitElement {
     if (this.session || !this.isConnected) return;
     this.opening = true;
     try {
+      const session = await AppSession.shared(this.store, this.user);
       this.#ownsSession = true;
-      this.session = await AppSession.open({ name: this.store, inference: this.wantsInference, ...(this.user && { userId: this.user }) });
+      this.session = session;
     } catch (error) {
       this.error = describeError(error);
     }

@@ -1,0 +1,18 @@
+// The library build's entry (`npm run build:lib`): everything src/index.ts exports, plus the custom
+// elements, defined on import: <memos-app>, <memos-chat>, <memos-inspector>, and the views they are
+// made of (<memos-cubes>, <memos-models>, <memos-scheduler>, <memos-settings>, <memos-demo>).
+// The workers resolve their files (ORT, the shipped embedder, the built-in model) next to the
+// library's own files, so serve the whole dist-lib folder.
+export * from './index';
+export { AppSession, DEFAULT_USER, describeError, type AppSessionOptions, type SessionChange } from './ui/app-session';
+export { loadSettings, saveSettings, DEFAULT_SETTINGS, type AppSettings } from './ui/app-settings';
+export { MemosApp } from './ui/memos-app';
+export { MemosChat } from './ui/memos-chat';
+export { MemosInspector } from './ui/memos-inspector';
+export { MemosCubes } from './ui/memos-cubes';
+export { MemosModels } from './ui/memos-models';
+export { MemosScheduler } from './ui/memos-scheduler';
+export { MemosSettings } from './ui/memos-settings';
+export { MemosDemo } from './ui/memos-demo';
+export { MemoryCard } from './ui/memory-card';
+export { MemoryDetail } from './ui/memory-detail';
