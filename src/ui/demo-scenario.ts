@@ -25,8 +25,8 @@ export const DEMO_SESSIONS: readonly DemoSession[] = [
     sessionId: 'demo-session-1',
     daysAgo: 9,
     messages: [
-      { role: 'user', content: "I'm vegetarian, and I really dislike mushrooms." },
-      { role: 'assistant', content: 'Noted: vegetarian, and no mushrooms.' },
+      { role: 'user', content: "I'm vegetarian, so no meat or fish in dinner ideas, and I really dislike mushrooms." },
+      { role: 'assistant', content: 'Noted: vegetarian dinners, and no mushrooms.' },
       { role: 'user', content: 'I live in Porto with my partner Ana, who is allergic to peanuts.' },
       { role: 'assistant', content: 'Got it: Porto, with Ana, and no peanuts for her.' },
     ],

@@ -62,8 +62,11 @@ export class MemosDemo extends SessionElement {
     const s = this.session!;
     this.busy = true;
     await this.guard(async () => {
-      if (this.modelReady) {
-        const result = await s.memos.chat({ userId: s.userId, sessionId: `demo-ask-${Date.now().toString(36)}`, cubeIds: [this.cubeId], writeCubeId: null, messages: [{ role: 'user', content: question }], maxTokens: 96 });
+      const status = await s.inference?.status();
+      if (status?.state === 'ready') {
+        // Small models have small contexts: give the memories most of it, so the demo can cite several.
+        const memoryTokens = Math.min(1024, Math.floor(status.model.contextLength * 0.6));
+        const result = await s.memos.chat({ userId: s.userId, sessionId: `demo-ask-${Date.now().toString(36)}`, cubeIds: [this.cubeId], writeCubeId: null, messages: [{ role: 'user', content: question }], maxTokens: 64, memoryTokens, topK: 5 });
         this.asked = [...this.asked, { question, answer: result.answer, cited: result.memories, expects }];
       } else {
         const hits = await s.api.search({ userId: s.userId, query: question, cubeIds: [this.cubeId], topK: 5 });

@@ -8,6 +8,7 @@ import { preview, type PreviewServer } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { serveFolder } from '../support/static-server';
+import { HAS_STORIES } from '../support/shared-models';
 
 let server: PreviewServer | undefined;
 let appUrl = '';
@@ -107,6 +108,52 @@ describe('the production app', () => {
     });
     expect(blocked).toEqual({ outcome: 'refused', directive: 'connect-src' });
     errors.errors.splice(0, errors.errors.length, ...errors.errors.filter((e) => !/Content Security Policy|example\.org/.test(e)));
+    errors.expectNone();
+    await context.close();
+  });
+});
+
+describe.skipIf(!HAS_STORIES)('the guided demo (needs ../shared stories260K)', () => {
+  it('plays the conversations, answers citing them, and still does after a reload with the network off', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const loadModel = async () => {
+      await page.getByRole('tab', { name: 'Models' }).click();
+      const models = page.locator('#panel-models memos-models');
+      await models.locator('#model').selectOption('stories260K');
+      await models.locator('#device').selectOption('wasm');
+      await models.locator('#load').click();
+      await models.getByText('Loaded: stories260K').waitFor({ timeout: 30_000 });
+    };
+    const ask = async (question: string, expects: string) => {
+      await page.getByRole('tab', { name: 'Guided demo' }).click();
+      const demo = page.locator('memos-demo');
+      const before = await demo.locator('#demo-results .box').count();
+      await demo.getByRole('button', { name: question }).click();
+      await expect.poll(() => demo.locator('#demo-results .box').count(), { timeout: 60_000 }).toBe(before + 1);
+      const box = demo.locator('#demo-results .box').last();
+      expect((await box.locator('.answer').textContent())?.trim().length).toBeGreaterThan(0);
+      expect(await box.getByRole('list', { name: 'memories cited' }).textContent()).toContain(expects);
+      expect(await box.textContent()).toContain(`Recalled what you said about "${expects}"`);
+    };
+    await page.goto(`${appUrl}/?store=${storeName('demo')}#demo`);
+    await page.getByText('Memory mode').waitFor();
+    await waitForServiceWorker(page);
+    await page.locator('#demo-play').click();
+    await page.locator('#demo-ready').waitFor({ timeout: 30_000 });
+    await loadModel();
+    await ask('Can you suggest a dinner I could cook for Ana and me on Saturday?', 'vegetarian');
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText('Memory mode').waitFor();
+    await loadModel();
+    await page.getByRole('tab', { name: 'Guided demo' }).click();
+    await page.locator('#demo-ready').waitFor();
+    await ask('What would be a good birthday present for my sister?', 'hiking');
+    await ask('Can you suggest a dinner I could cook for Ana and me on Saturday?', 'vegetarian');
+    await page.screenshot({ path: 'test-results/demo-offline.png', fullPage: true });
     errors.expectNone();
     await context.close();
   });

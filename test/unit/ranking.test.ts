@@ -8,7 +8,12 @@ describe('hybrid fusion', () => {
     const even = { ...DEFAULT_RANKING, rrfK: 60, vectorWeight: 1 };
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] }, even);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
-    expect(ranked[0]!.parts).toEqual({ bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0 });
+    expect(ranked[0]!.parts).toEqual({
+      bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0,
+      contributions: { words: 1 / 62, meaning: 1 / 62, preference: 0, recency: 0, speaker: 0, time: 0, session: 0 },
+    });
+    // The contributions are what the plots show: they add up to the score.
+    for (const r of ranked) expect(Object.values(r.parts.contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(r.score, 12);
     expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
   });
 

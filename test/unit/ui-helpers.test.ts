@@ -1,0 +1,61 @@
+// The app's pure helpers: the word diff of the version history, the chat sessions read back from
+// stored memories, and the per-day counts of the memories-over-time plot.
+import { describe, expect, it } from 'vitest';
+import type { MemoryItem } from '../../src/core/memory-item';
+import { groupSessions } from '../../src/ui/chat-sessions';
+import { countsByDay } from '../../src/ui/plots';
+import { diffWords } from '../../src/ui/text-diff';
+
+const join = (parts: ReturnType<typeof diffWords>, keep: 'removed' | 'added') => parts.filter((p) => p.kind === 'same' || p.kind === keep).map((p) => p.text).join('');
+
+function memory(id: string, text: string, at: number, sessionId?: string, semanticType: MemoryItem['semanticType'] = 'fact'): MemoryItem {
+  return {
+    id, text, cubeId: 'c', ownerId: 'u', createdAt: at, updatedAt: at, source: sessionId ? 'conversation' : 'user',
+    sourceRefs: sessionId ? [{ sessionId, spokenAt: at, speaker: 'user' }] : [], usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+    version: 1, stateBefore: null, key: null, semanticType, memoryType: 'long-term', tags: [], visibility: 'shared', expiresAt: null,
+    priority: 5, sensitivity: [], state: 'generated',
+  } as MemoryItem;
+}
+
+describe('the word diff', () => {
+  it('marks only the changed word, and its runs rebuild both texts', () => {
+    const before = 'The spare key is under the blue flowerpot.';
+    const after = 'The spare key is under the red flowerpot, by the door.';
+    const parts = diffWords(before, after);
+    expect(parts.filter((p) => p.kind === 'removed').map((p) => p.text.trim())).toEqual(['blue']);
+    expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim()).join(' ')).toContain('red');
+    expect(join(parts, 'removed')).toBe(before);
+    expect(join(parts, 'added')).toBe(after);
+  });
+
+  it('shows huge texts as replaced rather than diffing them', () => {
+    const big = 'word '.repeat(5000);
+    expect(diffWords(big, `${big}more`).map((p) => p.kind)).toEqual(['removed', 'added']);
+    expect(diffWords('same', 'same')).toEqual([{ kind: 'same', text: 'same' }]);
+  });
+});
+
+describe('chat sessions from memories', () => {
+  it('groups conversation memories by session, newest session first, turns oldest first', () => {
+    const sessions = groupSessions([
+      memory('a', 'user: hello there', 1000, 's1'),
+      memory('b', 'user: later in s1', 3000, 's1'),
+      memory('c', 'user: in s2', 2000, 's2'),
+      memory('d', 'a note with no session', 4000),
+    ]);
+    expect(sessions.map((s) => s.sessionId)).toEqual(['s1', 's2']);
+    expect(sessions[0]!.memories.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(sessions[0]!.title).toBe('user: hello there');
+    expect([sessions[0]!.firstAt, sessions[0]!.lastAt]).toEqual([1000, 3000]);
+  });
+});
+
+describe('memories over time', () => {
+  it('counts per day and type, by when a memory was said', () => {
+    const day = 86_400_000;
+    const days = countsByDay([memory('a', 'x', 0), memory('b', 'y', 10), memory('c', 'z', day + 5, 's', 'preference')]);
+    expect(days.map((d) => d.day)).toEqual(['1970-01-01', '1970-01-02']);
+    expect(days[0]!.counts.fact).toBe(2);
+    expect(days[1]!.counts.preference).toBe(1);
+  });
+});
