@@ -4,19 +4,11 @@
 // test-results/ to be looked at.
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { HAS_STORIES } from '../support/shared-models';
+import { loadStories, remember } from './app-helpers';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:alert(1))`;
-
-async function remember(page: Page, text: string, tags = ''): Promise<void> {
-  const before = await page.locator('#memories memos-memory-card').count();
-  await page.getByRole('textbox', { name: 'memory text' }).fill(text);
-  if (tags) await page.getByRole('textbox', { name: 'tags' }).fill(tags);
-  await page.getByRole('button', { name: 'Remember' }).click();
-  await expect.poll(() => page.locator('#memories memos-memory-card').count(), { timeout: 15_000 }).toBe(before + 1);
-}
 
 describe('the app in memory mode', () => {
   it('adds, finds and keeps memories across a reload, showing hostile text as text', async () => {
@@ -127,12 +119,8 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     await page.goto(`${inject('baseUrl')}/?store=${storeName('app-chat')}#memories`);
     await page.getByText('Memory mode').waitFor();
     await remember(page, 'My sister Mia lives in Lisbon.');
-    await page.getByRole('tab', { name: 'Models' }).click();
+    await loadStories(page);
     const models = page.locator('#panel-models memos-models');
-    await models.locator('#model').selectOption('stories260K');
-    await models.locator('#device').selectOption('wasm');
-    await models.locator('#load').click();
-    await models.getByText('Loaded: stories260K').waitFor({ timeout: 30_000 });
     await page.getByText('Chat mode: stories260K').waitFor();
     expect(await models.locator('#catalogue tr[data-model="stories260K"]').textContent()).toMatch(/yes/);
     await page.getByRole('tab', { name: 'Chat' }).click();

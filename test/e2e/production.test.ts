@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { serveFolder } from '../support/static-server';
 import { HAS_STORIES } from '../support/shared-models';
+import { loadStories } from './app-helpers';
 
 let server: PreviewServer | undefined;
 let appUrl = '';
@@ -118,14 +119,6 @@ describe.skipIf(!HAS_STORIES)('the guided demo (needs ../shared stories260K)', (
     const context = await launchProfile(newProfileDir());
     const page = await context.newPage();
     const errors = watchErrors(page);
-    const loadModel = async () => {
-      await page.getByRole('tab', { name: 'Models' }).click();
-      const models = page.locator('#panel-models memos-models');
-      await models.locator('#model').selectOption('stories260K');
-      await models.locator('#device').selectOption('wasm');
-      await models.locator('#load').click();
-      await models.getByText('Loaded: stories260K').waitFor({ timeout: 30_000 });
-    };
     const ask = async (question: string, expects: string) => {
       await page.getByRole('tab', { name: 'Guided demo' }).click();
       const demo = page.locator('memos-demo');
@@ -142,13 +135,13 @@ describe.skipIf(!HAS_STORIES)('the guided demo (needs ../shared stories260K)', (
     await waitForServiceWorker(page);
     await page.locator('#demo-play').click();
     await page.locator('#demo-ready').waitFor({ timeout: 30_000 });
-    await loadModel();
+    await loadStories(page);
     await ask('Can you suggest a dinner I could cook for Ana and me on Saturday?', 'vegetarian');
 
     await context.setOffline(true);
     await page.reload();
     await page.getByText('Memory mode').waitFor();
-    await loadModel();
+    await loadStories(page);
     await page.getByRole('tab', { name: 'Guided demo' }).click();
     await page.locator('#demo-ready').waitFor();
     await ask('What would be a good birthday present for my sister?', 'hiking');
