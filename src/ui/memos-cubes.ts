@@ -61,14 +61,16 @@ export class MemosCubes extends SessionElement {
     await this.guard(async () => {
       const text = await file.text();
       let cube;
+      let copy = false;
       try {
         cube = await s.api.importCube({ userId: s.userId, file: text, mode: 'keep-id' });
       } catch (error) {
         // The same cube is here already: import it as a copy with new ids rather than refuse.
         if ((error as { code?: string }).code !== 'CUBE_EXISTS') throw error;
         cube = await s.api.importCube({ userId: s.userId, file: text, mode: 'copy' });
+        copy = true;
       }
-      this.note = `Imported "${cube.name}".`;
+      this.note = copy ? `"${cube.name}" is here already, so the file was imported as a copy with new ids (${cube.cubeId}).` : `Imported "${cube.name}".`;
       s.setCube(cube.cubeId);
       s.changed('cubes');
     });

@@ -31,6 +31,11 @@ describe('the app in memory mode', () => {
     await page.locator('#hits memos-memory-card').first().waitFor();
     expect(await page.locator('#hits memos-memory-card .why').first().textContent()).toMatch(/words #1 .*matched: genmaicha/);
     await page.screenshot({ path: 'test-results/app-memories.png', fullPage: true });
+    // The details view and the version history show it as text too.
+    await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
+    const detail = page.locator('memos-memory-detail');
+    expect(await detail.locator('p.text').textContent()).toBe(`Favourite tea is genmaicha ${HOSTILE}`);
+    expect(await detail.locator('img, script, a').count()).toBe(0);
 
     await page.reload();
     await page.locator('#memories memos-memory-card').first().waitFor();
@@ -102,6 +107,7 @@ describe('the app in memory mode', () => {
 
     await cubes.locator('#import').setInputFiles(file!);
     await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(2);
+    expect(await cubes.getByRole('status').textContent()).toMatch(/imported as a copy with new ids/);
     await page.getByRole('tab', { name: 'Memories' }).click();
     await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('Rent is due');
     await page.getByRole('tab', { name: 'Users & cubes' }).click();
