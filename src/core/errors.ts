@@ -37,6 +37,8 @@ export const ERROR_MESSAGES = {
   GPU_OUT_OF_MEMORY: 'The GPU ran out of memory for this model. Pick a smaller model or close other GPU work.',
   KV_INCOMPATIBLE: 'This KV cache was made for another model or layout and cannot be used with this one.',
   KV_CORRUPT: 'This stored KV cache is damaged (a checksum or size does not match). Rebuild it from its memories.',
+  ADAPTER_INCOMPATIBLE: 'This adapter was made for another base model (or its weights do not fit this one) and cannot be applied.',
+  ADAPTER_INVALID: 'The adapter files are not a LoRA adapter memos-web can read (safetensors with lora_A/lora_B pairs, and their config). Nothing was stored.',
 } as const;
 
 /** The closed set of error codes. */

@@ -4,6 +4,7 @@
  */
 import type { KvModelFingerprint } from '../core/activation-item';
 import type { KvCache, KvLayout } from './kv-cache';
+import type { AppliedLora } from './lora';
 import type { SamplingOptions } from './sampling';
 import type { TemplateMessage } from './text-tokenizer';
 
@@ -25,6 +26,22 @@ export interface ModelInfo {
   readonly templateVersion: string;
   /** Present when the model's KV cache can be read out and fed back in (activation memory). */
   readonly kvModel?: KvModelFingerprint;
+  /**
+   * Present when adapters can be merged into the weights (parametric memory): the base model they must
+   * belong to, and those applied now. With adapters applied, `kvModel.weightsHash` is that of the
+   * merged weights, so KV caches never mix the two.
+   */
+  readonly adapters?: { readonly baseWeightsHash: string; readonly applied: readonly { readonly id: string; readonly weight: number }[] };
+}
+
+/** What parametric memory needs of a model: replacing the adapters merged into its weights. */
+export interface AdapterAccess {
+  /**
+   * Merges these adapters (each with its weight) into the base weights, replacing what was applied
+   * before; an empty list gives back the base weights exactly.
+   * @throws {MemosError} ADAPTER_INCOMPATIBLE when a target weight is missing or has another shape
+   */
+  apply(adapters: readonly AppliedLora[]): Promise<void>;
 }
 
 /** What activation memory needs of a model whose KV cache is explicit. */
@@ -117,6 +134,8 @@ export interface LanguageModel {
   readonly info: ModelInfo;
   /** KV access, for engines that have it (the ORT decoder). */
   readonly kv?: KvAccess;
+  /** Adapter access, for engines that can merge LoRA weights (the ORT decoder). */
+  readonly adapters?: AdapterAccess;
   /** Tokens each text takes with this model's tokenizer (batched: it may cross a worker boundary). */
   countTokens(texts: readonly string[]): Promise<number[]>;
   /** Generates a continuation. @throws {MemosError} ABORTED, CONTEXT_OVERFLOW, INFERENCE_FAILED */

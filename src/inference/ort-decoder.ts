@@ -9,6 +9,7 @@ import { emptyKvCache, sameKvLayout, type KvCache, type KvLayout } from './kv-ca
 import { sha256Hex } from '../core/hash';
 import type { RopeSpec } from './rope';
 import type {
+  AdapterAccess,
   ComputeDevice,
   KvAccess,
   FinishReason,
@@ -20,6 +21,7 @@ import type {
 } from './language-model';
 import { createOrtSession, type InferenceSession, type Ort, type Tensor } from './ort-runtime';
 import { Sampler } from './sampling';
+import { mergeLora, type AppliedLora } from './lora';
 import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from './text-tokenizer';
 
 /** What it takes to open a decoder. */
@@ -53,20 +55,25 @@ const now = (): number => performance.now();
 
 /** A decoder with explicit KV on onnxruntime-web. */
 export class OrtDecoder implements LanguageModel {
-  readonly info: ModelInfo;
   readonly tokenizer: TextTokenizer;
   readonly #ort: Ort;
-  readonly #session: InferenceSession;
+  #session: InferenceSession;
+  #info: ModelInfo;
+  readonly #options: OrtDecoderOptions;
+  readonly #baseHash: string;
   readonly #layout: KvLayout;
   readonly #vocab: number;
   readonly #hasPositions: boolean;
   readonly #eos: ReadonlySet<number>;
 
   readonly kv: KvAccess;
+  readonly adapters: AdapterAccess;
 
   private constructor(ort: Ort, session: InferenceSession, options: OrtDecoderOptions, layout: KvLayout, vocab: number, weightsHash: string) {
     this.#ort = ort;
     this.#session = session;
+    this.#options = options;
+    this.#baseHash = weightsHash;
     this.#layout = layout;
     this.#vocab = vocab;
     this.tokenizer = options.tokenizer;
@@ -75,7 +82,7 @@ export class OrtDecoder implements LanguageModel {
     if (options.tokenizer.eosId !== undefined) eos.add(options.tokenizer.eosId);
     this.#eos = eos;
     const templateVersion = options.templateVersion ?? PLAIN_CHAT_TEMPLATE_VERSION;
-    this.info = {
+    this.#info = {
       id: options.id,
       engine: 'ort',
       device: options.device ?? 'wasm',
@@ -83,7 +90,9 @@ export class OrtDecoder implements LanguageModel {
       kvLayout: layout,
       templateVersion,
       kvModel: { modelId: options.id, weightsHash, dtype: 'float32', ...layout, rope: options.rope ?? null, templateVersion },
+      adapters: { baseWeightsHash: weightsHash, applied: [] },
     };
+    this.adapters = { apply: (adapters) => this.#applyAdapters(adapters) };
     const tokenizer = options.tokenizer;
     this.kv = {
       renderChat: async (messages, addGenerationPrompt) => tokenizer.renderChat(messages, addGenerationPrompt),
@@ -108,6 +117,31 @@ export class OrtDecoder implements LanguageModel {
       await session.release();
       throw error;
     }
+  }
+
+  /** What the model is, with the adapters applied now. */
+  get info(): ModelInfo {
+    return this.#info;
+  }
+
+  /**
+   * Rebuilds the session from the base weights with these adapters merged in (decision 0019). The
+   * base bytes are kept, so an empty list restores them exactly. Calls must not overlap a generation
+   * (the device queue of the inference worker runs them one at a time).
+   */
+  async #applyAdapters(adapters: readonly AppliedLora[]): Promise<void> {
+    const active = adapters.filter((a) => a.weight !== 0);
+    const bytes = active.length === 0 ? this.#options.model : mergeLora(this.#options.model, active);
+    const weightsHash = active.length === 0 ? this.#baseHash : await sha256Hex(bytes);
+    const { session } = await createOrtSession(bytes, this.#options.device ?? 'wasm');
+    const old = this.#session;
+    this.#session = session;
+    this.#info = {
+      ...this.#info,
+      kvModel: { ...this.#info.kvModel!, weightsHash },
+      adapters: { baseWeightsHash: this.#baseHash, applied: active.map((a) => ({ id: a.lora.id, weight: a.weight })) },
+    };
+    await old.release();
   }
 
   /** The KV layout this model reads and writes. */

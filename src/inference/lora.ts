@@ -1,0 +1,174 @@
+/**
+ * LoRA adapters applied by merging: for each target weight W (stored [in, out], as the decoder's
+ * MatMul reads it), W' = W + Σ weight·scale·(B·A)ᵀ, with A [rank, in] and B [out, rank] as PEFT saves
+ * them and scale = alpha / rank (alpha / √rank with rsLoRA). The merge writes into a copy of the base
+ * model's bytes (src/inference/onnx/onnx-initializers.ts), so removing every adapter gives back the
+ * base file exactly. Targets are named like Hugging Face modules ("model.layers.3.self_attn.q_proj");
+ * they are found in models written by our Llama builder and in llama2.c-style exports ("l3.wq").
+ */
+import { MemosError } from '../core/errors';
+import { findInitializers, readInitializer, writeInitializer, type InitializerLocation } from './onnx/onnx-initializers';
+import { readSafetensors, type FloatTensor } from './safetensors';
+
+/** One adapted weight. */
+export interface LoraTarget {
+  /** The module, Hugging Face style: "model.layers.{l}.self_attn.q_proj", "…mlp.down_proj". */
+  readonly module: string;
+  /** [rank, in] */
+  readonly a: Float32Array;
+  /** [out, rank] */
+  readonly b: Float32Array;
+  readonly rank: number;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/** An adapter's weights and its scale (alpha / rank). */
+export interface LoraWeights {
+  readonly id: string;
+  readonly scale: number;
+  readonly targets: readonly LoraTarget[];
+}
+
+/** An adapter to apply, with how strongly (1 = as trained). */
+export interface AppliedLora {
+  readonly lora: LoraWeights;
+  readonly weight: number;
+}
+
+const LLAMA2C_NAMES: Record<string, string> = {
+  'self_attn.q_proj': 'wq',
+  'self_attn.k_proj': 'wk',
+  'self_attn.v_proj': 'wv',
+  'self_attn.o_proj': 'wo',
+  'mlp.gate_proj': 'w1',
+  'mlp.down_proj': 'w2',
+  'mlp.up_proj': 'w3',
+};
+
+const MODULE = /^model\.layers\.(\d+)\.((?:self_attn|mlp)\.\w+)$/;
+
+/** The initialiser a module's weight is stored in, in the layouts we know ([in, out]). */
+export function initializerFor(module: string, initializers: ReadonlyMap<string, InitializerLocation>): InitializerLocation | undefined {
+  const direct = initializers.get(module);
+  if (direct) return direct;
+  const match = MODULE.exec(module);
+  const short = match ? LLAMA2C_NAMES[match[2]!] : undefined;
+  return short ? initializers.get(`l${match![1]}.${short}`) : undefined;
+}
+
+/**
+ * Checks that every target of the adapters has a weight of the right shape in the model.
+ * @throws {MemosError} ADAPTER_INCOMPATIBLE naming the first target that does not fit
+ */
+export function checkLoraFits(model: Uint8Array, loras: readonly LoraWeights[]): void {
+  const initializers = findInitializers(model);
+  for (const lora of loras) {
+    for (const t of lora.targets) {
+      const at = initializerFor(t.module, initializers);
+      if (!at) throw new MemosError('ADAPTER_INCOMPATIBLE', `The model has no weight for ${t.module}.`, { adapter: lora.id, module: t.module });
+      if (at.dims.length !== 2 || at.dims[0] !== t.inFeatures || at.dims[1] !== t.outFeatures) {
+        throw new MemosError('ADAPTER_INCOMPATIBLE', `${t.module} is ${at.dims.join('×')} in the model, ${t.inFeatures}×${t.outFeatures} in the adapter.`, { adapter: lora.id, module: t.module });
+      }
+    }
+  }
+}
+
+/**
+ * The base model's bytes with the adapters merged in (a new array; `base` is not changed). With no
+ * adapters it is a plain copy, equal to the base byte for byte.
+ * @throws {MemosError} ADAPTER_INCOMPATIBLE when a target is missing or has another shape
+ */
+export function mergeLora(base: Uint8Array, applied: readonly AppliedLora[]): Uint8Array {
+  // A copy (not base.slice(): on a Node Buffer that would be a view of the same bytes).
+  const merged = new Uint8Array(base);
+  if (applied.length === 0) return merged;
+  checkLoraFits(base, applied.map((a) => a.lora));
+  const initializers = findInitializers(base);
+  const byLocation = new Map<InitializerLocation, Float32Array>();
+  for (const { lora, weight } of applied) {
+    const factor = weight * lora.scale;
+    if (factor === 0) continue;
+    for (const t of lora.targets) {
+      const at = initializerFor(t.module, initializers)!;
+      let w = byLocation.get(at);
+      if (!w) byLocation.set(at, (w = readInitializer(base, at)));
+      const { inFeatures: n, outFeatures: m, rank: r, a, b } = t;
+      // W[i, o] += factor · Σ_k B[o, k] · A[k, i]
+      for (let i = 0; i < n; i++) {
+        const row = i * m;
+        for (let o = 0; o < m; o++) {
+          let s = 0;
+          for (let k = 0; k < r; k++) s += b[o * r + k]! * a[k * n + i]!;
+          w[row + o]! += factor * s;
+        }
+      }
+    }
+  }
+  for (const [at, values] of byLocation) writeInitializer(merged, at, values);
+  return merged;
+}
+
+/** PEFT's adapter_config.json, the fields we use. */
+export interface PeftConfig {
+  readonly r: number;
+  readonly lora_alpha: number;
+  readonly use_rslora?: boolean;
+  readonly base_model_name_or_path?: string | null;
+  readonly target_modules?: readonly string[] | string | null;
+}
+
+const PEFT_KEY = /^(?:base_model\.model\.)?(model\.layers\.\d+\.(?:self_attn|mlp)\.\w+)\.lora_([AB])(?:\.default)?\.weight$/;
+
+function invalid(message: string): MemosError {
+  return new MemosError('ADAPTER_INVALID', message, { field: 'adapter' });
+}
+
+/**
+ * Reads a PEFT LoRA adapter: adapter_model.safetensors and adapter_config.json.
+ * @throws {MemosError} ADAPTER_INVALID
+ */
+export function readPeftAdapter(id: string, safetensors: Uint8Array, configJson: string): { lora: LoraWeights; config: PeftConfig } {
+  let config: PeftConfig;
+  try {
+    config = JSON.parse(configJson) as PeftConfig;
+  } catch {
+    throw invalid('adapter_config.json is not JSON.');
+  }
+  if (!(Number.isInteger(config.r) && config.r > 0) || !(typeof config.lora_alpha === 'number' && config.lora_alpha > 0)) {
+    throw invalid('adapter_config.json needs a positive integer "r" and a positive "lora_alpha".');
+  }
+  const { tensors } = readSafetensors(safetensors);
+  const pairs = new Map<string, { a?: FloatTensor; b?: FloatTensor }>();
+  for (const [name, tensor] of tensors) {
+    const match = PEFT_KEY.exec(name);
+    if (!match) continue;
+    const pair = pairs.get(match[1]!) ?? {};
+    if (match[2] === 'A') pair.a = tensor;
+    else pair.b = tensor;
+    pairs.set(match[1]!, pair);
+  }
+  if (pairs.size === 0) throw invalid('The safetensors file has no LoRA weights (…lora_A.weight / …lora_B.weight of model.layers.N modules).');
+  const targets: LoraTarget[] = [];
+  for (const [module, { a, b }] of [...pairs].sort(([x], [y]) => (x < y ? -1 : 1))) {
+    if (!a || !b) throw invalid(`${module} has only one of lora_A and lora_B.`);
+    const [rank, inFeatures] = a.shape as [number, number];
+    const [outFeatures, rankB] = b.shape as [number, number];
+    if (a.shape.length !== 2 || b.shape.length !== 2 || rank !== rankB || rank !== config.r) {
+      throw invalid(`${module}: lora_A ${a.shape.join('×')} and lora_B ${b.shape.join('×')} do not fit rank ${config.r}.`);
+    }
+    targets.push({ module, a: a.data, b: b.data, rank, inFeatures, outFeatures });
+  }
+  const scale = config.use_rslora ? config.lora_alpha / Math.sqrt(config.r) : config.lora_alpha / config.r;
+  return { lora: { id, scale, targets }, config };
+}
+
+/** The tensors of an adapter under PEFT's names, for writing it as safetensors. */
+export function peftTensors(lora: LoraWeights): Map<string, FloatTensor> {
+  const out = new Map<string, FloatTensor>();
+  for (const t of lora.targets) {
+    out.set(`base_model.model.${t.module}.lora_A.weight`, { shape: [t.rank, t.inFeatures], data: t.a });
+    out.set(`base_model.model.${t.module}.lora_B.weight`, { shape: [t.outFeatures, t.rank], data: t.b });
+  }
+  return out;
+}
