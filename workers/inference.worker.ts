@@ -58,6 +58,7 @@ const api: InferenceWorkerApi = {
     // The tensors move to the caller instead of being copied.
     return transfer(cache, [...cache.keys, ...cache.values].map((t) => t.buffer as ArrayBuffer));
   },
+  applyAdapters: async (adapters) => (await ready()).applyAdapters(adapters),
   connect(port) {
     expose(api, port);
   },

@@ -4,8 +4,7 @@
  * by, the tokens and text it covers, and the plaintext memories (with their versions) it was built
  * from. A cube whose sources changed is stale and is never used until rebuilt.
  */
-import type { LifecycleState } from './lifecycle';
-import type { MemoryUsage } from './memory-item';
+import type { EntryHeader } from './entry-header';
 
 /** What identifies the model a KV cache belongs to; every field must match to use it. */
 export interface KvModelFingerprint {
@@ -32,17 +31,9 @@ export interface ActivationSource {
 export type KvEncodingName = 'fp32' | 'fp16' | 'int8';
 
 /** One activation MemCube entry (its tensors live in the blob store). */
-export interface ActivationItem {
-  readonly id: string;
-  readonly cubeId: string;
-  readonly ownerId: string;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly version: number;
-  readonly state: LifecycleState;
+export interface ActivationItem extends EntryHeader {
   /** Why it may no longer be used (a source memory changed or went away), or null. */
   readonly staleReason: string | null;
-  readonly usage: MemoryUsage;
   readonly model: KvModelFingerprint;
   readonly encoding: KvEncodingName;
   /** The token ids it covers, BOS included. */

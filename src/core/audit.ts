@@ -27,6 +27,11 @@ export const AUDIT_ACTIONS = [
   'activation.activate',
   'activation.deactivate',
   'activation.evict',
+  'adapter.import',
+  'adapter.distill',
+  'adapter.activate',
+  'adapter.deactivate',
+  'adapter.delete',
 ] as const;
 /** What an audit entry records. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -6,6 +6,7 @@
 import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
 import { detectCapabilities, type Capabilities } from './capabilities';
 import { DeviceQueue } from './device-queue';
+import type { AppliedLora } from './lora';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
 import type { KvCache } from './kv-cache';
 import type { DownloadProgress, ModelFileStore } from './model-files';
@@ -222,6 +223,19 @@ export class InferenceService {
   /** Prefills ids after a prefix, in queue order, and returns the cache. @throws {MemosError} MODEL_NOT_LOADED */
   prefill(ids: readonly number[], prefix?: KvCache): Promise<KvCache> {
     return this.#queue.run(async () => this.#kv().prefill(ids, prefix));
+  }
+
+  /**
+   * Merges LoRA adapters into the loaded model's weights (replacing those merged before), in queue
+   * order so no generation sees half-changed weights.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (engine without adapters), ADAPTER_INCOMPATIBLE
+   */
+  applyAdapters(adapters: readonly AppliedLora[]): Promise<void> {
+    return this.#queue.run(async () => {
+      if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
+      if (!this.#model.adapters) throw new MemosError('INVALID_INPUT', 'The loaded engine cannot merge adapters: parametric memory needs the ORT engine.', { field: 'model' });
+      await this.#model.adapters.apply(adapters);
+    });
   }
 
   /** Token counts with the loaded model's tokenizer. @throws {MemosError} MODEL_NOT_LOADED */

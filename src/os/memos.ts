@@ -43,6 +43,8 @@ import type { JobRecord, JobState } from '../core/job';
 import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
+import type { AdapterItem } from '../core/adapter-item';
+import { AdapterMemory, type ImportAdapterParams } from './adapter-memory';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
@@ -160,6 +162,7 @@ export class MemOS {
   /** Cube policies as last read (checked again inside every write that depends on them). */
   readonly #policies = new Map<string, CubePolicy | undefined>();
   readonly #working: WorkingMemory;
+  readonly #adapters: AdapterMemory;
   readonly #kvBudgetBytes: number;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
@@ -174,6 +177,7 @@ export class MemOS {
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.#working = new WorkingMemory(options.workingMemory);
+    this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
     this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
     this.scheduler = new MemScheduler({
       store,
@@ -707,7 +711,12 @@ export class MemOS {
   async chat(params: ChatParams, options: ChatOptions = {}): Promise<ChatResult> {
     return runChat(
       {
-        model: this.#model,
+        // The model answers with the adapter cubes marked active merged into its weights.
+        model: async () => {
+          const model = await this.#languageModel();
+          await this.#adapters.syncModel(model);
+          return model;
+        },
         search: (p, o) => this.search(p, o),
         add: (p, o) => this.add(p, o),
         listCubes: (p) => this.listCubes(p),
@@ -1237,6 +1246,44 @@ export class MemOS {
       await this.#audit(tx, userId, 'activation.build', cubeId, [item.id], { tokens: item.tokenIds.length, bytes: item.bytes, encoding, composedFrom: ids.join(',') });
     });
     return item;
+  }
+
+  /**
+   * Stores a PEFT LoRA adapter (adapter_model.safetensors + adapter_config.json) as an adapter
+   * MemCube for a base model (the loaded one by default). It is not applied until activated.
+   * @throws {MemosError} ADAPTER_INVALID, ADAPTER_INCOMPATIBLE, INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  importAdapter(params: ImportAdapterParams): Promise<AdapterItem> {
+    return this.#adapters.importAdapter(params);
+  }
+
+  /** The adapter MemCubes of a cube, newest first. @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN */
+  listAdapters(params: { userId: string; cubeId: string }): Promise<AdapterItem[]> {
+    return this.#adapters.listAdapters(params);
+  }
+
+  /** An adapter as PEFT files (safetensors bytes and adapter_config.json text). @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ADAPTER_INVALID */
+  exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> {
+    return this.#adapters.exportAdapter(params);
+  }
+
+  /**
+   * Merges an adapter into the model's weights (now if its base model is loaded, else when it is),
+   * with a weight (1 = as trained). Several can be active; their changes add up.
+   * @throws {MemosError} ADAPTER_INCOMPATIBLE, MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  activateAdapter(params: { userId: string; adapterId: string; weight?: number }): Promise<AdapterItem> {
+    return this.#adapters.activateAdapter(params);
+  }
+
+  /** Stops applying an adapter: the model's weights go back to the base (plus other active adapters) exactly. */
+  deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem> {
+    return this.#adapters.deactivateAdapter(params);
+  }
+
+  /** Deletes an adapter MemCube and its weights; the memories it was distilled from stay. */
+  deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
+    return this.#adapters.deleteAdapter(params);
   }
 
   /**

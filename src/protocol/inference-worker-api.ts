@@ -8,6 +8,7 @@ import type { Capabilities } from '../inference/capabilities';
 import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
+import type { AppliedLora } from '../inference/lora';
 import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
 import type { TemplateMessage } from '../inference/text-tokenizer';
 
@@ -35,6 +36,8 @@ export interface InferenceWorkerApi {
   kvRenderChat(messages: TemplateMessage[], addGenerationPrompt: boolean): Promise<string>;
   kvEncode(text: string, withBos: boolean): Promise<number[]>;
   kvPrefill(ids: number[], prefix?: KvCache): Promise<KvCache>;
+  /** Merges LoRA adapters into the loaded model's weights (an empty list restores the base). */
+  applyAdapters(adapters: AppliedLora[]): Promise<void>;
   /** Serves this same API on another port (the memory worker's line to the model). */
   connect(port: MessagePort): void;
 }

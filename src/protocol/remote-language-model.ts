@@ -3,13 +3,14 @@
  * at each chat, which model is loaded there and forwards tokens and aborts across the boundary.
  */
 import { proxy, transfer, type Remote } from 'comlink';
-import type { GenerateOptions, GenerateRequest, GenerateResult, KvAccess, LanguageModel, ModelInfo } from '../inference/language-model';
+import type { AdapterAccess, GenerateOptions, GenerateRequest, GenerateResult, KvAccess, LanguageModel, ModelInfo } from '../inference/language-model';
 import { portForSignal } from './abort-port';
 import type { InferenceWorkerApi } from './inference-worker-api';
 
 class RemoteLanguageModel implements LanguageModel {
   readonly info: ModelInfo;
   readonly kv?: KvAccess;
+  readonly adapters?: AdapterAccess;
   readonly #remote: Remote<InferenceWorkerApi>;
 
   constructor(remote: Remote<InferenceWorkerApi>, info: ModelInfo) {
@@ -20,6 +21,15 @@ class RemoteLanguageModel implements LanguageModel {
         renderChat: (messages, addGenerationPrompt) => remote.kvRenderChat([...messages], addGenerationPrompt),
         encode: (text, withBos) => remote.kvEncode(text, withBos),
         prefill: (ids, prefix) => remote.kvPrefill([...ids], prefix),
+      };
+    }
+    if (info.adapters) {
+      // The weights move to the inference worker instead of being copied.
+      this.adapters = {
+        apply: (adapters) => {
+          const list = [...adapters];
+          return remote.applyAdapters(transfer(list, list.flatMap((a) => a.lora.targets.flatMap((t) => [t.a.buffer as ArrayBuffer, t.b.buffer as ArrayBuffer]))));
+        },
       };
     }
   }

@@ -1,10 +1,12 @@
 /**
  * The one typed IndexedDB schema of memos-web and its versioned migrations.
  * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
- * payloads), vectors (v2), activations (v3: KV MemCube entries), jobs (v4: the scheduler's queue).
+ * payloads), vectors (v2), activations (v3: KV MemCube entries), jobs (v4: the scheduler's queue),
+ * adapters (v5: parametric MemCube entries; their weights are blobs).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
+import type { AdapterItem } from '../core/adapter-item';
 import type { AuditEntry } from '../core/audit';
 import type { JobRecord } from '../core/job';
 import type { CubeRecord, UserRecord } from '../core/cube';
@@ -43,6 +45,7 @@ export interface MemosSchema extends DBSchema {
   vectors: { key: [string, string]; value: VectorRecord; indexes: { byModel: string; byCube: string } };
   activations: { key: string; value: ActivationItem; indexes: { byCube: string; bySource: string; bySession: string } };
   jobs: { key: string; value: JobRecord; indexes: { byState: string; byDedupe: string } };
+  adapters: { key: string; value: AdapterItem; indexes: { byCube: string; bySource: string } };
 }
 
 /** A store name of the schema. */
@@ -95,6 +98,11 @@ export const MIGRATIONS: readonly Migration[] = [
     jobs.createIndex('byDedupe', 'dedupeKey');
     // Memories without an expiry (null) are left out of this index by IndexedDB itself.
     tx.objectStore('memories').createIndex('byExpires', 'expiresAt');
+  },
+  (db) => {
+    const adapters = db.createObjectStore('adapters', { keyPath: 'id' });
+    adapters.createIndex('byCube', 'cubeId');
+    adapters.createIndex('bySource', 'sourceIds', { multiEntry: true });
   },
 ];
 
