@@ -59,6 +59,15 @@ const api: InferenceWorkerApi = {
     return transfer(cache, [...cache.keys, ...cache.values].map((t) => t.buffer as ArrayBuffer));
   },
   applyAdapters: async (adapters) => (await ready()).applyAdapters(adapters),
+  async distillAdapter(request, onProgress, abort) {
+    const { signal, done } = signalForPort(abort);
+    try {
+      const result = await (await ready()).distill(request, onProgress, signal);
+      return transfer(result, result.lora.targets.flatMap((t) => [t.a.buffer as ArrayBuffer, t.b.buffer as ArrayBuffer]));
+    } finally {
+      done();
+    }
+  },
   connect(port) {
     expose(api, port);
   },

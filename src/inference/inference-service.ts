@@ -7,6 +7,7 @@ import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
 import { detectCapabilities, type Capabilities } from './capabilities';
 import { DeviceQueue } from './device-queue';
 import type { AppliedLora } from './lora';
+import type { DistillProgress, DistillRequest, DistillResult } from './language-model';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
 import type { KvCache } from './kv-cache';
 import type { DownloadProgress, ModelFileStore } from './model-files';
@@ -236,6 +237,19 @@ export class InferenceService {
       if (!this.#model.adapters) throw new MemosError('INVALID_INPUT', 'The loaded engine cannot merge adapters: parametric memory needs the ORT engine.', { field: 'model' });
       await this.#model.adapters.apply(adapters);
     });
+  }
+
+  /**
+   * Trains a LoRA adapter on texts with the loaded model (in queue order: no generation runs meanwhile).
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (engine that cannot train), MODEL_INVALID, ABORTED
+   */
+  distill(request: DistillRequest, onProgress?: (p: DistillProgress) => void, signal?: AbortSignal): Promise<DistillResult> {
+    return this.#queue.run(async () => {
+      const distill = this.#model?.adapters?.distill;
+      if (!this.#model) throw new MemosError('MODEL_NOT_LOADED');
+      if (!distill) throw new MemosError('INVALID_INPUT', 'The loaded engine cannot train adapters: distillation needs the ORT engine.', { field: 'model' });
+      return distill(request, onProgress, signal);
+    }, signal);
   }
 
   /** Token counts with the loaded model's tokenizer. @throws {MemosError} MODEL_NOT_LOADED */

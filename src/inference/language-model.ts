@@ -5,6 +5,7 @@
 import type { KvModelFingerprint } from '../core/activation-item';
 import type { KvCache, KvLayout } from './kv-cache';
 import type { AppliedLora } from './lora';
+import type { DistillOptions, DistillResult } from './distill/distill-lora';
 import type { SamplingOptions } from './sampling';
 import type { TemplateMessage } from './text-tokenizer';
 
@@ -34,6 +35,15 @@ export interface ModelInfo {
   readonly adapters?: { readonly baseWeightsHash: string; readonly applied: readonly { readonly id: string; readonly weight: number }[] };
 }
 
+/** Progress of a distillation: the step, the memory text's loss, the time so far. */
+export interface DistillProgress {
+  readonly step: number;
+  readonly loss: number;
+  readonly elapsedMs: number;
+}
+
+export type { DistillResult };
+
 /** What parametric memory needs of a model: replacing the adapters merged into its weights. */
 export interface AdapterAccess {
   /**
@@ -42,6 +52,21 @@ export interface AdapterAccess {
    * @throws {MemosError} ADAPTER_INCOMPATIBLE when a target weight is missing or has another shape
    */
   apply(adapters: readonly AppliedLora[]): Promise<void>;
+  /**
+   * Trains a LoRA adapter on texts (distillation of plaintext memories), on the base weights, with
+   * model-written replay text so that it does not forget; reports perplexity before and after on the
+   * texts and on `heldOut`. Engines that cannot train leave it out.
+   * @throws {MemosError} MODEL_INVALID (not a Llama decoder with known weights or RoPE), INVALID_INPUT
+   */
+  distill?(request: DistillRequest, onProgress?: (p: DistillProgress) => void, signal?: AbortSignal): Promise<DistillResult>;
+}
+
+/** What to distil. */
+export interface DistillRequest {
+  readonly id: string;
+  readonly texts: readonly string[];
+  readonly heldOut: readonly string[];
+  readonly options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'>;
 }
 
 /** What activation memory needs of a model whose KV cache is explicit. */

@@ -10,6 +10,9 @@ import { sha256Hex } from '../core/hash';
 import type { RopeSpec } from './rope';
 import type {
   AdapterAccess,
+  DistillProgress,
+  DistillRequest,
+  DistillResult,
   ComputeDevice,
   KvAccess,
   FinishReason,
@@ -92,7 +95,10 @@ export class OrtDecoder implements LanguageModel {
       kvModel: { modelId: options.id, weightsHash, dtype: 'float32', ...layout, rope: options.rope ?? null, templateVersion },
       adapters: { baseWeightsHash: weightsHash, applied: [] },
     };
-    this.adapters = { apply: (adapters) => this.#applyAdapters(adapters) };
+    this.adapters = {
+      apply: (adapters) => this.#applyAdapters(adapters),
+      distill: (request, onProgress, signal) => this.#distill(request, onProgress, signal),
+    };
     const tokenizer = options.tokenizer;
     this.kv = {
       renderChat: async (messages, addGenerationPrompt) => tokenizer.renderChat(messages, addGenerationPrompt),
@@ -142,6 +148,32 @@ export class OrtDecoder implements LanguageModel {
       adapters: { baseWeightsHash: this.#baseHash, applied: active.map((a) => ({ id: a.lora.id, weight: a.weight })) },
     };
     await old.release();
+  }
+
+  /**
+   * Trains a LoRA adapter on the base weights with tfjs (decision 0019). Replay text: two continuations
+   * the model writes from BOS (greedy and sampled), so the adapter keeps its general behaviour.
+   */
+  async #distill(request: DistillRequest, onProgress?: (p: DistillProgress) => void, signal?: AbortSignal): Promise<DistillResult> {
+    const rope = this.#options.rope;
+    if (!rope) throw new MemosError('MODEL_INVALID', 'Training needs to know how the model applies RoPE (the model entry has no rope field).');
+    const { distillLora, loadTrainingTf } = await import('./distill/distill-lora');
+    const { llamaFromOnnx } = await import('./distill/onnx-llama-weights');
+    const { shape, weights } = llamaFromOnnx(this.#options.model, this.#layout, rope);
+    const bos = this.tokenizer.bosId;
+    const encode = (text: string): number[] => (bos !== undefined ? [bos, ...this.tokenizer.encode(text)] : this.tokenizer.encode(text));
+    const replay: number[][] = [];
+    for (const temperature of [0, 0.8]) {
+      const generated = await this.generate({ promptIds: bos !== undefined ? [bos] : [this.tokenizer.encode(' ')[0] ?? 0] }, { maxTokens: 96, temperature, seed: 7 });
+      replay.push(encode(generated.text));
+    }
+    const tf = await loadTrainingTf();
+    return distillLora(tf, shape, weights, request.texts.map(encode), request.heldOut.map(encode), request.id, {
+      ...request.options,
+      replay,
+      ...(signal && { signal }),
+      ...(onProgress && { onProgress }),
+    });
   }
 
   /** The KV layout this model reads and writes. */

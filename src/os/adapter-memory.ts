@@ -12,7 +12,10 @@ import { sha256Hex } from '../core/hash';
 import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
 import { requireAccess } from '../governance/access';
-import type { LanguageModel } from '../inference/language-model';
+import type { DistillProgress, LanguageModel } from '../inference/language-model';
+import type { DistillOptions } from '../inference/distill/distill-lora';
+import { LIVE_STATES } from '../core/lifecycle';
+import { HELD_OUT_TEXT } from './held-out-text';
 import { peftTensors, readPeftAdapter, type LoraWeights } from '../inference/lora';
 import { writeSafetensors } from '../inference/safetensors';
 import type { Store, WriteTx } from '../storage/store';
@@ -133,6 +136,70 @@ export class AdapterMemory {
       await this.#audit(tx, userId, 'adapter.import', cubeId, [id], { name, rank: item.rank, targets: item.targets.length, bytes: item.bytes });
     });
     return item;
+  }
+
+  /**
+   * Distils chosen memories of a cube into a new adapter cube: trains a LoRA on their text with the
+   * loaded model (base weights), measures perplexity before and after on them and on held-out text,
+   * and stores it with its sources linked (not active: the user decides). The memories stay plaintext.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (engine that cannot train, no memories), FORBIDDEN, ABORTED
+   */
+  async distill(
+    params: { userId: string; cubeId: string; memoryIds: readonly string[]; name?: string; heldOut?: readonly string[]; options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'> },
+    call: { signal?: AbortSignal | undefined; onProgress?: ((p: DistillProgress) => void) | undefined } = {},
+  ): Promise<AdapterItem> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    if (!Array.isArray(params.memoryIds) || params.memoryIds.length === 0) throw new MemosError('INVALID_INPUT', 'Name the memories to distil.', { field: 'memoryIds' });
+    const model = await this.#deps.model();
+    if (!model) throw new MemosError('MODEL_NOT_LOADED', 'Distillation trains on the loaded model.');
+    const base = adapterBaseOf(model);
+    if (!base || !model.adapters?.distill) throw new MemosError('INVALID_INPUT', `The ${model.info.engine} engine cannot train adapters: distillation needs the ORT engine.`, { field: 'model' });
+    const sources = await this.#deps.store.read(['cubes', 'memories'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'write');
+      return Promise.all(
+        params.memoryIds.map(async (id) => {
+          const memory = await tx.objectStore('memories').get(requireId(id, 'memoryIds[]'));
+          if (!memory || memory.cubeId !== cubeId || !LIVE_STATES.includes(memory.state)) throw new MemosError('MEMORY_NOT_FOUND', 'Only live memories of this cube can be distilled.', { memoryId: id });
+          return memory;
+        }),
+      );
+    });
+    const id = newId('adapter');
+    const result = await model.adapters.distill(
+      { id, texts: sources.map((m) => m.text), heldOut: params.heldOut ?? HELD_OUT_TEXT, ...(params.options && { options: params.options }) },
+      call.onProgress,
+      call.signal,
+    );
+    if (result.report.stopped === 'aborted') throw new MemosError('ABORTED', 'Distillation was stopped; nothing was stored.');
+    return this.storeDistilled({ userId, cubeId, name: params.name ?? `distilled from ${sources.length} memories`, lora: result.lora, alpha: result.alpha, base, sources, report: result.report });
+  }
+
+  /**
+   * Memories worth distilling: live, unchanged for `minAgeDays`, used at least `minUses` times, and
+   * not yet in an adapter. The scheduler proposes them; nothing is trained without the user.
+   */
+  async distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const minAge = numberInRange(params.minAgeDays, 'minAgeDays', 0, 3650, 7) * 86_400_000;
+    const minUses = numberInRange(params.minUses, 'minUses', 0, 1e9, 3);
+    const limit = numberInRange(params.limit, 'limit', 1, 1000, 20);
+    const now = this.#deps.clock();
+    return this.#deps.store.read(['cubes', 'memories', 'adapters'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+      requireAccess(cube, userId, 'read');
+      const distilled = new Set((await tx.objectStore('adapters').index('byCube').getAll(cubeId)).flatMap((a) => a.sourceIds));
+      return (await tx.objectStore('memories').index('byCube').getAll(cubeId))
+        .filter((m) => LIVE_STATES.includes(m.state) && now - m.updatedAt >= minAge && m.usage.accessCount >= minUses && !distilled.has(m.id))
+        .sort((a, b) => b.usage.accessCount - a.usage.accessCount || a.createdAt - b.createdAt)
+        .slice(0, limit);
+    });
   }
 
   /** Stores an adapter trained here from memories (not active). */

@@ -1281,6 +1281,24 @@ export class MemOS {
     return this.#adapters.deactivateAdapter(params);
   }
 
+  /**
+   * Distils memories into a new adapter MemCube (plaintext → parametric): trains a LoRA on their text
+   * with the loaded model, within a step / time / token budget, and reports perplexity before and after
+   * on them and on held-out text. Not activated; the memories stay as they are.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, MEMORY_NOT_FOUND, FORBIDDEN, ABORTED
+   */
+  distillAdapter(
+    params: { userId: string; cubeId: string; memoryIds: readonly string[]; name?: string; heldOut?: readonly string[]; options?: { rank?: number; alpha?: number; modules?: readonly string[]; learningRate?: number; maxSteps?: number; timeBudgetMs?: number; maxTokens?: number; targetLossRatio?: number; seed?: number } },
+    options: CallOptions & { onProgress?: (p: { step: number; loss: number; elapsedMs: number }) => void } = {},
+  ): Promise<AdapterItem> {
+    return this.#adapters.distill(params, options);
+  }
+
+  /** Memories the scheduler would propose for distillation: stable for a while and used often, not yet in an adapter. */
+  distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
+    return this.#adapters.distillCandidates(params);
+  }
+
   /** Deletes an adapter MemCube and its weights; the memories it was distilled from stay. */
   deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
     return this.#adapters.deleteAdapter(params);

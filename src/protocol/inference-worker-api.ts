@@ -6,7 +6,7 @@
  */
 import type { Capabilities } from '../inference/capabilities';
 import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
-import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
+import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
 import type { AppliedLora } from '../inference/lora';
 import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
@@ -38,6 +38,8 @@ export interface InferenceWorkerApi {
   kvPrefill(ids: number[], prefix?: KvCache): Promise<KvCache>;
   /** Merges LoRA adapters into the loaded model's weights (an empty list restores the base). */
   applyAdapters(adapters: AppliedLora[]): Promise<void>;
+  /** Trains a LoRA adapter on texts with the loaded model (see LanguageModel adapters.distill). */
+  distillAdapter(request: DistillRequest, onProgress?: (p: DistillProgress) => void, abort?: MessagePort): Promise<DistillResult>;
   /** Serves this same API on another port (the memory worker's line to the model). */
   connect(port: MessagePort): void;
 }

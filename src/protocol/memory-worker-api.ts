@@ -48,6 +48,8 @@ export const API_METHODS = [
   'activateAdapter',
   'deactivateAdapter',
   'deleteAdapter',
+  'distillAdapter',
+  'distillCandidates',
   'sweepExpired',
   'consolidate',
   'workingMemory',

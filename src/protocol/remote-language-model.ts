@@ -30,6 +30,11 @@ class RemoteLanguageModel implements LanguageModel {
           const list = [...adapters];
           return remote.applyAdapters(transfer(list, list.flatMap((a) => a.lora.targets.flatMap((t) => [t.a.buffer as ArrayBuffer, t.b.buffer as ArrayBuffer]))));
         },
+        distill: (request, onProgress, signal) => {
+          const port = portForSignal(signal);
+          const callback = onProgress ? proxy(onProgress) : undefined;
+          return port ? remote.distillAdapter(request, callback, transfer(port, [port])) : remote.distillAdapter(request, callback);
+        },
       };
     }
   }
