@@ -86,6 +86,8 @@ export default defineConfig({
       '@tensorflow/tfjs-core',
       '@tensorflow/tfjs-converter',
       '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-core/dist/register_all_gradients',
       '@tensorflow-models/universal-sentence-encoder/dist/tokenizer',
       'onnxruntime-web/wasm',
       'onnxruntime-web/all',
