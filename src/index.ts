@@ -22,6 +22,7 @@ export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type Mem
 export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
 export type { CubeAccess, CubeManifest, CubePolicy, CubeRecord, EmbedderFingerprint, UserRecord } from './core/cube';
 export type { ActivationItem, ActivationSource, KvModelFingerprint } from './core/activation-item';
+export type { AdapterBase, AdapterItem, DistillationReport } from './core/adapter-item';
 export type { JobPriority, JobRecord, JobState } from './core/job';
 export type { SchedulerStatus } from './scheduler/scheduler';
 export type { WorkingEntry, WorkingMemoryPolicy } from './scheduler/working-memory';

@@ -14,5 +14,6 @@ export { MemosModels } from './ui/memos-models';
 export { MemosScheduler } from './ui/memos-scheduler';
 export { MemosSettings } from './ui/memos-settings';
 export { MemosDemo } from './ui/memos-demo';
+export { MemosAdapters } from './ui/memos-adapters';
 export { MemoryCard } from './ui/memory-card';
 export { MemoryDetail } from './ui/memory-detail';

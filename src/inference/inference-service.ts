@@ -78,7 +78,8 @@ export class InferenceService {
 
   /** The current status. */
   status(): InferenceStatus {
-    return this.#status;
+    // The model's info changes when adapters are merged: report it as it is now.
+    return this.#status.state === 'ready' && this.#model ? { state: 'ready', model: this.#model.info } : this.#status;
   }
 
   /** The loaded model, if any. */

@@ -8,6 +8,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { ActivationItem } from '../core/activation-item';
+import type { AdapterItem } from '../core/adapter-item';
 import { LIFECYCLE_STATES, type LifecycleState } from '../core/lifecycle';
 import { SEMANTIC_TYPES, type MemoryItem, type SemanticType } from '../core/memory-item';
 import type { SearchHit } from '../os/api-types';
@@ -18,6 +19,7 @@ import { SessionElement } from './session-element';
 import { formatBytes, formatTime, sharedStyles } from './styles';
 import './memory-card';
 import './memory-detail';
+import './memos-adapters';
 
 const LIVE_STATES: readonly LifecycleState[] = ['generated', 'activated', 'merged', 'frozen'];
 const PAGE = 200;
@@ -54,6 +56,7 @@ export class MemosInspector extends SessionElement {
   @state() private total = 0;
   @state() private hits: SearchHit[] | undefined;
   @state() private activations: ActivationItem[] = [];
+  @state() private adapters: AdapterItem[] = [];
   @state() private selected = '';
   @state() private typeFilter: SemanticType | '' = '';
   @state() private stateFilter: LifecycleState | 'live' | '' = 'live';
@@ -77,6 +80,7 @@ export class MemosInspector extends SessionElement {
     this.memories = [...page.items].reverse();
     this.total = first.total;
     this.activations = await session.api.listActivations({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
+    this.adapters = await session.api.listAdapters({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
     if (this.selected) await this.renderRoot.querySelector('memos-memory-detail')?.reload();
   }
 
@@ -131,7 +135,7 @@ export class MemosInspector extends SessionElement {
     return html`<div class="kinds" part="kinds" aria-label="memory kinds">
       <div class="kind"><span class="muted">plaintext</span><strong>${this.total}</strong><span class="muted">${this.stateFilter === 'live' ? 'live ' : ''}memories</span></div>
       <div class="kind" id="kv-summary"><span class="muted">activation (KV)</span><strong>${this.activations.length}</strong><span class="muted">cubes · ${formatBytes(kvBytes)}</span></div>
-      <div class="kind"><span class="muted">parametric (adapters)</span><strong>0</strong><span class="muted">adapter cubes are not built yet</span></div>
+      <div class="kind" id="adapter-summary"><span class="muted">parametric (adapters)</span><strong>${this.adapters.length}</strong><span class="muted">cubes · ${formatBytes(this.adapters.reduce((n, a) => n + a.bytes, 0))} · ${this.adapters.filter((a) => a.active).length} active</span></div>
     </div>`;
   }
 
@@ -205,6 +209,8 @@ export class MemosInspector extends SessionElement {
       </div>
       <h2>KV cubes</h2>
       ${this.#kvTable()}
+      <h2>Adapter cubes</h2>
+      <memos-adapters .session=${session}></memos-adapters>
     </section>`;
   }
 }

@@ -158,7 +158,7 @@ export class MemosModels extends SessionElement {
       ${this.#progress()}
       <div class="row muted" id="model-status" role="status">
         ${ready
-          ? html`Loaded: ${ready.id} (${ready.engine}, ${ready.device}, context ${ready.contextLength})`
+          ? html`Loaded: ${ready.id} (${ready.engine}, ${ready.device}, context ${ready.contextLength})${ready.adapters?.applied.length ? ` · ${ready.adapters.applied.length} adapter${ready.adapters.applied.length > 1 ? 's' : ''} merged` : ''}`
           : this.status.state === 'failed'
             ? html`<span class="error">${this.status.error.code}: ${this.status.error.message}</span>`
             : 'No model loaded.'}

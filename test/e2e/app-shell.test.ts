@@ -7,6 +7,9 @@ import { inject } from 'vitest';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { HAS_STORIES } from '../support/shared-models';
 import { loadStories, remember } from './app-helpers';
+import { seededRandom } from '../../src/core/seeded-random';
+import { peftTensors } from '../../src/inference/lora';
+import { writeSafetensors } from '../../src/inference/safetensors';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:alert(1))`;
 
@@ -200,6 +203,53 @@ describe('the app for keyboard and screen-reader users', () => {
     await page.keyboard.press('Home');
     expect(await page.getByRole('tab', { name: 'Chat' }).getAttribute('aria-selected')).toBe('true');
     expect(unnamed).toEqual([]);
+    errors.expectNone();
+    await context.close();
+  });
+});
+
+describe.skipIf(!HAS_STORIES)('parametric memory in the app (needs ../shared stories260K)', () => {
+  it('imports a PEFT adapter, merges it into the loaded model, chats with it, and restores the base', async () => {
+    const random = seededRandom(4);
+    const fill = (n: number) => Float32Array.from({ length: n }, () => (random() - 0.5) * 2);
+    const lora = { id: 'x', scale: 4, targets: [0, 1, 2, 3, 4].map((l) => ({ module: `model.layers.${l}.self_attn.v_proj`, a: fill(4 * 64), b: fill(32 * 4), rank: 4, inFeatures: 64, outFeatures: 32 })) };
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-adapter')}#memories`);
+    await page.getByText('Memory mode').waitFor();
+    await loadStories(page);
+    const status = page.locator('#panel-models memos-models #model-status');
+    const ask = async () => {
+      await page.getByRole('tab', { name: 'Chat' }).click();
+      const chat = page.locator('memos-chat');
+      const before = await chat.locator('.used').count();
+      await chat.getByRole('textbox', { name: 'Message' }).fill('Tell me a story.');
+      await chat.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => chat.locator('.used').count(), { timeout: 30_000 }).toBe(before + 1);
+      return (await chat.locator('.a').last().textContent()) ?? '';
+    };
+    await page.getByRole('tab', { name: 'Memories' }).click();
+    const adapters = page.locator('memos-adapters');
+    await adapters.locator('input[type=file]').setInputFiles([
+      { name: 'adapter_model.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(writeSafetensors(peftTensors(lora))) },
+      { name: 'adapter_config.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ r: 4, lora_alpha: 16, target_modules: ['v_proj'] })) },
+    ]);
+    await adapters.locator('#adapters tbody tr').waitFor({ timeout: 15_000 });
+    expect(await adapters.locator('#adapters tbody tr').textContent()).toMatch(/stories260K[\s\S]*4 · 5 · [\s\S]*imported[\s\S]*inactive/);
+    await adapters.getByRole('button', { name: /^activate / }).click();
+    await adapters.getByText('active (weight 1)').waitFor({ timeout: 15_000 });
+    expect(await page.locator('#adapter-summary').textContent()).toContain('1 active');
+    await page.screenshot({ path: 'test-results/app-adapters.png', fullPage: true });
+    expect((await ask()).trim().length).toBeGreaterThan(0);
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await expect.poll(() => status.textContent()).toContain('1 adapter merged');
+    await page.getByRole('tab', { name: 'Memories' }).click();
+    await adapters.getByRole('button', { name: /^deactivate / }).click();
+    await adapters.getByText('inactive').waitFor({ timeout: 15_000 });
+    await page.getByRole('tab', { name: 'Models' }).click();
+    await expect.poll(() => status.textContent()).not.toContain('adapter merged');
+    expect(await status.textContent()).toContain('Loaded: stories260K');
     errors.expectNone();
     await context.close();
   });
