@@ -202,6 +202,21 @@ export class AdapterMemory {
     });
   }
 
+  /**
+   * The scheduler's "propose-distill" job: candidates in every cube, by owner. Only proposes; training
+   * waits for the user (distillAdapter).
+   */
+  async proposeDistillation(): Promise<{ summary: string; result: { cubeId: string; ownerId: string; memoryIds: string[] }[] }> {
+    const cubes = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').getAll());
+    const result: { cubeId: string; ownerId: string; memoryIds: string[] }[] = [];
+    for (const cube of cubes) {
+      const found = await this.distillCandidates({ userId: cube.ownerId, cubeId: cube.cubeId });
+      if (found.length > 0) result.push({ cubeId: cube.cubeId, ownerId: cube.ownerId, memoryIds: found.map((m) => m.id) });
+    }
+    const count = result.reduce((n, r) => n + r.memoryIds.length, 0);
+    return { summary: `${count} memories in ${result.length} cubes proposed for distillation (trained only when the user asks)`, result };
+  }
+
   /** Stores an adapter trained here from memories (not active). */
   async storeDistilled(d: DistilledAdapter): Promise<AdapterItem> {
     const file = writeSafetensors(peftTensors(d.lora), { format: 'pt', 'memos.base': d.base.weightsHash });

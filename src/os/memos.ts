@@ -192,6 +192,7 @@ export class MemOS {
         'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
         'kv-maintenance': async () => this.#maintainKv(),
         'fine-read': async (job, signal) => this.#fineReadJob(job, signal),
+        'propose-distill': async () => this.#adapters.proposeDistillation(),
       },
     });
   }
@@ -220,6 +221,7 @@ export class MemOS {
       const sweep = () => {
         void os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);
         void os.scheduler.enqueue({ kind: 'kv-maintenance', priority: 'maintenance', dedupeKey: 'kv-maintenance' }).catch(() => undefined);
+        void os.scheduler.enqueue({ kind: 'propose-distill', priority: 'maintenance', dedupeKey: 'propose-distill', needsIdle: true }).catch(() => undefined);
       };
       sweep();
       os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);

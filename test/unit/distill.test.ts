@@ -70,6 +70,13 @@ describe.skipIf(!HAS_STORIES)('distillAdapter through MemOS on stories260K (need
     expect(await os.distillCandidates({ userId: 'ana', cubeId: 'c1' })).toEqual([]);
     clock.now += 8 * 86_400_000;
     expect((await os.distillCandidates({ userId: 'ana', cubeId: 'c1' })).map((m) => m.id)).toEqual([cat!.id]);
+    // The scheduler's idle-time job proposes the same memory, and trains nothing.
+    await os.scheduler.enqueue({ kind: 'propose-distill', priority: 'maintenance', dedupeKey: 'propose-distill-test', needsIdle: true });
+    await os.setIdle({ idle: true });
+    const finished = async () => (await os.listJobs({ states: ['done', 'failed'] })).find((j) => j.dedupeKey === 'propose-distill-test');
+    await expect.poll(finished, { timeout: 60_000 }).toBeDefined();
+    expect((await finished())?.result).toEqual([{ cubeId: 'c1', ownerId: 'ana', memoryIds: [cat!.id] }]);
+    expect(await os.listAdapters({ userId: 'ana', cubeId: 'c1' })).toEqual([]);
 
     const steps: number[] = [];
     const item = await os.distillAdapter(
