@@ -110,7 +110,7 @@ describe('the app in memory mode', () => {
 
     await cubes.locator('#import').setInputFiles(file!);
     await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(2);
-    expect(await cubes.getByRole('status').textContent()).toMatch(/imported as a copy with new ids/);
+    await expect.poll(() => cubes.getByRole('status').textContent()).toMatch(/imported as a copy with new ids/);
     await page.getByRole('tab', { name: 'Memories' }).click();
     await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('Rent is due');
     await page.getByRole('tab', { name: 'Users & cubes' }).click();
@@ -131,7 +131,7 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     await loadStories(page);
     const models = page.locator('#panel-models memos-models');
     await page.getByText('Chat mode: stories260K').waitFor();
-    expect(await models.locator('#catalogue tr[data-model="stories260K"]').textContent()).toMatch(/yes/);
+    await expect.poll(() => models.locator('#catalogue tr[data-model="stories260K"]').textContent()).toMatch(/yes/);
     await page.getByRole('tab', { name: 'Chat' }).click();
     const chat = page.locator('memos-chat');
     await chat.getByRole('textbox', { name: 'Message' }).fill('Where does my sister Mia live?');
@@ -157,7 +157,7 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     const scheduler = page.locator('memos-scheduler');
     await scheduler.locator('#kv-savings').waitFor({ timeout: 15_000 });
     expect(await scheduler.locator('#kv-savings tbody tr').first().textContent()).toMatch(/\d+ ms[\s\S]*\d+ ms[\s\S]*\d+ ms/);
-    expect(await scheduler.locator('#jobs').textContent()).toMatch(/Runs in this tab/);
+    await expect.poll(() => scheduler.locator('#jobs').textContent()).toMatch(/Runs in this tab/);
     expect(await scheduler.locator('#working li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/app-scheduler.png', fullPage: true });
 
@@ -239,7 +239,7 @@ describe.skipIf(!HAS_STORIES)('parametric memory in the app (needs ../shared sto
     expect(await adapters.locator('#adapters tbody tr').textContent()).toMatch(/stories260K[\s\S]*4 · 5 · [\s\S]*imported[\s\S]*inactive/);
     await adapters.getByRole('button', { name: /^activate / }).click();
     await adapters.getByText('active (weight 1)').waitFor({ timeout: 15_000 });
-    expect(await page.locator('#adapter-summary').textContent()).toContain('1 active');
+    await expect.poll(() => page.locator('#adapter-summary').textContent()).toContain('1 active');
     await page.screenshot({ path: 'test-results/app-adapters.png', fullPage: true });
     expect((await ask()).trim().length).toBeGreaterThan(0);
     await page.getByRole('tab', { name: 'Models' }).click();
