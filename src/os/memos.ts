@@ -117,6 +117,8 @@ const MAX_TEXT = 100_000;
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
 /** Default storage budget of KV MemCubes. */
+/** How long finished jobs are kept (the newest 200 always are). */
+const JOB_HISTORY_MS = 7 * 86_400_000;
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
 /** Who the audit log and version history name for work the scheduler does on its own. */
 export const SCHEDULER_ACTOR = 'system:scheduler';
@@ -183,7 +185,12 @@ export class MemOS {
       store,
       clock: this.#clock,
       handlers: {
-        'ttl-sweep': async () => `${(await this.sweepExpired()).expired} memories expired`,
+        'ttl-sweep': async () => {
+          const expired = (await this.sweepExpired()).expired;
+          // The queue's own history is kept a week (at least the newest 200 jobs), so it does not grow forever.
+          const pruned = await this.scheduler.queue.prune(this.#clock() - JOB_HISTORY_MS, 200);
+          return `${expired} memories expired, ${pruned} old jobs pruned`;
+        },
         consolidate: async (job) => {
           this.#consolidationAsked.delete(String(job.payload['cubeId']));
           const result = await this.#consolidate(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);

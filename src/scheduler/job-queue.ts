@@ -141,6 +141,30 @@ export class JobQueue {
     });
   }
 
+  /**
+   * Deletes finished jobs that ended before `before`, except the newest `keep` of them and jobs whose
+   * result still waits for the user (proposals of fine-read). Returns how many were deleted.
+   */
+  async prune(before: number, keep: number): Promise<number> {
+    return this.#store.write(
+      ['jobs'],
+      async (tx) => {
+        const store = tx.objectStore('jobs');
+        const finished = (await Promise.all((['done', 'failed'] as const).map((s) => store.index('byState').getAll(s)))).flat();
+        finished.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0));
+        let deleted = 0;
+        for (const job of finished.slice(keep)) {
+          if ((job.finishedAt ?? 0) >= before) continue;
+          if (job.kind === 'fine-read' && job.result !== undefined && job.result !== null) continue;
+          await store.delete(job.id);
+          deleted++;
+        }
+        return deleted;
+      },
+      { durability: 'relaxed' },
+    );
+  }
+
   /** How many jobs are in each state. */
   async counts(): Promise<Record<JobState, number>> {
     return this.#store.read(['jobs'], async (tx) => {

@@ -2,7 +2,7 @@
 // (sweeps, consolidation, KV builds), which has tests of its own.
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../src/core/job';
-import { MAX_ATTEMPTS } from '../../src/scheduler/job-queue';
+import { JobQueue, MAX_ATTEMPTS } from '../../src/scheduler/job-queue';
 import { MemScheduler, type JobHandler } from '../../src/scheduler/scheduler';
 import { Store } from '../../src/storage/store';
 import { openTestOs } from './helpers';
@@ -134,7 +134,33 @@ describe('TTL sweeps', () => {
     await os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' });
     await os.scheduler.settled();
     const jobs = await os.listJobs({ states: ['done'] });
-    expect(jobs.some((j) => j.kind === 'ttl-sweep' && j.summary === '0 memories expired')).toBe(true);
+    expect(jobs.some((j) => j.kind === 'ttl-sweep' && j.summary === '0 memories expired, 0 old jobs pruned')).toBe(true);
     os.close();
+  });
+});
+
+describe('the job history', () => {
+  it('keeps a week of finished jobs (at least the newest ones) and proposals that wait for the user', async () => {
+    const store = await freshStore();
+    let now = 1_000_000_000_000;
+    const queue = new JobQueue(store, () => now);
+    const finishAt = async (kind: string, at: number, result?: unknown) => {
+      now = at;
+      const job = await queue.enqueue({ kind, priority: 'maintenance' });
+      const taken = await queue.take(true);
+      expect(taken?.id).toBe(job.id);
+      await queue.finish(taken!, { state: 'done', summary: 'ok', ...(result !== undefined && { result }) });
+    };
+    const day = 86_400_000;
+    await finishAt('fine-read', 1_000_000_000_000 - 10, { proposals: [{ key: 'k' }] });
+    for (let i = 0; i < 5; i++) await finishAt('old', 1_000_000_000_000 + i);
+    await finishAt('recent', 1_000_000_000_000 + 10 * day);
+    now = 1_000_000_000_000 + 10 * day;
+    // The newest 2 stay whatever their age ("recent" and the newest "old"); 4 old ones go; the
+    // fine-read proposals are older still, but wait for the user, so they stay.
+    expect(await queue.prune(now - 7 * day, 2)).toBe(4);
+    const left = await queue.list(['done', 'failed'], 100);
+    expect(left.map((j) => j.kind).sort()).toEqual(['fine-read', 'old', 'recent']);
+    store.close();
   });
 });
