@@ -24,6 +24,13 @@ export interface VectorSearchOptions {
   readonly oversample?: number;
 }
 
+/** Set bits of every 16-bit value: two lookups count a 32-bit word (faster than bit tricks in V8). */
+const POPCOUNT16 = (() => {
+  const table = new Uint8Array(1 << 16);
+  for (let i = 1; i < table.length; i++) table[i] = (i & 1) + table[i >>> 1]!;
+  return table;
+})();
+
 /** An in-memory index of unit vectors of one dimension. */
 export class VectorIndex {
   readonly dimension: number;
@@ -138,8 +145,8 @@ export class VectorIndex {
   }
 
   /**
-   * About `pool` rows (of `rows`, or of all) nearest to the query by Hamming distance of sign bits,
-   * chosen with a counting sort over distances (ties at the threshold are all kept).
+   * The `pool` rows (of `rows`, or of all) nearest to the query by Hamming distance of sign bits,
+   * chosen with a counting sort over distances (ties at the threshold in row order).
    */
   #nearestBySigns(query: Float32Array, rows: readonly number[] | null, pool: number): number[] {
     const words = this.#words;
@@ -153,25 +160,31 @@ export class VectorIndex {
     const histogram = this.#histogram;
     histogram.fill(0);
     const bits = this.#bits;
+    const table = POPCOUNT16;
     for (let j = 0; j < count; j++) {
       const base = (rows ? rows[j]! : j) * words;
       let dist = 0;
       for (let w = 0; w < words; w++) {
-        let x = (bits[base + w]! ^ q[w]!) >>> 0;
-        x -= (x >>> 1) & 0x55555555;
-        x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-        dist += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+        const x = bits[base + w]! ^ q[w]!;
+        dist += table[x & 0xffff]! + table[x >>> 16]!;
       }
       distances[j] = dist;
       histogram[dist]!++;
     }
     let threshold = 0;
-    for (let seen = 0; threshold <= this.dimension; threshold++) {
-      seen += histogram[threshold]!;
-      if (seen >= pool) break;
+    let below = 0;
+    for (; threshold <= this.dimension; threshold++) {
+      if (below + histogram[threshold]! >= pool) break;
+      below += histogram[threshold]!;
     }
+    // Every row nearer than the threshold, and rows at it only until the pool is full: similar texts
+    // give many equal distances, and keeping every tie made the exact re-rank ten times larger.
+    let ties = pool - below;
     const out: number[] = [];
-    for (let j = 0; j < count; j++) if (distances[j]! <= threshold) out.push(rows ? rows[j]! : j);
+    for (let j = 0; j < count; j++) {
+      const dist = distances[j]!;
+      if (dist < threshold || (dist === threshold && ties-- > 0)) out.push(rows ? rows[j]! : j);
+    }
     return out;
   }
 
