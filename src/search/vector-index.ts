@@ -18,7 +18,7 @@ export interface VectorSearchOptions {
   readonly k: number;
   /** Rows the search may return (cube scope, filters); all by default. */
   readonly allow?: (id: string) => boolean;
-  /** Collections at most this large are scanned exactly. Default 20,000. */
+  /** Collections at most this large are scanned exactly. Default 5,000 (the prefilter is faster beyond). */
   readonly exactUpTo?: number;
   /** How many prefilter candidates per hit are re-ranked exactly (at least 256 in all). Default 20. */
   readonly oversample?: number;
@@ -115,7 +115,7 @@ export class VectorIndex {
     if (k <= 0 || n === 0) return [];
     const pool = Math.max(256, k * (options.oversample ?? 20));
     let candidates: number[];
-    if (n <= (options.exactUpTo ?? 20_000) || n <= pool) {
+    if (n <= (options.exactUpTo ?? 5_000) || n <= pool) {
       candidates = [];
       for (let row = 0; row < n; row++) if (!allow || allow(this.#ids[row]!)) candidates.push(row);
     } else {
@@ -133,11 +133,23 @@ export class VectorIndex {
     }
     const d = this.dimension;
     const data = this.#data;
+    // Four running sums: V8 keeps them in registers, about twice as fast as one.
+    const tail = d - (d % 4);
     const exact = (row: number) => {
-      let sum = 0;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
       const base = row * d;
-      for (let i = 0; i < d; i++) sum += data[base + i]! * query[i]!;
-      return sum;
+      let i = 0;
+      for (; i < tail; i += 4) {
+        s0 += data[base + i]! * query[i]!;
+        s1 += data[base + i + 1]! * query[i + 1]!;
+        s2 += data[base + i + 2]! * query[i + 2]!;
+        s3 += data[base + i + 3]! * query[i + 3]!;
+      }
+      for (; i < d; i++) s0 += data[base + i]! * query[i]!;
+      return s0 + s1 + s2 + s3;
     };
     const best = new TopK<number>(k);
     for (const row of candidates) best.offer(row, exact(row));
