@@ -24,6 +24,12 @@ export abstract class SessionElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Give a parent one microtask to pass its session down before opening one of our own.
+    // Moved in the page (disconnected, then connected again): listen to the session again.
+    if (this.session && this.#listening !== this.session) {
+      this.#listening = this.session;
+      this.session.addEventListener('change', this.#onChange);
+      void this.guard(() => this.refresh('selection'));
+    }
     queueMicrotask(() => void this.#openIfAlone());
   }
 
@@ -52,8 +58,13 @@ export abstract class SessionElement extends LitElement {
     this.opening = true;
     try {
       const session = await AppSession.shared(this.store, this.user);
-      this.#ownsSession = true;
-      this.session = session;
+      if (!this.isConnected || this.session) {
+        // Removed from the page (or given a session) while the workers started: let go at once.
+        void AppSession.release(session);
+      } else {
+        this.#ownsSession = true;
+        this.session = session;
+      }
     } catch (error) {
       this.error = describeError(error);
     }

@@ -174,6 +174,11 @@ describe('the library build', () => {
       await inspector.getByRole('button', { name: 'Remember' }).click();
       await expect.poll(() => inspector.locator('#memories memos-memory-card').count(), { timeout: 30_000 }).toBe(1);
       expect(await inspector.locator('#search-mode').textContent()).toContain('use-lite');
+      // Moved elsewhere in the page, it keeps following the shared session.
+      await page.evaluate(() => document.body.append(document.querySelector('memos-inspector')!));
+      await inspector.getByRole('textbox', { name: 'memory text' }).fill('Moved elements keep listening.');
+      await inspector.getByRole('button', { name: 'Remember' }).click();
+      await expect.poll(() => inspector.locator('#memories memos-memory-card').count(), { timeout: 30_000 }).toBe(2);
       await page.screenshot({ path: 'test-results/embed-example.png', fullPage: true });
       errors.expectNone();
     } finally {
