@@ -15,3 +15,17 @@ export interface EntryHeader {
   readonly state: LifecycleState;
   readonly usage: MemoryUsage;
 }
+
+/** The header of a new entry: version 1, generated, never used. */
+export function newEntryHeader(id: string, params: { readonly userId: string; readonly cubeId: string; readonly now: number }): EntryHeader {
+  return {
+    id,
+    cubeId: params.cubeId,
+    ownerId: params.userId,
+    createdAt: params.now,
+    updatedAt: params.now,
+    version: 1,
+    state: 'generated',
+    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
+  };
+}

@@ -3,6 +3,7 @@
  * the documented memory template), list, activate for a chat session, deactivate, evict. MemOS owns
  * the store, access rules and audit; this module holds the steps.
  */
+import { newEntryHeader } from '../core/entry-header';
 import type { ActivationItem } from '../core/activation-item';
 import { MemosError } from '../core/errors';
 import { newId } from '../core/ids';
@@ -32,17 +33,7 @@ export interface BuildActivationParams {
 
 /** The header fields of a new activation. */
 function newHeader(id: string, params: { userId: string; cubeId: string; now: number }) {
-  return {
-    id,
-    cubeId: params.cubeId,
-    ownerId: params.userId,
-    createdAt: params.now,
-    updatedAt: params.now,
-    version: 1,
-    state: 'generated' as const,
-    staleReason: null,
-    usage: { accessCount: 0, lastAccessAt: null, hits: [] },
-  };
+  return { ...newEntryHeader(id, params), staleReason: null };
 }
 
 /** The prompt text and tokens of an activation, from its memories. */

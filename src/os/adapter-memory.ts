@@ -7,6 +7,7 @@
 import type { AdapterBase, AdapterItem, DistillationReport } from '../core/adapter-item';
 import type { AuditAction, AuditEntry } from '../core/audit';
 import type { CubeRecord } from '../core/cube';
+import { newEntryHeader } from '../core/entry-header';
 import { MemosError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { newId } from '../core/ids';
@@ -86,8 +87,7 @@ export class AdapterMemory {
   }
 
   #header(id: string, userId: string, cubeId: string, name: string) {
-    const now = this.#deps.clock();
-    return { id, cubeId, ownerId: userId, createdAt: now, updatedAt: now, version: 1, state: 'generated' as const, usage: { accessCount: 0, lastAccessAt: null, hits: [] }, name };
+    return { ...newEntryHeader(id, { userId, cubeId, now: this.#deps.clock() }), name };
   }
 
   /**

@@ -6,10 +6,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { MemoryItem } from '../core/memory-item';
 import type { SearchHit } from '../os/api-types';
-
-function when(ms: number | null | undefined): string {
-  return ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
-}
+import { formatTime } from './styles';
 
 /** Says in one line why a hit was recalled: which side found it, at which rank, and which words matched. */
 export function whyLine(hit: SearchHit): string {
@@ -63,13 +60,13 @@ export class MemoryCard extends LitElement {
         <span class="chip" title="memory type">${m.memoryType}</span>
         <span class="chip" title="lifecycle state" data-state=${m.state}>${m.state}</span>
         <span title="source">from ${m.source}</span>
-        <span title="created">created ${when(m.createdAt)}</span>
+        <span title="created">created ${formatTime(m.createdAt)}</span>
         <span title="version">v${m.version}</span>
         <span title="usage">used ${m.usage.accessCount}×</span>
-        ${m.expiresAt !== null ? html`<span title="expires">expires ${when(m.expiresAt)}</span>` : nothing}
+        ${m.expiresAt !== null ? html`<span title="expires">expires ${formatTime(m.expiresAt)}</span>` : nothing}
         ${m.tags.map((t) => html`<span class="chip">#${t}</span>`)}
         ${m.sensitivity.map((t) => html`<span class="chip" title="sensitivity">⚠ ${t}</span>`)}
-        ${m.sourceRefs[0]?.speaker ? html`<span title="said by">said by ${m.sourceRefs[0].speaker} ${when(m.sourceRefs[0].spokenAt)}</span>` : nothing}
+        ${m.sourceRefs[0]?.speaker ? html`<span title="said by">said by ${m.sourceRefs[0].speaker} ${formatTime(m.sourceRefs[0].spokenAt)}</span>` : nothing}
       </div>
       ${this.hit
         ? html`<div class="why" part="why">${whyLine(this.hit)}</div>`
