@@ -58,11 +58,11 @@ export function initializerFor(module: string, initializers: ReadonlyMap<string,
 }
 
 /**
- * Checks that every target of the adapters has a weight of the right shape in the model.
+ * Checks that every target of the adapters has a weight of the right shape in the model (whose
+ * initialisers may be given when already found).
  * @throws {MemosError} ADAPTER_INCOMPATIBLE naming the first target that does not fit
  */
-export function checkLoraFits(model: Uint8Array, loras: readonly LoraWeights[]): void {
-  const initializers = findInitializers(model);
+export function checkLoraFits(model: Uint8Array, loras: readonly LoraWeights[], initializers: ReadonlyMap<string, InitializerLocation> = findInitializers(model)): void {
   for (const lora of loras) {
     for (const t of lora.targets) {
       const at = initializerFor(t.module, initializers);
@@ -83,8 +83,8 @@ export function mergeLora(base: Uint8Array, applied: readonly AppliedLora[]): Ui
   // A copy (not base.slice(): on a Node Buffer that would be a view of the same bytes).
   const merged = new Uint8Array(base);
   if (applied.length === 0) return merged;
-  checkLoraFits(base, applied.map((a) => a.lora));
   const initializers = findInitializers(base);
+  checkLoraFits(base, applied.map((a) => a.lora), initializers);
   const byLocation = new Map<InitializerLocation, Float32Array>();
   for (const { lora, weight } of applied) {
     const factor = weight * lora.scale;

@@ -266,9 +266,10 @@ export class AdapterMemory {
 
   /** An adapter's file, as PEFT would write it (safetensors + adapter_config.json). */
   async exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> {
-    const { item, lora } = await this.#load(params.userId, params.adapterId);
+    // The stored file is already in PEFT's form (F32, PEFT names): it is handed out once verified.
+    const { item, file } = await this.#load(params.userId, params.adapterId);
     return {
-      safetensors: writeSafetensors(peftTensors(lora), { format: 'pt', 'memos.base': item.base.weightsHash }),
+      safetensors: file,
       config: JSON.stringify({ peft_type: 'LORA', r: item.rank, lora_alpha: item.alpha, target_modules: [...new Set(item.targets.map((t) => t.split('.').pop()))], base_model_name_or_path: item.base.modelId }, null, 2),
     };
   }
@@ -340,7 +341,7 @@ export class AdapterMemory {
     });
   }
 
-  async #load(userId: string, id: string): Promise<{ item: AdapterItem; lora: LoraWeights }> {
+  async #load(userId: string, id: string): Promise<{ item: AdapterItem; file: Uint8Array }> {
     requireId(userId, 'userId');
     requireId(id, 'adapterId');
     const { item, blob } = await this.#deps.store.read(['cubes', 'adapters', 'blobs'], async (tx) => {
@@ -351,12 +352,18 @@ export class AdapterMemory {
       requireAccess(cube, userId, 'read');
       return { item, blob: await tx.objectStore('blobs').get(`${id}:0`) };
     });
-    return { item, lora: await this.#weightsOf(item, blob?.data) };
+    return { item, file: await this.#verifiedFile(item, blob?.data) };
+  }
+
+  /** The stored safetensors file, once its checksum matches. @throws {MemosError} ADAPTER_INVALID */
+  async #verifiedFile(item: AdapterItem, data: ArrayBuffer | undefined): Promise<Uint8Array> {
+    const file = data ? new Uint8Array(data) : undefined;
+    if (!file || (await sha256Hex(file)) !== item.checksum) throw new MemosError('ADAPTER_INVALID', 'The stored adapter weights are damaged (checksum mismatch). Import or distil it again.', { adapterId: item.id });
+    return file;
   }
 
   async #weightsOf(item: AdapterItem, data: ArrayBuffer | undefined): Promise<LoraWeights> {
-    const file = data ? new Uint8Array(data) : undefined;
-    if (!file || (await sha256Hex(file)) !== item.checksum) throw new MemosError('ADAPTER_INVALID', 'The stored adapter weights are damaged (checksum mismatch). Import or distil it again.', { adapterId: item.id });
+    const file = await this.#verifiedFile(item, data);
     const { lora } = readPeftAdapter(item.id, file, JSON.stringify({ r: item.rank, lora_alpha: item.alpha }));
     return { ...lora, scale: item.scale };
   }
