@@ -8,6 +8,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { AppSession, describeError, type SessionChange } from './app-session';
+import { SHOWN_STATES } from './newest-memories';
 import { sharedStyles } from './styles';
 import './memos-chat';
 import './memos-inspector';
@@ -91,7 +92,7 @@ export class MemosApp extends LitElement {
       if (what !== 'model' && what !== 'chat') {
         const cubes = await s.api.listCubes({ userId: s.userId });
         const cube = cubes.find((c) => c.cube.cubeId === s.cubeId);
-        const page = await s.api.getAll({ userId: s.userId, cubeId: s.cubeId, limit: 1, states: ['generated', 'activated', 'merged', 'frozen'] });
+        const page = await s.api.getAll({ userId: s.userId, cubeId: s.cubeId, limit: 1, states: SHOWN_STATES });
         this.summary = `${s.userId} · ${cube?.cube.name ?? s.cubeId} · ${page.total} memories · stored only in this browser`;
       }
     } catch (error) {

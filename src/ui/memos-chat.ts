@@ -9,6 +9,7 @@ import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { ChatResult, SearchHit } from '../os/api-types';
 import { groupSessions, type ChatSessionSummary } from './chat-sessions';
+import { newestMemories, SHOWN_STATES } from './newest-memories';
 import type { SessionChange } from './app-session';
 import { whyLine } from './memory-card';
 import { scoreBreakdownPlot } from './plots';
@@ -87,9 +88,8 @@ export class MemosChat extends SessionElement {
 
   async #loadSessions(): Promise<void> {
     const session = this.session!;
-    const first = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: 1 });
-    const page = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: 1000, offset: Math.max(0, first.total - 1000), states: ['generated', 'activated', 'merged', 'frozen'] });
-    this.sessions = groupSessions(page.items.filter((m) => m.source === 'conversation'));
+    const { items } = await newestMemories(session.api, session.userId, session.cubeId, 1000, SHOWN_STATES);
+    this.sessions = groupSessions(items.filter((m) => m.source === 'conversation'));
   }
 
   #openSession(summary: ChatSessionSummary | undefined): void {

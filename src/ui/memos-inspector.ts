@@ -17,11 +17,11 @@ import type { MemoryAction } from './memory-card';
 import { memoriesOverTimePlot, scoreBreakdownPlot } from './plots';
 import { SessionElement } from './session-element';
 import { formatBytes, formatTime, sharedStyles } from './styles';
+import { newestMemories, SHOWN_STATES } from './newest-memories';
 import './memory-card';
 import './memory-detail';
 import './memos-adapters';
 
-const LIVE_STATES: readonly LifecycleState[] = ['generated', 'activated', 'merged', 'frozen'];
 const PAGE = 200;
 
 /**
@@ -74,11 +74,10 @@ export class MemosInspector extends SessionElement {
         ? `Search matches words only: the offline embedding model did not load (${opened.embedderError}).`
         : 'Search matches words only.';
     if (what === 'selection') this.hits = undefined;
-    const states = this.stateFilter === 'live' ? LIVE_STATES : this.stateFilter ? [this.stateFilter] : undefined;
-    const first = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: 1, ...(states && { states }) });
-    const page = await session.api.getAll({ userId: session.userId, cubeId: session.cubeId, limit: Math.min(1000, this.limit), offset: Math.max(0, first.total - this.limit), ...(states && { states }) });
-    this.memories = [...page.items].reverse();
-    this.total = first.total;
+    const states = this.stateFilter === 'live' ? SHOWN_STATES : this.stateFilter ? [this.stateFilter] : undefined;
+    const newest = await newestMemories(session.api, session.userId, session.cubeId, this.limit, states);
+    this.memories = newest.items;
+    this.total = newest.total;
     this.activations = await session.api.listActivations({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
     this.adapters = await session.api.listAdapters({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
     if (this.selected) await this.renderRoot.querySelector('memos-memory-detail')?.reload();

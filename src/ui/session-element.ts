@@ -23,13 +23,9 @@ export abstract class SessionElement extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Give a parent one microtask to pass its session down before opening one of our own.
     // Moved in the page (disconnected, then connected again): listen to the session again.
-    if (this.session && this.#listening !== this.session) {
-      this.#listening = this.session;
-      this.session.addEventListener('change', this.#onChange);
-      void this.guard(() => this.refresh('selection'));
-    }
+    this.#listen();
+    // Give a parent one microtask to pass its session down before opening one of our own.
     queueMicrotask(() => void this.#openIfAlone());
   }
 
@@ -45,12 +41,16 @@ export abstract class SessionElement extends LitElement {
   }
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('session') && this.session !== this.#listening) {
-      this.#listening?.removeEventListener('change', this.#onChange);
-      this.#listening = this.session;
-      this.session?.addEventListener('change', this.#onChange);
-      if (this.session) void this.guard(() => this.refresh('selection'));
-    }
+    if (changed.has('session')) this.#listen();
+  }
+
+  /** Follows the current session's changes (and reads the view once) unless it already does. */
+  #listen(): void {
+    if (this.session === this.#listening) return;
+    this.#listening?.removeEventListener('change', this.#onChange);
+    this.#listening = this.session;
+    this.session?.addEventListener('change', this.#onChange);
+    if (this.session) void this.guard(() => this.refresh('selection'));
   }
 
   async #openIfAlone(): Promise<void> {
