@@ -376,13 +376,17 @@ export class AdapterMemory {
   async syncModel(model: LanguageModel | undefined): Promise<void> {
     const base = adapterBaseOf(model);
     if (!model?.adapters || !base) return;
-    const { active, blobs } = await this.#deps.store.read(['adapters', 'blobs'], async (tx) => {
-      const active = (await tx.objectStore('adapters').getAll()).filter((a) => a.active && a.weight !== 0 && a.base.weightsHash === base.weightsHash).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const have = model.info.adapters?.applied ?? [];
+    const found = await this.#deps.store.read(['adapters', 'blobs'], async (tx) => {
+      const active = (await tx.objectStore('adapters').getAll())
+        .filter((a) => a.active && a.weight !== 0 && a.base.weightsHash === base.weightsHash)
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (active.length === have.length && active.every((a, i) => a.id === have[i]?.id && a.weight === have[i]?.weight)) return undefined;
+      // Only when something changed are the weights read (this runs before every chat).
       return { active, blobs: await Promise.all(active.map((a) => tx.objectStore('blobs').get(`${a.id}:0`))) };
     });
-    const want = active.map((a) => ({ id: a.id, weight: a.weight }));
-    const have = model.info.adapters?.applied ?? [];
-    if (want.length === have.length && want.every((w, i) => w.id === have[i]?.id && w.weight === have[i]?.weight)) return;
+    if (!found) return;
+    const { active, blobs } = found;
     const applied = await Promise.all(active.map(async (a, i) => ({ lora: await this.#weightsOf(a, blobs[i]?.data), weight: a.weight })));
     await model.adapters.apply(applied);
   }
