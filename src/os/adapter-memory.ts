@@ -47,6 +47,17 @@ export interface ImportAdapterParams {
   readonly base?: AdapterBase;
 }
 
+/** Parameters of distillAdapter. */
+export interface DistillAdapterParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly memoryIds: readonly string[];
+  readonly name?: string;
+  /** Text to measure forgetting on; general sentences by default (held-out-text.ts). */
+  readonly heldOut?: readonly string[];
+  readonly options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'>;
+}
+
 /** An adapter to store that was trained here. */
 export interface DistilledAdapter {
   readonly userId: string;
@@ -145,7 +156,7 @@ export class AdapterMemory {
    * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (engine that cannot train, no memories), FORBIDDEN, ABORTED
    */
   async distill(
-    params: { userId: string; cubeId: string; memoryIds: readonly string[]; name?: string; heldOut?: readonly string[]; options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'> },
+    params: DistillAdapterParams,
     call: { signal?: AbortSignal | undefined; onProgress?: ((p: DistillProgress) => void) | undefined } = {},
   ): Promise<AdapterItem> {
     requireObject(params, 'params');

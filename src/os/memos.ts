@@ -44,7 +44,8 @@ import { buildActivationRecord, composeActivationRecord, usableCache, type Build
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
-import { AdapterMemory, type ImportAdapterParams } from './adapter-memory';
+import { AdapterMemory, type DistillAdapterParams, type ImportAdapterParams } from './adapter-memory';
+import type { DistillProgress } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
@@ -1297,8 +1298,8 @@ export class MemOS {
    * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, MEMORY_NOT_FOUND, FORBIDDEN, ABORTED
    */
   distillAdapter(
-    params: { userId: string; cubeId: string; memoryIds: readonly string[]; name?: string; heldOut?: readonly string[]; options?: { rank?: number; alpha?: number; modules?: readonly string[]; learningRate?: number; maxSteps?: number; timeBudgetMs?: number; maxTokens?: number; targetLossRatio?: number; seed?: number } },
-    options: CallOptions & { onProgress?: (p: { step: number; loss: number; elapsedMs: number }) => void } = {},
+    params: DistillAdapterParams,
+    options: CallOptions & { onProgress?: (p: DistillProgress) => void } = {},
   ): Promise<AdapterItem> {
     return this.#adapters.distill(params, options);
   }
