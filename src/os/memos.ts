@@ -164,6 +164,7 @@ export class MemOS {
   readonly #consolidationAsked = new Set<string>();
   /** Cube policies as last read (checked again inside every write that depends on them). */
   readonly #policies = new Map<string, CubePolicy | undefined>();
+  readonly #readable = new Map<string, { version: number; cubes: CubeRecord[] }>();
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
   readonly #kvBudgetBytes: number;
@@ -688,9 +689,8 @@ export class MemOS {
       },
       this.#ranking,
     );
-    const memories = await this.#store.read(['memories'], (tx) =>
-      issueRequests<MemoryItem | undefined>((add) => ranked.forEach((hit) => add(tx.objectStore('memories').get(hit.id)))),
-    );
+    // Every ranked id is indexed, and the index holds its record as last written: no read here.
+    const memories = ranked.map((hit) => this.#index.record(hit.id));
     const queryWords = new Set(words(params.query));
     const hits: SearchHit[] = [];
     ranked.forEach((hit, i) => {
@@ -698,7 +698,8 @@ export class MemOS {
       if (!memory || hits.length >= topK) return;
       if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
       const memoryWords = new Set(words(embeddingText(memory)));
-      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
+      // A copy: the caller may change what it gets without touching the index's record.
+      hits.push({ memory: structuredClone(memory), score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
     });
     if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
     return hits;
@@ -1420,6 +1421,7 @@ export class MemOS {
       },
       { durability: 'relaxed' },
     );
+    this.#index.refreshRecords(updated);
     const byId = new Map(updated.map((m) => [m.id, m]));
     return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? hit.memory }));
   }
@@ -1827,8 +1829,23 @@ export class MemOS {
     return memory;
   }
 
+  /**
+   * The cubes a search reads, as records. They are kept between searches until a user or cube record
+   * changes (here or in another tab: Store.directoryVersion), which saves a transaction per search.
+   */
   async #readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]> {
     const explicit = cubeIds === undefined ? undefined : (stringList(cubeIds, 'cubeIds') ?? []);
+    const key = explicit === undefined ? userId : `${userId}\u0000${explicit.join('\u0000')}`;
+    const version = this.#store.directoryVersion;
+    const known = this.#readable.get(key);
+    if (known?.version === version) return known.cubes;
+    const cubes = await this.#readCubes(userId, explicit);
+    if (this.#readable.size >= 64) this.#readable.clear();
+    if (this.#store.directoryVersion === version) this.#readable.set(key, { version, cubes });
+    return cubes;
+  }
+
+  async #readCubes(userId: string, explicit: readonly string[] | undefined): Promise<CubeRecord[]> {
     return this.#store.read(['users', 'cubes'], async (tx) => {
       const user = await tx.objectStore('users').get(userId);
       if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });

@@ -1,7 +1,9 @@
 /**
  * The in-memory index over memories: what filters need (cube, owner, visibility, types, state, tags,
- * time, speakers) and a BM25 text index. Documents and their truth stay in IndexedDB; this index is
- * rebuilt from the store when it opens.
+ * time, speakers), a BM25 text index, and each memory's record as last written, so that search
+ * hands out hits without reading IndexedDB. The truth stays in IndexedDB; this index is rebuilt from
+ * the store when it opens and follows every committed write (this tab's, and other tabs' through the
+ * change feed). See docs/decisions/0020-search-without-reads.md.
  */
 import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
@@ -49,15 +51,16 @@ export interface IndexHit {
 export type TextIndexOptions = TokenizerOptions;
 
 interface IndexDoc {
+  /** The record as last written (search hands it out without reading IndexedDB). */
+  item: MemoryItem;
   id: string;
-  text: string;
   cubeId: string;
   ownerId: string;
   visibility: string;
   memoryType: string;
   semanticType: string;
   state: string;
-  tags: string[];
+  tags: readonly string[];
   createdAt: number;
   updatedAt: number;
   spokenAt: number;
@@ -90,15 +93,15 @@ function indexedText(item: MemoryItem): string {
 function toDoc(item: MemoryItem): IndexDoc {
   const spoken = item.sourceRefs.map((r) => r.spokenAt).filter((t): t is number => typeof t === 'number');
   return {
+    item,
     id: item.id,
-    text: indexedText(item),
     cubeId: item.cubeId,
     ownerId: item.ownerId,
     visibility: item.visibility,
     memoryType: item.memoryType,
     semanticType: item.semanticType,
     state: item.state,
-    tags: [...item.tags],
+    tags: item.tags,
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
     spokenAt: spoken.length > 0 ? Math.min(...spoken) : item.createdAt,
@@ -161,8 +164,19 @@ export class MemoryIndex {
     const sessions = filters.sessionIds && new Set(filters.sessionIds);
     const from = filters.from ?? 0;
     const to = filters.to ?? Number.MAX_SAFE_INTEGER;
+    const docs = this.#docs;
+    // The common case — one cube seen whole, no filter but the live states — is checked on its own:
+    // the vector side asks about a thousand rows per search.
+    const only = scopes.length === 1 && !scopes[0]!.restrictToViewer ? scopes[0]!.cubeId : undefined;
+    const unfiltered = asOf === undefined && !memoryTypes && !semanticTypes && !owners && !sessions && !filters.tagsAny && !filters.tagsAll;
+    if (only !== undefined && unfiltered && from === 0 && to === Number.MAX_SAFE_INTEGER) {
+      return (id) => {
+        const doc = docs.get(id);
+        return doc !== undefined && doc.cubeId === only && states.has(doc.state);
+      };
+    }
     return (id) => {
-      const doc = this.#docs.get(id);
+      const doc = docs.get(id);
       if (!doc) return false;
       const scope = byCube.get(doc.cubeId);
       if (!scope) return false;
@@ -189,8 +203,24 @@ export class MemoryIndex {
       if (this.#docs.has(item.id)) this.remove([item.id]);
       const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
-      this.#text.upsert(doc.id, doc.text);
+      this.#text.upsert(doc.id, indexedText(item));
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
+    }
+  }
+
+  /** The record of an indexed memory as last written, or undefined when not indexed. */
+  record(id: string): MemoryItem | undefined {
+    return this.#docs.get(id)?.item;
+  }
+
+  /**
+   * Holds newer records of indexed memories whose change the index does not look at (usage
+   * counters); text and filtered fields stay as indexed. Memories not indexed are left out.
+   */
+  refreshRecords(items: readonly MemoryItem[]): void {
+    for (const item of items) {
+      const doc = this.#docs.get(item.id);
+      if (doc) doc.item = item;
     }
   }
 

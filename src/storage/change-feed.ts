@@ -11,6 +11,8 @@ export interface StoreChange {
   readonly cubeIds: readonly string[];
   /** Users whose record changed. */
   readonly userIds: readonly string[];
+  /** Whether a user or cube record changed (not only memories); absent from older writers. */
+  readonly directory?: boolean;
 }
 
 /** Sends and receives change announcements for one store. */

@@ -17,23 +17,31 @@ export type ReadTx<S extends MemosStoreName[] = MemosStoreName[]> = IDBPTransact
 /** Collects what a write changes, announced to other tabs once it commits. */
 export class ChangeSet {
   readonly memoryIds = new Set<string>();
+  /** Cubes whose record (manifest, policy, shares) changed. */
   readonly cubeIds = new Set<string>();
+  /** Users whose record (registered cubes, consent) changed. */
   readonly userIds = new Set<string>();
+  readonly #memoryCubeIds = new Set<string>();
 
   /** Notes changed memories of a cube. */
   memories(cubeId: string, ids: Iterable<string>): void {
-    this.cubeIds.add(cubeId);
+    this.#memoryCubeIds.add(cubeId);
     for (const id of ids) this.memoryIds.add(id);
   }
 
   /** Tells whether nothing was noted. */
   get empty(): boolean {
-    return this.memoryIds.size === 0 && this.cubeIds.size === 0 && this.userIds.size === 0;
+    return this.memoryIds.size === 0 && this.cubeIds.size === 0 && this.#memoryCubeIds.size === 0 && this.userIds.size === 0;
+  }
+
+  /** Tells whether a user or cube record changed (who may read what). */
+  get directory(): boolean {
+    return this.cubeIds.size > 0 || this.userIds.size > 0;
   }
 
   /** The plain form that is announced. */
   toChange(): StoreChange {
-    return { memoryIds: [...this.memoryIds], cubeIds: [...this.cubeIds], userIds: [...this.userIds] };
+    return { memoryIds: [...this.memoryIds], cubeIds: [...new Set([...this.cubeIds, ...this.#memoryCubeIds])], userIds: [...this.userIds], directory: this.directory };
   }
 }
 
@@ -70,6 +78,7 @@ export class Store {
   #lock: LockRunner;
   #durability: 'strict' | 'relaxed';
   #closed = false;
+  #directoryVersion = 0;
   #onClose = new Set<(reason: 'closed' | 'upgrade' | 'terminated') => void>();
 
   private constructor(name: string, db: IDBPDatabase<MemosSchema>, lock: LockRunner, changes: ChangeFeed, durability: 'strict' | 'relaxed') {
@@ -78,6 +87,19 @@ export class Store {
     this.#lock = lock;
     this.changes = changes;
     this.#durability = durability;
+    // Another tab's change to users or cubes makes what this tab knew of them stale. (Announcements
+    // from versions that did not say are taken as such changes.)
+    changes.subscribe((change) => {
+      if (change.directory !== false) this.#directoryVersion++;
+    });
+  }
+
+  /**
+   * Goes up with every committed change to a user or cube record, this tab's or another's: what was
+   * read of users and cubes at one value may be kept while it stays the same.
+   */
+  get directoryVersion(): number {
+    return this.#directoryVersion;
   }
 
   /**
@@ -179,6 +201,7 @@ export class Store {
         } catch (error) {
           throw abortedBySignal ? new MemosError('ABORTED') : toStorageError(tx.error ?? error);
         }
+        if (changes.directory) this.#directoryVersion++;
         if (!changes.empty) this.changes.announce(changes.toChange());
         return result;
       } finally {

@@ -154,6 +154,38 @@ describe('two tabs on one store', () => {
     b.close();
   });
 
+  it("see the other tab's edits in search hits, and a share taken back there ends reading here", async () => {
+    // Search keeps cube records and memory records in memory; both must follow the other tab's writes.
+    const name = `tabs-${Math.random()}`;
+    const a = await MemOS.open({ name });
+    const b = await MemOS.open({ name });
+    await a.createUser({ userId: 'ana', name: 'Ana' });
+    await a.createUser({ userId: 'bo', name: 'Bo' });
+    await a.createCube({ userId: 'ana', cubeId: 'c1', name: 'c' });
+    await a.shareCube({ userId: 'ana', cubeId: 'c1', targetUserId: 'bo', access: 'read' });
+    const [memory] = await a.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'the boat is moored at pier seven' } });
+    await vi.waitFor(async () => {
+      expect(await b.search({ userId: 'bo', query: 'boat pier', cubeIds: ['c1'], trackUsage: false })).toHaveLength(1);
+    });
+    await a.update({ userId: 'ana', memoryId: memory!.id, patch: { text: 'the boat is moored at pier nine' } });
+    await vi.waitFor(async () => {
+      const [hit] = await b.search({ userId: 'bo', query: 'boat pier', cubeIds: ['c1'], trackUsage: false });
+      expect(hit?.memory.text).toBe('the boat is moored at pier nine');
+      expect(hit?.memory.version).toBe(2);
+    });
+    await a.unshareCube({ userId: 'ana', cubeId: 'c1', targetUserId: 'bo' });
+    await vi.waitFor(async () => {
+      expect((await errorOf(() => b.search({ userId: 'bo', query: 'boat pier', cubeIds: ['c1'], trackUsage: false }))).code).toBe('FORBIDDEN');
+    });
+    // A hit is the caller's copy: changing it changes nothing in the index.
+    const [own] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
+    (own!.memory.tags as string[]).push('changed by the caller');
+    const [again] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
+    expect(again!.memory.tags).toEqual([]);
+    a.close();
+    b.close();
+  });
+
   it('rebuilds the index from IndexedDB when a store opens', async () => {
     const { os, name } = await openTestOs();
     await os.createUser({ userId: 'ana', name: 'Ana' });

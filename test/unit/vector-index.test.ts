@@ -73,6 +73,38 @@ describe('the vector index', () => {
     expect(found / (queries.length * 10)).toBeGreaterThan(0.8);
   });
 
+  it('gives the same hits and scores on WebAssembly SIMD as in JavaScript, through growth and removal', () => {
+    // 70 dimensions: neither a multiple of 4 (float padding) nor of 128 (bit padding).
+    const vectors = randomVectors(9000, 70, 6);
+    const simd = new VectorIndex(70);
+    const plain = new VectorIndex(70, { simd: false });
+    expect(simd.simd).toBe(true);
+    expect(plain.simd).toBe(false);
+    for (const index of [simd, plain]) {
+      vectors.forEach((v, i) => index.upsert(`m${i}`, v));
+      index.remove(['m1', 'm500', 'm8999']);
+      index.upsert('m2', vectors[3]!);
+    }
+    expect(simd.get('m8998')).toEqual(plain.get('m8998'));
+    const allowEven = (id: string) => Number(id.slice(1)) % 2 === 0;
+    // A filter that lets few rows through takes the path that ranks the allowed rows only.
+    const allowFew = (id: string) => Number(id.slice(1)) % 97 === 0;
+    for (const q of randomVectors(15, 70, 7)) {
+      for (const allow of [undefined, allowEven, allowFew]) {
+        const a = simd.search(q, { k: 20, ...(allow && { allow }) });
+        const b = plain.search(q, { k: 20, ...(allow && { allow }) });
+        expect(a.map((h) => h.id)).toEqual(b.map((h) => h.id));
+        a.forEach((h, i) => expect(h.score).toBeCloseTo(b[i]!.score, 5));
+      }
+    }
+  });
+
+  it('runs the kernels that kernels.wat assembles to (npm run build:wasm)', async () => {
+    const { wasmModuleSource } = await import('../../scripts/wasm-source');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync('src/search/wasm/kernels-wasm.ts', 'utf8')).toBe(await wasmModuleSource('src/search/wasm/kernels.wat'));
+  });
+
   it('refuses a vector of the wrong dimension', () => {
     expect(() => new VectorIndex(4).upsert('x', new Float32Array(3))).toThrow(RangeError);
   });
