@@ -6,7 +6,7 @@
  * tfjs-wasm — the same vectors as in Chromium). Prints figures; asserts nothing.
  *
  * Options: --data PATH (default ../shared/data/locomo/locomo-dev.json), --embedder use-lite|none,
- * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --speaker-weight, --session-weight, --no-stemming,
+ * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --speaker-weight, --session-weight, --neighbour-weight, --no-stemming,
  * --no-stop-words, --cache (keep vectors in bench/.cache between runs, for tuning),
  * --out PATH (default bench/results/locomo.json).
  */
@@ -33,6 +33,7 @@ const ranking = {
   ...(opts.has('vector-weight') && { vectorWeight: Number(opts.get('vector-weight')) }),
   ...(opts.has('speaker-weight') && { speakerWeight: Number(opts.get('speaker-weight')) }),
   ...(opts.has('session-weight') && { sessionWeight: Number(opts.get('session-weight')) }),
+  ...(opts.has('neighbour-weight') && { neighbourWeight: Number(opts.get('neighbour-weight')) }),
 };
 const windowSize = Number(opts.get('window') ?? 1);
 

@@ -678,7 +678,7 @@ export class MemOS {
         ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
         // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
         // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
-        ...(!advice && { sessionOf: (id: string) => this.#index.sessionOf(id) }),
+        ...(!advice && { sessionOf: (id: string) => this.#index.sessionOf(id), neighboursOf: (id: string) => this.#index.neighboursOf(id).filter(allowed) }),
         ...(namedTime && {
           inNamedTime: (id: string) => {
             const t = this.#index.timeOf(id) ?? -1;

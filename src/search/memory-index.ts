@@ -113,11 +113,32 @@ function toDoc(item: MemoryItem): IndexDoc {
   };
 }
 
+/** Turn order within a session: when said, then when written, then id. */
+function saidBefore(a: IndexDoc, b: IndexDoc): boolean {
+  if (a.spokenAt !== b.spokenAt) return a.spokenAt < b.spokenAt;
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
+  return a.id < b.id;
+}
+
+/** Where a doc is (or would go) in a session's turns, by binary search. */
+function positionIn(turns: readonly IndexDoc[], doc: IndexDoc): number {
+  let lo = 0;
+  let hi = turns.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (saidBefore(turns[mid]!, doc)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** The full-text index of the memories of one store. */
 export class MemoryIndex {
   readonly #text: TextIndex;
   readonly #docs = new Map<string, IndexDoc>();
   readonly #speakerCounts = new Map<string, number>();
+  /** Each session's memories in the order they were said. */
+  readonly #sessions = new Map<string, IndexDoc[]>();
 
   constructor(options: TextIndexOptions = {}) {
     this.#text = new TextIndex(createTokenize(options));
@@ -146,6 +167,21 @@ export class MemoryIndex {
   /** The conversation session a memory came from (scoped to its cube), if any. */
   sessionOf(id: string): string | undefined {
     return this.#docs.get(id)?.sessionId;
+  }
+
+  /**
+   * The memories said just before and just after this one in its session (none outside a session):
+   * a question usually matches one turn while its answer is in the reply.
+   */
+  neighboursOf(id: string): string[] {
+    const doc = this.#docs.get(id);
+    const turns = doc?.sessionId !== undefined ? this.#sessions.get(doc.sessionId) : undefined;
+    if (!doc || !turns) return [];
+    const at = positionIn(turns, doc);
+    const out: string[] = [];
+    if (at > 0) out.push(turns[at - 1]!.id);
+    if (at + 1 < turns.length) out.push(turns[at + 1]!.id);
+    return out;
   }
 
   /** When the memory was said (or written), for recency; undefined when not indexed. */
@@ -204,6 +240,12 @@ export class MemoryIndex {
       const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
       this.#text.upsert(doc.id, indexedText(item));
+      if (doc.sessionId !== undefined) {
+        const turns = this.#sessions.get(doc.sessionId);
+        if (!turns) this.#sessions.set(doc.sessionId, [doc]);
+        else if (saidBefore(turns[turns.length - 1]!, doc)) turns.push(doc);
+        else turns.splice(positionIn(turns, doc), 0, doc);
+      }
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
     }
   }
@@ -231,6 +273,12 @@ export class MemoryIndex {
       if (!doc) continue;
       this.#docs.delete(id);
       this.#text.remove(id);
+      const turns = doc.sessionId !== undefined ? this.#sessions.get(doc.sessionId) : undefined;
+      if (turns) {
+        const at = positionIn(turns, doc);
+        if (turns[at] === doc) turns.splice(at, 1);
+        if (turns.length === 0) this.#sessions.delete(doc.sessionId!);
+      }
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 1) - 1);
     }
   }
@@ -239,6 +287,7 @@ export class MemoryIndex {
   clear(): void {
     this.#docs.clear();
     this.#text.clear();
+    this.#sessions.clear();
     this.#speakerCounts.clear();
   }
 

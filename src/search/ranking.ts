@@ -38,6 +38,12 @@ export interface RankingOptions {
    * weight). Default 0.75.
    */
   readonly sessionWeight: number;
+  /**
+   * Weight of the neighbouring turns: a memory said right before or after a candidate gets this
+   * share of that candidate's fused score (the best neighbour counts), and joins the candidates if
+   * it was not one — a question tends to match one turn while the answer is in the reply. Default 0.5.
+   */
+  readonly neighbourWeight: number;
 }
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
@@ -53,6 +59,7 @@ export const DEFAULT_RANKING: RankingOptions = {
   preferenceWeight: 1,
   timeWeight: 1,
   sessionWeight: 0.75,
+  neighbourWeight: 0.5,
 };
 
 /** Why a hit ranks where it does. */
@@ -77,6 +84,8 @@ export interface ScoreParts {
   readonly time: number;
   /** The session term: how well the memory's session as a whole matches. */
   readonly session: number;
+  /** The neighbour term: what the best-matching turn next to this memory passes on. */
+  readonly neighbour: number;
   /** What each signal added to the final score (they sum to it), for plots and explanations. */
   readonly contributions: ScoreContributions;
 }
@@ -90,6 +99,7 @@ export interface ScoreContributions {
   readonly speaker: number;
   readonly time: number;
   readonly session: number;
+  readonly neighbour: number;
 }
 
 /** A fused candidate. */
@@ -116,6 +126,8 @@ export interface FusionInput {
   readonly inNamedTime?: (id: string) => boolean;
   /** The conversation session of a candidate, if it has one. */
   readonly sessionOf?: (id: string) => string | undefined;
+  /** The memories said right before and after a candidate in its session. */
+  readonly neighboursOf?: (id: string) => readonly string[];
   readonly limit: number;
 }
 
@@ -145,6 +157,17 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
     }
   }
   const bestSession = Math.max(0, ...sessionTotals.values());
+  // What each memory's neighbours pass on: the best fused score among the candidates next to it.
+  const passedOn = new Map<string, number>();
+  if (input.neighboursOf && options.neighbourWeight > 0) {
+    for (const [id, row] of [...rows]) {
+      const fused = fusedOf(row);
+      for (const next of input.neighboursOf(id)) {
+        if (fused > (passedOn.get(next) ?? 0)) passedOn.set(next, fused);
+        if (!rows.has(next)) rows.set(next, empty);
+      }
+    }
+  }
   const ranked: RankedCandidate[] = [];
   for (const [id, row] of rows) {
     const fused = fusedOf(row);
@@ -154,8 +177,9 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
     const recency = options.recencyWeight > 0 ? options.recencyWeight * 0.5 ** (age / options.recencyHalfLifeMs) : 0;
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
     const time = input.inNamedTime?.(id) ? options.timeWeight / (options.rrfK + 1) : 0;
-    const contributions = { words: wordsOf(row), meaning: meaningOf(row), preference: preferenceOf(row), recency: recency / (options.rrfK + 1), speaker, time, session };
-    ranked.push({ id, score: fused + contributions.recency + speaker + time + session, parts: { ...row, fused, recency, speaker, time, session, contributions } });
+    const neighbour = options.neighbourWeight * (passedOn.get(id) ?? 0);
+    const contributions = { words: wordsOf(row), meaning: meaningOf(row), preference: preferenceOf(row), recency: recency / (options.rrfK + 1), speaker, time, session, neighbour };
+    ranked.push({ id, score: fused + contributions.recency + speaker + time + session + neighbour, parts: { ...row, fused, recency, speaker, time, session, neighbour, contributions } });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

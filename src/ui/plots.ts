@@ -15,6 +15,7 @@ const SIGNALS = [
   ['speaker', 'speaker named', '#3fa46a'],
   ['time', 'time named', '#b08a1e'],
   ['session', 'session match', '#6b7280'],
+  ['neighbour', 'next to a match', '#0f8a8a'],
 ] as const;
 
 /** Horizontal bars: what each ranking signal added to one hit's score. */

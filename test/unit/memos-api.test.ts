@@ -244,6 +244,24 @@ describe('search', () => {
     expect(hit!.parts.speaker).toBeGreaterThan(0);
   });
 
+  it('brings up the reply to a turn that matches, in session order, and not one deleted since', async () => {
+    const at = Date.UTC(2025, 4, 1);
+    const said = (speaker: string, content: string, i: number) => ({ role: 'user' as const, speaker, content, timestamp: at + i * 60_000 });
+    // Added out of order: the index keeps each session's turns in the order they were said.
+    await os.add({ userId: 'ana', cubeId: 'c1', sessionId: 'garden', reader: { windowSize: 1 }, messages: [said('Bo', 'Mostly tomatoes, and some basil by the fence.', 1), said('Ana', 'The weather was lovely all week.', 2)] });
+    await os.add({ userId: 'ana', cubeId: 'c1', sessionId: 'garden', reader: { windowSize: 1 }, messages: [said('Ana', 'What did you plant in the allotment this spring?', 0)] });
+    const hits = await os.search({ userId: 'ana', query: 'what was planted in the allotment', cubeIds: ['c1'], trackUsage: false });
+    const reply = hits.find((h) => h.memory.text.includes('tomatoes'));
+    expect(hits[0]!.memory.text).toContain('allotment');
+    expect(reply?.parts.neighbour).toBeGreaterThan(0);
+    expect(reply?.parts.bm25Rank).toBeNull();
+    // The weather line is two turns away from the match: nothing is passed on to it.
+    expect(hits.find((h) => h.memory.text.includes('weather'))).toBeUndefined();
+    await os.delete({ userId: 'ana', memoryId: reply!.memory.id });
+    const after = await os.search({ userId: 'ana', query: 'what was planted in the allotment', cubeIds: ['c1'], trackUsage: false });
+    expect(after.map((h) => h.memory.text).join('\n')).not.toContain('tomatoes');
+  });
+
   it('lifts memories said within a time the query names, or keeps only those when asked', async () => {
     // "Now" is 2026-01-02 (set above); the dinner talk happened a week earlier, the hike in the summer.
     await os.add({

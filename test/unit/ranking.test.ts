@@ -9,8 +9,8 @@ describe('hybrid fusion', () => {
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] }, even);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
     expect(ranked[0]!.parts).toEqual({
-      bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0,
-      contributions: { words: 1 / 62, meaning: 1 / 62, preference: 0, recency: 0, speaker: 0, time: 0, session: 0 },
+      bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0,
+      contributions: { words: 1 / 62, meaning: 1 / 62, preference: 0, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0 },
     });
     // The contributions are what the plots show: they add up to the score.
     for (const r of ranked) expect(Object.values(r.parts.contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(r.score, 12);
@@ -55,6 +55,24 @@ describe('hybrid fusion', () => {
     expect(ranked[0]!.id).toBe('b');
     expect(ranked[0]!.parts.session).toBeCloseTo(1 / (DEFAULT_RANKING.rrfK + 1));
     expect(ranked.find((r) => r.id === 'a')!.parts.session).toBeLessThan(ranked[0]!.parts.session);
+  });
+
+  it('passes a share of a matching turn\'s score to the turns said next to it, which join the candidates', () => {
+    const order = ['q1', 'a1', 'x', 'q2', 'a2'];
+    const neighboursOf = (id: string) => {
+      const i = order.indexOf(id);
+      return [order[i - 1], order[i + 1]].filter((n): n is string => n !== undefined);
+    };
+    const input = { ...base, text: [{ id: 'q1', score: 5 }, { id: 'x', score: 1 }], vector: [], neighboursOf };
+    expect(fuse(input, { ...DEFAULT_RANKING, neighbourWeight: 0 }).map((r) => r.id)).toEqual(['q1', 'x']);
+    const ranked = fuse(input, { ...DEFAULT_RANKING, neighbourWeight: 0.5 });
+    // a1 sits between q1 (rank 1) and x (rank 2): the better of the two is passed on, at half weight.
+    const a1 = ranked.find((r) => r.id === 'a1')!;
+    expect(a1.parts.neighbour).toBeCloseTo(0.5 / (DEFAULT_RANKING.rrfK + 1), 12);
+    expect(a1.parts.bm25Rank).toBeNull();
+    expect(ranked.map((r) => r.id)).not.toContain('a2');
+    expect(ranked.map((r) => r.id).indexOf('a1')).toBeLessThan(ranked.map((r) => r.id).indexOf('q2'));
+    for (const r of ranked) expect(Object.values(r.parts.contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(r.score, 12);
   });
 
   it('stops at the limit', () => {
