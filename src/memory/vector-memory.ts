@@ -10,8 +10,10 @@ import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../inference/embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
-import type { VectorRecord } from '../storage/schema';
 import type { Store, WriteOptions, WriteTx } from '../storage/store';
+import { blocksHolding, vectorsOf, writeVectors, type StoredVector } from './vector-blocks';
+
+export type { StoredVector } from './vector-blocks';
 
 /** Progress of the vectors of the current model. */
 export interface VectorStatus {
@@ -34,9 +36,6 @@ export function embeddingText(memory: Pick<MemoryItem, 'key' | 'text'>): string 
   return memory.key ? `${memory.key}: ${memory.text}` : memory.text;
 }
 
-/** A stored vector with the hash of the text it was made from. */
-export type StoredVector = VectorRecord & { readonly textHash: string };
-
 const SYNC_BATCH = 64;
 
 /** Vectors of one store for one embedder. */
@@ -45,6 +44,8 @@ export class VectorMemory {
   readonly #store: Store;
   readonly #model: string;
   readonly #index: VectorIndex;
+  /** The hash of the text each indexed vector was made from: what the catch-up compares with. */
+  readonly #hashes = new Map<string, string>();
   #syncing: Promise<void> | undefined;
   #syncAgain = false;
   #lastError: string | null = null;
@@ -57,11 +58,24 @@ export class VectorMemory {
     this.#index = new VectorIndex(embedder.fingerprint.dimension);
   }
 
-  /** Loads this model's stored vectors into the index. */
+  /** Loads this model's stored vectors into the index (block by block). */
   async load(): Promise<void> {
     this.#index.clear();
-    const records = (await this.#store.read(['vectors'], (tx) => tx.objectStore('vectors').index('byModel').getAll(this.#model))) as StoredVector[];
-    for (const r of records) this.#index.upsert(r.memoryId, r.vector);
+    this.#hashes.clear();
+    await this.#store.read(['vectorBlocks'], async (tx) => {
+      let cursor = await tx.objectStore('vectorBlocks').index('byModel').openCursor(this.#model);
+      while (cursor) {
+        this.#take(cursor.value.memoryIds, cursor.value.textHashes, cursor.value.data, cursor.value.dimension);
+        cursor = await cursor.continue();
+      }
+    });
+  }
+
+  #take(ids: readonly string[], hashes: readonly string[], data: Float32Array, d: number): void {
+    ids.forEach((id, i) => {
+      this.#index.upsert(id, data.subarray(i * d, (i + 1) * d));
+      this.#hashes.set(id, hashes[i]!);
+    });
   }
 
   /** Embeds memories before they are stored (outside any transaction). */
@@ -72,31 +86,40 @@ export class VectorMemory {
     return memories.map((m, i) => ({ memoryId: m.id, cubeId: m.cubeId, model: this.#model, vector: vectors[i]!, textHash: textHash(texts[i]!) }));
   }
 
-  /** Writes vectors inside the caller's transaction (which must include "vectors"). */
-  write(tx: WriteTx, records: readonly StoredVector[]): Promise<unknown[]> {
-    return issueRequests((add) => records.forEach((r) => add(tx.objectStore('vectors').put(r))));
+  /**
+   * Writes vectors inside the caller's transaction (which must include "vectorBlocks"), as blocks.
+   * `fresh`: the memories were created in this transaction, so they have no vector to replace.
+   */
+  write(tx: WriteTx, records: readonly StoredVector[], options: { fresh: boolean } = { fresh: false }): Promise<void> {
+    return writeVectors(tx, records, options);
   }
 
   /** Puts committed vectors into the index. */
   remember(records: readonly StoredVector[]): void {
-    for (const r of records) this.#index.upsert(r.memoryId, r.vector);
+    for (const r of records) {
+      this.#index.upsert(r.memoryId, r.vector);
+      this.#hashes.set(r.memoryId, r.textHash);
+    }
   }
 
-  /** Removes memories from the index (their records go with the memory's purge). */
+  /** Removes memories from the index (their vectors go with the memory's purge). */
   forget(ids: Iterable<string>): void {
-    this.#index.remove(ids);
+    const list = [...ids];
+    this.#index.remove(list);
+    for (const id of list) this.#hashes.delete(id);
   }
 
   /** Re-reads memories' vectors of this model from the store (another tab wrote them). */
   async reload(ids: readonly string[]): Promise<void> {
-    const records = await this.#store.read(['vectors'], (tx) =>
-      issueRequests<VectorRecord | undefined>((add) => ids.forEach((id) => add(tx.objectStore('vectors').get([id, this.#model])))),
-    );
-    ids.forEach((id, i) => {
-      const r = records[i];
-      if (r) this.#index.upsert(id, r.vector);
-      else this.#index.remove([id]);
-    });
+    if (ids.length === 0) return;
+    const blocks = await this.#store.read(['vectorBlocks'], (tx) => blocksHolding(tx, ids));
+    const found = new Map<string, StoredVector>();
+    for (const block of blocks) if (block.model === this.#model) for (const v of vectorsOf(block)) found.set(v.memoryId, v);
+    for (const id of ids) {
+      const v = found.get(id);
+      if (v) this.remember([v]);
+      else this.forget([id]);
+    }
   }
 
   /** The stored vector of a memory, if it has one. */
@@ -130,7 +153,7 @@ export class VectorMemory {
    */
   async #storeIfCurrent(records: readonly StoredVector[], options: WriteOptions): Promise<void> {
     const written = await this.#store.write(
-      ['memories', 'vectors'],
+      ['memories', 'vectorBlocks'],
       async (tx, changes) => {
         const current = await issueRequests<MemoryItem | undefined>((add) => records.forEach((r) => add(tx.objectStore('memories').get(r.memoryId))));
         const fresh = records.filter((r, j) => current[j] && textHash(embeddingText(current[j])) === r.textHash);
@@ -185,14 +208,9 @@ export class VectorMemory {
     for (;;) {
       if (this.#stop.signal.aborted) throw new MemosError('ABORTED');
       const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-      const { memories, stale } = await this.#store.read(['memories', 'vectors'], async (tx) => {
-        const memories = await tx.objectStore('memories').getAll(range, 500);
-        const stored = (await issueRequests<VectorRecord | undefined>((add) =>
-          memories.forEach((m) => add(tx.objectStore('vectors').get([m.id, this.#model]))),
-        )) as (StoredVector | undefined)[];
-        const stale = memories.filter((m, i) => stored[i]?.textHash !== textHash(embeddingText(m)));
-        return { memories, stale };
-      });
+      const memories = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').getAll(range, 500));
+      // What the index holds is what is stored (this tab wrote it or heard of it): no read needed.
+      const stale = memories.filter((m) => this.#hashes.get(m.id) !== textHash(embeddingText(m)));
       if (memories.length === 0) return;
       after = memories[memories.length - 1]!.id;
       for (let i = 0; i < stale.length; i += SYNC_BATCH) {

@@ -24,6 +24,7 @@ import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-f
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
 import { fingerprintKey, type Embedder } from '../inference/embedder';
+import { dropVectors } from '../memory/vector-blocks';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
@@ -102,15 +103,15 @@ export interface MemOSOptions extends StoreOptions {
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyWriteTx = WriteTx<any>;
-type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors' | 'activations')[]>;
+type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[]>;
 
-const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectors' | 'activations')[] = [
+const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[] = [
   'cubes',
   'memories',
   'versions',
   'audit',
   'blobs',
-  'vectors',
+  'vectorBlocks',
   'activations',
 ];
 const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
@@ -557,7 +558,7 @@ export class MemOS {
             add(tx.objectStore('versions').add(this.#version(item, userId, 'create', null, [])));
           }
         });
-        await this.#vectors?.write(tx, vectors);
+        await this.#vectors?.write(tx, vectors, { fresh: true });
         await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), {
           count: items.length,
           ...(sessionId !== undefined && { sessionId }),
@@ -898,7 +899,7 @@ export class MemOS {
       }
       await tx.objectStore('memories').add(item);
       await tx.objectStore('versions').add(this.#version(item, actor, 'merge', `merge of ${group.length} near-duplicates`, []));
-      await this.#vectors?.write(tx, vectors);
+      await this.#vectors?.write(tx, vectors, { fresh: true });
       await markStale(tx, group.map((m) => m.id), `memory merged into ${item.id}`, now);
       await this.#audit(tx, actor, 'memory.merge', item.cubeId, [item.id, ...group.map((m) => m.id)], { parents: group.length });
       changes.memories(item.cubeId, [item.id, ...group.map((m) => m.id)]);
@@ -1654,7 +1655,7 @@ export class MemOS {
       transition(memory.state, 'purged');
       await tx.objectStore('memories').delete(memoryId);
       await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
-      await tx.objectStore('vectors').delete(IDBKeyRange.bound([memoryId, ''], [memoryId, '\uffff']));
+      await dropVectors(tx, [memoryId], null);
       await markStale(tx, [memoryId], `memory ${memoryId} was purged`, this.#clock());
       const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
       for (const key of blobKeys) await tx.objectStore('blobs').delete(key);

@@ -1,8 +1,8 @@
 /**
  * The one typed IndexedDB schema of memos-web and its versioned migrations.
  * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
- * payloads), vectors (v2), activations (v3: KV MemCube entries), jobs (v4: the scheduler's queue),
- * adapters (v5: parametric MemCube entries; their weights are blobs).
+ * payloads), vectors (v2; v6: vectorBlocks), activations (v3: KV MemCube entries), jobs (v4: the
+ * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -34,6 +34,24 @@ export interface VectorRecord {
   readonly vector: Float32Array;
 }
 
+/**
+ * Vectors of several memories from one embedding model, written together (one add's batch, one
+ * catch-up batch): one IndexedDB record instead of one per memory, since each record costs the same
+ * round trip whatever its size. A memory's vector for a model is in at most one block.
+ */
+export interface VectorBlockRecord {
+  readonly blockId: string;
+  /** The embedder's fingerprint key (see fingerprintKey). */
+  readonly model: string;
+  readonly cubeId: string;
+  readonly memoryIds: readonly string[];
+  /** The hash of the text each vector was made from (see textHash), in the same order. */
+  readonly textHashes: readonly string[];
+  readonly dimension: number;
+  /** memoryIds.length × dimension values, row by row. */
+  readonly data: Float32Array;
+}
+
 /** The typed schema (idb's DBSchema). */
 export interface MemosSchema extends DBSchema {
   users: { key: string; value: UserRecord };
@@ -43,6 +61,7 @@ export interface MemosSchema extends DBSchema {
   audit: { key: number; value: AuditEntry; indexes: { byAt: number; byCube: string; byUser: string } };
   blobs: { key: string; value: BlobRecord; indexes: { byCube: string; byMemory: string } };
   vectors: { key: [string, string]; value: VectorRecord; indexes: { byModel: string; byCube: string } };
+  vectorBlocks: { key: string; value: VectorBlockRecord; indexes: { byModel: string; byMemory: string } };
   activations: { key: string; value: ActivationItem; indexes: { byCube: string; bySource: string; bySession: string } };
   jobs: { key: string; value: JobRecord; indexes: { byState: string; byDedupe: string } };
   adapters: { key: string; value: AdapterItem; indexes: { byCube: string; bySource: string } };
@@ -104,7 +123,53 @@ export const MIGRATIONS: readonly Migration[] = [
     adapters.createIndex('byCube', 'cubeId');
     adapters.createIndex('bySource', 'sourceIds', { multiEntry: true });
   },
+  // 6: vectors in blocks (see VectorBlockRecord); the per-memory records move over, grouped by model
+  // and cube, and their store goes.
+  (db, tx) => {
+    const blocks = db.createObjectStore('vectorBlocks', { keyPath: 'blockId' });
+    blocks.createIndex('byModel', 'model');
+    blocks.createIndex('byMemory', 'memoryIds', { multiEntry: true });
+    void moveVectorsIntoBlocks(db, tx);
+  },
 ];
+
+/** Vectors per block when migrating. */
+const MIGRATION_BLOCK = 500;
+
+/** Migration 6's data step: runs inside the upgrade transaction (every await is one of its requests). */
+async function moveVectorsIntoBlocks(db: IDBPDatabase<MemosSchema>, tx: UpgradeTx): Promise<void> {
+  const groups = new Map<string, (VectorRecord & { textHash?: string })[]>();
+  let n = 0;
+  const flush = async (key: string) => {
+    const group = groups.get(key)!;
+    groups.delete(key);
+    const dimension = group[0]!.vector.length;
+    const data = new Float32Array(group.length * dimension);
+    group.forEach((r, i) => data.set(r.vector, i * dimension));
+    await tx.objectStore('vectorBlocks').put({
+      blockId: `vb-migrated-${(n++).toString(36).padStart(8, '0')}`,
+      model: group[0]!.model,
+      cubeId: group[0]!.cubeId,
+      memoryIds: group.map((r) => r.memoryId),
+      // A record without a hash gets "" — no text hashes to that, so the next catch-up re-embeds it.
+      textHashes: group.map((r) => r.textHash ?? ''),
+      dimension,
+      data,
+    });
+  };
+  let cursor = await tx.objectStore('vectors').openCursor();
+  while (cursor) {
+    const record = cursor.value as VectorRecord & { textHash?: string };
+    const key = `${record.model}\u0000${record.cubeId}\u0000${record.vector.length}`;
+    const group = groups.get(key) ?? [];
+    group.push(record);
+    groups.set(key, group);
+    if (group.length >= MIGRATION_BLOCK) await flush(key);
+    cursor = await cursor.continue();
+  }
+  for (const key of [...groups.keys()]) await flush(key);
+  db.deleteObjectStore('vectors');
+}
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

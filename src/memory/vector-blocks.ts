@@ -1,0 +1,114 @@
+/**
+ * Reading and writing vectors in blocks (VectorBlockRecord): many memories' vectors of one model in
+ * one IndexedDB record. An add writes its batch's vectors as one block; replacing or purging a
+ * memory's vector rewrites the blocks that hold it without it. See docs/decisions/0021-vector-blocks.md.
+ */
+import { newId } from '../core/ids';
+import { issueRequests } from '../storage/requests';
+import type { VectorBlockRecord } from '../storage/schema';
+import type { WriteTx } from '../storage/store';
+
+/** One memory's vector as written: model, cube, and the hash of the text it was made from. */
+export interface StoredVector {
+  readonly memoryId: string;
+  readonly cubeId: string;
+  /** The embedder's fingerprint key (see fingerprintKey). */
+  readonly model: string;
+  readonly vector: Float32Array;
+  readonly textHash: string;
+}
+
+/** Vectors per block at most: a larger batch is split (a block of 1,000 × 384-d is 1.5 MB). */
+export const MAX_BLOCK = 1000;
+
+type BlocksTx = WriteTx;
+
+/** What finding blocks needs of a transaction, read-only or not. */
+interface BlockReader {
+  objectStore(name: 'vectorBlocks'): {
+    index(name: 'byMemory'): { getAllKeys(key: string): Promise<string[]> };
+    get(key: string): Promise<VectorBlockRecord | undefined>;
+  };
+}
+
+/** The vectors of a block, one by one. */
+export function vectorsOf(block: VectorBlockRecord): StoredVector[] {
+  const d = block.dimension;
+  return block.memoryIds.map((memoryId, i) => ({
+    memoryId,
+    cubeId: block.cubeId,
+    model: block.model,
+    vector: block.data.slice(i * d, (i + 1) * d),
+    textHash: block.textHashes[i]!,
+  }));
+}
+
+/** The blocks holding any of these memories' vectors (of every model), each once. */
+export async function blocksHolding(tx: BlockReader, memoryIds: readonly string[]): Promise<VectorBlockRecord[]> {
+  const index = tx.objectStore('vectorBlocks').index('byMemory');
+  const keys = await issueRequests<string[]>((add) => memoryIds.forEach((id) => add(index.getAllKeys(id))));
+  const distinct = [...new Set(keys.flat())];
+  const blocks = await issueRequests<VectorBlockRecord | undefined>((add) => distinct.forEach((key) => add(tx.objectStore('vectorBlocks').get(key))));
+  return blocks.filter((b): b is VectorBlockRecord => b !== undefined);
+}
+
+/**
+ * Takes these memories' vectors out of the blocks that hold them — of one model, or of every model
+ * when `model` is null (a purge) — rewriting each such block without them, or deleting it when
+ * nothing is left.
+ */
+export async function dropVectors(tx: BlocksTx, memoryIds: readonly string[], model: string | null): Promise<void> {
+  if (memoryIds.length === 0) return;
+  const gone = new Set(memoryIds);
+  const store = tx.objectStore('vectorBlocks');
+  for (const block of await blocksHolding(tx, memoryIds)) {
+    if (model !== null && block.model !== model) continue;
+    const keep = block.memoryIds.flatMap((id, i) => (gone.has(id) ? [] : [i]));
+    if (keep.length === 0) {
+      await store.delete(block.blockId);
+      continue;
+    }
+    const d = block.dimension;
+    const data = new Float32Array(keep.length * d);
+    keep.forEach((i, j) => data.set(block.data.subarray(i * d, (i + 1) * d), j * d));
+    await store.put({ ...block, memoryIds: keep.map((i) => block.memoryIds[i]!), textHashes: keep.map((i) => block.textHashes[i]!), data });
+  }
+}
+
+/**
+ * Writes vectors of one model as blocks (by cube, at most {@link MAX_BLOCK} each). Vectors these
+ * memories already had for the model are dropped first, unless the caller knows there are none
+ * (`fresh`: memories created in this transaction).
+ */
+export async function writeVectors(tx: BlocksTx, records: readonly StoredVector[], options: { fresh: boolean }): Promise<void> {
+  if (records.length === 0) return;
+  const model = records[0]!.model;
+  if (!options.fresh) await dropVectors(tx, records.map((r) => r.memoryId), model);
+  const byCube = new Map<string, StoredVector[]>();
+  for (const r of records) {
+    const group = byCube.get(r.cubeId);
+    if (group) group.push(r);
+    else byCube.set(r.cubeId, [r]);
+  }
+  await issueRequests((add) => {
+    for (const [cubeId, group] of byCube) {
+      for (let start = 0; start < group.length; start += MAX_BLOCK) {
+        const part = group.slice(start, start + MAX_BLOCK);
+        const dimension = part[0]!.vector.length;
+        const data = new Float32Array(part.length * dimension);
+        part.forEach((r, i) => data.set(r.vector, i * dimension));
+        add(
+          tx.objectStore('vectorBlocks').put({
+            blockId: newId('vb'),
+            model,
+            cubeId,
+            memoryIds: part.map((r) => r.memoryId),
+            textHashes: part.map((r) => r.textHash),
+            dimension,
+            data,
+          }),
+        );
+      }
+    }
+  });
+}
