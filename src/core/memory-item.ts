@@ -151,6 +151,16 @@ export interface MemoryVersion {
   readonly snapshot: MemoryContent;
 }
 
+/**
+ * The record of a memory's first version, derived from the memory while it is still at version 1.
+ * Adds do not write it (one request fewer per memory): it is written by the memory's first change,
+ * and read paths derive it until then. Only for memories made by an add ("create").
+ */
+export function firstVersionOf(memory: MemoryItem): MemoryVersion {
+  if (memory.version !== 1) throw new RangeError(`memory ${memory.id} is at version ${memory.version}`);
+  return { memoryId: memory.id, cubeId: memory.cubeId, version: 1, at: memory.createdAt, by: memory.ownerId, action: 'create', reason: null, changes: [], snapshot: contentOf(memory) };
+}
+
 /** Picks the versioned fields of a memory. */
 export function contentOf(item: MemoryContent): MemoryContent {
   return {

@@ -10,6 +10,7 @@ import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
 import {
   contentOf,
+  firstVersionOf,
   diffContent,
   HIT_HISTORY_LIMIT,
   recordHit,
@@ -552,11 +553,9 @@ export class MemOS {
           this.#policies.set(cubeId, cube.policy);
           throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
         }
+        // Version 1 is the memory itself until it first changes (firstVersionOf): not written here.
         await issueRequests((add) => {
-          for (const item of items) {
-            add(tx.objectStore('memories').add(item));
-            add(tx.objectStore('versions').add(this.#version(item, userId, 'create', null, [])));
-          }
+          for (const item of items) add(tx.objectStore('memories').add(item));
         });
         await this.#vectors?.write(tx, vectors, { fresh: true });
         await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), {
@@ -794,6 +793,7 @@ export class MemOS {
           // Re-checked in the write: it may have been edited, frozen or restored since.
           if (!memory || !LIVE_STATES.includes(memory.state) || memory.expiresAt === null || memory.expiresAt > now) continue;
           const item: MemoryItem = { ...memory, state: transition(memory.state, 'expired') as LifecycleState, stateBefore: memory.state, updatedAt: now, version: memory.version + 1 };
+          await this.#keepFirstVersion(tx, memory);
           await tx.objectStore('memories').put(item);
           await tx.objectStore('versions').add(this.#version(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
           await markStale(tx, [id], `memory ${id} expired`, now);
@@ -893,6 +893,7 @@ export class MemOS {
         const current = await tx.objectStore('memories').get(member.id);
         if (!current || current.version !== member.version || !LIVE_STATES.includes(current.state)) return undefined;
         const parent: MemoryItem = { ...current, state: 'archived', stateBefore: current.state, updatedAt: now, version: current.version + 1 };
+        await this.#keepFirstVersion(tx, current);
         await tx.objectStore('memories').put(parent);
         await tx.objectStore('versions').add(this.#version(parent, actor, 'merge', `merged into ${item.id}`, [{ field: 'state', from: current.state, to: 'archived' }]));
         parents.push(parent);
@@ -929,6 +930,7 @@ export class MemOS {
       const newer = await tx.objectStore('memories').get(step.newer.id);
       if (!older || !newer || older.version !== step.older.version || !LIVE_STATES.includes(older.state) || !LIVE_STATES.includes(newer.state)) return undefined;
       const item: MemoryItem = { ...older, state: 'archived', stateBefore: older.state, validTo: step.at, supersededBy: newer.id, updatedAt: now, version: older.version + 1 };
+      await this.#keepFirstVersion(tx, older);
       await tx.objectStore('memories').put(item);
       await tx.objectStore('versions').add(this.#version(item, actor, 'supersede', `superseded by ${newer.id}`, [{ field: 'state', from: older.state, to: 'archived' }]));
       await markStale(tx, [older.id], `memory ${older.id} was superseded`, now);
@@ -1586,7 +1588,7 @@ export class MemOS {
       if (!LIVE_STATES.includes(memory.state)) {
         throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be rolled back; restore it first.`, { from: memory.state });
       }
-      const old = await tx.objectStore('versions').get([memory.id, version]);
+      const old = (await tx.objectStore('versions').get([memory.id, version])) ?? (version === 1 && memory.version === 1 ? firstVersionOf(memory) : undefined);
       if (!old) throw new MemosError('VERSION_NOT_FOUND', undefined, { memoryId: memory.id, version });
       return { ...contentOf(old.snapshot), state: memory.state };
     }, reason);
@@ -1619,6 +1621,7 @@ export class MemOS {
       const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
       const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
       const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
+      await this.#keepFirstVersion(tx, memory);
       await tx.objectStore('memories').put(item);
       await tx.objectStore('versions').add(this.#version(item, userId, action, reason, diff));
       // KV caches built from this memory no longer say what it says (or it left the live states).
@@ -1673,9 +1676,10 @@ export class MemOS {
    */
   async history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
     const memory = await this.get(params);
-    return this.#store.read(['versions'], (tx) =>
+    const versions = await this.#store.read(['versions'], (tx) =>
       tx.objectStore('versions').getAll(IDBKeyRange.bound([memory.id, 0], [memory.id, Number.MAX_SAFE_INTEGER])),
     );
+    return versions.length === 0 && memory.version === 1 ? [firstVersionOf(memory)] : versions;
   }
 
   // ─── export and import ────────────────────────────────────────────────────
@@ -1695,7 +1699,10 @@ export class MemOS {
       requireAccess(cube, userId, 'read');
       const memories = (await tx.objectStore('memories').index('byCube').getAll(cubeId)).filter((m) => canSeeMemory(cube, m, userId));
       const visible = new Set(memories.map((m) => m.id));
-      const versions = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));
+      const stored = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));
+      // Unchanged memories have no version record yet: the file gets their derived first version.
+      const recorded = new Set(stored.map((v) => v.memoryId));
+      const versions = [...stored, ...memories.filter((m) => m.version === 1 && !recorded.has(m.id)).map(firstVersionOf)];
       const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.memoryId === null || visible.has(b.memoryId));
       return { manifest: manifestOf(cube), memories, versions, blobs };
     });
@@ -1806,6 +1813,16 @@ export class MemOS {
   ): Promise<void> {
     const entry: AuditEntry = { at: this.#clock(), userId, action, cubeId, memoryIds: [...memoryIds], details };
     await tx.objectStore('audit').add(entry);
+  }
+
+  /**
+   * Before a memory's first change: writes its version 1 record (adds leave it to be derived, see
+   * firstVersionOf), unless one exists (memories made by a merge, or imported, have theirs).
+   */
+  async #keepFirstVersion(tx: AnyWriteTx, memory: MemoryItem): Promise<void> {
+    if (memory.version !== 1) return;
+    const versions = (tx as MemoryTx).objectStore('versions');
+    if ((await versions.getKey([memory.id, 1])) === undefined) await versions.add(firstVersionOf(memory));
   }
 
   #version(item: MemoryItem, by: string, action: ChangeAction, reason: string | null, changes: MemoryVersion['changes']): MemoryVersion {

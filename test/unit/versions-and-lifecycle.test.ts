@@ -1,14 +1,16 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { MemoryItem } from '../../src/core/memory-item';
 import type { MemOS } from '../../src/os/memos';
+import { Store } from '../../src/storage/store';
 import { errorOf, openTestOs } from './helpers';
 
 let os: MemOS;
 let clock: { now: number };
 let memory: MemoryItem;
+let name: string;
 
 beforeEach(async () => {
-  ({ os, clock } = await openTestOs());
+  ({ os, clock, name } = await openTestOs());
   await os.createUser({ userId: 'ana', name: 'Ana' });
   await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'notes' });
   [memory] = (await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Lives in Porto', tags: ['home'] } })) as [MemoryItem];
@@ -34,6 +36,33 @@ describe('versions', () => {
     // The index follows: the old text is no longer found, the new one is.
     expect(await os.search({ userId: 'ana', query: 'Porto' })).toEqual([]);
     expect(await os.search({ userId: 'ana', query: 'Lisbon' })).toHaveLength(1);
+  });
+
+  it('derives version 1 from an unchanged memory, and stores it as it was at the first change', async () => {
+    // Adds write no version record (one request fewer per memory); history, rollback and export
+    // still see version 1, and the first change stores exactly that record before its own.
+    const stored = async () => {
+      const store = await Store.open({ name });
+      try {
+        return (await store.read(['versions'], (tx) => tx.objectStore('versions').getAll())).filter((v) => v.memoryId === memory.id);
+      } finally {
+        store.close();
+      }
+    };
+    expect(await stored()).toEqual([]);
+    const derived = await os.history({ userId: 'ana', memoryId: memory.id });
+    expect(derived).toEqual([{ memoryId: memory.id, cubeId: 'c1', version: 1, at: memory.createdAt, by: 'ana', action: 'create', reason: null, changes: [], snapshot: expect.objectContaining({ text: 'Lives in Porto', tags: ['home'] }) }]);
+    const file = JSON.parse(await os.exportCube({ userId: 'ana', cubeId: 'c1' })) as { versions?: unknown[] } & Record<string, unknown>;
+    expect(JSON.stringify(file)).toContain('"action":"create"');
+    // Rolling back to version 1 of an unchanged memory changes nothing, so no version is written.
+    expect((await os.rollback({ userId: 'ana', memoryId: memory.id, version: 1 })).version).toBe(1);
+    clock.now += 1000;
+    await os.update({ userId: 'ana', memoryId: memory.id, patch: { text: 'Lives in Braga' } });
+    expect((await stored()).map((v) => v.version)).toEqual([1, 2]);
+    expect((await stored())[0]).toEqual(derived[0]);
+    const back = await os.rollback({ userId: 'ana', memoryId: memory.id, version: 1 });
+    expect(back.text).toBe('Lives in Porto');
+    expect((await os.history({ userId: 'ana', memoryId: memory.id })).map((v) => v.action)).toEqual(['create', 'update', 'rollback']);
   });
 
   it('writes no version when an update changes nothing', async () => {
