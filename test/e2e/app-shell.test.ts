@@ -141,7 +141,7 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     expect((await chat.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
     await chat.locator('.chip').first().click();
     expect(await chat.locator('.why').textContent()).toMatch(/score [\s\S]* written/);
-    expect(await chat.locator('.why svg[aria-label="score breakdown"] rect').count()).toBe(7);
+    expect(await chat.locator('.why svg[aria-label="score breakdown"] rect').count()).toBe(8);
     // The session list now has this conversation.
     await expect.poll(() => chat.locator('nav li').count(), { timeout: 15_000 }).toBe(1);
 
