@@ -6,6 +6,7 @@
  */
 import type { AdapterBase, AdapterItem, DistillationReport } from '../core/adapter-item';
 import type { AuditAction, AuditEntry } from '../core/audit';
+import { appendAudit } from './audit-log';
 import type { CubeRecord } from '../core/cube';
 import { newEntryHeader } from '../core/entry-header';
 import { MemosError } from '../core/errors';
@@ -89,7 +90,7 @@ export class AdapterMemory {
   }
 
   async #audit(tx: AdapterTx, userId: string, action: AuditAction, cubeId: string, ids: readonly string[], details: AuditEntry['details']): Promise<void> {
-    await tx.objectStore('audit').add({ at: this.#deps.clock(), userId, action, cubeId, memoryIds: [...ids], details });
+    await appendAudit(tx, this.#deps.clock(), userId, action, cubeId, ids, details);
   }
 
   async #put(tx: AdapterTx, item: AdapterItem, file: Uint8Array): Promise<void> {

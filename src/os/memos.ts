@@ -4,7 +4,7 @@
  * version and an audit entry, so a change is either whole or absent.
  */
 import type { AuditAction, AuditEntry } from '../core/audit';
-import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord, manifestOf } from '../core/cube';
+import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
@@ -21,7 +21,7 @@ import {
 } from '../core/memory-item';
 import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
 import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
-import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
+import { readCubeFile, writeCubeFile } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
 import { fingerprintKey, type Embedder } from '../inference/embedder';
@@ -46,6 +46,9 @@ import { buildActivationRecord, composeActivationRecord, usableCache, type Build
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
+import { appendAudit } from './audit-log';
+import { readCubeContents, withNewIds } from './cube-transfer';
+import { checkPolicy, cubeIn, Directory, userIn } from './directory';
 import { AdapterMemory, type DistillAdapterParams, type ImportAdapterParams } from './adapter-memory';
 import type { DistillProgress } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
@@ -139,12 +142,6 @@ function readerTurn(memory: MemoryItem): ReaderTurn {
   return { speaker: ref.speaker ?? 'user', text: memory.text, at: ref.spokenAt ?? memory.createdAt, ref };
 }
 
-/** A cube policy from the caller, checked; the default when none is given. */
-function checkPolicy(policy: unknown): CubePolicy {
-  if (policy === undefined) return { redaction: DEFAULT_REDACTION };
-  requireObject(policy, 'policy');
-  return { redaction: oneOf((policy as { redaction?: unknown }).redaction, 'policy.redaction', ['redact', 'tag', 'keep'] as const, DEFAULT_REDACTION) };
-}
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new MemosError('ABORTED');
@@ -166,7 +163,7 @@ export class MemOS {
   readonly #consolidationAsked = new Set<string>();
   /** Cube policies as last read (checked again inside every write that depends on them). */
   readonly #policies = new Map<string, CubePolicy | undefined>();
-  readonly #readable = new Map<string, { version: number; cubes: CubeRecord[] }>();
+  readonly #directory: Directory;
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
   readonly #kvBudgetBytes: number;
@@ -183,6 +180,7 @@ export class MemOS {
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.#working = new WorkingMemory(options.workingMemory);
+    this.#directory = new Directory(store, this.#clock);
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
     this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
     this.scheduler = new MemScheduler({
@@ -324,22 +322,12 @@ export class MemOS {
    * @throws {MemosError} USER_EXISTS when the id is taken
    */
   async createUser(params: { userId?: string; name: string }): Promise<UserRecord> {
-    requireObject(params, 'params');
-    const userId = params.userId === undefined ? newId('user') : requireId(params.userId, 'userId');
-    const name = requireId(params.name, 'name');
-    const user: UserRecord = { userId, name, createdAt: this.#clock(), registeredCubeIds: [] };
-    await this.#store.write(['users', 'audit'], async (tx, changes) => {
-      if (await tx.objectStore('users').get(userId)) throw new MemosError('USER_EXISTS', undefined, { userId });
-      await tx.objectStore('users').add(user);
-      await this.#audit(tx, userId, 'user.create', null, [], { name });
-      changes.userIds.add(userId);
-    });
-    return user;
+    return this.#directory.createUser(params);
   }
 
   /** Lists every user of the store. */
   async listUsers(): Promise<UserRecord[]> {
-    return this.#store.read(['users'], (tx) => tx.objectStore('users').getAll());
+    return this.#directory.listUsers();
   }
 
   /**
@@ -347,10 +335,7 @@ export class MemOS {
    * @throws {MemosError} USER_NOT_FOUND
    */
   async getUser(userId: string): Promise<UserRecord> {
-    requireId(userId, 'userId');
-    const user = await this.#store.read(['users'], (tx) => tx.objectStore('users').get(userId));
-    if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
-    return user;
+    return this.#directory.getUser(userId);
   }
 
   // ─── cubes ────────────────────────────────────────────────────────────────
@@ -360,49 +345,12 @@ export class MemOS {
    * @throws {MemosError} USER_NOT_FOUND, CUBE_EXISTS
    */
   async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const name = requireId(params.name, 'name');
-    const cubeId = params.cubeId === undefined ? newId('cube') : requireId(params.cubeId, 'cubeId');
-    const policy = checkPolicy(params.policy);
-    const cube: CubeRecord = {
-      policy,
-      cubeId,
-      name,
-      ownerId: userId,
-      schemaVersion: CUBE_SCHEMA_VERSION,
-      createdAt: this.#clock(),
-      embedder: null,
-      shares: {},
-      sharedWith: [],
-    };
-    await this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
-      const user = await this.#userIn(tx, userId);
-      if (await tx.objectStore('cubes').get(cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId });
-      await tx.objectStore('cubes').add(cube);
-      await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds, cubeId] });
-      await this.#audit(tx, userId, 'cube.create', cubeId, [], { name });
-      changes.cubeIds.add(cubeId);
-      changes.userIds.add(userId);
-    });
-    return cube;
+    return this.#directory.createCube(params);
   }
 
   /** Lists the cubes a user owns or that were shared with them. */
   async listCubes(params: { userId: string }): Promise<CubeView[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    return this.#store.read(['users', 'cubes'], async (tx) => {
-      const user = await tx.objectStore('users').get(userId);
-      if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
-      const owned = await tx.objectStore('cubes').index('byOwner').getAll(userId);
-      const shared = await tx.objectStore('cubes').index('bySharedWith').getAll(userId);
-      return [...owned, ...shared].map((cube) => ({
-        cube,
-        access: accessOf(cube, userId) as 'owner' | CubeAccess,
-        registered: user.registeredCubeIds.includes(cube.cubeId),
-      }));
-    });
+    return this.#directory.listCubes(params);
   }
 
   /**
@@ -410,27 +358,12 @@ export class MemOS {
    * @throws {MemosError} USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
    */
   async registerCube(params: { userId: string; cubeId: string }): Promise<void> {
-    await this.#setRegistration(params, true);
+    await this.#directory.setRegistration(params, true);
   }
 
   /** Removes a cube from the user's registered cubes; the cube and its data stay. */
   async unregisterCube(params: { userId: string; cubeId: string }): Promise<void> {
-    await this.#setRegistration(params, false);
-  }
-
-  async #setRegistration(params: { userId: string; cubeId: string }, register: boolean): Promise<void> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    await this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
-      const user = await this.#userIn(tx, userId);
-      const cube = await this.#cubeIn(tx, cubeId);
-      if (register) requireAccess(cube, userId, 'read');
-      const others = user.registeredCubeIds.filter((id) => id !== cubeId);
-      await tx.objectStore('users').put({ ...user, registeredCubeIds: register ? [...others, cubeId] : others });
-      await this.#audit(tx, userId, register ? 'cube.register' : 'cube.unregister', cubeId, [], {});
-      changes.userIds.add(userId);
-    });
+    await this.#directory.setRegistration(params, false);
   }
 
   /**
@@ -438,10 +371,7 @@ export class MemOS {
    * @throws {MemosError} FORBIDDEN, USER_NOT_FOUND, CUBE_NOT_FOUND
    */
   async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> {
-    requireObject(params, 'params');
-    const access = oneOf(params.access, 'access', ['read', 'write'] as const, 'read');
-    if (params.access === undefined) throw new MemosError('INVALID_INPUT', 'access must be read or write.', { field: 'access' });
-    return this.#changeShares(params, (shares, target) => ({ ...shares, [target]: access }), 'cube.share', { access });
+    return this.#directory.shareCube(params);
   }
 
   /**
@@ -449,39 +379,7 @@ export class MemOS {
    * @throws {MemosError} FORBIDDEN, CUBE_NOT_FOUND
    */
   async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> {
-    requireObject(params, 'params');
-    return this.#changeShares(
-      params,
-      (shares, target) => Object.fromEntries(Object.entries(shares).filter(([id]) => id !== target)),
-      'cube.unshare',
-      {},
-    );
-  }
-
-  async #changeShares(
-    params: { userId: string; cubeId: string; targetUserId: string },
-    change: (shares: Readonly<Record<string, CubeAccess>>, target: string) => Record<string, CubeAccess>,
-    action: AuditAction,
-    details: Record<string, string>,
-  ): Promise<CubeRecord> {
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const target = requireId(params.targetUserId, 'targetUserId');
-    return this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
-      const cube = await this.#cubeIn(tx, cubeId);
-      requireAccess(cube, userId, 'owner');
-      const targetUser = await this.#userIn(tx, target);
-      if (target === cube.ownerId) throw new MemosError('INVALID_INPUT', 'The owner already has full access.', { field: 'targetUserId' });
-      const shares = change(cube.shares, target);
-      const updated: CubeRecord = { ...cube, shares, sharedWith: Object.keys(shares) };
-      await tx.objectStore('cubes').put(updated);
-      if (action === 'cube.unshare' && targetUser.registeredCubeIds.includes(cubeId)) {
-        await tx.objectStore('users').put({ ...targetUser, registeredCubeIds: targetUser.registeredCubeIds.filter((id) => id !== cubeId) });
-      }
-      await this.#audit(tx, userId, action, cubeId, [], { ...details, targetUserId: target });
-      changes.cubeIds.add(cubeId);
-      return updated;
-    });
+    return this.#directory.unshareCube(params);
   }
 
   // ─── memories ─────────────────────────────────────────────────────────────
@@ -547,7 +445,7 @@ export class MemOS {
     await this.#store.write(
       MEMORY_STORES,
       async (tx, changes) => {
-        const cube = await this.#cubeIn(tx, cubeId);
+        const cube = await cubeIn(tx, cubeId);
         requireAccess(cube, userId, 'write');
         if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
           this.#policies.set(cubeId, cube.policy);
@@ -640,7 +538,7 @@ export class MemOS {
         ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
         : given;
     if (filters.states) filters.states.forEach((s, i) => oneOf(s, `filters.states[${i}]`, LIFECYCLE_STATES, 'generated'));
-    const cubes = await this.#readableCubes(userId, params.cubeIds);
+    const cubes = await this.#directory.readableCubes(userId, params.cubeIds);
     checkAborted(options.signal);
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
     const now = this.#clock();
@@ -752,7 +650,7 @@ export class MemOS {
     const cubeId = requireId(params.cubeId, 'cubeId');
     const policy = checkPolicy(params.policy);
     return this.#store.write(['cubes', 'audit'], async (tx, changes) => {
-      const cube = await this.#cubeIn(tx, cubeId);
+      const cube = await cubeIn(tx, cubeId);
       requireAccess(cube, userId, 'owner');
       const updated: CubeRecord = { ...cube, policy };
       await tx.objectStore('cubes').put(updated);
@@ -1055,7 +953,7 @@ export class MemOS {
     const userId = requireId(params.userId, 'userId');
     const mode = oneOf(params.mode, 'mode', ['auto', 'ask', 'manual'] as const, 'ask');
     return this.#store.write(['users', 'audit'], async (tx, changes) => {
-      const user = await this.#userIn(tx, userId);
+      const user = await userIn(tx, userId);
       const updated: UserRecord = { ...user, consent: mode };
       await tx.objectStore('users').put(updated);
       await this.#audit(tx, userId, 'user.consent', null, [], { mode });
@@ -1347,7 +1245,7 @@ export class MemOS {
     return this.#store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      requireAccess(await this.#cubeIn(tx, item.cubeId), userId, 'read');
+      requireAccess(await cubeIn(tx, item.cubeId), userId, 'read');
       if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: id });
       await this.#leaveSession(tx, sessionId);
       const updated: ActivationItem = { ...item, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
@@ -1385,7 +1283,7 @@ export class MemOS {
     await this.#store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      requireAccess(await this.#cubeIn(tx, item.cubeId), userId, 'write');
+      requireAccess(await cubeIn(tx, item.cubeId), userId, 'write');
       await deleteActivation(tx, id);
       await this.#audit(tx, userId, 'activation.evict', item.cubeId, [id], { bytes: item.bytes });
     });
@@ -1611,7 +1509,7 @@ export class MemOS {
     let textChanged = false;
     const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await this.#cubeIn(tx, memory.cubeId);
+      const cube = await cubeIn(tx, memory.cubeId);
       requireAccess(cube, userId, 'write');
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       const content = await next(memory, now, tx);
@@ -1651,7 +1549,7 @@ export class MemOS {
     const reason = optionalString(params.reason, 'reason');
     await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await this.#cubeIn(tx, memory.cubeId);
+      const cube = await cubeIn(tx, memory.cubeId);
       requireAccess(cube, userId, 'write');
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId });
@@ -1693,19 +1591,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
-    const contents = await this.#store.read(['cubes', 'memories', 'versions', 'blobs'], async (tx): Promise<CubeContents> => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'read');
-      const memories = (await tx.objectStore('memories').index('byCube').getAll(cubeId)).filter((m) => canSeeMemory(cube, m, userId));
-      const visible = new Set(memories.map((m) => m.id));
-      const stored = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));
-      // Unchanged memories have no version record yet: the file gets their derived first version.
-      const recorded = new Set(stored.map((v) => v.memoryId));
-      const versions = [...stored, ...memories.filter((m) => m.version === 1 && !recorded.has(m.id)).map(firstVersionOf)];
-      const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.memoryId === null || visible.has(b.memoryId));
-      return { manifest: manifestOf(cube), memories, versions, blobs };
-    });
+    const contents = await readCubeContents(this.#store, userId, cubeId);
     checkAborted(options.signal);
     const file = await writeCubeFile(contents);
     await this.#store.write(['audit'], (tx) => this.#audit(tx, userId, 'cube.export', cubeId, [], { memories: contents.memories.length }));
@@ -1722,12 +1608,12 @@ export class MemOS {
     const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
     const read = await readCubeFile(params.file);
     checkAborted(options.signal);
-    const contents = mode === 'copy' ? this.#renumber(read) : read;
+    const contents = mode === 'copy' ? withNewIds(read) : read;
     const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: {}, sharedWith: [] };
     await this.#store.write(
       ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
       async (tx, changes) => {
-        const user = await this.#userIn(tx, userId);
+        const user = await userIn(tx, userId);
         if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
         await tx.objectStore('cubes').add(cube);
         await issueRequests((add) => {
@@ -1747,24 +1633,6 @@ export class MemOS {
     return cube;
   }
 
-  #renumber(contents: CubeContents): CubeContents {
-    const cubeId = newId('cube');
-    const ids = new Map(contents.memories.map((m) => [m.id, newId('mem')]));
-    const idOf = (old: string) => ids.get(old) ?? old;
-    return {
-      manifest: { ...contents.manifest, cubeId },
-      // Lineage follows the new ids.
-      memories: contents.memories.map((m) => ({
-        ...m,
-        id: idOf(m.id),
-        cubeId,
-        ...(m.mergedFrom && { mergedFrom: m.mergedFrom.map(idOf) }),
-        ...(m.supersededBy && { supersededBy: idOf(m.supersededBy) }),
-      })),
-      versions: contents.versions.map((v) => ({ ...v, memoryId: idOf(v.memoryId), cubeId })),
-      blobs: contents.blobs.map((b) => ({ ...b, blobId: newId('blob'), memoryId: b.memoryId === null ? null : idOf(b.memoryId) })),
-    };
-  }
 
   // ─── audit ────────────────────────────────────────────────────────────────
 
@@ -1803,7 +1671,7 @@ export class MemOS {
 
   // ─── helpers inside a transaction ─────────────────────────────────────────
 
-  async #audit(
+  #audit(
     tx: AnyWriteTx,
     userId: string,
     action: AuditAction,
@@ -1811,8 +1679,7 @@ export class MemOS {
     memoryIds: readonly string[],
     details: Record<string, string | number | boolean | null>,
   ): Promise<void> {
-    const entry: AuditEntry = { at: this.#clock(), userId, action, cubeId, memoryIds: [...memoryIds], details };
-    await tx.objectStore('audit').add(entry);
+    return appendAudit(tx, this.#clock(), userId, action, cubeId, memoryIds, details);
   }
 
   /**
@@ -1829,61 +1696,11 @@ export class MemOS {
     return { memoryId: item.id, cubeId: item.cubeId, version: item.version, at: item.updatedAt, by, action, reason, changes, snapshot: contentOf(item) };
   }
 
-  async #userIn(tx: AnyWriteTx, userId: string): Promise<UserRecord> {
-    const user = await tx.objectStore('users').get(userId);
-    if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
-    return user;
-  }
-
-  async #cubeIn(tx: AnyWriteTx, cubeId: string): Promise<CubeRecord> {
-    const cube = await tx.objectStore('cubes').get(cubeId);
-    if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-    return cube;
-  }
-
   async #memoryIn(tx: AnyWriteTx, memoryId: string): Promise<MemoryItem> {
     const memory = await tx.objectStore('memories').get(memoryId);
     if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
     return memory;
   }
 
-  /**
-   * The cubes a search reads, as records. They are kept between searches until a user or cube record
-   * changes (here or in another tab: Store.directoryVersion), which saves a transaction per search.
-   */
-  async #readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]> {
-    const explicit = cubeIds === undefined ? undefined : (stringList(cubeIds, 'cubeIds') ?? []);
-    const key = explicit === undefined ? userId : `${userId}\u0000${explicit.join('\u0000')}`;
-    const version = this.#store.directoryVersion;
-    const known = this.#readable.get(key);
-    if (known?.version === version) return known.cubes;
-    const cubes = await this.#readCubes(userId, explicit);
-    if (this.#readable.size >= 64) this.#readable.clear();
-    if (this.#store.directoryVersion === version) this.#readable.set(key, { version, cubes });
-    return cubes;
-  }
-
-  async #readCubes(userId: string, explicit: readonly string[] | undefined): Promise<CubeRecord[]> {
-    return this.#store.read(['users', 'cubes'], async (tx) => {
-      const user = await tx.objectStore('users').get(userId);
-      if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
-      let ids = explicit ?? user.registeredCubeIds;
-      if (ids.length === 0 && explicit === undefined) {
-        const owned = await tx.objectStore('cubes').index('byOwner').getAllKeys(userId);
-        const shared = await tx.objectStore('cubes').index('bySharedWith').getAllKeys(userId);
-        ids = [...owned, ...shared];
-      }
-      const cubes: CubeRecord[] = [];
-      for (const id of ids) {
-        const cube = await tx.objectStore('cubes').get(id);
-        if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: id });
-        // A registered cube whose share was taken back is skipped; an explicitly named one is refused.
-        if (explicit === undefined && accessOf(cube, userId) === 'none') continue;
-        requireAccess(cube, userId, 'read');
-        cubes.push(cube);
-      }
-      return cubes;
-    });
-  }
 }
 
