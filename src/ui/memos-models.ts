@@ -33,7 +33,8 @@ export class MemosModels extends SessionElement {
   /** Only the picker, the load button and the progress (for <memos-chat>). */
   @property({ type: Boolean }) compact = false;
   @state() private models: ModelView[] = [];
-  @state() private status: InferenceStatus = { state: 'idle' };
+  /** The inference worker's status; undefined until first asked (so nothing false shows meanwhile). */
+  @state() private status: InferenceStatus | undefined;
   @state() private download: Download | undefined;
   @state() private storage: { modelBytes: number; usage: number | null; quota: number | null } | undefined;
   @state() private persisted: boolean | undefined;
@@ -144,7 +145,7 @@ export class MemosModels extends SessionElement {
   }
 
   #picker() {
-    const ready = this.status.state === 'ready' ? this.status.model : undefined;
+    const ready = this.status?.state === 'ready' ? this.status.model : undefined;
     return html`<div class="row">
         <label>Model
           <select id="model">
@@ -159,9 +160,11 @@ export class MemosModels extends SessionElement {
       <div class="row muted" id="model-status" role="status">
         ${ready
           ? html`Loaded: ${ready.id} (${ready.engine}, ${ready.device}, context ${ready.contextLength})${ready.adapters?.applied.length ? ` · ${ready.adapters.applied.length} adapter${ready.adapters.applied.length > 1 ? 's' : ''} merged` : ''}`
-          : this.status.state === 'failed'
+          : this.status?.state === 'failed'
             ? html`<span class="error">${this.status.error.code}: ${this.status.error.message}</span>`
-            : 'No model loaded.'}
+            : this.status === undefined
+              ? 'Checking the model…'
+              : 'No model loaded.'}
       </div>`;
   }
 
