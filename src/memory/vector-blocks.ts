@@ -6,7 +6,7 @@
 import { newId } from '../core/ids';
 import { issueRequests } from '../storage/requests';
 import type { VectorBlockRecord } from '../storage/schema';
-import type { WriteTx } from '../storage/store';
+import type { Store, WriteTx } from '../storage/store';
 
 /** One memory's vector as written: model, cube, and the hash of the text it was made from. */
 export interface StoredVector {
@@ -20,6 +20,16 @@ export interface StoredVector {
 
 /** Vectors per block at most: a larger batch is split (a block of 1,000 × 384-d is 1.5 MB). */
 export const MAX_BLOCK = 1000;
+
+/** Blocks with fewer vectors than this (single adds: a chat turn each) are merged at idle time. */
+export const SMALL_BLOCK = 64;
+
+/** What compaction needs to know of a block without reading it. */
+export interface BlockSummary {
+  readonly blockId: string;
+  readonly cubeId: string;
+  readonly count: number;
+}
 
 type BlocksTx = WriteTx;
 
@@ -80,8 +90,8 @@ export async function dropVectors(tx: BlocksTx, memoryIds: readonly string[], mo
  * memories already had for the model are dropped first, unless the caller knows there are none
  * (`fresh`: memories created in this transaction).
  */
-export async function writeVectors(tx: BlocksTx, records: readonly StoredVector[], options: { fresh: boolean }): Promise<void> {
-  if (records.length === 0) return;
+export async function writeVectors(tx: BlocksTx, records: readonly StoredVector[], options: { fresh: boolean }): Promise<BlockSummary[]> {
+  if (records.length === 0) return [];
   const model = records[0]!.model;
   if (!options.fresh) await dropVectors(tx, records.map((r) => r.memoryId), model);
   const byCube = new Map<string, StoredVector[]>();
@@ -90,25 +100,72 @@ export async function writeVectors(tx: BlocksTx, records: readonly StoredVector[
     if (group) group.push(r);
     else byCube.set(r.cubeId, [r]);
   }
+  const written: BlockSummary[] = [];
   await issueRequests((add) => {
     for (const [cubeId, group] of byCube) {
       for (let start = 0; start < group.length; start += MAX_BLOCK) {
-        const part = group.slice(start, start + MAX_BLOCK);
-        const dimension = part[0]!.vector.length;
-        const data = new Float32Array(part.length * dimension);
-        part.forEach((r, i) => data.set(r.vector, i * dimension));
-        add(
-          tx.objectStore('vectorBlocks').put({
-            blockId: newId('vb'),
-            model,
-            cubeId,
-            memoryIds: part.map((r) => r.memoryId),
-            textHashes: part.map((r) => r.textHash),
-            dimension,
-            data,
-          }),
-        );
+        const block = blockOf(model, cubeId, group.slice(start, start + MAX_BLOCK));
+        add(tx.objectStore('vectorBlocks').put(block));
+        written.push({ blockId: block.blockId, cubeId, count: block.memoryIds.length });
       }
     }
   });
+  return written;
+}
+
+function blockOf(model: string, cubeId: string, part: readonly StoredVector[]): VectorBlockRecord {
+  const dimension = part[0]!.vector.length;
+  const data = new Float32Array(part.length * dimension);
+  part.forEach((r, i) => data.set(r.vector, i * dimension));
+  return { blockId: newId('vb'), model, cubeId, memoryIds: part.map((r) => r.memoryId), textHashes: part.map((r) => r.textHash), dimension, data };
+}
+
+/**
+ * Merges small blocks of one model, cube by cube, into blocks of up to {@link MAX_BLOCK} vectors, each
+ * merge in one transaction (the vectors stay the same; only how they are stored changes). Blocks
+ * gone or grown since they were listed are left as they are. Returns how many blocks were merged
+ * away and the small blocks there are afterwards (of those listed and written).
+ */
+export async function mergeSmallBlocks(store: Store, model: string, small: readonly BlockSummary[]): Promise<{ merged: number; stillSmall: BlockSummary[] }> {
+  const byCube = new Map<string, BlockSummary[]>();
+  for (const b of small) {
+    const list = byCube.get(b.cubeId);
+    if (list) list.push(b);
+    else byCube.set(b.cubeId, [b]);
+  }
+  let merged = 0;
+  // Small blocks after the merge: ones left alone, and merged ones that are still small.
+  const stillSmall: BlockSummary[] = [];
+  for (const [cubeId, blocks] of byCube) {
+    for (let start = 0; start < blocks.length; ) {
+      // As many small blocks as fit in one.
+      const group: BlockSummary[] = [];
+      let total = 0;
+      while (start < blocks.length && total + blocks[start]!.count <= MAX_BLOCK) {
+        total += blocks[start]!.count;
+        group.push(blocks[start++]!);
+      }
+      if (group.length === 0) start++;
+      if (group.length < 2) {
+        stillSmall.push(...group);
+        continue;
+      }
+      const result = await store.write(['vectorBlocks'], async (tx) => {
+        const found = await issueRequests<VectorBlockRecord | undefined>((add) => group.forEach((b) => add(tx.objectStore('vectorBlocks').get(b.blockId))));
+        const current = found.filter((b): b is VectorBlockRecord => b !== undefined && b.model === model && b.memoryIds.length < SMALL_BLOCK);
+        if (current.length < 2) return undefined;
+        const block = blockOf(model, cubeId, current.flatMap(vectorsOf));
+        await issueRequests((add) => {
+          for (const b of current) add(tx.objectStore('vectorBlocks').delete(b.blockId));
+          add(tx.objectStore('vectorBlocks').put(block));
+        });
+        return { merged: current.length, summary: { blockId: block.blockId, cubeId, count: block.memoryIds.length } };
+      });
+      if (result) {
+        merged += result.merged;
+        if (result.summary.count < SMALL_BLOCK) stillSmall.push(result.summary);
+      }
+    }
+  }
+  return { merged, stillSmall };
 }

@@ -11,7 +11,7 @@ import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../infe
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { Store, WriteOptions, WriteTx } from '../storage/store';
-import { blocksHolding, vectorsOf, writeVectors, type StoredVector } from './vector-blocks';
+import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
 
 export type { StoredVector } from './vector-blocks';
 
@@ -46,6 +46,8 @@ export class VectorMemory {
   readonly #index: VectorIndex;
   /** The hash of the text each indexed vector was made from: what the catch-up compares with. */
   readonly #hashes = new Map<string, string>();
+  /** Blocks of this model known to be small (seen at load or written here), to merge at idle time. */
+  readonly #small = new Map<string, BlockSummary>();
   #syncing: Promise<void> | undefined;
   #syncAgain = false;
   #lastError: string | null = null;
@@ -62,10 +64,13 @@ export class VectorMemory {
   async load(): Promise<void> {
     this.#index.clear();
     this.#hashes.clear();
+    this.#small.clear();
     await this.#store.read(['vectorBlocks'], async (tx) => {
       let cursor = await tx.objectStore('vectorBlocks').index('byModel').openCursor(this.#model);
       while (cursor) {
-        this.#take(cursor.value.memoryIds, cursor.value.textHashes, cursor.value.data, cursor.value.dimension);
+        const block = cursor.value;
+        this.#take(block.memoryIds, block.textHashes, block.data, block.dimension);
+        if (block.memoryIds.length < SMALL_BLOCK) this.#small.set(block.blockId, { blockId: block.blockId, cubeId: block.cubeId, count: block.memoryIds.length });
         cursor = await cursor.continue();
       }
     });
@@ -90,8 +95,22 @@ export class VectorMemory {
    * Writes vectors inside the caller's transaction (which must include "vectorBlocks"), as blocks.
    * `fresh`: the memories were created in this transaction, so they have no vector to replace.
    */
-  write(tx: WriteTx, records: readonly StoredVector[], options: { fresh: boolean } = { fresh: false }): Promise<void> {
-    return writeVectors(tx, records, options);
+  async write(tx: WriteTx, records: readonly StoredVector[], options: { fresh: boolean } = { fresh: false }): Promise<void> {
+    // Noted before commit: a block whose transaction aborts is simply not found when merging.
+    for (const b of await writeVectors(tx, records, options)) if (b.count < SMALL_BLOCK) this.#small.set(b.blockId, b);
+  }
+
+  /**
+   * Merges the small blocks this tab knows of (one memory added at a time makes one block each),
+   * cube by cube. Run at idle time by the scheduler's sweep. Returns how many blocks were merged away.
+   */
+  async compact(): Promise<number> {
+    if (this.#small.size < 2) return 0;
+    const listed = [...this.#small.values()];
+    this.#small.clear();
+    const { merged, stillSmall } = await mergeSmallBlocks(this.#store, this.#model, listed);
+    for (const b of stillSmall) this.#small.set(b.blockId, b);
+    return merged;
   }
 
   /** Puts committed vectors into the index. */

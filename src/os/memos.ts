@@ -191,7 +191,8 @@ export class MemOS {
           const expired = (await this.sweepExpired()).expired;
           // The queue's own history is kept a week (at least the newest 200 jobs), so it does not grow forever.
           const pruned = await this.scheduler.queue.prune(this.#clock() - JOB_HISTORY_MS, 200);
-          return `${expired} memories expired, ${pruned} old jobs pruned`;
+          const merged = (await this.#vectors?.compact()) ?? 0;
+          return `${expired} memories expired, ${pruned} old jobs pruned, ${merged} small vector blocks merged`;
         },
         consolidate: async (job) => {
           this.#consolidationAsked.delete(String(job.payload['cubeId']));

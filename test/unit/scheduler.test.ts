@@ -134,7 +134,7 @@ describe('TTL sweeps', () => {
     await os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' });
     await os.scheduler.settled();
     const jobs = await os.listJobs({ states: ['done'] });
-    expect(jobs.some((j) => j.kind === 'ttl-sweep' && j.summary === '0 memories expired, 0 old jobs pruned')).toBe(true);
+    expect(jobs.some((j) => j.kind === 'ttl-sweep' && j.summary === '0 memories expired, 0 old jobs pruned, 0 small vector blocks merged')).toBe(true);
     os.close();
   });
 });

@@ -66,6 +66,36 @@ describe('vectors in blocks', () => {
     reopened.close();
   });
 
+  it('merges the small blocks of memories added one at a time when the sweep runs, keeping every vector', async () => {
+    const name = `merge-${Math.random()}`;
+    const os = await openWithCube(name, projectionEmbedder(16));
+    const added = [];
+    for (let i = 0; i < 70; i++) added.push(...(await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: `turn number ${i} about topic ${i % 7}` } })));
+    await os.createCube({ userId: 'ana', cubeId: 'c2', name: 'other' });
+    await os.add({ userId: 'ana', cubeId: 'c2', memory: { text: 'a lone memory in another cube' } });
+    expect(await blocksOf(name)).toHaveLength(71);
+    const before = await os.search({ userId: 'ana', query: 'turn number 33 about topic 5', mode: 'vector', trackUsage: false, cubeIds: ['c1'] });
+    await os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' });
+    await os.scheduler.settled();
+    const jobs = await os.listJobs({ states: ['done'] });
+    expect(jobs.find((j) => j.kind === 'ttl-sweep')?.summary).toContain('70 small vector blocks merged');
+    const blocks = await blocksOf(name);
+    // Blocks do not mix cubes: c1's 70 vectors in one block, c2's lone one left as it was.
+    expect(blocks.map((b) => `${b.cubeId}:${b.memoryIds.length}`).sort()).toEqual(['c1:70', 'c2:1']);
+    expect(new Set(blocks[0]!.memoryIds.concat(blocks[1]!.memoryIds)).size).toBe(71);
+    const after = await os.search({ userId: 'ana', query: 'turn number 33 about topic 5', mode: 'vector', trackUsage: false, cubeIds: ['c1'] });
+    expect(after.map((h) => [h.memory.id, h.score])).toEqual(before.map((h) => [h.memory.id, h.score]));
+    await os.purge({ userId: 'ana', memoryId: added[33]!.id });
+    expect((await blocksOf(name)).find((b) => b.cubeId === 'c1')!.memoryIds).toHaveLength(69);
+    os.close();
+    const again = counted(projectionEmbedder(16));
+    const reopened = await MemOS.open({ name, embedder: again.embedder });
+    await reopened.vectorStatus({ wait: true });
+    expect(again.texts).toEqual([]);
+    expect((await reopened.vectorStatus())!.embedded).toBe(70);
+    reopened.close();
+  });
+
   it('moves the per-memory vectors of a version-5 database into blocks, keeping them', async () => {
     const name = `v5-${Math.random()}`;
     const model = projectionEmbedder(16);
