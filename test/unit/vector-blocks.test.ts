@@ -31,6 +31,16 @@ async function openWithCube(name: string, embedder: Embedder): Promise<MemOS> {
   return os;
 }
 
+/** Reopened, the store's vectors come back from the blocks and nothing needs embedding again. */
+async function expectVectorsKeptOnReopen(name: string, dimension: number, count: number): Promise<void> {
+  const again = counted(projectionEmbedder(dimension));
+  const reopened = await MemOS.open({ name, embedder: again.embedder });
+  await reopened.vectorStatus({ wait: true });
+  expect(again.texts).toEqual([]);
+  expect((await reopened.vectorStatus())!.embedded).toBe(count);
+  reopened.close();
+}
+
 describe('vectors in blocks', () => {
   it('writes one add as one block, and an edit or a purge takes the memory out of it', async () => {
     const name = `blocks-${Math.random()}`;
@@ -57,13 +67,7 @@ describe('vectors in blocks', () => {
     const [hit] = await os.search({ userId: 'ana', query: 'whales', mode: 'vector', trackUsage: false });
     expect(hit!.memory.id).toBe(added[2]!.id);
     os.close();
-    // Reopened: vectors come back from the blocks, and nothing needs embedding again.
-    const again = counted(projectionEmbedder(32));
-    const reopened = await MemOS.open({ name, embedder: again.embedder });
-    await reopened.vectorStatus({ wait: true });
-    expect(again.texts).toEqual([]);
-    expect((await reopened.vectorStatus())!.embedded).toBe(2);
-    reopened.close();
+    await expectVectorsKeptOnReopen(name, 32, 2);
   });
 
   it('merges the small blocks of memories added one at a time when the sweep runs, keeping every vector', async () => {
@@ -88,12 +92,7 @@ describe('vectors in blocks', () => {
     await os.purge({ userId: 'ana', memoryId: added[33]!.id });
     expect((await blocksOf(name)).find((b) => b.cubeId === 'c1')!.memoryIds).toHaveLength(69);
     os.close();
-    const again = counted(projectionEmbedder(16));
-    const reopened = await MemOS.open({ name, embedder: again.embedder });
-    await reopened.vectorStatus({ wait: true });
-    expect(again.texts).toEqual([]);
-    expect((await reopened.vectorStatus())!.embedded).toBe(70);
-    reopened.close();
+    await expectVectorsKeptOnReopen(name, 16, 70);
   });
 
   it('moves the per-memory vectors of a version-5 database into blocks, keeping them', async () => {
