@@ -29,15 +29,6 @@ import { dropVectors } from '../memory/vector-blocks';
 import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
-import {
-  CONTRADICTION_SCHEMA,
-  contradictionCandidates,
-  contradictionQuestion,
-  duplicateGroups,
-  mergedContent,
-  supersessions,
-  type Supersession,
-} from '../memory/consolidation';
 import { readFine, type ExtractedMemory, type ReaderTurn } from '../memory/fine-reader';
 import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
 import { WorkingMemory, type WorkingEntry, type WorkingMemoryPolicy } from '../scheduler/working-memory';
@@ -47,13 +38,14 @@ import { deleteActivation, markStale, putActivation } from '../memory/activation
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
 import { appendAudit } from './audit-log';
+import { Consolidator } from './consolidator';
+import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { readCubeContents, withNewIds } from './cube-transfer';
 import { checkPolicy, cubeIn, Directory, userIn } from './directory';
 import { AdapterMemory, type DistillAdapterParams, type ImportAdapterParams } from './adapter-memory';
 import type { DistillProgress } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
 import type { LanguageModel } from '../inference/language-model';
-import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
@@ -107,17 +99,6 @@ export interface MemOSOptions extends StoreOptions {
 // Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyWriteTx = WriteTx<any>;
-type MemoryTx = WriteTx<('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[]>;
-
-const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[] = [
-  'cubes',
-  'memories',
-  'versions',
-  'audit',
-  'blobs',
-  'vectorBlocks',
-  'activations',
-];
 const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
 const MAX_TEXT = 100_000;
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
@@ -164,6 +145,7 @@ export class MemOS {
   /** Cube policies as last read (checked again inside every write that depends on them). */
   readonly #policies = new Map<string, CubePolicy | undefined>();
   readonly #directory: Directory;
+  readonly #consolidator: Consolidator;
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
   readonly #kvBudgetBytes: number;
@@ -181,6 +163,14 @@ export class MemOS {
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.#working = new WorkingMemory(options.workingMemory);
     this.#directory = new Directory(store, this.#clock);
+    this.#consolidator = new Consolidator({
+      store,
+      index: this.#index,
+      clock: this.#clock,
+      vectors: () => this.#vectors,
+      serving: () => this.#serving,
+      model: () => this.#languageModel(),
+    });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
     this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
     this.scheduler = new MemScheduler({
@@ -196,7 +186,7 @@ export class MemOS {
         },
         consolidate: async (job) => {
           this.#consolidationAsked.delete(String(job.payload['cubeId']));
-          const result = await this.#consolidate(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
+          const result = await this.#consolidator.run(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
           return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
         },
         'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
@@ -692,9 +682,9 @@ export class MemOS {
           // Re-checked in the write: it may have been edited, frozen or restored since.
           if (!memory || !LIVE_STATES.includes(memory.state) || memory.expiresAt === null || memory.expiresAt > now) continue;
           const item: MemoryItem = { ...memory, state: transition(memory.state, 'expired') as LifecycleState, stateBefore: memory.state, updatedAt: now, version: memory.version + 1 };
-          await this.#keepFirstVersion(tx, memory);
+          await keepFirstVersion(tx, memory);
           await tx.objectStore('memories').put(item);
-          await tx.objectStore('versions').add(this.#version(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
+          await tx.objectStore('versions').add(versionRecord(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
           await markStale(tx, [id], `memory ${id} expired`, now);
           changes.memories(item.cubeId, [id]);
           done.push(item);
@@ -730,117 +720,9 @@ export class MemOS {
       if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
       requireAccess(cube, userId, 'write');
     });
-    return this.#consolidate(cubeId, userId, limit);
+    return this.#consolidator.run(cubeId, userId, limit);
   }
 
-  async #consolidate(cubeId: string, actor: string, limit: number): Promise<{ merged: number; archived: number; superseded: number }> {
-    const all = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
-    const live = all.filter((m) => LIVE_STATES.includes(m.state)).sort((a, b) => b.createdAt - a.createdAt);
-    const recent = live.slice(0, limit);
-    const scope = [{ cubeId }];
-    const allow = this.#index.matcher(scope, {});
-    const vectors = this.#serving;
-    const groups = duplicateGroups(
-      recent,
-      (m) => [
-        ...this.#index.search(m.text, scope, {}, 6).map((h) => h.id),
-        ...(vectors ? vectors.search(vectors.vectorOf(m.id), 6, allow).map((h) => h.id) : []),
-      ],
-      (id) => vectors?.vectorOf(id),
-    );
-    let merged = 0;
-    let archived = 0;
-    for (const group of groups) {
-      const done = await this.#mergeGroup(group, actor);
-      if (done) {
-        merged++;
-        archived += group.length;
-      }
-    }
-    let superseded = 0;
-    const current = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
-    for (const step of supersessions(current.filter((m) => LIVE_STATES.includes(m.state)))) {
-      if (await this.#supersede(step, actor)) superseded++;
-    }
-    // Contradictions without a shared key: a loaded chat model judges a bounded number of related
-    // pairs. Base models without a chat template (stories260K, synthetic) are not asked: their
-    // answers would be noise, and noise here would archive true facts.
-    const model = await this.#languageModel();
-    if (model && model.info.templateVersion !== PLAIN_CHAT_TEMPLATE_VERSION) {
-      const remaining = (await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId)))
-        .filter((m) => LIVE_STATES.includes(m.state))
-        .sort((a, b) => b.createdAt - a.createdAt)
-        .slice(0, limit);
-      const pairs = contradictionCandidates(remaining, (m) => this.#index.search(m.text, scope, {}, 4).map((h) => h.id), 12);
-      for (const [older, newer] of pairs) {
-        if (await this.#contradicts(model, older, newer)) {
-          if (await this.#supersede({ older, newer, at: newer.validFrom ?? Math.min(...newer.sourceRefs.map((r) => r.spokenAt ?? Infinity), newer.createdAt) }, actor)) superseded++;
-        }
-      }
-    }
-    return { merged, archived, superseded };
-  }
-
-  /** Merges a group in one transaction; false when a member changed meanwhile (nothing is written). */
-  async #mergeGroup(group: readonly MemoryItem[], actor: string): Promise<boolean> {
-    const now = this.#clock();
-    const item: MemoryItem = { ...mergedContent(group), id: newId('mem'), createdAt: now, updatedAt: now, version: 1, state: 'merged', stateBefore: null };
-    const vectors = (await this.#vectors?.embed([item])) ?? [];
-    const written = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
-      const parents: MemoryItem[] = [];
-      for (const member of group) {
-        const current = await tx.objectStore('memories').get(member.id);
-        if (!current || current.version !== member.version || !LIVE_STATES.includes(current.state)) return undefined;
-        const parent: MemoryItem = { ...current, state: 'archived', stateBefore: current.state, updatedAt: now, version: current.version + 1 };
-        await this.#keepFirstVersion(tx, current);
-        await tx.objectStore('memories').put(parent);
-        await tx.objectStore('versions').add(this.#version(parent, actor, 'merge', `merged into ${item.id}`, [{ field: 'state', from: current.state, to: 'archived' }]));
-        parents.push(parent);
-      }
-      await tx.objectStore('memories').add(item);
-      await tx.objectStore('versions').add(this.#version(item, actor, 'merge', `merge of ${group.length} near-duplicates`, []));
-      await this.#vectors?.write(tx, vectors, { fresh: true });
-      await markStale(tx, group.map((m) => m.id), `memory merged into ${item.id}`, now);
-      await this.#audit(tx, actor, 'memory.merge', item.cubeId, [item.id, ...group.map((m) => m.id)], { parents: group.length });
-      changes.memories(item.cubeId, [item.id, ...group.map((m) => m.id)]);
-      return [item, ...parents];
-    });
-    if (!written) return false;
-    this.#index.upsert(written);
-    this.#vectors?.remember(vectors);
-    return true;
-  }
-
-  /** Asks the model whether a later statement contradicts an earlier one (false when it cannot tell). */
-  async #contradicts(model: LanguageModel, older: MemoryItem, newer: MemoryItem): Promise<boolean> {
-    try {
-      const result = await model.generate({ messages: contradictionQuestion(older, newer) }, { jsonSchema: CONTRADICTION_SCHEMA, maxTokens: 16 });
-      return (JSON.parse(result.text) as { contradicts?: unknown }).contradicts === true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Archives a superseded fact with its validity end, in one transaction. */
-  async #supersede(step: Supersession, actor: string): Promise<boolean> {
-    const now = this.#clock();
-    const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
-      const older = await tx.objectStore('memories').get(step.older.id);
-      const newer = await tx.objectStore('memories').get(step.newer.id);
-      if (!older || !newer || older.version !== step.older.version || !LIVE_STATES.includes(older.state) || !LIVE_STATES.includes(newer.state)) return undefined;
-      const item: MemoryItem = { ...older, state: 'archived', stateBefore: older.state, validTo: step.at, supersededBy: newer.id, updatedAt: now, version: older.version + 1 };
-      await this.#keepFirstVersion(tx, older);
-      await tx.objectStore('memories').put(item);
-      await tx.objectStore('versions').add(this.#version(item, actor, 'supersede', `superseded by ${newer.id}`, [{ field: 'state', from: older.state, to: 'archived' }]));
-      await markStale(tx, [older.id], `memory ${older.id} was superseded`, now);
-      await this.#audit(tx, actor, 'memory.supersede', item.cubeId, [item.id, newer.id], { validTo: step.at });
-      changes.memories(item.cubeId, [item.id]);
-      return item;
-    });
-    if (!updated) return false;
-    this.#index.upsert([updated]);
-    return true;
-  }
 
   /**
    * A chat session's working memory: the memories that matter now, most important first, with how
@@ -1520,9 +1402,9 @@ export class MemOS {
       const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
       const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
       const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
-      await this.#keepFirstVersion(tx, memory);
+      await keepFirstVersion(tx, memory);
       await tx.objectStore('memories').put(item);
-      await tx.objectStore('versions').add(this.#version(item, userId, action, reason, diff));
+      await tx.objectStore('versions').add(versionRecord(item, userId, action, reason, diff));
       // KV caches built from this memory no longer say what it says (or it left the live states).
       if (textChanged || movedOutOfLive) await markStale(tx, [item.id], textChanged ? `memory ${item.id} changed` : `memory ${item.id} is ${item.state}`, now);
       await this.#audit(tx, userId, auditAction, item.cubeId, [item.id], { version: item.version, ...(reason !== null && { reason }) });
@@ -1683,19 +1565,6 @@ export class MemOS {
     return appendAudit(tx, this.#clock(), userId, action, cubeId, memoryIds, details);
   }
 
-  /**
-   * Before a memory's first change: writes its version 1 record (adds leave it to be derived, see
-   * firstVersionOf), unless one exists (memories made by a merge, or imported, have theirs).
-   */
-  async #keepFirstVersion(tx: AnyWriteTx, memory: MemoryItem): Promise<void> {
-    if (memory.version !== 1) return;
-    const versions = (tx as MemoryTx).objectStore('versions');
-    if ((await versions.getKey([memory.id, 1])) === undefined) await versions.add(firstVersionOf(memory));
-  }
-
-  #version(item: MemoryItem, by: string, action: ChangeAction, reason: string | null, changes: MemoryVersion['changes']): MemoryVersion {
-    return { memoryId: item.id, cubeId: item.cubeId, version: item.version, at: item.updatedAt, by, action, reason, changes, snapshot: contentOf(item) };
-  }
 
   async #memoryIn(tx: AnyWriteTx, memoryId: string): Promise<MemoryItem> {
     const memory = await tx.objectStore('memories').get(memoryId);

@@ -1,0 +1,159 @@
+/**
+ * Consolidation of one cube: near-duplicates merged into one memory (the originals archived with
+ * lineage), facts with the same key superseded by newer ones, and — with a chat model loaded — a
+ * bounded number of related pairs judged for contradiction. Every step is its own transaction that
+ * re-checks the memories it read, so a concurrent edit wins and the step is skipped.
+ */
+import type { Clock } from '../core/ids';
+import { newId } from '../core/ids';
+import { LIVE_STATES } from '../core/lifecycle';
+import type { MemoryItem } from '../core/memory-item';
+import type { LanguageModel } from '../inference/language-model';
+import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
+import { markStale } from '../memory/activation/activation-store';
+import {
+  CONTRADICTION_SCHEMA,
+  contradictionCandidates,
+  contradictionQuestion,
+  duplicateGroups,
+  mergedContent,
+  supersessions,
+  type Supersession,
+} from '../memory/consolidation';
+import type { VectorMemory } from '../memory/vector-memory';
+import type { MemoryIndex } from '../search/memory-index';
+import type { Store } from '../storage/store';
+import { appendAudit } from './audit-log';
+import { keepFirstVersion, MEMORY_STORES, versionRecord } from './memory-writes';
+
+/** What consolidation works with (MemOS's store, index and models). */
+export interface ConsolidatorDeps {
+  readonly store: Store;
+  readonly index: MemoryIndex;
+  readonly clock: Clock;
+  /** The current embedder's vectors (new memories get theirs here). */
+  readonly vectors: () => VectorMemory | undefined;
+  /** The vectors search uses now (near-duplicates are found with these). */
+  readonly serving: () => VectorMemory | undefined;
+  /** The loaded language model, if any. */
+  readonly model: () => Promise<LanguageModel | undefined>;
+}
+
+/** Consolidates cubes (see MemOS.consolidate). */
+export class Consolidator {
+  readonly #deps: ConsolidatorDeps;
+
+  constructor(deps: ConsolidatorDeps) {
+    this.#deps = deps;
+  }
+
+  /** Consolidates the `limit` newest live memories of a cube, acting as `actor`. */
+  async run(cubeId: string, actor: string, limit: number): Promise<{ merged: number; archived: number; superseded: number }> {
+    const all = await this.#deps.store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
+    const live = all.filter((m) => LIVE_STATES.includes(m.state)).sort((a, b) => b.createdAt - a.createdAt);
+    const recent = live.slice(0, limit);
+    const scope = [{ cubeId }];
+    const allow = this.#deps.index.matcher(scope, {});
+    const vectors = this.#deps.serving();
+    const groups = duplicateGroups(
+      recent,
+      (m) => [
+        ...this.#deps.index.search(m.text, scope, {}, 6).map((h) => h.id),
+        ...(vectors ? vectors.search(vectors.vectorOf(m.id), 6, allow).map((h) => h.id) : []),
+      ],
+      (id) => vectors?.vectorOf(id),
+    );
+    let merged = 0;
+    let archived = 0;
+    for (const group of groups) {
+      const done = await this.#mergeGroup(group, actor);
+      if (done) {
+        merged++;
+        archived += group.length;
+      }
+    }
+    let superseded = 0;
+    const current = await this.#deps.store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
+    for (const step of supersessions(current.filter((m) => LIVE_STATES.includes(m.state)))) {
+      if (await this.#supersede(step, actor)) superseded++;
+    }
+    // Contradictions without a shared key: a loaded chat model judges a bounded number of related
+    // pairs. Base models without a chat template (stories260K, synthetic) are not asked: their
+    // answers would be noise, and noise here would archive true facts.
+    const model = await this.#deps.model();
+    if (model && model.info.templateVersion !== PLAIN_CHAT_TEMPLATE_VERSION) {
+      const remaining = (await this.#deps.store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId)))
+        .filter((m) => LIVE_STATES.includes(m.state))
+        .sort((a, b) => b.createdAt - a.createdAt)
+        .slice(0, limit);
+      const pairs = contradictionCandidates(remaining, (m) => this.#deps.index.search(m.text, scope, {}, 4).map((h) => h.id), 12);
+      for (const [older, newer] of pairs) {
+        if (await this.#contradicts(model, older, newer)) {
+          if (await this.#supersede({ older, newer, at: newer.validFrom ?? Math.min(...newer.sourceRefs.map((r) => r.spokenAt ?? Infinity), newer.createdAt) }, actor)) superseded++;
+        }
+      }
+    }
+    return { merged, archived, superseded };
+  }
+
+  /** Merges a group in one transaction; false when a member changed meanwhile (nothing is written). */
+  async #mergeGroup(group: readonly MemoryItem[], actor: string): Promise<boolean> {
+    const now = this.#deps.clock();
+    const item: MemoryItem = { ...mergedContent(group), id: newId('mem'), createdAt: now, updatedAt: now, version: 1, state: 'merged', stateBefore: null };
+    const vectors = (await this.#deps.vectors()?.embed([item])) ?? [];
+    const written = await this.#deps.store.write(MEMORY_STORES, async (tx, changes) => {
+      const parents: MemoryItem[] = [];
+      for (const member of group) {
+        const current = await tx.objectStore('memories').get(member.id);
+        if (!current || current.version !== member.version || !LIVE_STATES.includes(current.state)) return undefined;
+        const parent: MemoryItem = { ...current, state: 'archived', stateBefore: current.state, updatedAt: now, version: current.version + 1 };
+        await keepFirstVersion(tx, current);
+        await tx.objectStore('memories').put(parent);
+        await tx.objectStore('versions').add(versionRecord(parent, actor, 'merge', `merged into ${item.id}`, [{ field: 'state', from: current.state, to: 'archived' }]));
+        parents.push(parent);
+      }
+      await tx.objectStore('memories').add(item);
+      await tx.objectStore('versions').add(versionRecord(item, actor, 'merge', `merge of ${group.length} near-duplicates`, []));
+      await this.#deps.vectors()?.write(tx, vectors, { fresh: true });
+      await markStale(tx, group.map((m) => m.id), `memory merged into ${item.id}`, now);
+      await appendAudit(tx, now, actor, 'memory.merge', item.cubeId, [item.id, ...group.map((m) => m.id)], { parents: group.length });
+      changes.memories(item.cubeId, [item.id, ...group.map((m) => m.id)]);
+      return [item, ...parents];
+    });
+    if (!written) return false;
+    this.#deps.index.upsert(written);
+    this.#deps.vectors()?.remember(vectors);
+    return true;
+  }
+
+  /** Asks the model whether a later statement contradicts an earlier one (false when it cannot tell). */
+  async #contradicts(model: LanguageModel, older: MemoryItem, newer: MemoryItem): Promise<boolean> {
+    try {
+      const result = await model.generate({ messages: contradictionQuestion(older, newer) }, { jsonSchema: CONTRADICTION_SCHEMA, maxTokens: 16 });
+      return (JSON.parse(result.text) as { contradicts?: unknown }).contradicts === true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Archives a superseded fact with its validity end, in one transaction. */
+  async #supersede(step: Supersession, actor: string): Promise<boolean> {
+    const now = this.#deps.clock();
+    const updated = await this.#deps.store.write(MEMORY_STORES, async (tx, changes) => {
+      const older = await tx.objectStore('memories').get(step.older.id);
+      const newer = await tx.objectStore('memories').get(step.newer.id);
+      if (!older || !newer || older.version !== step.older.version || !LIVE_STATES.includes(older.state) || !LIVE_STATES.includes(newer.state)) return undefined;
+      const item: MemoryItem = { ...older, state: 'archived', stateBefore: older.state, validTo: step.at, supersededBy: newer.id, updatedAt: now, version: older.version + 1 };
+      await keepFirstVersion(tx, older);
+      await tx.objectStore('memories').put(item);
+      await tx.objectStore('versions').add(versionRecord(item, actor, 'supersede', `superseded by ${newer.id}`, [{ field: 'state', from: older.state, to: 'archived' }]));
+      await markStale(tx, [older.id], `memory ${older.id} was superseded`, now);
+      await appendAudit(tx, now, actor, 'memory.supersede', item.cubeId, [item.id, newer.id], { validTo: step.at });
+      changes.memories(item.cubeId, [item.id]);
+      return item;
+    });
+    if (!updated) return false;
+    this.#deps.index.upsert([updated]);
+    return true;
+  }
+}
