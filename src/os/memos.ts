@@ -456,7 +456,8 @@ export class MemOS {
       },
       { signal: options.signal },
     );
-    this.#index.upsert(items);
+    // The caller gets these objects: the index keeps copies, so changing them changes nothing held.
+    this.#index.upsert(items.map((m) => structuredClone(m)));
     this.#vectors?.remember(vectors);
     // With a model loaded and the user's consent, the fine reader extracts memories at idle time.
     if (params.messages !== undefined && items.length > 0) void this.#offerFineRead(userId, cubeId, items).catch(() => undefined);
@@ -1205,7 +1206,8 @@ export class MemOS {
       },
       { durability: 'relaxed' },
     );
-    this.#index.refreshRecords(updated);
+    // The index keeps copies: what the caller gets is theirs to change.
+    this.#index.refreshRecords(updated.map((m) => structuredClone(m)));
     const byId = new Map(updated.map((m) => [m.id, m]));
     return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? hit.memory }));
   }
@@ -1411,7 +1413,7 @@ export class MemOS {
       changes.memories(item.cubeId, [item.id]);
       return item;
     });
-    this.#index.upsert([updated]);
+    this.#index.upsert([structuredClone(updated)]);
     if (textChanged) {
       // The old model's vector no longer matches the text: it stops serving this memory.
       this.#previous?.forget([updated.id]);

@@ -177,11 +177,24 @@ describe('two tabs on one store', () => {
     await vi.waitFor(async () => {
       expect((await errorOf(() => b.search({ userId: 'bo', query: 'boat pier', cubeIds: ['c1'], trackUsage: false }))).code).toBe('FORBIDDEN');
     });
-    // A hit is the caller's copy: changing it changes nothing in the index.
+    // What add and update return, and a hit, are the caller's copies: changing them changes nothing held.
+    const [extra] = await a.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'a rowing boat with red oars', tags: ['boats'] } });
+    (extra!.tags as string[]).push('changed by the caller');
+    const edited = await a.update({ userId: 'ana', memoryId: extra!.id, patch: { text: 'a rowing boat with blue oars' } });
+    (edited.tags as string[]).push('changed by the caller');
+    const [oars] = await a.search({ userId: 'ana', query: 'oars', trackUsage: false });
+    expect(oars!.memory.tags).toEqual(['boats']);
+    expect(await a.search({ userId: 'ana', query: 'oars', filters: { tagsAll: ['changed by the caller'] }, trackUsage: false })).toEqual([]);
     const [own] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
     (own!.memory.tags as string[]).push('changed by the caller');
     const [again] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
     expect(again!.memory.tags).toEqual([]);
+    // Also when the search counts the hit (the updated record goes to the index as well).
+    const [counted] = await a.search({ userId: 'ana', query: 'boat' });
+    (counted!.memory.tags as string[]).push('changed by the caller');
+    const [third] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
+    expect(third!.memory.tags).toEqual([]);
+    expect(third!.memory.usage.accessCount).toBe(1);
     a.close();
     b.close();
   });
