@@ -1,5 +1,6 @@
 /**
- * `npm run bench:scale`: add throughput and search latency at 1k, 10k and 100k memories with 384-d
+ * `npm run bench:scale`: add throughput, search latency and the vector side's recall@10 (against an
+ * exact scan) at 1k, 10k and 100k memories with 384-d
  * vectors (seeded synthetic text and a random-projection embedder, so the model's cost is left out),
  * in Node (fake-indexeddb) and in headless Chromium inside a worker (real IndexedDB).
  * Options: --sizes 1000,10000,100000 --only node|chromium --out PATH.
