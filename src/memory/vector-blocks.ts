@@ -85,6 +85,17 @@ export async function dropVectors(tx: BlocksTx, memoryIds: readonly string[], mo
   }
 }
 
+/** Items by cube, in their order: blocks never mix cubes. */
+function groupByCube<T extends { readonly cubeId: string }>(items: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.cubeId);
+    if (group) group.push(item);
+    else groups.set(item.cubeId, [item]);
+  }
+  return groups;
+}
+
 /**
  * Writes vectors of one model as blocks (by cube, at most {@link MAX_BLOCK} each). Vectors these
  * memories already had for the model are dropped first, unless the caller knows there are none
@@ -94,12 +105,7 @@ export async function writeVectors(tx: BlocksTx, records: readonly StoredVector[
   if (records.length === 0) return [];
   const model = records[0]!.model;
   if (!options.fresh) await dropVectors(tx, records.map((r) => r.memoryId), model);
-  const byCube = new Map<string, StoredVector[]>();
-  for (const r of records) {
-    const group = byCube.get(r.cubeId);
-    if (group) group.push(r);
-    else byCube.set(r.cubeId, [r]);
-  }
+  const byCube = groupByCube(records);
   const written: BlockSummary[] = [];
   await issueRequests((add) => {
     for (const [cubeId, group] of byCube) {
@@ -127,12 +133,7 @@ function blockOf(model: string, cubeId: string, part: readonly StoredVector[]): 
  * away and the small blocks there are afterwards (of those listed and written).
  */
 export async function mergeSmallBlocks(store: Store, model: string, small: readonly BlockSummary[]): Promise<{ merged: number; stillSmall: BlockSummary[] }> {
-  const byCube = new Map<string, BlockSummary[]>();
-  for (const b of small) {
-    const list = byCube.get(b.cubeId);
-    if (list) list.push(b);
-    else byCube.set(b.cubeId, [b]);
-  }
+  const byCube = groupByCube(small);
   let merged = 0;
   // Small blocks after the merge: ones left alone, and merged ones that are still small.
   const stillSmall: BlockSummary[] = [];

@@ -117,10 +117,10 @@ export class VectorIndex {
       // Rank every row by sign bits first and ask the filter only about the nearest: when it allows
       // all of the pool, that is the pool; else the nearest few thousand are asked, and when too few
       // of those are allowed (a small cube in a large store), the allowed rows only are ranked.
+      const allowedOf = (rows: number[]) => (allow ? rows.filter((row) => allow(this.#ids[row]!)) : rows);
       const nearest = this.#signs.nearest(query, n, pool);
-      const allowed = allow ? nearest.filter((row) => allow(this.#ids[row]!)) : nearest;
-      const near = allowed.length === nearest.length ? nearest : this.#signs.nearest(query, n, pool * 4);
-      candidates = near === nearest ? allowed : near.filter((row) => allow!(this.#ids[row]!));
+      candidates = allowedOf(nearest);
+      if (candidates.length < nearest.length) candidates = allowedOf(this.#signs.nearest(query, n, pool * 4));
       if (allow && candidates.length < pool) {
         const allowed: number[] = [];
         for (let row = 0; row < n; row++) if (allow(this.#ids[row]!)) allowed.push(row);

@@ -14,7 +14,7 @@ export interface Kernels {
 }
 
 /** WebAssembly pages are 64 KiB. */
-export const WASM_PAGE = 65_536;
+const WASM_PAGE = 65_536;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -38,7 +38,7 @@ export function newKernels(): Kernels | null {
 }
 
 /** Grows the instance's memory to at least `bytes`. */
-export function ensureMemory(kernels: Kernels, bytes: number): void {
+function ensureMemory(kernels: Kernels, bytes: number): void {
   const have = kernels.memory.buffer.byteLength;
   if (bytes > have) kernels.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
 }
