@@ -7,6 +7,7 @@
 import type { AdapterBase, AdapterItem, DistillationReport } from '../core/adapter-item';
 import type { AuditAction, AuditEntry } from '../core/audit';
 import { appendAudit } from './audit-log';
+import { cubeIn, cubeWithAccess } from './directory';
 import type { CubeRecord } from '../core/cube';
 import { newEntryHeader } from '../core/entry-header';
 import { MemosError } from '../core/errors';
@@ -83,11 +84,6 @@ export class AdapterMemory {
     this.#deps = deps;
   }
 
-  async #cube(tx: AdapterTx, cubeId: string): Promise<CubeRecord> {
-    const cube = await tx.objectStore('cubes').get(cubeId);
-    if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-    return cube;
-  }
 
   async #audit(tx: AdapterTx, userId: string, action: AuditAction, cubeId: string, ids: readonly string[], details: AuditEntry['details']): Promise<void> {
     await appendAudit(tx, this.#deps.clock(), userId, action, cubeId, ids, details);
@@ -143,7 +139,7 @@ export class AdapterMemory {
       weight: 1,
     };
     await this.#deps.store.write([...ADAPTER_STORES], async (tx) => {
-      requireAccess(await this.#cube(tx, cubeId), userId, 'write');
+      await cubeWithAccess(tx, cubeId, userId, 'write');
       await this.#put(tx, item, file);
       await this.#audit(tx, userId, 'adapter.import', cubeId, [id], { name, rank: item.rank, targets: item.targets.length, bytes: item.bytes });
     });
@@ -169,9 +165,7 @@ export class AdapterMemory {
     const base = adapterBaseOf(model);
     if (!base || !model.adapters?.distill) throw new MemosError('INVALID_INPUT', `The ${model.info.engine} engine cannot train adapters: distillation needs the ORT engine.`, { field: 'model' });
     const sources = await this.#deps.store.read(['cubes', 'memories'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'write');
+      await cubeWithAccess(tx, cubeId, userId, 'write');
       return Promise.all(
         params.memoryIds.map(async (id) => {
           const memory = await tx.objectStore('memories').get(requireId(id, 'memoryIds[]'));
@@ -203,9 +197,7 @@ export class AdapterMemory {
     const limit = numberInRange(params.limit, 'limit', 1, 1000, 20);
     const now = this.#deps.clock();
     return this.#deps.store.read(['cubes', 'memories', 'adapters'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'read');
+      await cubeWithAccess(tx, cubeId, userId, 'read');
       const distilled = new Set((await tx.objectStore('adapters').index('byCube').getAll(cubeId)).flatMap((a) => a.sourceIds));
       return (await tx.objectStore('memories').index('byCube').getAll(cubeId))
         .filter((m) => LIVE_STATES.includes(m.state) && now - m.updatedAt >= minAge && m.usage.accessCount >= minUses && !distilled.has(m.id))
@@ -250,7 +242,7 @@ export class AdapterMemory {
       weight: 1,
     };
     await this.#deps.store.write([...ADAPTER_STORES], async (tx) => {
-      requireAccess(await this.#cube(tx, d.cubeId), d.userId, 'write');
+      await cubeWithAccess(tx, d.cubeId, d.userId, 'write');
       await this.#put(tx, item, file);
       await this.#audit(tx, d.userId, 'adapter.distill', d.cubeId, [item.id, ...item.sourceIds], {
         steps: d.report.steps,
@@ -269,9 +261,7 @@ export class AdapterMemory {
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
     return this.#deps.store.read(['cubes', 'adapters'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'read');
+      await cubeWithAccess(tx, cubeId, userId, 'read');
       return (await tx.objectStore('adapters').index('byCube').getAll(cubeId)).sort((a, b) => b.createdAt - a.createdAt);
     });
   }
@@ -332,7 +322,7 @@ export class AdapterMemory {
     await this.#deps.store.write([...ADAPTER_STORES], async (tx) => {
       const item = await tx.objectStore('adapters').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such adapter.', { adapterId: id });
-      requireAccess(await this.#cube(tx, item.cubeId), userId, 'write');
+      await cubeWithAccess(tx, item.cubeId, userId, 'write');
       wasActive = item.active;
       await tx.objectStore('adapters').delete(id);
       for (const key of await tx.objectStore('blobs').index('byMemory').getAllKeys(id)) await tx.objectStore('blobs').delete(key);
@@ -345,7 +335,7 @@ export class AdapterMemory {
     return this.#deps.store.write([...ADAPTER_STORES], async (tx) => {
       const item = await tx.objectStore('adapters').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such adapter.', { adapterId: id });
-      requireAccess(await this.#cube(tx, item.cubeId), userId, 'write');
+      await cubeWithAccess(tx, item.cubeId, userId, 'write');
       const updated: AdapterItem = { ...item, active, weight: weight ?? item.weight, state: active ? 'activated' : 'generated', updatedAt: this.#deps.clock(), version: item.version + 1 };
       await tx.objectStore('adapters').put(updated);
       await this.#audit(tx, userId, active ? 'adapter.activate' : 'adapter.deactivate', item.cubeId, [id], { weight: updated.weight });
@@ -359,9 +349,7 @@ export class AdapterMemory {
     const { item, blob } = await this.#deps.store.read(['cubes', 'adapters', 'blobs'], async (tx) => {
       const item = await tx.objectStore('adapters').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such adapter.', { adapterId: id });
-      const cube = await tx.objectStore('cubes').get(item.cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: item.cubeId });
-      requireAccess(cube, userId, 'read');
+      await cubeWithAccess(tx, item.cubeId, userId, 'read');
       return { item, blob: await tx.objectStore('blobs').get(`${id}:0`) };
     });
     return { item, file: await this.#verifiedFile(item, blob?.data) };

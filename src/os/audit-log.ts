@@ -1,11 +1,10 @@
 /** Appending to the audit log inside the transaction of the change it records. */
 import type { AuditAction, AuditEntry } from '../core/audit';
-import type { WriteTx } from '../storage/store';
+import type { AnyWriteTx } from '../storage/store';
 
 /** Adds one audit entry in `tx` (which must include the "audit" store). */
 export async function appendAudit(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any write transaction that includes "audit"
-  tx: WriteTx<any>,
+  tx: AnyWriteTx,
   at: number,
   userId: string,
   action: AuditAction,

@@ -9,6 +9,7 @@ import { firstVersionOf } from '../core/memory-item';
 import { canSeeMemory, requireAccess } from '../governance/access';
 import type { CubeContents } from '../memory/cube-file';
 import type { Store } from '../storage/store';
+import { cubeWithAccess } from './directory';
 
 /**
  * A cube's contents as `userId` may export them (read access; other users' private memories only
@@ -18,9 +19,7 @@ import type { Store } from '../storage/store';
  */
 export function readCubeContents(store: Store, userId: string, cubeId: string): Promise<CubeContents> {
   return store.read(['cubes', 'memories', 'versions', 'blobs'], async (tx): Promise<CubeContents> => {
-    const cube = await tx.objectStore('cubes').get(cubeId);
-    if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-    requireAccess(cube, userId, 'read');
+    const cube = await cubeWithAccess(tx, cubeId, userId, 'read');
     const memories = (await tx.objectStore('memories').index('byCube').getAll(cubeId)).filter((m) => canSeeMemory(cube, m, userId));
     const visible = new Set(memories.map((m) => m.id));
     const stored = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));

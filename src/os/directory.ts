@@ -9,26 +9,35 @@ import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
 import { accessOf, requireAccess } from '../governance/access';
 import { DEFAULT_REDACTION } from '../governance/redaction';
-import type { Store, WriteTx } from '../storage/store';
+import type { AnyWriteTx, Store } from '../storage/store';
 import type { CubeView } from './api-types';
 import { appendAudit } from './audit-log';
 import { oneOf, requireId, requireObject, stringList } from './validate';
 
-// Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyWriteTx = WriteTx<any>;
 
-/** Reads a user inside a write transaction. @throws {MemosError} USER_NOT_FOUND */
-export async function userIn(tx: AnyWriteTx, userId: string): Promise<UserRecord> {
-  const user = (await tx.objectStore('users').get(userId)) as UserRecord | undefined;
+/** What reading a user or a cube needs of a transaction, read-only or not. */
+interface RecordReader<Name extends 'users' | 'cubes', Value> {
+  objectStore(name: Name): { get(key: string): Promise<Value | undefined> };
+}
+
+/** Reads a user inside a transaction. @throws {MemosError} USER_NOT_FOUND */
+export async function userIn(tx: RecordReader<'users', UserRecord>, userId: string): Promise<UserRecord> {
+  const user = await tx.objectStore('users').get(userId);
   if (!user) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
   return user;
 }
 
-/** Reads a cube inside a write transaction. @throws {MemosError} CUBE_NOT_FOUND */
-export async function cubeIn(tx: AnyWriteTx, cubeId: string): Promise<CubeRecord> {
-  const cube = (await tx.objectStore('cubes').get(cubeId)) as CubeRecord | undefined;
+/** Reads a cube inside a transaction. @throws {MemosError} CUBE_NOT_FOUND */
+export async function cubeIn(tx: RecordReader<'cubes', CubeRecord>, cubeId: string): Promise<CubeRecord> {
+  const cube = await tx.objectStore('cubes').get(cubeId);
   if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
+  return cube;
+}
+
+/** Reads a cube inside a transaction and checks that the user has `need` on it. @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN */
+export async function cubeWithAccess(tx: RecordReader<'cubes', CubeRecord>, cubeId: string, userId: string, need: 'read' | 'write' | 'owner'): Promise<CubeRecord> {
+  const cube = await cubeIn(tx, cubeId);
+  requireAccess(cube, userId, need);
   return cube;
 }
 
@@ -162,8 +171,7 @@ export class Directory {
     const cubeId = requireId(params.cubeId, 'cubeId');
     const target = requireId(params.targetUserId, 'targetUserId');
     return this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
-      const cube = await cubeIn(tx, cubeId);
-      requireAccess(cube, userId, 'owner');
+      const cube = await cubeWithAccess(tx, cubeId, userId, 'owner');
       const targetUser = await userIn(tx, target);
       if (target === cube.ownerId) throw new MemosError('INVALID_INPUT', 'The owner already has full access.', { field: 'targetUserId' });
       const shares = change(cube.shares, target);
@@ -208,8 +216,7 @@ export class Directory {
       }
       const cubes: CubeRecord[] = [];
       for (const id of ids) {
-        const cube = await tx.objectStore('cubes').get(id);
-        if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: id });
+        const cube = await cubeIn(tx, id);
         // A registered cube whose share was taken back is skipped; an explicitly named one is refused.
         if (explicit === undefined && accessOf(cube, userId) === 'none') continue;
         requireAccess(cube, userId, 'read');

@@ -41,7 +41,7 @@ import { appendAudit } from './audit-log';
 import { Consolidator } from './consolidator';
 import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { readCubeContents, withNewIds } from './cube-transfer';
-import { checkPolicy, cubeIn, Directory, userIn } from './directory';
+import { checkPolicy, cubeIn, cubeWithAccess, Directory, userIn } from './directory';
 import { AdapterMemory, type DistillAdapterParams, type ImportAdapterParams } from './adapter-memory';
 import type { DistillProgress } from '../inference/language-model';
 import type { KvCache } from '../inference/kv-cache';
@@ -51,7 +51,7 @@ import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
-import { Store, type StoreOptions, type WriteTx } from '../storage/store';
+import { Store, type StoreOptions, type AnyWriteTx, type WriteTx } from '../storage/store';
 import type {
   AddParams,
   AuditQuery,
@@ -96,9 +96,6 @@ export interface MemOSOptions extends StoreOptions {
   readonly kvBudgetBytes?: number;
 }
 
-// Helpers below run inside transactions of differing scopes; IndexedDB itself checks the scope.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyWriteTx = WriteTx<any>;
 const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
 const MAX_TEXT = 100_000;
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
@@ -436,8 +433,7 @@ export class MemOS {
     await this.#store.write(
       MEMORY_STORES,
       async (tx, changes) => {
-        const cube = await cubeIn(tx, cubeId);
-        requireAccess(cube, userId, 'write');
+        const cube = await cubeWithAccess(tx, cubeId, userId, 'write');
         if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
           this.#policies.set(cubeId, cube.policy);
           throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
@@ -588,11 +584,11 @@ export class MemOS {
       if (!memory || hits.length >= topK) return;
       if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
       const memoryWords = new Set(words(embeddingText(memory)));
-      // A copy: the caller may change what it gets without touching the index's record.
-      hits.push({ memory: structuredClone(memory), score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
+      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
     });
     if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
-    return hits;
+    // Copies: the caller may change what it gets without touching the index's records.
+    return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
   }
 
   /**
@@ -642,8 +638,7 @@ export class MemOS {
     const cubeId = requireId(params.cubeId, 'cubeId');
     const policy = checkPolicy(params.policy);
     return this.#store.write(['cubes', 'audit'], async (tx, changes) => {
-      const cube = await cubeIn(tx, cubeId);
-      requireAccess(cube, userId, 'owner');
+      const cube = await cubeWithAccess(tx, cubeId, userId, 'owner');
       const updated: CubeRecord = { ...cube, policy };
       await tx.objectStore('cubes').put(updated);
       this.#policies.set(cubeId, policy);
@@ -717,9 +712,7 @@ export class MemOS {
     const cubeId = requireId(params.cubeId, 'cubeId');
     const limit = intInRange(params.limit, 'limit', 1, 5000, 200);
     await this.#store.read(['cubes'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'write');
+      await cubeWithAccess(tx, cubeId, userId, 'write');
     });
     return this.#consolidator.run(cubeId, userId, limit);
   }
@@ -986,9 +979,7 @@ export class MemOS {
     }
     if (memories.length === 0) throw new MemosError('INVALID_INPUT', 'No memories to build from.', { field: 'memoryIds' });
     await this.#store.read(['cubes'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'write');
+      await cubeWithAccess(tx, cubeId, userId, 'write');
     });
     checkAborted(options.signal);
     const { item, encoded } = await buildActivationRecord(model as LanguageModel, memories, { userId, cubeId, encoding, now: this.#clock() });
@@ -1025,9 +1016,7 @@ export class MemOS {
     const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
     const model = await this.#languageModel();
     const parts = await this.#store.read(['cubes', 'activations', 'blobs'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'write');
+      await cubeWithAccess(tx, cubeId, userId, 'write');
       return Promise.all(
         ids.map(async (id) => {
           const item = await tx.objectStore('activations').get(id);
@@ -1109,9 +1098,7 @@ export class MemOS {
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
     return this.#store.read(['cubes', 'activations'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'read');
+      await cubeWithAccess(tx, cubeId, userId, 'read');
       const items = await tx.objectStore('activations').index('byCube').getAll(cubeId);
       return items.sort((a, b) => b.createdAt - a.createdAt);
     });
@@ -1129,7 +1116,7 @@ export class MemOS {
     return this.#store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      requireAccess(await cubeIn(tx, item.cubeId), userId, 'read');
+      await cubeWithAccess(tx, item.cubeId, userId, 'read');
       if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: id });
       await this.#leaveSession(tx, sessionId);
       const updated: ActivationItem = { ...item, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
@@ -1167,7 +1154,7 @@ export class MemOS {
     await this.#store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      requireAccess(await cubeIn(tx, item.cubeId), userId, 'write');
+      await cubeWithAccess(tx, item.cubeId, userId, 'write');
       await deleteActivation(tx, id);
       await this.#audit(tx, userId, 'activation.evict', item.cubeId, [id], { bytes: item.bytes });
     });
@@ -1209,7 +1196,8 @@ export class MemOS {
     // The index keeps copies: what the caller gets is theirs to change.
     this.#index.refreshRecords(updated.map((m) => structuredClone(m)));
     const byId = new Map(updated.map((m) => [m.id, m]));
-    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? hit.memory }));
+    // A hit purged meanwhile keeps the index's record as it was, copied.
+    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
   }
 
   /**
@@ -1223,9 +1211,7 @@ export class MemOS {
     return this.#store.read(['cubes', 'memories'], async (tx) => {
       const memory = await tx.objectStore('memories').get(memoryId);
       if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-      const cube = await tx.objectStore('cubes').get(memory.cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: memory.cubeId });
-      requireAccess(cube, userId, 'read');
+      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'read');
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       return memory;
     });
@@ -1243,9 +1229,7 @@ export class MemOS {
     const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
     const states = params.states ? new Set(params.states.map((s, i) => oneOf(s, `states[${i}]`, LIFECYCLE_STATES, 'generated'))) : undefined;
     return this.#store.read(['cubes', 'memories'], async (tx) => {
-      const cube = await tx.objectStore('cubes').get(cubeId);
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId });
-      requireAccess(cube, userId, 'read');
+      const cube = await cubeWithAccess(tx, cubeId, userId, 'read');
       const range = IDBKeyRange.bound([cubeId, 0], [cubeId, Number.MAX_SAFE_INTEGER]);
       const items: MemoryItem[] = [];
       let total = 0;
@@ -1394,8 +1378,7 @@ export class MemOS {
     let textChanged = false;
     const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await cubeIn(tx, memory.cubeId);
-      requireAccess(cube, userId, 'write');
+      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'write');
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       const content = await next(memory, now, tx);
       const diff = diffContent(contentOf(memory), content);
@@ -1434,8 +1417,7 @@ export class MemOS {
     const reason = optionalString(params.reason, 'reason');
     await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await cubeIn(tx, memory.cubeId);
-      requireAccess(cube, userId, 'write');
+      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'write');
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId });
       transition(memory.state, 'purged');
@@ -1535,9 +1517,7 @@ export class MemOS {
     return this.#store.read(['cubes', 'audit'], async (tx) => {
       let source;
       if (query.cubeId !== undefined) {
-        const cube = await tx.objectStore('cubes').get(query.cubeId);
-        if (!cube) throw new MemosError('CUBE_NOT_FOUND', undefined, { cubeId: query.cubeId });
-        requireAccess(cube, userId, 'read');
+        await cubeWithAccess(tx, query.cubeId, userId, 'read');
         source = tx.objectStore('audit').index('byCube').openCursor(query.cubeId, 'prev');
       } else {
         source = tx.objectStore('audit').index('byUser').openCursor(userId, 'prev');

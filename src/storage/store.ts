@@ -11,6 +11,12 @@ import { defaultLockRunner, type LockRunner } from './write-lock';
 
 /** A read-write transaction over some stores. */
 export type WriteTx<S extends MemosStoreName[] = MemosStoreName[]> = IDBPTransaction<MemosSchema, S, 'readwrite'>;
+/**
+ * A read-write transaction of any scope, for helpers called from writes of differing scopes
+ * (IndexedDB itself refuses a store outside the scope).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyWriteTx = WriteTx<any>;
 /** A read-only transaction over some stores. */
 export type ReadTx<S extends MemosStoreName[] = MemosStoreName[]> = IDBPTransaction<MemosSchema, S, 'readonly'>;
 
