@@ -24,6 +24,7 @@ export const ERROR_MESSAGES = {
   IMPORT_MALFORMED: 'The file is not a valid memos-web cube export. Nothing was imported.',
   IMPORT_TAMPERED: 'The file content does not match its checksum: it was changed after export. Nothing was imported.',
   IMPORT_UNSUPPORTED: 'The file was written in a format version this memos-web does not read. Nothing was imported.',
+  IMPORT_TOO_LARGE: 'The file is larger than a cube file may be (40 MiB of text). Nothing was imported; split the cube or leave its large blobs out.',
   ABORTED: 'The operation was aborted before it completed. Nothing of it was kept.',
   WORKER_FAILED: 'The memory worker failed or could not start.',
   MODEL_UNREACHABLE: 'The model files could not be fetched. Check the address, or pick the files from disk.',

@@ -9,11 +9,14 @@
 import { MemosError } from '../core/errors';
 import type { CubeAccess, CubeRecord } from '../core/cube';
 import type { MemoryItem } from '../core/memory-item';
+import { ownValue } from '../core/own-keys';
 
 /** The access a user has to a cube: owner, write, read, or none. */
 export function accessOf(cube: CubeRecord, userId: string): 'owner' | CubeAccess | 'none' {
   if (cube.ownerId === userId) return 'owner';
-  return cube.shares[userId] ?? 'none';
+  // Own keys only: a user named after an Object.prototype member finds no share that was not given.
+  const access = ownValue(cube.shares, userId);
+  return access === 'read' || access === 'write' ? access : 'none';
 }
 
 /**

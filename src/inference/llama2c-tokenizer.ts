@@ -9,6 +9,7 @@
  * score; a BPE merge list ranked by the merged piece's score reproduces that.
  */
 import { MemosError } from '../core/errors';
+import { ownValue, recordOf } from '../core/own-keys';
 
 /** One piece of a llama2.c vocabulary. */
 export interface Llama2cPiece {
@@ -92,7 +93,7 @@ export interface TokenizerJson {
  */
 export function llama2cToTokenizerJson(vocabulary: Llama2cVocabulary): TokenizerJson {
   const { pieces } = vocabulary;
-  const vocab: Record<string, number> = {};
+  const vocab = recordOf<number>([]);
   const pieceOf = (id: number): string => {
     if (id < SPECIAL.length) return SPECIAL[id] as string;
     return (pieces[id] as Llama2cPiece).text.replaceAll(' ', SPACE_MARK);
@@ -110,8 +111,8 @@ export function llama2cToTokenizerJson(vocabulary: Llama2cVocabulary): Tokenizer
     for (let cut = 1; cut < chars.length; cut++) {
       const left = chars.slice(0, cut).join('');
       const right = chars.slice(cut).join('');
-      const leftId = vocab[left];
-      const rightId = vocab[right];
+      const leftId = ownValue(vocab, left);
+      const rightId = ownValue(vocab, right);
       if (leftId === undefined || rightId === undefined) continue;
       candidates.push({ left, right, score: (pieces[id] as Llama2cPiece).score, leftId, rightId });
     }

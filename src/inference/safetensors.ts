@@ -6,6 +6,7 @@
  * it are unofficial ports; see docs/decisions/0019-parametric-memory.md.
  */
 import { MemosError } from '../core/errors';
+import { recordOf } from '../core/own-keys';
 
 /** One tensor, as float32. */
 export interface FloatTensor {
@@ -77,7 +78,8 @@ export function readSafetensors(bytes: Uint8Array): SafetensorsFile {
 /** Writes float32 tensors (in name order) and string metadata as a safetensors file. */
 export function writeSafetensors(tensors: ReadonlyMap<string, FloatTensor>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
   const names = [...tensors.keys()].sort();
-  const header: Record<string, unknown> = Object.keys(metadata).length ? { __metadata__: metadata } : {};
+  // No prototype: a tensor named "__proto__" is written as a tensor, not taken as the header's prototype.
+  const header = recordOf<unknown>(Object.keys(metadata).length ? [['__metadata__', metadata]] : []);
   let offset = 0;
   for (const name of names) {
     const t = tensors.get(name)!;

@@ -11,6 +11,8 @@ import { LIFECYCLE_STATES } from '../core/lifecycle';
 import { CUBE_SCHEMA_VERSION, type CubeManifest } from '../core/cube';
 import type { BlobRecord } from '../storage/schema';
 import { canonicalJson, fromBase64, sha256Hex, toBase64 } from './canonical-json';
+import { LIMITS } from '../core/limits';
+import { checkCubeFileFields } from './cube-file-rules';
 
 /** The `format` field of every cube file. */
 export const CUBE_FILE_FORMAT = 'memos-web.cube';
@@ -18,6 +20,8 @@ export const CUBE_FILE_FORMAT = 'memos-web.cube';
 export const CUBE_FILE_VERSION = 1;
 
 const time = z.number().int().nonnegative();
+/** A content field's value, as a version's changes record it before and after. */
+const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string())]);
 const id = z.string().min(1).max(200);
 
 const contentShape = {
@@ -70,7 +74,7 @@ const versionSchema = z.strictObject({
   by: id,
   action: z.enum(CHANGE_ACTIONS),
   reason: z.string().nullable(),
-  changes: z.array(z.strictObject({ field: z.enum(CONTENT_FIELDS), from: z.unknown(), to: z.unknown() })),
+  changes: z.array(z.strictObject({ field: z.enum(CONTENT_FIELDS), from: fieldValue, to: fieldValue })).max(CONTENT_FIELDS.length),
   snapshot: z.strictObject(contentShape),
 });
 
@@ -177,6 +181,10 @@ function checkIntegrity(manifest: CubeManifest, memories: readonly MemoryItem[],
  */
 export async function readCubeFile(text: string): Promise<CubeContents> {
   if (typeof text !== 'string') throw malformed('The file must be given as text.');
+  // Refused before parsing, so a huge file costs neither the time nor the memory of reading it.
+  if (text.length > LIMITS.importChars) {
+    throw new MemosError('IMPORT_TOO_LARGE', `The file has ${text.length} characters; at most ${LIMITS.importChars} are read.`, { size: text.length, limit: LIMITS.importChars });
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -194,13 +202,14 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue ? issue.path.join('.') : '';
-    throw malformed(`At ${path || 'the top level'}: ${issue?.message ?? 'invalid'}.`, { path });
+    throw malformed(`At ${path || 'the top level'}: ${issue?.message ?? 'invalid'}.`, { path, field: path || 'file' });
   }
   const { checksum, ...body } = parsed.data;
   const expected = `sha256:${await sha256Hex(canonicalJson(body))}`;
   if (expected !== checksum) throw new MemosError('IMPORT_TAMPERED');
   const memories = body.memories as MemoryItem[];
   const versions = body.versions as MemoryVersion[];
+  checkCubeFileFields(body.manifest, memories, versions, body.blobs);
   checkIntegrity(body.manifest, memories, versions);
   const blobs = [];
   for (const b of body.blobs) {

@@ -4,6 +4,7 @@
  * what, and whose source references keep every message's id, speaker and time.
  */
 import { MemosError } from '../core/errors';
+import { checkReference, LIMITS } from '../core/limits';
 import type { SourceRef } from '../core/memory-item';
 import { statesPreference } from './preference-rules';
 
@@ -54,12 +55,12 @@ function checkMessage(message: unknown, index: number): asserts message is ChatM
   if (m['role'] !== 'user' && m['role'] !== 'assistant' && m['role'] !== 'system') {
     throw new MemosError('INVALID_INPUT', `${field}.role must be user, assistant or system.`, { field: `${field}.role` });
   }
-  if (typeof m['content'] !== 'string') throw new MemosError('INVALID_INPUT', `${field}.content must be a string.`, { field: `${field}.content` });
-  for (const key of ['speaker', 'id'] as const) {
-    if (m[key] !== undefined && typeof m[key] !== 'string') {
-      throw new MemosError('INVALID_INPUT', `${field}.${key} must be a string.`, { field: `${field}.${key}` });
-    }
+  if (typeof m['content'] !== 'string' || m['content'].length > LIMITS.textLength) {
+    throw new MemosError('INVALID_INPUT', `${field}.content must be a string of at most ${LIMITS.textLength} characters.`, { field: `${field}.content` });
   }
+  // A blank speaker falls back to the role, as before; anything else follows the reference rule.
+  if (m['speaker'] !== undefined && !(typeof m['speaker'] === 'string' && m['speaker'].trim() === '')) checkReference(m['speaker'], `${field}.speaker`);
+  if (m['id'] !== undefined) checkReference(m['id'], `${field}.id`);
 }
 
 /**
@@ -68,6 +69,7 @@ function checkMessage(message: unknown, index: number): asserts message is ChatM
  */
 export function readConversation(messages: readonly unknown[], sessionId: string | undefined, options: FastReaderOptions = {}): MemoryDraft[] {
   if (!Array.isArray(messages)) throw new MemosError('INVALID_INPUT', 'messages must be an array.', { field: 'messages' });
+  if (messages.length > LIMITS.messagesPerCall) throw new MemosError('INVALID_INPUT', `messages may hold at most ${LIMITS.messagesPerCall} messages; add them in batches.`, { field: 'messages' });
   const windowSize = options.windowSize ?? 2;
   const overlap = options.overlap ?? 0;
   if (!Number.isInteger(windowSize) || windowSize < 1) throw new MemosError('INVALID_INPUT', 'windowSize must be a whole number ≥ 1.', { field: 'windowSize' });

@@ -22,7 +22,7 @@ import { HELD_OUT_TEXT } from './held-out-text';
 import { peftTensors, readPeftAdapter, type LoraWeights } from '../inference/lora';
 import { writeSafetensors } from '../inference/safetensors';
 import type { Store, WriteTx } from '../storage/store';
-import { numberInRange, optionalString, requireId, requireObject } from './validate';
+import { numberInRange, optionalString, requireId, requireName, requireObject, requireReference } from './validate';
 
 const ADAPTER_STORES = ['cubes', 'adapters', 'blobs', 'audit'] as const;
 type AdapterTx = WriteTx<['cubes', 'adapters', 'blobs', 'audit']>;
@@ -106,7 +106,7 @@ export class AdapterMemory {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
-    const name = requireId(params.name, 'name');
+    const name = requireName(params.name, 'name');
     if (!(params.safetensors instanceof Uint8Array)) throw new MemosError('INVALID_INPUT', 'safetensors must be the bytes of adapter_model.safetensors.', { field: 'safetensors' });
     if (params.safetensors.byteLength > MAX_ADAPTER_BYTES) throw new MemosError('INVALID_INPUT', 'The adapter is larger than 256 MB.', { field: 'safetensors' });
     const config = optionalString(params.config, 'config') ?? '';
@@ -115,8 +115,8 @@ export class AdapterMemory {
     const loaded = adapterBaseOf(await this.#deps.model());
     const base = params.base ?? loaded;
     if (!base) throw new MemosError('INVALID_INPUT', 'Say which base model the adapter belongs to, or load it first.', { field: 'base' });
-    requireId(base.modelId, 'base.modelId');
-    requireId(base.weightsHash, 'base.weightsHash');
+    requireReference(base.modelId, 'base.modelId');
+    requireReference(base.weightsHash, 'base.weightsHash');
     if (params.base && loaded && loaded.weightsHash !== params.base.weightsHash && loaded.modelId === params.base.modelId) {
       throw new MemosError('ADAPTER_INCOMPATIBLE', 'The loaded model has the same name but other weights than the adapter names as its base.', { adapter: id });
     }

@@ -12,7 +12,7 @@ import type { GenerateResult, LanguageModel } from '../inference/language-model'
 import { idsAfterPrefix } from './activations';
 import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from './api-types';
 import { buildChatPrompt } from './chat-prompt';
-import { intInRange, numberInRange, requireId, requireObject } from './validate';
+import { intInRange, numberInRange, requireId, requireObject, requireReference } from './validate';
 
 /** A language model, or a function that finds the one loaded now (it may live in another worker). */
 export type ModelSource = LanguageModel | (() => Promise<LanguageModel | undefined>);
@@ -43,7 +43,7 @@ async function resolveModel(source: ModelSource | undefined): Promise<LanguageMo
 function checkParams(params: ChatParams): void {
   requireObject(params, 'params');
   requireId(params.userId, 'userId');
-  requireId(params.sessionId, 'sessionId');
+  requireReference(params.sessionId, 'sessionId');
   if (!Array.isArray(params.messages) || params.messages.length === 0) {
     throw new MemosError('INVALID_INPUT', 'messages must be a non-empty list ending with the user message.', { field: 'messages' });
   }

@@ -7,12 +7,13 @@ import type { AuditAction } from '../core/audit';
 import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
+import { recordOf } from '../core/own-keys';
 import { accessOf, requireAccess } from '../governance/access';
 import { DEFAULT_REDACTION } from '../governance/redaction';
 import type { AnyWriteTx, Store } from '../storage/store';
 import type { CubeView } from './api-types';
 import { appendAudit } from './audit-log';
-import { oneOf, requireId, requireObject, stringList } from './validate';
+import { idList, oneOf, requireId, requireName, requireObject } from './validate';
 
 
 /** What reading a user or a cube needs of a transaction, read-only or not. */
@@ -62,7 +63,7 @@ export class Directory {
   async createUser(params: { userId?: string; name: string }): Promise<UserRecord> {
     requireObject(params, 'params');
     const userId = params.userId === undefined ? newId('user') : requireId(params.userId, 'userId');
-    const name = requireId(params.name, 'name');
+    const name = requireName(params.name, 'name');
     const user: UserRecord = { userId, name, createdAt: this.#clock(), registeredCubeIds: [] };
     await this.#store.write(['users', 'audit'], async (tx, changes) => {
       if (await tx.objectStore('users').get(userId)) throw new MemosError('USER_EXISTS', undefined, { userId });
@@ -87,7 +88,7 @@ export class Directory {
   async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
-    const name = requireId(params.name, 'name');
+    const name = requireName(params.name, 'name');
     const cubeId = params.cubeId === undefined ? newId('cube') : requireId(params.cubeId, 'cubeId');
     const policy = checkPolicy(params.policy);
     const cube: CubeRecord = {
@@ -98,7 +99,7 @@ export class Directory {
       schemaVersion: CUBE_SCHEMA_VERSION,
       createdAt: this.#clock(),
       embedder: null,
-      shares: {},
+      shares: recordOf([]),
       sharedWith: [],
     };
     await this.#store.write(['users', 'cubes', 'audit'], async (tx, changes) => {
@@ -148,14 +149,14 @@ export class Directory {
     requireObject(params, 'params');
     const access = oneOf(params.access, 'access', ['read', 'write'] as const, 'read');
     if (params.access === undefined) throw new MemosError('INVALID_INPUT', 'access must be read or write.', { field: 'access' });
-    return this.#changeShares(params, (shares, target) => ({ ...shares, [target]: access }), 'cube.share', { access });
+    return this.#changeShares(params, (shares, target) => recordOf([...Object.entries(shares), [target, access]]), 'cube.share', { access });
   }
 
   unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> {
     requireObject(params, 'params');
     return this.#changeShares(
       params,
-      (shares, target) => Object.fromEntries(Object.entries(shares).filter(([id]) => id !== target)),
+      (shares, target) => recordOf(Object.entries(shares).filter(([id]) => id !== target)),
       'cube.unshare',
       {},
     );
@@ -193,7 +194,7 @@ export class Directory {
    * Store.directoryVersion), which saves a transaction per search.
    */
   async readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]> {
-    const explicit = cubeIds === undefined ? undefined : (stringList(cubeIds, 'cubeIds') ?? []);
+    const explicit = cubeIds === undefined ? undefined : (idList(cubeIds, 'cubeIds', 1000) ?? []);
     const key = explicit === undefined ? userId : `${userId}\u0000${explicit.join('\u0000')}`;
     const version = this.#store.directoryVersion;
     const known = this.#readable.get(key);

@@ -6,6 +6,8 @@
 import type { AuditAction, AuditEntry } from '../core/audit';
 import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
+import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
+import { recordOf } from '../core/own-keys';
 import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
 import {
@@ -70,7 +72,7 @@ import type {
   SearchParams,
   UpdateParams,
 } from './api-types';
-import { LISTS, intInRange, numberInRange, oneOf, optionalString, requireId, requireObject, stringList } from './validate';
+import { LISTS, idList, intInRange, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -97,7 +99,6 @@ export interface MemOSOptions extends StoreOptions {
 }
 
 const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
-const MAX_TEXT = 100_000;
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
 /** Default storage budget of KV MemCubes. */
@@ -391,7 +392,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
-    const sessionId = optionalString(params.sessionId, 'sessionId');
+    const sessionId = optionalReference(params.sessionId, 'sessionId');
     const now = this.#clock();
     const inputs: MemoryInput[] = [];
     const given = [params.messages, params.memory, params.memories].filter((v) => v !== undefined).length;
@@ -412,6 +413,7 @@ export class MemOS {
       inputs.push(params.memory);
     } else if (params.memories !== undefined) {
       if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
+      if (params.memories.length > LIMITS.itemsPerCall) throw new MemosError('INVALID_INPUT', `memories may hold at most ${LIMITS.itemsPerCall} memories; add them in batches.`, { field: 'memories' });
       inputs.push(...params.memories);
     }
     // Redaction happens before anything is embedded or stored. The policy comes from a cache (read
@@ -427,7 +429,7 @@ export class MemOS {
       redacted += count;
       return rest as MemoryInput;
     });
-    const items = cleaned.map((input, i) => this.#newMemory(input, `memories[${i}]`, { userId, cubeId, sessionId, now }));
+    const items = cleaned.map((input, i) => this.#newMemory(input, params.memory !== undefined ? 'memory' : `memories[${i}]`, { userId, cubeId, sessionId, now }));
     checkAborted(options.signal);
     const vectors = (await this.#vectors?.embed(items, options.signal)) ?? [];
     await this.#store.write(
@@ -467,32 +469,28 @@ export class MemOS {
 
   #newMemory(input: MemoryInput, field: string, ctx: { userId: string; cubeId: string; sessionId: string | undefined; now: number }): MemoryItem {
     requireObject(input, field);
-    const text = typeof input.text === 'string' ? input.text.trim() : undefined;
-    if (!text || text.length > MAX_TEXT) {
-      throw new MemosError('INVALID_INPUT', `${field}.text must be non-empty text of at most ${MAX_TEXT} characters.`, { field: `${field}.text` });
-    }
+    const text = checkText(input.text, `${field}.text`);
     const ttlMs = input.ttlMs === undefined ? undefined : numberInRange(input.ttlMs, `${field}.ttlMs`, 1, Number.MAX_SAFE_INTEGER, 0);
-    const expiresAt = ttlMs !== undefined ? ctx.now + ttlMs : this.#expiresAt(input.expiresAt, `${field}.expiresAt`);
-    const sourceRefs = input.sourceRefs ?? (ctx.sessionId !== undefined ? [{ sessionId: ctx.sessionId }] : []);
-    if (!Array.isArray(sourceRefs)) throw new MemosError('INVALID_INPUT', `${field}.sourceRefs must be an array.`, { field: `${field}.sourceRefs` });
+    const expiresAt = ttlMs !== undefined ? Math.min(ctx.now + ttlMs, Number.MAX_SAFE_INTEGER) : this.#expiresAt(input.expiresAt, `${field}.expiresAt`);
+    const sourceRefs = checkSourceRefs(input.sourceRefs ?? (ctx.sessionId !== undefined ? [{ sessionId: ctx.sessionId }] : []), `${field}.sourceRefs`);
     return {
       id: newId('mem'),
       cubeId: ctx.cubeId,
       ownerId: ctx.userId,
       text,
-      key: input.key === undefined || input.key === null ? null : requireId(input.key, `${field}.key`),
+      key: input.key === undefined || input.key === null ? null : requireKey(input.key, `${field}.key`),
       semanticType: oneOf(input.semanticType, `${field}.semanticType`, LISTS.SEMANTIC_TYPES, 'other'),
       memoryType: oneOf(input.memoryType, `${field}.memoryType`, LISTS.MEMORY_TYPES, 'long-term'),
-      tags: stringList(input.tags, `${field}.tags`) ?? [],
+      tags: optionalTags(input.tags, `${field}.tags`) ?? [],
       visibility: oneOf(input.visibility, `${field}.visibility`, LISTS.VISIBILITIES, 'shared'),
       expiresAt,
       priority: numberInRange(input.priority, `${field}.priority`, 0, 10, 5),
-      sensitivity: stringList(input.sensitivity, `${field}.sensitivity`) ?? [],
+      sensitivity: optionalTags(input.sensitivity, `${field}.sensitivity`) ?? [],
       state: 'generated',
       createdAt: ctx.now,
       updatedAt: ctx.now,
       source: oneOf(input.source, `${field}.source`, LISTS.MEMORY_SOURCES, 'user'),
-      sourceRefs: sourceRefs.map((r) => ({ ...r })),
+      sourceRefs,
       usage: { accessCount: 0, lastAccessAt: null, hits: [] },
       version: 1,
       stateBefore: null,
@@ -725,7 +723,7 @@ export class MemOS {
   async workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
-    const sessionId = requireId(params.sessionId, 'sessionId');
+    const sessionId = requireReference(params.sessionId, 'sessionId');
     const entries = this.#working.get(`${userId}\u0000${sessionId}`);
     const out: (WorkingEntry & { memory: MemoryItem })[] = [];
     for (const entry of entries) {
@@ -861,7 +859,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
-    const ids = stringList(params.memoryIds, 'memoryIds') ?? [];
+    const ids = idList(params.memoryIds, 'memoryIds') ?? [];
     const model = await this.#languageModel();
     if (!model) throw new MemosError('MODEL_NOT_LOADED', 'The fine reader needs a loaded model; the fast reader keeps working without one.');
     const sources = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
@@ -966,7 +964,7 @@ export class MemOS {
     const model = await this.#languageModel();
     let memories: MemoryItem[];
     if (params.memoryIds !== undefined) {
-      const ids = stringList(params.memoryIds, 'memoryIds') ?? [];
+      const ids = idList(params.memoryIds, 'memoryIds') ?? [];
       if (ids.length === 0 || ids.length > 200) throw new MemosError('INVALID_INPUT', 'memoryIds must name 1 to 200 memories.', { field: 'memoryIds' });
       memories = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
       if (memories.some((m) => m.cubeId !== cubeId || !LIVE_STATES.includes(m.state))) {
@@ -1011,7 +1009,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const cubeId = requireId(params.cubeId, 'cubeId');
-    const ids = stringList(params.activationIds, 'activationIds') ?? [];
+    const ids = idList(params.activationIds, 'activationIds') ?? [];
     if (ids.length < 2) throw new MemosError('INVALID_INPUT', 'Compose at least two activations.', { field: 'activationIds' });
     const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
     const model = await this.#languageModel();
@@ -1112,7 +1110,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const id = requireId(params.activationId, 'activationId');
-    const sessionId = requireId(params.sessionId, 'sessionId');
+    const sessionId = requireReference(params.sessionId, 'sessionId');
     return this.#store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
@@ -1130,7 +1128,7 @@ export class MemOS {
   async deactivate(params: { userId: string; sessionId: string }): Promise<void> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
-    const sessionId = requireId(params.sessionId, 'sessionId');
+    const sessionId = requireReference(params.sessionId, 'sessionId');
     await this.#store.write(ACTIVATION_STORES, async (tx) => {
       const left = await this.#leaveSession(tx, sessionId);
       if (left) await this.#audit(tx, userId, 'activation.deactivate', left.cubeId, [left.id], { sessionId });
@@ -1254,7 +1252,7 @@ export class MemOS {
   async update(params: UpdateParams): Promise<MemoryItem> {
     requireObject(params, 'params');
     requireObject(params.patch, 'patch');
-    const reason = optionalString(params.reason, 'reason') ?? null;
+    const reason = optionalReason(params.reason, 'reason') ?? null;
     const patch = params.patch;
     if ('state' in patch) throw new MemosError('INVALID_INPUT', 'State changes have their own calls (delete, restore, freeze…).', { field: 'patch.state' });
     return this.#changeMemory(params, 'update', 'memory.update', async (memory, now, tx) => {
@@ -1330,7 +1328,7 @@ export class MemOS {
     requiredFrom?: LifecycleState,
   ): Promise<MemoryItem> {
     requireObject(params, 'params');
-    const reason = optionalString(params.reason, 'reason') ?? null;
+    const reason = optionalReason(params.reason, 'reason') ?? null;
     return this.#changeMemory(params, action, auditAction, (memory) => {
       if (requiredFrom && memory.state !== requiredFrom) {
         throw new MemosError('ILLEGAL_TRANSITION', `The memory is ${memory.state}, not ${requiredFrom}.`, { from: memory.state, to: target });
@@ -1349,7 +1347,7 @@ export class MemOS {
   async rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
     requireObject(params, 'params');
     const version = intInRange(params.version, 'version', 1, Number.MAX_SAFE_INTEGER, 1);
-    const reason = optionalString(params.reason, 'reason') ?? `rollback to version ${version}`;
+    const reason = optionalReason(params.reason, 'reason') ?? `rollback to version ${version}`;
     return this.#changeMemory(params, 'rollback', 'memory.rollback', async (memory, _now, tx) => {
       if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId: memory.id });
       if (!LIVE_STATES.includes(memory.state)) {
@@ -1414,7 +1412,7 @@ export class MemOS {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
     const memoryId = requireId(params.memoryId, 'memoryId');
-    const reason = optionalString(params.reason, 'reason');
+    const reason = optionalReason(params.reason, 'reason');
     await this.#store.write(MEMORY_STORES, async (tx, changes) => {
       const memory = await this.#memoryIn(tx, memoryId);
       const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'write');
@@ -1467,7 +1465,7 @@ export class MemOS {
 
   /**
    * Reads a cube file and stores the cube, all of it or nothing. The importing user becomes its owner.
-   * @throws {MemosError} IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, CUBE_EXISTS, USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
+   * @throws {MemosError} IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, IMPORT_TOO_LARGE, CUBE_EXISTS (the cube, or with keep-id a memory or blob id already stored), USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
    */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
     requireObject(params, 'params');
@@ -1476,12 +1474,21 @@ export class MemOS {
     const read = await readCubeFile(params.file);
     checkAborted(options.signal);
     const contents = mode === 'copy' ? withNewIds(read) : read;
-    const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: {}, sharedWith: [] };
+    const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: recordOf([]), sharedWith: [] };
     await this.#store.write(
       ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
       async (tx, changes) => {
         const user = await userIn(tx, userId);
         if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
+        // A kept id that another cube of this store already uses is refused by name, not by a failed add.
+        const taken = await issueRequests<string | undefined>((add) => {
+          for (const memory of contents.memories) add(tx.objectStore('memories').getKey(memory.id));
+          for (const blob of contents.blobs) add(tx.objectStore('blobs').getKey(blob.blobId));
+        });
+        const clash = taken.find((key) => key !== undefined);
+        if (clash !== undefined) {
+          throw new MemosError('CUBE_EXISTS', `${clash} of the file is already in this store. Import with mode "copy" to get new ids.`, { id: clash });
+        }
         await tx.objectStore('cubes').add(cube);
         await issueRequests((add) => {
           for (const memory of contents.memories) add(tx.objectStore('memories').add(memory));

@@ -1,5 +1,6 @@
 /** Argument checks of the public API: each failure is a MemosError INVALID_INPUT naming the field. */
 import { MemosError } from '../core/errors';
+import { checkId, checkKey, checkName, checkReason, checkReference, checkTags } from '../core/limits';
 import { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } from '../core/memory-item';
 
 function invalid(field: string, what: string): MemosError {
@@ -11,12 +12,39 @@ export function requireObject(value: unknown, field: string): asserts value is R
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'must be an object');
 }
 
-/** Checks a non-empty string of at most `max` characters. */
-export function requireId(value: unknown, field: string, max = 200): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.length > max) {
-    throw invalid(field, `must be a non-empty string of at most ${max} characters`);
-  }
-  return value;
+/** Checks an id (the rules of core/limits.ts: 1–128 letters, digits or `_ - . : @ +`). */
+export function requireId(value: unknown, field: string): string {
+  return checkId(value, field);
+}
+
+/** Checks and trims a name (1–200 characters, no control characters). */
+export function requireName(value: unknown, field: string): string {
+  return checkName(value, field);
+}
+
+/** Checks a reference made elsewhere: a session or message id, a speaker, a model id. */
+export function requireReference(value: unknown, field: string): string {
+  return checkReference(value, field);
+}
+
+/** Checks an optional reference. */
+export function optionalReference(value: unknown, field: string): string | undefined {
+  return value === undefined ? undefined : checkReference(value, field);
+}
+
+/** Checks a memory key (1–200 characters, no control characters). */
+export function requireKey(value: unknown, field: string): string {
+  return checkKey(value, field);
+}
+
+/** Checks an optional reason for a change (at most 2,000 characters). */
+export function optionalReason(value: unknown, field: string): string | undefined {
+  return value === undefined ? undefined : checkReason(value, field);
+}
+
+/** Checks an optional list of tags or labels (at most 32 of 1–64 characters), trimmed and without duplicates. */
+export function optionalTags(value: unknown, field: string): string[] | undefined {
+  return value === undefined ? undefined : checkTags(value, field);
 }
 
 /** Checks an optional string. */
@@ -44,11 +72,12 @@ export function numberInRange(value: unknown, field: string, min: number, max: n
   return value;
 }
 
-/** Checks an array of strings, trimmed and without duplicates. */
-export function stringList(value: unknown, field: string): string[] | undefined {
+/** Checks an optional array of ids (at most `max`), without duplicates. */
+export function idList(value: unknown, field: string, max = 10_000): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw invalid(field, 'must be an array of strings');
-  return [...new Set((value as string[]).map((v) => v.trim()).filter((v) => v !== ''))];
+  if (!Array.isArray(value)) throw invalid(field, 'must be an array of ids');
+  if (value.length > max) throw invalid(field, `must hold at most ${max} ids`);
+  return [...new Set(value.map((v, i) => checkId(v, `${field}[${i}]`)))];
 }
 
 /** Checks a value against a closed list. */

@@ -18,7 +18,7 @@ export interface TimeRange {
 const DAY = 86_400_000;
 const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
 const MONTH_RE = '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)';
-const NUMBERS: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, couple: 2, few: 3 };
+const NUMBERS = new Map(Object.entries({ a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12, couple: 2, few: 3 }));
 
 function monthIndex(name: string): number {
   const n = name.toLowerCase();
@@ -74,7 +74,7 @@ const RULES: readonly Rule[] = [
   {
     re: /\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple|few)(?: of)? (days?|weeks?|months?|years?) ago\b/i,
     range: (m, now) => {
-      const n = Number.isNaN(Number(m[1])) ? NUMBERS[m[1]!.toLowerCase()]! : Number(m[1]);
+      const n = Number.isNaN(Number(m[1])) ? NUMBERS.get(m[1]!.toLowerCase())! : Number(m[1]);
       const unit = m[2]!.toLowerCase();
       const at = shift(now, -n, unit);
       // "three weeks ago" means around then: the unit's span centred on that moment

@@ -1,0 +1,176 @@
+/**
+ * The rules every identifier, name and piece of text must meet, defined once for calls and imported
+ * files alike (decision 0022). A call that breaks one is refused with `INVALID_INPUT`; a file, with
+ * `IMPORT_MALFORMED`; either way the error's `details.field` names what broke it and nothing is stored.
+ *
+ * - **Ids** (users, cubes, memories, activations, adapters, jobs, blobs): 1–128 characters, each a
+ *   letter or digit of any script (with combining marks) or one of `_ - . : @ +`. No spaces, no
+ *   control characters, nothing a path or a log line could misread. `constructor` and `__proto__` are
+ *   valid ids: they are never looked up on a plain object (see own-keys.ts).
+ * - **Names** (users, cubes, adapters): 1–200 characters after trimming, no control characters.
+ * - **References** (session ids, message ids, speakers, model ids): 1–200 characters, not blank, no
+ *   control characters; any other character is allowed, as agent frameworks make their own ids.
+ * - **Keys and tags**: keys 1–200 characters, tags 1–64, at most 32 tags (and 32 sensitivity labels);
+ *   no control characters.
+ * - **Text**: 1–100,000 characters after trimming (memory text, message content); reasons up to
+ *   2,000. Line breaks and tabs are allowed in text and reasons; other control characters only in text.
+ * - Every string must be well-formed UTF-16 (no lone surrogates), since it is hashed and exported.
+ */
+import { MemosError } from './errors';
+import type { SourceRef } from './memory-item';
+
+/** The limits, in characters (UTF-16 code units) or counts. */
+export const LIMITS = {
+  idLength: 128,
+  nameLength: 200,
+  referenceLength: 200,
+  keyLength: 200,
+  tagLength: 64,
+  tagCount: 32,
+  textLength: 100_000,
+  reasonLength: 2_000,
+  /** Memories one `add` may write (messages are read into fewer). */
+  itemsPerCall: 50_000,
+  /** Messages one `add` may read. */
+  messagesPerCall: 100_000,
+  /** Source references one memory may carry. */
+  sourceRefs: 1_000,
+  /** A cube file's size in characters; larger files are refused before they are parsed. */
+  importChars: 40 * 1024 * 1024,
+} as const;
+
+const ID = /^[\p{L}\p{M}\p{N}_.:@+-]+$/u;
+/** C0 and C1 control characters and DEL. */
+const CONTROL = /\p{Cc}/u;
+/** A lone surrogate (in `u` mode a paired one is a single code point and does not match). */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
+/** Control characters other than tab, line feed and carriage return. */
+const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/u;
+
+/** Who is asking: a call (INVALID_INPUT) or a file being imported (IMPORT_MALFORMED). */
+export type RuleContext = 'call' | 'import';
+
+/** The error for a broken rule, naming the field. */
+export function ruleError(context: RuleContext, field: string, what: string): MemosError {
+  const code = context === 'call' ? 'INVALID_INPUT' : 'IMPORT_MALFORMED';
+  return new MemosError(code, `${field} ${what}.`, { field });
+}
+
+function string(value: unknown, field: string, context: RuleContext): string {
+  if (typeof value !== 'string') throw ruleError(context, field, 'must be a string');
+  if (LONE_SURROGATE.test(value)) throw ruleError(context, field, 'holds a lone surrogate (not well-formed text)');
+  return value;
+}
+
+/**
+ * Checks an id: 1–128 letters or digits of any script, or `_ - . : @ +`.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkId(value: unknown, field: string, context: RuleContext = 'call'): string {
+  const s = string(value, field, context);
+  if (s.length === 0 || s.length > LIMITS.idLength) throw ruleError(context, field, `must be 1 to ${LIMITS.idLength} characters long`);
+  if (!ID.test(s)) throw ruleError(context, field, 'may hold only letters, digits and _ - . : @ + (no spaces or control characters)');
+  return s;
+}
+
+function bounded(value: unknown, field: string, context: RuleContext, max: number, control: RegExp, trim: boolean): string {
+  const raw = string(value, field, context);
+  const s = trim ? raw.trim() : raw;
+  if (s.trim().length === 0) throw ruleError(context, field, 'must not be empty or blank');
+  if (s.length > max) throw ruleError(context, field, `must be at most ${max} characters long`);
+  if (control.test(s)) throw ruleError(context, field, 'must not hold control characters');
+  return s;
+}
+
+/**
+ * Checks and trims a name of a user, cube or adapter: 1–200 characters, no control characters.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkName(value: unknown, field: string, context: RuleContext = 'call'): string {
+  return bounded(value, field, context, LIMITS.nameLength, CONTROL, true);
+}
+
+/**
+ * Checks a reference made elsewhere (a session or message id, a speaker, a model id): 1–200
+ * characters, not blank, no control characters. Kept as given (not trimmed), since it names something.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkReference(value: unknown, field: string, context: RuleContext = 'call'): string {
+  return bounded(value, field, context, LIMITS.referenceLength, CONTROL, false);
+}
+
+/**
+ * Checks a memory's key: 1–200 characters, no control characters.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkKey(value: unknown, field: string, context: RuleContext = 'call'): string {
+  return bounded(value, field, context, LIMITS.keyLength, CONTROL, false);
+}
+
+/**
+ * Checks a list of tags (or sensitivity labels): at most 32, each 1–64 characters after trimming with
+ * no control characters; duplicates and blanks are dropped.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkTags(value: unknown, field: string, context: RuleContext = 'call'): string[] {
+  if (!Array.isArray(value)) throw ruleError(context, field, 'must be an array of strings');
+  if (value.length > LIMITS.tagCount * 4) throw ruleError(context, field, `must hold at most ${LIMITS.tagCount} entries`);
+  const out = new Set<string>();
+  value.forEach((v, i) => {
+    const s = string(v, `${field}[${i}]`, context).trim();
+    if (s === '') return;
+    out.add(bounded(s, `${field}[${i}]`, context, LIMITS.tagLength, CONTROL, true));
+  });
+  if (out.size > LIMITS.tagCount) throw ruleError(context, field, `must hold at most ${LIMITS.tagCount} entries`);
+  return [...out];
+}
+
+/**
+ * Checks and trims memory text: 1–100,000 characters.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkText(value: unknown, field: string, context: RuleContext = 'call'): string {
+  const s = string(value, field, context).trim();
+  if (s.length === 0 || s.length > LIMITS.textLength) throw ruleError(context, field, `must be non-empty text of at most ${LIMITS.textLength} characters`);
+  return s;
+}
+
+/**
+ * Checks a reason given for a change: at most 2,000 characters; line breaks and tabs allowed, other
+ * control characters not.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkReason(value: unknown, field: string, context: RuleContext = 'call'): string {
+  const s = string(value, field, context);
+  if (s.length > LIMITS.reasonLength) throw ruleError(context, field, `must be at most ${LIMITS.reasonLength} characters long`);
+  if (CONTROL_BUT_LINES.test(s)) throw ruleError(context, field, 'must not hold control characters other than line breaks and tabs');
+  return s;
+}
+
+/**
+ * Checks a memory's source references: an array of at most 1,000 objects holding only `sessionId`,
+ * `messageId`, `speaker` (references) and `spokenAt` (epoch ms). Returns fresh copies.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkSourceRefs(value: unknown, field: string, context: RuleContext = 'call'): SourceRef[] {
+  if (!Array.isArray(value)) throw ruleError(context, field, 'must be an array');
+  if (value.length > LIMITS.sourceRefs) throw ruleError(context, field, `must hold at most ${LIMITS.sourceRefs} entries`);
+  return value.map((ref: unknown, i): SourceRef => {
+    const at = `${field}[${i}]`;
+    if (typeof ref !== 'object' || ref === null || Array.isArray(ref)) throw ruleError(context, at, 'must be an object');
+    const r = ref as Record<string, unknown>;
+    for (const key of Object.keys(r)) {
+      if (!SOURCE_REF_FIELDS.includes(key) && r[key] !== undefined) throw ruleError(context, `${at}.${key}`, 'is not a field of a source reference');
+    }
+    const spokenAt = r['spokenAt'];
+    if (spokenAt !== undefined && (typeof spokenAt !== 'number' || !Number.isFinite(spokenAt))) throw ruleError(context, `${at}.spokenAt`, 'must be a time in epoch ms');
+    return {
+      ...(r['sessionId'] !== undefined && { sessionId: checkReference(r['sessionId'], `${at}.sessionId`, context) }),
+      ...(r['messageId'] !== undefined && { messageId: checkReference(r['messageId'], `${at}.messageId`, context) }),
+      ...(r['speaker'] !== undefined && { speaker: checkReference(r['speaker'], `${at}.speaker`, context) }),
+      ...(spokenAt !== undefined && { spokenAt: spokenAt as number }),
+    };
+  });
+}
+
+const SOURCE_REF_FIELDS: readonly string[] = ['sessionId', 'messageId', 'speaker', 'spokenAt'];
