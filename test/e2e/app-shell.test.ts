@@ -120,6 +120,64 @@ describe('the app in memory mode', () => {
   });
 });
 
+/** Counts, through every shadow root, elements that hostile text would have made if it were parsed as markup. */
+function markupFromText(page: import('playwright-core').Page): Promise<number> {
+  return page.evaluate(() => {
+    let found = 0;
+    const visit = (root: Document | ShadowRoot) => {
+      found += root.querySelectorAll('[onerror], [onmouseover], img[src="x"], a[href^="javascript:"], b.pwn').length;
+      for (const el of root.querySelectorAll('*')) if (el.shadowRoot) visit(el.shadowRoot);
+    };
+    visit(document);
+    return found;
+  });
+}
+
+describe('hostile text in every view', () => {
+  it('shows hostile memory text, tags, user and cube names, model labels and error messages as text', async () => {
+    const NAME = `<b class="pwn" onmouseover="window.__pwned=4">Eve</b><img src=x onerror="window.__pwned=5">`;
+    const TAG = '<img src=x onerror=window.__pwned=3>';
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-hostile')}#memories`);
+    await page.getByText('Memory mode').waitFor();
+    await remember(page, `Notes ${HOSTILE}`, `${TAG}, plain`);
+    const card = page.locator('#memories memos-memory-card').first();
+    expect(await card.locator('.chip').allTextContents()).toContain(`#${TAG}`);
+
+    await page.getByRole('tab', { name: 'Users & cubes' }).click();
+    const cubes = page.locator('memos-cubes');
+    await cubes.getByRole('textbox', { name: 'New user id' }).fill('eve');
+    await cubes.getByRole('textbox', { name: 'Name' }).fill(NAME);
+    await cubes.getByRole('button', { name: 'Create user' }).click();
+    await expect.poll(() => cubes.locator('#user').inputValue()).toBe('eve');
+    expect(await cubes.locator('#user option:checked').textContent()).toBe(`${NAME} (eve)`);
+    await cubes.getByRole('form', { name: 'create a cube' }).getByRole('textbox').fill(`Cube ${NAME}`);
+    await cubes.getByRole('form', { name: 'create a cube' }).getByRole('button').click();
+    await expect.poll(() => cubes.locator('#cube-list').textContent()).toContain(`Cube ${NAME}`);
+    // An error message that quotes the file's own words shows them as text.
+    await cubes.locator('#import').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'memos-web.cube', formatVersion: NAME })) });
+    await cubes.getByRole('alert').waitFor();
+    expect(await cubes.getByRole('alert').textContent()).toContain(NAME);
+
+    await page.getByRole('tab', { name: 'Models' }).click();
+    const models = page.locator('#panel-models memos-models');
+    const add = models.getByRole('form', { name: 'add a model by URL' });
+    await add.getByRole('textbox', { name: 'Id' }).fill('hostile-model');
+    await add.getByRole('textbox', { name: 'Label' }).fill(NAME);
+    await add.getByRole('textbox', { name: 'Folder URL' }).fill(`${inject('baseUrl')}/no-such-model/`);
+    await add.getByRole('button').click();
+    await expect.poll(() => models.locator('#catalogue').textContent()).toContain(NAME);
+    await page.screenshot({ path: 'test-results/app-hostile.png', fullPage: true });
+
+    expect(await markupFromText(page)).toBe(0);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    errors.expectNone();
+    await context.close();
+  });
+});
+
 describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K)', () => {
   it('loads stories260K, streams an answer whose memory chips explain themselves, keeps a KV cube and shows the scheduler', async () => {
     const context = await launchProfile(newProfileDir());
