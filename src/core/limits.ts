@@ -116,7 +116,8 @@ export function checkTags(value: unknown, field: string, context: RuleContext = 
   if (!Array.isArray(value)) throw ruleError(context, field, 'must be an array of strings');
   if (value.length > LIMITS.tagCount * 4) throw ruleError(context, field, `must hold at most ${LIMITS.tagCount} entries`);
   const out = new Set<string>();
-  value.forEach((v, i) => {
+  // Array.from visits holes of a sparse array too (as undefined), where forEach and map skip them.
+  Array.from(value as unknown[]).forEach((v, i) => {
     const s = string(v, `${field}[${i}]`, context).trim();
     if (s === '') return;
     out.add(bounded(s, `${field}[${i}]`, context, LIMITS.tagLength, CONTROL, true));
@@ -155,7 +156,7 @@ export function checkReason(value: unknown, field: string, context: RuleContext 
 export function checkSourceRefs(value: unknown, field: string, context: RuleContext = 'call'): SourceRef[] {
   if (!Array.isArray(value)) throw ruleError(context, field, 'must be an array');
   if (value.length > LIMITS.sourceRefs) throw ruleError(context, field, `must hold at most ${LIMITS.sourceRefs} entries`);
-  return value.map((ref: unknown, i): SourceRef => {
+  return Array.from(value as unknown[], (ref: unknown, i): SourceRef => {
     const at = `${field}[${i}]`;
     if (typeof ref !== 'object' || ref === null || Array.isArray(ref)) throw ruleError(context, at, 'must be an object');
     const r = ref as Record<string, unknown>;

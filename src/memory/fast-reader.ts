@@ -43,6 +43,7 @@ export interface MemoryDraft {
 /** Reads a timestamp as epoch ms. */
 export function parseTimestamp(value: number | string | undefined, field: string): number | undefined {
   if (value === undefined) return undefined;
+  if (typeof value !== 'number' && typeof value !== 'string') throw new MemosError('INVALID_INPUT', `${field} must be epoch ms or an ISO-8601 string.`, { field });
   const ms = typeof value === 'number' ? value : Date.parse(value);
   if (!Number.isFinite(ms)) throw new MemosError('INVALID_INPUT', `${field} is not a valid time.`, { field });
   return ms;
@@ -77,7 +78,7 @@ export function readConversation(messages: readonly unknown[], sessionId: string
     throw new MemosError('INVALID_INPUT', 'overlap must be a whole number below windowSize.', { field: 'overlap' });
   }
   const turns: { line: string; ref: SourceRef; preference: boolean }[] = [];
-  messages.forEach((message, index) => {
+  Array.from(messages as unknown[]).forEach((message, index) => {
     checkMessage(message, index);
     if (message.role === 'system' && !options.includeSystem) return;
     const content = message.content.trim();

@@ -268,6 +268,7 @@ export class AdapterMemory {
 
   /** An adapter's file, as PEFT would write it (safetensors + adapter_config.json). */
   async exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> {
+    requireObject(params, 'params');
     // The stored file is already in PEFT's form (F32, PEFT names): it is handed out once verified.
     const { item, file } = await this.#load(params.userId, params.adapterId);
     return {

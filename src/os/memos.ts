@@ -3,7 +3,7 @@
  * and the access rules, and runs each change as one transaction that also writes the memory's new
  * version and an audit entry, so a change is either whole or absent.
  */
-import type { AuditAction, AuditEntry } from '../core/audit';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/audit';
 import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
@@ -72,7 +72,7 @@ import type {
   SearchParams,
   UpdateParams,
 } from './api-types';
-import { LISTS, idList, intInRange, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
+import { LISTS, checkFilters, idList, intInRange, optionalListOf, optionalTime, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -397,6 +397,8 @@ export class MemOS {
     const inputs: MemoryInput[] = [];
     const given = [params.messages, params.memory, params.memories].filter((v) => v !== undefined).length;
     if (given !== 1) throw new MemosError('INVALID_INPUT', 'Give exactly one of messages, memory or memories.', { field: 'messages' });
+    if (params.reader !== undefined) requireObject(params.reader, 'reader');
+    if (params.defaults !== undefined) requireObject(params.defaults, 'defaults');
     if (params.messages !== undefined) {
       const defaults = params.defaults ?? {};
       for (const draft of readConversation(params.messages, sessionId, params.reader)) {
@@ -410,11 +412,15 @@ export class MemOS {
         });
       }
     } else if (params.memory !== undefined) {
+      requireObject(params.memory, 'memory');
       inputs.push(params.memory);
     } else if (params.memories !== undefined) {
       if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
       if (params.memories.length > LIMITS.itemsPerCall) throw new MemosError('INVALID_INPUT', `memories may hold at most ${LIMITS.itemsPerCall} memories; add them in batches.`, { field: 'memories' });
-      inputs.push(...params.memories);
+      // Array.from visits holes of a sparse array (as undefined), where forEach skips them.
+      const listed = Array.from(params.memories as unknown[]);
+      listed.forEach((m, i) => requireObject(m, `memories[${i}]`));
+      inputs.push(...(listed as MemoryInput[]));
     }
     // Redaction happens before anything is embedded or stored. The policy comes from a cache (read
     // once per cube) and is checked again in the write: if another tab changed it meanwhile, the add
@@ -511,19 +517,20 @@ export class MemOS {
   async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
-    if (typeof params.query !== 'string') throw new MemosError('INVALID_INPUT', 'query must be a string.', { field: 'query' });
+    if (typeof params.query !== 'string' || params.query.length > LIMITS.textLength) {
+      throw new MemosError('INVALID_INPUT', `query must be a string of at most ${LIMITS.textLength} characters.`, { field: 'query' });
+    }
     const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
     const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
     const vectors = mode === 'text' ? undefined : this.#serving;
     const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
     const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#clock());
-    const given = params.filters ?? {};
+    const given = checkFilters(params.filters);
     // A time the query names narrows the filter's range when asked to ("filter"); else it only lifts.
     const filters: SearchFilters =
       namedTime && timeInQuery === 'filter'
         ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
         : given;
-    if (filters.states) filters.states.forEach((s, i) => oneOf(s, `filters.states[${i}]`, LIFECYCLE_STATES, 'generated'));
     const cubes = await this.#directory.readableCubes(userId, params.cubeIds);
     checkAborted(options.signal);
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
@@ -932,8 +939,10 @@ export class MemOS {
 
   /** Jobs, newest first: by default the queued, running and the 50 most recent finished. */
   async listJobs(params: { states?: readonly JobState[]; limit?: number } = {}): Promise<JobRecord[]> {
-    const states = params.states ?? (['queued', 'running', 'done', 'failed'] as const);
-    states.forEach((state, i) => oneOf(state, `states[${i}]`, ['queued', 'running', 'done', 'failed'] as const, 'queued'));
+    requireObject(params ?? {}, 'params');
+    const all = ['queued', 'running', 'done', 'failed'] as const;
+    const states = optionalListOf((params ?? {}).states, 'states', all) ?? all;
+    params ??= {};
     return this.scheduler.queue.list(states, intInRange(params.limit, 'limit', 1, 1000, 50));
   }
 
@@ -1225,7 +1234,8 @@ export class MemOS {
     const cubeId = requireId(params.cubeId, 'cubeId');
     const offset = intInRange(params.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
     const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
-    const states = params.states ? new Set(params.states.map((s, i) => oneOf(s, `states[${i}]`, LIFECYCLE_STATES, 'generated'))) : undefined;
+    const listed = optionalListOf(params.states, 'states', LIFECYCLE_STATES);
+    const states = listed ? new Set(listed) : undefined;
     return this.#store.read(['cubes', 'memories'], async (tx) => {
       const cube = await cubeWithAccess(tx, cubeId, userId, 'read');
       const range = IDBKeyRange.bound([cubeId, 0], [cubeId, Number.MAX_SAFE_INTEGER]);
@@ -1518,9 +1528,12 @@ export class MemOS {
     requireObject(query, 'query');
     const userId = requireId(query.userId, 'userId');
     const limit = intInRange(query.limit, 'limit', 1, 1000, 100);
-    const actions = query.actions ? new Set(query.actions) : undefined;
-    const since = query.since ?? 0;
-    const until = query.until ?? Number.MAX_SAFE_INTEGER;
+    if (query.cubeId !== undefined) requireId(query.cubeId, 'cubeId');
+    if (query.memoryId !== undefined) requireId(query.memoryId, 'memoryId');
+    const listed = optionalListOf(query.actions, 'actions', AUDIT_ACTIONS);
+    const actions = listed ? new Set(listed) : undefined;
+    const since = optionalTime(query.since, 'since') ?? 0;
+    const until = optionalTime(query.until, 'until') ?? Number.MAX_SAFE_INTEGER;
     return this.#store.read(['cubes', 'audit'], async (tx) => {
       let source;
       if (query.cubeId !== undefined) {

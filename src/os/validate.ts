@@ -2,6 +2,8 @@
 import { MemosError } from '../core/errors';
 import { checkId, checkKey, checkName, checkReason, checkReference, checkTags } from '../core/limits';
 import { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } from '../core/memory-item';
+import { LIFECYCLE_STATES } from '../core/lifecycle';
+import type { SearchFilters } from '../search/memory-index';
 
 function invalid(field: string, what: string): MemosError {
   return new MemosError('INVALID_INPUT', `${field} ${what}.`, { field });
@@ -77,7 +79,8 @@ export function idList(value: unknown, field: string, max = 10_000): string[] | 
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalid(field, 'must be an array of ids');
   if (value.length > max) throw invalid(field, `must hold at most ${max} ids`);
-  return [...new Set(value.map((v, i) => checkId(v, `${field}[${i}]`)))];
+  // Array.from visits holes of a sparse array (as undefined), where map skips them.
+  return [...new Set(Array.from(value as unknown[], (v, i) => checkId(v, `${field}[${i}]`)))];
 }
 
 /** Checks a value against a closed list. */
@@ -91,3 +94,52 @@ export function oneOf<T extends string>(value: unknown, field: string, allowed: 
 
 /** The closed lists, for oneOf. */
 export const LISTS = { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } as const;
+
+/** Checks an optional list drawn from a closed set. */
+export function optionalListOf<T extends string>(value: unknown, field: string, allowed: readonly T[]): T[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 1000) throw invalid(field, `must be an array of at most 1000 of ${allowed.join(', ')}`);
+  return Array.from(value as unknown[], (v, i) => oneOf(v, `${field}[${i}]`, allowed, allowed[0]!));
+}
+
+/** Checks an optional time (epoch ms). */
+export function optionalTime(value: unknown, field: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(field, 'must be a time in epoch ms');
+  return value;
+}
+
+/** Checks a search's filters: each field of its type and within the limits; unknown fields refused. */
+export function checkFilters(value: unknown, field = 'filters'): SearchFilters {
+  if (value === undefined) return {};
+  requireObject(value, field);
+  const known = new Set(['memoryTypes', 'semanticTypes', 'states', 'tagsAny', 'tagsAll', 'ownerIds', 'sessionIds', 'asOf', 'from', 'to']);
+  for (const key of Object.keys(value)) if (!known.has(key)) throw invalid(`${field}.${key}`, 'is not a search filter');
+  const memoryTypes = optionalListOf(value['memoryTypes'], `${field}.memoryTypes`, MEMORY_TYPES);
+  const semanticTypes = optionalListOf(value['semanticTypes'], `${field}.semanticTypes`, SEMANTIC_TYPES);
+  const states = optionalListOf(value['states'], `${field}.states`, LIFECYCLE_STATES);
+  const tagsAny = optionalTags(value['tagsAny'], `${field}.tagsAny`);
+  const tagsAll = optionalTags(value['tagsAll'], `${field}.tagsAll`);
+  const ownerIds = idList(value['ownerIds'], `${field}.ownerIds`, 1000);
+  const sessionIds = value['sessionIds'] === undefined ? undefined : referenceList(value['sessionIds'], `${field}.sessionIds`);
+  const asOf = optionalTime(value['asOf'], `${field}.asOf`);
+  const from = optionalTime(value['from'], `${field}.from`);
+  const to = optionalTime(value['to'], `${field}.to`);
+  return {
+    ...(memoryTypes && { memoryTypes }),
+    ...(semanticTypes && { semanticTypes }),
+    ...(states && { states }),
+    ...(tagsAny && { tagsAny }),
+    ...(tagsAll && { tagsAll }),
+    ...(ownerIds && { ownerIds }),
+    ...(sessionIds && { sessionIds }),
+    ...(asOf !== undefined && { asOf }),
+    ...(from !== undefined && { from }),
+    ...(to !== undefined && { to }),
+  };
+}
+
+function referenceList(value: unknown, field: string): string[] {
+  if (!Array.isArray(value) || value.length > 1000) throw invalid(field, 'must be an array of at most 1000 references');
+  return Array.from(value as unknown[], (v, i) => checkReference(v, `${field}[${i}]`));
+}
