@@ -7,6 +7,7 @@
  * they are found in models written by our Llama builder and in llama2.c-style exports ("l3.wq").
  */
 import { MemosError } from '../core/errors';
+import { ownValue } from '../core/own-keys';
 import { findInitializers, readInitializer, writeInitializer, type InitializerLocation } from './onnx/onnx-initializers';
 import { readSafetensors, type FloatTensor } from './safetensors';
 
@@ -53,7 +54,7 @@ export function initializerFor(module: string, initializers: ReadonlyMap<string,
   const direct = initializers.get(module);
   if (direct) return direct;
   const match = MODULE.exec(module);
-  const short = match ? LLAMA2C_NAMES[match[2]!] : undefined;
+  const short = match ? ownValue(LLAMA2C_NAMES, match[2]!) : undefined;
   return short ? initializers.get(`l${match![1]}.${short}`) : undefined;
 }
 

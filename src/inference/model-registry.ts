@@ -60,9 +60,11 @@ const REGISTRY_ID = '__registry__';
 const REGISTRY_FILE = 'user-models.json';
 
 const fileName = z.string().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path');
+/** A model's label: shown in every view, so held to the rules of a name (no control characters). */
+const label = z.string().min(1).max(200).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 const ortEntrySchema = z.object({
   id: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'),
-  label: z.string().min(1).max(200),
+  label,
   engine: z.literal('ort'),
   baseUrl: z.string().url().endsWith('/').nullable(),
   files: z.object({ model: fileName, tokenizer: fileName, tokenizerConfig: fileName.optional() }),
@@ -75,7 +77,7 @@ const ortEntrySchema = z.object({
 });
 const webLlmEntrySchema = z.object({
   id: z.string().min(1).max(100).regex(/^[\w.-]+$/),
-  label: z.string().min(1).max(200),
+  label,
   engine: z.literal('web-llm'),
   webLlmModelId: z.string().min(1).max(200),
   record: z.object({ modelUrl: z.string().url(), modelLibUrl: z.string().url() }).optional(),

@@ -4,6 +4,7 @@
  * on the error's name first and on the wording of web-llm 0.2.86's messages second.
  */
 import { MemosError, isMemosError, type MemosErrorCode } from '../core/errors';
+import { ownValue } from '../core/own-keys';
 
 const BY_NAME: Readonly<Record<string, MemosErrorCode>> = {
   WebGPUNotAvailableError: 'WEBGPU_UNAVAILABLE',
@@ -35,6 +36,7 @@ export function webLlmError(error: unknown): MemosError {
   if (isMemosError(error)) return error;
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   const text = error instanceof Error || error instanceof DOMException ? error.message : String(error);
-  const code = BY_NAME[name] ?? BY_TEXT.find(([pattern]) => pattern.test(text))?.[1] ?? 'INFERENCE_FAILED';
+  // Own keys only: an error named "constructor" must not find Object.prototype's.
+  const code = ownValue(BY_NAME, name) ?? BY_TEXT.find(([pattern]) => pattern.test(text))?.[1] ?? 'INFERENCE_FAILED';
   return new MemosError(code, `web-llm: ${text.slice(0, 300)}`, { engine: 'web-llm', name: name || typeof error }, { cause: error });
 }
