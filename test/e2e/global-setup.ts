@@ -1,6 +1,7 @@
 // Starts the Vite dev server once for all browser tests and hands its address to them.
 import type { TestProject } from 'vitest/node';
 import { createServer, type ViteDevServer } from 'vite';
+import { launchProfile, newProfileDir } from '../support/chromium';
 
 let server: ViteDevServer | undefined;
 
@@ -15,7 +16,25 @@ export async function setup(project: TestProject): Promise<void> {
   await server.listen();
   const address = server.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('The dev server has no port');
-  project.provide('baseUrl', `http://127.0.0.1:${address.port}`);
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  project.provide('baseUrl', baseUrl);
+  await warmUp(baseUrl);
+}
+
+/**
+ * Opens the app once before the tests, so the dev server has pre-bundled the dependencies and
+ * transformed the page and both workers. On a fresh clone that first load takes tens of seconds on two
+ * cores, and would otherwise fall on whichever test happens to run first.
+ */
+async function warmUp(baseUrl: string): Promise<void> {
+  const context = await launchProfile(newProfileDir());
+  try {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/?store=warm-up`);
+    await page.getByText('Memory mode').waitFor({ timeout: 240_000 });
+  } finally {
+    await context.close();
+  }
 }
 
 export async function teardown(): Promise<void> {
