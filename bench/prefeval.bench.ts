@@ -12,7 +12,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChatMessage } from '../src/memory/fast-reader';
+import type { ChatMessage } from '../src/protocol/memory-types';
 import { loadUseLiteInNode } from '../src/inference/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, percentile, writeResults } from './lib/bench-utils';

@@ -2,8 +2,6 @@
 // inside a worker of your own), the error type and the data types.
 export { MemosClient, type ClientOptions } from './client/memos-client';
 export { InferenceClient } from './client/inference-client';
-export type { Capabilities, WebGpuSupport } from './inference/capabilities';
-export type { InferenceStatus, LoadProgress } from './inference/inference-service';
 export type {
   ComputeDevice,
   FinishReason,
@@ -14,9 +12,21 @@ export type {
   LanguageModel,
   ModelInfo,
   TokenEvent,
-} from './inference/language-model';
-export type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry, WebLlmModelEntry } from './inference/model-registry';
-export type { KvCache, KvLayout } from './inference/kv-cache';
+} from './protocol/language-model';
+export type {
+  Capabilities,
+  InferenceStatus,
+  KvCache,
+  KvLayout,
+  LoadProgress,
+  ModelEntry,
+  ModelView,
+  OnnxEmbedderSpec,
+  OrtModelEntry,
+  UserModelEntry,
+  WebGpuSupport,
+  WebLlmModelEntry,
+} from './protocol/inference-types';
 export { MemOS, type MemOSOptions } from './os/memos';
 export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type MemosErrorData } from './core/errors';
 export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
@@ -24,11 +34,6 @@ export type { CubeAccess, CubeManifest, CubePolicy, CubeRecord, EmbedderFingerpr
 export type { ActivationItem, ActivationSource, KvModelFingerprint } from './core/activation-item';
 export type { AdapterBase, AdapterItem, DistillationReport } from './core/adapter-item';
 export type { JobPriority, JobRecord, JobState } from './core/job';
-export type { SchedulerStatus } from './scheduler/scheduler';
-export type { WorkingEntry, WorkingMemoryPolicy } from './scheduler/working-memory';
-export type { ExtractedMemory } from './memory/fine-reader';
-export type { BuildActivationParams } from './os/activations';
-export type { OnnxEmbedderSpec } from './inference/onnx-embedder-loader';
 export type { AuditAction, AuditEntry } from './core/audit';
 export type {
   ChangeAction,
@@ -47,6 +52,7 @@ export type {
 export type {
   AddParams,
   AuditQuery,
+  BuildActivationParams,
   CallOptions,
   ChatMessage,
   ChatOptions,
@@ -55,18 +61,29 @@ export type {
   ChatToken,
   ChatTurn,
   CubeView,
+  DistillAdapterParams,
+  ExtractedMemory,
+  ExtractParams,
   FastReaderOptions,
   GetAllParams,
+  ImportAdapterParams,
   ImportParams,
   MemoryInput,
   MemoryPatch,
   MemoryRef,
   Page,
+  RankingOptions,
+  SchedulerStatus,
+  ScoreContributions,
   ScoreParts,
   SearchFilters,
   SearchHit,
   SearchParams,
   UpdateParams,
-} from './os/api-types';
+  VectorStatus,
+  WorkingEntry,
+  WorkingMemoryPolicy,
+} from './protocol/memory-types';
 export type { MemosApi } from './protocol/memory-worker-api';
+export type { MemoryApi } from './protocol/memory-api';
 export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './memory/cube-file';

@@ -1,6 +1,6 @@
 // Reading LoCoMo conversations (Maharana et al., ACL 2024) as messages with their real times.
 import { readFileSync } from 'node:fs';
-import type { ChatMessage } from '../../src/memory/fast-reader';
+import type { ChatMessage } from '../../src/protocol/memory-types';
 
 /** One LoCoMo question with the dia_ids of its evidence. */
 export interface LocomoQuestion {

@@ -11,10 +11,8 @@
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { MemosError } from '../core/errors';
-import type { Capabilities } from '../inference/capabilities';
-import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
-import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo } from '../inference/language-model';
-import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
+import type { Capabilities, InferenceStatus, LoadProgress, ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../protocol/inference-types';
+import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo } from '../protocol/language-model';
 import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
 import type { InferenceWorkerApi } from '../protocol/inference-worker-api';

@@ -13,7 +13,7 @@ import { installErrorTransfer } from '../protocol/error-transfer';
 import { reportIdle } from './idle-reporter';
 import { startClientWorker } from './worker-start';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
-import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../os/api-types';
+import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../protocol/memory-types';
 
 /** Options of {@link MemosClient.open}. */
 export interface ClientOptions extends WorkerOpenOptions {

@@ -1,31 +1,8 @@
+import type { Capabilities, WebGpuSupport } from '../protocol/inference-types';
 /**
  * What this browser (or worker) can run: WebGPU and its f16 support, cross-origin isolation (needed
  * for wasm threads) and the number of cores. Detection never throws: a failure reads as "absent".
  */
-
-/** The WebGPU part of the capabilities. */
-export type WebGpuSupport =
-  | { readonly available: false; readonly reason: string }
-  | {
-      readonly available: true;
-      /** True for a software adapter (SwiftShader): correct but far too slow for real models. */
-      readonly fallback: boolean;
-      readonly shaderF16: boolean;
-      readonly vendor: string;
-      readonly architecture: string;
-      readonly maxBufferSize: number;
-    };
-
-/** What the runtime offers for inference. */
-export interface Capabilities {
-  readonly webgpu: WebGpuSupport;
-  readonly crossOriginIsolated: boolean;
-  readonly hardwareConcurrency: number;
-  /** Wasm threads worth using: 1 without isolation, else up to 4 and one core left free. */
-  readonly wasmThreads: number;
-  /** The engines that can run here. */
-  readonly engines: { readonly ort: readonly ('wasm' | 'webgpu')[]; readonly webLlm: boolean };
-}
 
 interface GpuLike {
   requestAdapter(): Promise<null | {

@@ -4,29 +4,14 @@
  * or aborted job never stops the ones after it.
  */
 import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
-import { detectCapabilities, type Capabilities } from './capabilities';
+import { detectCapabilities } from './capabilities';
+import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from '../protocol/inference-types';
 import { DeviceQueue } from './device-queue';
-import type { AppliedLora } from './lora';
-import type { DistillProgress, DistillRequest, DistillResult } from './language-model';
-import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
-import type { KvCache } from './kv-cache';
+import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../protocol/language-model';
 import type { DownloadProgress, ModelFileStore } from './model-files';
-import type { TemplateMessage } from './text-tokenizer';
-import { ModelRegistry, type ModelEntry, type ModelView, type OrtModelEntry, type UserModelEntry } from './model-registry';
+import { ModelRegistry } from './model-registry';
 import { configureOrt } from './ort-runtime';
 import { openOrtModel } from './ort-model-loader';
-
-/** Where the service stands (a discriminated union: narrow on `state`). */
-export type InferenceStatus =
-  | { readonly state: 'idle' }
-  | { readonly state: 'loading'; readonly modelId: string; readonly file: string; readonly loaded: number; readonly total: number | null }
-  | { readonly state: 'ready'; readonly model: ModelInfo }
-  | { readonly state: 'failed'; readonly modelId: string; readonly error: MemosErrorData };
-
-/** Progress of a load, as the caller is told. */
-export type LoadProgress =
-  | { readonly phase: 'download'; readonly file: string; readonly loaded: number; readonly total: number | null }
-  | { readonly phase: 'compile'; readonly progress: number; readonly text: string };
 
 /** Options of {@link InferenceService.load}. */
 export interface LoadOptions {

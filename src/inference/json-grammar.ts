@@ -5,7 +5,7 @@
  */
 import type * as XGrammar from '@mlc-ai/web-xgrammar';
 import { MemosError } from '../core/errors';
-import type { TokenConstraint } from './language-model';
+import type { TokenConstraint } from '../protocol/language-model';
 import type { TextTokenizer } from './text-tokenizer';
 
 type XGrammarModule = typeof XGrammar;

@@ -1,25 +1,10 @@
+import type { KvCache, KvLayout } from '../protocol/inference-types';
 /**
  * An explicit attention cache (activation memory): per layer, keys and values of shape
  * [1, kvHeads, length, headDim] as float32. Read out of a decoder after a prefill, stored, and fed
  * back in to continue from exactly that state. A cache is never changed in place: continuing from it
  * makes a new one (copy on use), so a stored cache can serve any number of generations.
  */
-
-/** The layout a cache must match to be fed to a model. */
-export interface KvLayout {
-  readonly layers: number;
-  readonly kvHeads: number;
-  readonly headDim: number;
-}
-
-/** A cache for one sequence (batch 1). */
-export interface KvCache extends KvLayout {
-  /** How many token positions the cache holds. */
-  readonly length: number;
-  /** keys[l] and values[l]: [1, kvHeads, length, headDim] row-major. */
-  readonly keys: readonly Float32Array[];
-  readonly values: readonly Float32Array[];
-}
 
 /** An empty cache for a layout. */
 export function emptyKvCache(layout: KvLayout): KvCache {

@@ -10,32 +10,7 @@ import { MemosError } from '../core/errors';
 import { ownValue } from '../core/own-keys';
 import { findInitializers, readInitializer, writeInitializer, type InitializerLocation } from './onnx/onnx-initializers';
 import { readSafetensors, type FloatTensor } from './safetensors';
-
-/** One adapted weight. */
-export interface LoraTarget {
-  /** The module, Hugging Face style: "model.layers.{l}.self_attn.q_proj", "…mlp.down_proj". */
-  readonly module: string;
-  /** [rank, in] */
-  readonly a: Float32Array;
-  /** [out, rank] */
-  readonly b: Float32Array;
-  readonly rank: number;
-  readonly inFeatures: number;
-  readonly outFeatures: number;
-}
-
-/** An adapter's weights and its scale (alpha / rank). */
-export interface LoraWeights {
-  readonly id: string;
-  readonly scale: number;
-  readonly targets: readonly LoraTarget[];
-}
-
-/** An adapter to apply, with how strongly (1 = as trained). */
-export interface AppliedLora {
-  readonly lora: LoraWeights;
-  readonly weight: number;
-}
+import type { AppliedLora, LoraTarget, LoraWeights } from '../protocol/inference-types';
 
 const LLAMA2C_NAMES: Record<string, string> = {
   'self_attn.q_proj': 'wq',

@@ -6,55 +6,7 @@
 import { z } from 'zod';
 import { MemosError } from '../core/errors';
 import { fetchWithProgress, type DownloadProgress, type ModelFileStore } from './model-files';
-
-/** A decoder run by onnxruntime-web (Optimum layout). */
-export interface OrtModelEntry {
-  readonly id: string;
-  readonly label: string;
-  readonly engine: 'ort';
-  /** Folder URL the files come from (ending in '/'), or null for files picked from disk. */
-  readonly baseUrl: string | null;
-  /** File names: the .onnx decoder, the tokenizer, and optionally tokenizer_config.json. */
-  readonly files: { readonly model: string; readonly tokenizer: string; readonly tokenizerConfig?: string };
-  /** "tokenizer.json" (Hugging Face) or "llama2c" (a llama2.c tokenizer.bin, converted on load). */
-  readonly tokenizerFormat: 'tokenizer.json' | 'llama2c';
-  /** Vocabulary size, needed for llama2c tokenizers. */
-  readonly vocabSize?: number;
-  readonly contextLength: number;
-  /** How the model applies RoPE, when known: lets stored KV caches be composed. */
-  readonly rope?: { readonly theta: number; readonly layout: 'interleaved' | 'half' };
-  readonly builtIn: boolean;
-  readonly description?: string;
-  readonly license?: string;
-}
-
-/** A model compiled for web-llm (MLC), from its prebuilt catalogue or a custom record. */
-export interface WebLlmModelEntry {
-  readonly id: string;
-  readonly label: string;
-  readonly engine: 'web-llm';
-  /** The model id in web-llm's catalogue, or of the custom record. */
-  readonly webLlmModelId: string;
-  /** A custom record: where the weights and the compiled library are. Absent for catalogue models. */
-  readonly record?: { readonly modelUrl: string; readonly modelLibUrl: string };
-  readonly contextLength: number;
-  readonly needsShaderF16: boolean;
-  readonly vramMB?: number;
-  readonly builtIn: boolean;
-  readonly description?: string;
-}
-
-/** Any model entry. */
-export type ModelEntry = OrtModelEntry | WebLlmModelEntry;
-
-/** An entry with what is stored of it. */
-export interface ModelView {
-  readonly entry: ModelEntry;
-  /** Bytes of its files in the store. */
-  readonly storedBytes: number;
-  /** Whether every file is stored (it loads offline). Always false for web-llm (web-llm keeps its own cache). */
-  readonly cached: boolean;
-}
+import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../protocol/inference-types';
 
 const REGISTRY_ID = '__registry__';
 const REGISTRY_FILE = 'user-models.json';
@@ -87,9 +39,6 @@ const webLlmEntrySchema = z.object({
   description: z.string().max(2000).optional(),
 });
 const userEntrySchema = z.discriminatedUnion('engine', [ortEntrySchema, webLlmEntrySchema]);
-
-/** A user-supplied entry without the `builtIn` flag (the registry sets it). */
-export type UserModelEntry = Omit<OrtModelEntry, 'builtIn'> | Omit<WebLlmModelEntry, 'builtIn'>;
 
 /** The file names an ORT entry needs. */
 export function entryFileNames(entry: OrtModelEntry): string[] {

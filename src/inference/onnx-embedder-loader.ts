@@ -7,23 +7,7 @@ import type { ModelFileStore } from './model-files';
 import { fetchWithProgress } from './model-files';
 import { OrtEmbedder } from './ort-embedder';
 import { TextTokenizer } from './text-tokenizer';
-
-/** An ONNX sentence encoder to use as the embedder. */
-export interface OnnxEmbedderSpec {
-  readonly kind: 'onnx';
-  /** Recorded with every vector (e.g. "all-MiniLM-L6-v2"). */
-  readonly modelId: string;
-  /** A new revision re-embeds every memory. */
-  readonly revision: string;
-  /** Folder URL of the files (ending in '/'); optional when `files` holds them all. */
-  readonly baseUrl?: string;
-  /** The files' bytes, when the user picked them (stored, then used like fetched ones). */
-  readonly files?: readonly { readonly name: string; readonly data: Uint8Array }[];
-  /** File names; defaults: model.onnx, tokenizer.json, tokenizer_config.json (optional). */
-  readonly names?: { readonly model?: string; readonly tokenizer?: string; readonly tokenizerConfig?: string };
-  readonly pooling: 'mean' | 'cls';
-  readonly maxTokens?: number;
-}
+import type { OnnxEmbedderSpec } from '../protocol/inference-types';
 
 /**
  * Loads the encoder.

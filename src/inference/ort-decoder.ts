@@ -5,7 +5,8 @@
  * forward pass and fed back in, so a prompt's attention state can be stored and resumed exactly.
  */
 import { MemosError, isMemosError } from '../core/errors';
-import { emptyKvCache, sameKvLayout, type KvCache, type KvLayout } from './kv-cache';
+import { emptyKvCache, sameKvLayout } from './kv-cache';
+import type { AppliedLora, KvCache, KvLayout } from '../protocol/inference-types';
 import { sha256Hex } from '../core/hash';
 import type { RopeSpec } from './rope';
 import type {
@@ -21,10 +22,10 @@ import type {
   GenerateResult,
   LanguageModel,
   ModelInfo,
-} from './language-model';
+} from '../protocol/language-model';
 import { createOrtSession, type InferenceSession, type Ort, type Tensor } from './ort-runtime';
 import { Sampler } from './sampling';
-import { mergeLora, type AppliedLora } from './lora';
+import { mergeLora } from './lora';
 import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from './text-tokenizer';
 
 /** What it takes to open a decoder. */

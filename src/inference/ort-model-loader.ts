@@ -6,8 +6,8 @@
 import { MemosError } from '../core/errors';
 import { textHash } from '../core/hash';
 import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from './llama2c-tokenizer';
-import type { ComputeDevice } from './language-model';
-import type { OrtModelEntry } from './model-registry';
+import type { ComputeDevice } from '../protocol/language-model';
+import type { OrtModelEntry } from '../protocol/inference-types';
 import { OrtDecoder } from './ort-decoder';
 import { PLAIN_CHAT_TEMPLATE_VERSION, TextTokenizer } from './text-tokenizer';
 

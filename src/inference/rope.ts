@@ -4,7 +4,8 @@
  * position p becomes the key at p + Δ by one more rotation by Δ. Values carry no position.
  */
 import { MemosError } from '../core/errors';
-import { sliceKvCache, type KvCache } from './kv-cache';
+import { sliceKvCache } from './kv-cache';
+import type { KvCache } from '../protocol/inference-types';
 
 /** How a model applies RoPE. */
 export interface RopeSpec {

@@ -3,17 +3,7 @@
  * top-p (nucleus), with a seed so a sampled run can be repeated exactly.
  */
 import { seededRandom } from '../core/seeded-random';
-
-/** How the next token is chosen. Temperature 0 (the default) is greedy. */
-export interface SamplingOptions {
-  readonly temperature?: number;
-  /** Keep only the k most likely tokens (0 or absent: all). */
-  readonly topK?: number;
-  /** Keep the smallest set of tokens whose probability reaches p (1 or absent: all). */
-  readonly topP?: number;
-  /** Seed of the random generator (default: a fixed seed, so runs repeat). */
-  readonly seed?: number;
-}
+import type { SamplingOptions } from '../protocol/inference-types';
 
 /** The index of the largest value (the first one on ties). */
 export function argmax(values: Float32Array): number {

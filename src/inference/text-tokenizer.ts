@@ -6,12 +6,7 @@
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MemosError } from '../core/errors';
-
-/** A message of a chat, as a chat template sees it. */
-export interface TemplateMessage {
-  readonly role: 'system' | 'user' | 'assistant';
-  readonly content: string;
-}
+import type { TemplateMessage } from '../protocol/inference-types';
 
 /**
  * The template used when a model's config has none (stories260K, raw base models): plain lines, one

@@ -6,9 +6,8 @@
  */
 import type { AppConfig, MLCEngine, ModelRecord } from '@mlc-ai/web-llm';
 import { MemosError } from '../core/errors';
-import type { WebGpuSupport } from './capabilities';
-import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from './language-model';
-import type { WebLlmModelEntry } from './model-registry';
+import type { WebGpuSupport, WebLlmModelEntry } from '../protocol/inference-types';
+import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../protocol/language-model';
 import { webLlmError } from './web-llm-errors';
 
 /** Load progress as web-llm reports it (0–1, with a line of text). */

@@ -7,28 +7,7 @@ import { MemosError } from '../core/errors';
 import { checkReference, LIMITS } from '../core/limits';
 import type { SourceRef } from '../core/memory-item';
 import { statesPreference } from './preference-rules';
-
-/** One message of a conversation, as given to `add`. */
-export interface ChatMessage {
-  readonly role: 'user' | 'assistant' | 'system';
-  readonly content: string;
-  /** The speaker's name; defaults to the role. */
-  readonly speaker?: string;
-  /** A stable id of the message (kept as provenance). */
-  readonly id?: string;
-  /** When it was said: epoch ms or an ISO-8601 string. */
-  readonly timestamp?: number | string;
-}
-
-/** How the fast reader groups turns. */
-export interface FastReaderOptions {
-  /** Turns per memory; 1 keeps every turn its own memory. Default 2. */
-  readonly windowSize?: number;
-  /** Turns shared by consecutive windows (less than windowSize). Default 0. */
-  readonly overlap?: number;
-  /** Whether system messages are kept. Default false. */
-  readonly includeSystem?: boolean;
-}
+import type { ChatMessage, FastReaderOptions } from '../protocol/memory-types';
 
 /** A memory the reader proposes, before it gets ids and a header. */
 export interface MemoryDraft {

@@ -7,8 +7,9 @@
  */
 import { z } from 'zod';
 import { SEMANTIC_TYPES, type SourceRef } from '../core/memory-item';
-import type { LanguageModel } from '../inference/language-model';
+import type { LanguageModel } from '../protocol/language-model';
 import { parseTimeRange } from '../search/time-expressions';
+import type { ExtractedMemory } from '../protocol/memory-types';
 
 /** The prompt's version (extracted memories record it in their tags). */
 export const FINE_READER_VERSION = 'fine-reader-1';
@@ -59,18 +60,6 @@ export interface ReaderTurn {
   /** When it was said (epoch ms). */
   readonly at: number;
   readonly ref: SourceRef;
-}
-
-/** A memory the fine reader proposes. */
-export interface ExtractedMemory {
-  readonly key: string;
-  readonly text: string;
-  readonly semanticType: (typeof SEMANTIC_TYPES)[number];
-  readonly memoryType: 'long-term' | 'user';
-  readonly tags: readonly string[];
-  /** The start of the time it names, resolved against the last turn's time, if it names one. */
-  readonly validFrom?: number;
-  readonly sourceRefs: readonly SourceRef[];
 }
 
 const INSTRUCTIONS =

@@ -12,24 +12,9 @@ import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { Store, WriteOptions, WriteTx } from '../storage/store';
 import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
+import type { VectorStatus } from '../protocol/memory-types';
 
 export type { StoredVector } from './vector-blocks';
-
-/** Progress of the vectors of the current model. */
-export interface VectorStatus {
-  readonly model: EmbedderFingerprint;
-  /** Memories with an up-to-date vector. */
-  readonly embedded: number;
-  /** Whether a catch-up is running. */
-  readonly syncing: boolean;
-  /** The last catch-up's failure, if it failed. */
-  readonly lastError: string | null;
-  /**
-   * The model whose vectors search uses now: the previous one while `model` catches up after a
-   * change of embedder, else `model` (MemOS fills it in).
-   */
-  readonly serving?: EmbedderFingerprint;
-}
 
 /** What is embedded for a memory: its key and text, as the full-text index sees them. */
 export function embeddingText(memory: Pick<MemoryItem, 'key' | 'text'>): string {

@@ -8,28 +8,13 @@ import type { ActivationItem } from '../core/activation-item';
 import { MemosError } from '../core/errors';
 import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
-import type { KvCache } from '../inference/kv-cache';
-import type { LanguageModel } from '../inference/language-model';
-import type { TemplateMessage } from '../inference/text-tokenizer';
+import type { KvCache, TemplateMessage } from '../protocol/inference-types';
+import type { LanguageModel } from '../protocol/language-model';
 import { concatCaches } from '../inference/rope';
 import { checkModel, decodeCache, encodeCache, type EncodedCache } from '../memory/activation/activation-store';
 import type { KvEncoding } from '../memory/activation/kv-codec';
 import { MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine } from './chat-prompt';
 import type { BlobRecord } from '../storage/schema';
-
-/** Parameters of `buildActivation`. */
-export interface BuildActivationParams {
-  readonly userId: string;
-  readonly cubeId: string;
-  /** The memories to build from, in this order; or give `query`. */
-  readonly memoryIds?: readonly string[];
-  /** A search whose top hits (in the cube) are the memories to build from. */
-  readonly query?: string;
-  /** How many hits of `query`, 1–50; 8 by default. */
-  readonly topK?: number;
-  /** Tensor encoding: "fp32" (default, exact), "fp16" (half the size), "int8" (a quarter). */
-  readonly encoding?: KvEncoding;
-}
 
 /** The header fields of a new activation. */
 function newHeader(id: string, params: { userId: string; cubeId: string; now: number }) {

@@ -15,14 +15,15 @@ import { sha256Hex } from '../core/hash';
 import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
 import { requireAccess } from '../governance/access';
-import type { DistillProgress, LanguageModel } from '../inference/language-model';
-import type { DistillOptions } from '../inference/distill/distill-lora';
+import type { DistillProgress, LanguageModel } from '../protocol/language-model';
+import type { DistillOptions, LoraWeights } from '../protocol/inference-types';
 import { LIVE_STATES } from '../core/lifecycle';
 import { HELD_OUT_TEXT } from './held-out-text';
-import { peftTensors, readPeftAdapter, type LoraWeights } from '../inference/lora';
+import { peftTensors, readPeftAdapter } from '../inference/lora';
 import { writeSafetensors } from '../inference/safetensors';
 import type { Store, WriteTx } from '../storage/store';
 import { numberInRange, optionalString, requireId, requireName, requireObject, requireReference } from './validate';
+import type { DistillAdapterParams, ImportAdapterParams } from '../protocol/memory-types';
 
 const ADAPTER_STORES = ['cubes', 'adapters', 'blobs', 'audit'] as const;
 type AdapterTx = WriteTx<['cubes', 'adapters', 'blobs', 'audit']>;
@@ -34,30 +35,6 @@ export interface AdapterDeps {
   readonly store: Store;
   readonly clock: () => number;
   readonly model: () => Promise<LanguageModel | undefined>;
-}
-
-/** Parameters of importAdapter. */
-export interface ImportAdapterParams {
-  readonly userId: string;
-  readonly cubeId: string;
-  readonly name: string;
-  /** adapter_model.safetensors */
-  readonly safetensors: Uint8Array;
-  /** adapter_config.json's text (r, lora_alpha, use_rslora). */
-  readonly config: string;
-  /** The base model; by default the one loaded now. */
-  readonly base?: AdapterBase;
-}
-
-/** Parameters of distillAdapter. */
-export interface DistillAdapterParams {
-  readonly userId: string;
-  readonly cubeId: string;
-  readonly memoryIds: readonly string[];
-  readonly name?: string;
-  /** Text to measure forgetting on; general sentences by default (held-out-text.ts). */
-  readonly heldOut?: readonly string[];
-  readonly options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'>;
 }
 
 /** An adapter to store that was trained here. */
@@ -83,7 +60,6 @@ export class AdapterMemory {
   constructor(deps: AdapterDeps) {
     this.#deps = deps;
   }
-
 
   async #audit(tx: AdapterTx, userId: string, action: AuditAction, cubeId: string, ids: readonly string[], details: AuditEntry['details']): Promise<void> {
     await appendAudit(tx, this.#deps.clock(), userId, action, cubeId, ids, details);

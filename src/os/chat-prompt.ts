@@ -5,7 +5,7 @@
  */
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
-import type { TemplateMessage } from '../inference/text-tokenizer';
+import type { TemplateMessage } from '../protocol/inference-types';
 
 /** The version of the memory block's wording. */
 export const MEMORY_TEMPLATE_VERSION = 'memory-block-1';

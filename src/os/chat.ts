@@ -7,10 +7,10 @@
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
 import type { ActivationItem } from '../core/activation-item';
-import type { KvCache } from '../inference/kv-cache';
-import type { GenerateResult, LanguageModel } from '../inference/language-model';
+import type { KvCache } from '../protocol/inference-types';
+import type { GenerateResult, LanguageModel } from '../protocol/language-model';
 import { idsAfterPrefix } from './activations';
-import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from './api-types';
+import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from '../protocol/memory-types';
 import { buildChatPrompt } from './chat-prompt';
 import { intInRange, numberInRange, requireId, requireObject, requireReference } from './validate';
 

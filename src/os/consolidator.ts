@@ -8,7 +8,7 @@ import type { Clock } from '../core/ids';
 import { newId } from '../core/ids';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
-import type { LanguageModel } from '../inference/language-model';
+import type { LanguageModel } from '../protocol/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
 import { markStale } from '../memory/activation/activation-store';
 import {

@@ -11,7 +11,7 @@ import { recordOf } from '../core/own-keys';
 import { accessOf, requireAccess } from '../governance/access';
 import { DEFAULT_REDACTION } from '../governance/redaction';
 import type { AnyWriteTx, Store } from '../storage/store';
-import type { CubeView } from './api-types';
+import type { CubeView } from '../protocol/memory-types';
 import { appendAudit } from './audit-log';
 import { idList, oneOf, requireId, requireName, requireObject } from './validate';
 

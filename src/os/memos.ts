@@ -25,17 +25,18 @@ import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
 import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
 import { readCubeFile, writeCubeFile } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
-import { VectorMemory, embeddingText, type VectorStatus } from '../memory/vector-memory';
+import { VectorMemory, embeddingText } from '../memory/vector-memory';
+import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, SearchFilters, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
 import { fingerprintKey, type Embedder } from '../inference/embedder';
 import { dropVectors } from '../memory/vector-blocks';
-import { MemoryIndex, speakerKey, type CubeScope, type SearchFilters, type TextIndexOptions } from '../search/memory-index';
-import { DEFAULT_RANKING, fuse, type RankingOptions } from '../search/ranking';
+import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
+import { DEFAULT_RANKING, fuse } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
-import { readFine, type ExtractedMemory, type ReaderTurn } from '../memory/fine-reader';
-import { MemScheduler, type SchedulerStatus } from '../scheduler/scheduler';
-import { WorkingMemory, type WorkingEntry, type WorkingMemoryPolicy } from '../scheduler/working-memory';
+import { readFine, type ReaderTurn } from '../memory/fine-reader';
+import { MemScheduler } from '../scheduler/scheduler';
+import { WorkingMemory } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
-import { buildActivationRecord, composeActivationRecord, usableCache, type BuildActivationParams } from './activations';
+import { buildActivationRecord, composeActivationRecord, usableCache } from './activations';
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
@@ -44,10 +45,10 @@ import { Consolidator } from './consolidator';
 import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { readCubeContents, withNewIds } from './cube-transfer';
 import { checkPolicy, cubeIn, cubeWithAccess, Directory, userIn } from './directory';
-import { AdapterMemory, type DistillAdapterParams, type ImportAdapterParams } from './adapter-memory';
-import type { DistillProgress } from '../inference/language-model';
-import type { KvCache } from '../inference/kv-cache';
-import type { LanguageModel } from '../inference/language-model';
+import { AdapterMemory } from './adapter-memory';
+import type { MemoryApi } from '../protocol/memory-api';
+import type { DistillProgress, LanguageModel } from '../protocol/language-model';
+import type { KvCache } from '../protocol/inference-types';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
@@ -71,7 +72,7 @@ import type {
   SearchHit,
   SearchParams,
   UpdateParams,
-} from './api-types';
+} from '../protocol/memory-types';
 import { LISTS, checkFilters, idList, intInRange, optionalListOf, optionalTime, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
@@ -127,7 +128,7 @@ function checkAborted(signal: AbortSignal | undefined): void {
 }
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
-export class MemOS {
+export class MemOS implements MemoryApi {
   readonly #store: Store;
   readonly #index: MemoryIndex;
   readonly #vectors: VectorMemory | undefined;
@@ -247,7 +248,7 @@ export class MemOS {
     return this.#store.name;
   }
 
-  /** Waits until changes announced by other tabs so far are in this index (for tests and UIs). */
+  /** {@inheritDoc MemoryApi.settled} */
   async settled(): Promise<void> {
     await this.#remoteQueue;
   }
@@ -262,7 +263,7 @@ export class MemOS {
     this.#store.close();
   }
 
-  /** Rebuilds the search index from IndexedDB (done on open). Reads in pages of 500. */
+  /** {@inheritDoc MemoryApi.rebuildIndex} */
   async rebuildIndex(options: CallOptions = {}): Promise<number> {
     this.#index.clear();
     let after: string | undefined;
@@ -294,10 +295,7 @@ export class MemOS {
     await this.#previous?.reload(present.map((m) => m.id));
   }
 
-  /**
-   * How far the vectors of the current embedder are, or null without an embedder. Call with
-   * `{ wait: true }` to resolve once every memory has an up-to-date vector.
-   */
+  /** {@inheritDoc MemoryApi.vectorStatus} */
   async vectorStatus(params: { wait?: boolean } = {}): Promise<VectorStatus | null> {
     if (!this.#vectors) return null;
     if (params?.wait) await this.#vectors.sync();
@@ -306,78 +304,56 @@ export class MemOS {
 
   // ─── users ────────────────────────────────────────────────────────────────
 
-  /**
-   * Creates a user (a local persona on this device).
-   * @throws {MemosError} USER_EXISTS when the id is taken
-   */
+  /** {@inheritDoc MemoryApi.createUser} */
   async createUser(params: { userId?: string; name: string }): Promise<UserRecord> {
     return this.#directory.createUser(params);
   }
 
-  /** Lists every user of the store. */
+  /** {@inheritDoc MemoryApi.listUsers} */
   async listUsers(): Promise<UserRecord[]> {
     return this.#directory.listUsers();
   }
 
-  /**
-   * Reads one user.
-   * @throws {MemosError} USER_NOT_FOUND
-   */
+  /** {@inheritDoc MemoryApi.getUser} */
   async getUser(userId: string): Promise<UserRecord> {
     return this.#directory.getUser(userId);
   }
 
   // ─── cubes ────────────────────────────────────────────────────────────────
 
-  /**
-   * Creates an empty cube owned by the user and registers it for them.
-   * @throws {MemosError} USER_NOT_FOUND, CUBE_EXISTS
-   */
+  /** {@inheritDoc MemoryApi.createCube} */
   async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> {
     return this.#directory.createCube(params);
   }
 
-  /** Lists the cubes a user owns or that were shared with them. */
+  /** {@inheritDoc MemoryApi.listCubes} */
   async listCubes(params: { userId: string }): Promise<CubeView[]> {
     return this.#directory.listCubes(params);
   }
 
-  /**
-   * Adds a cube the user can read to their registered cubes (the default scope of their searches).
-   * @throws {MemosError} USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.registerCube} */
   async registerCube(params: { userId: string; cubeId: string }): Promise<void> {
     await this.#directory.setRegistration(params, true);
   }
 
-  /** Removes a cube from the user's registered cubes; the cube and its data stay. */
+  /** {@inheritDoc MemoryApi.unregisterCube} */
   async unregisterCube(params: { userId: string; cubeId: string }): Promise<void> {
     await this.#directory.setRegistration(params, false);
   }
 
-  /**
-   * Shares a cube with another user. Only the owner may share.
-   * @throws {MemosError} FORBIDDEN, USER_NOT_FOUND, CUBE_NOT_FOUND
-   */
+  /** {@inheritDoc MemoryApi.shareCube} */
   async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> {
     return this.#directory.shareCube(params);
   }
 
-  /**
-   * Takes a share back. Only the owner may do so.
-   * @throws {MemosError} FORBIDDEN, CUBE_NOT_FOUND
-   */
+  /** {@inheritDoc MemoryApi.unshareCube} */
   async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> {
     return this.#directory.unshareCube(params);
   }
 
   // ─── memories ─────────────────────────────────────────────────────────────
 
-  /**
-   * Adds memories to a cube: a conversation (read by the fast reader into windows of turns) or memories
-   * given directly. All of them are stored in one transaction, or none.
-   * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, ABORTED
-   */
+  /** {@inheritDoc MemoryApi.add} */
   async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
     try {
       return await this.#add(params, options);
@@ -509,11 +485,7 @@ export class MemOS {
     return intInRange(value, field, 0, Number.MAX_SAFE_INTEGER, 0);
   }
 
-  /**
-   * Searches the user's cubes (BM25 over memory text, with filters). Each hit carries its score parts.
-   * Memories past their expiry time are left out even before a sweep marks them expired.
-   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.search} */
   async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -632,11 +604,7 @@ export class MemOS {
     );
   }
 
-  /**
-   * Sets a cube's policies (owner only). They apply to what is written from now on; stored text is
-   * not rewritten.
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN, INVALID_INPUT
-   */
+  /** {@inheritDoc MemoryApi.setCubePolicy} */
   async setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -664,11 +632,7 @@ export class MemOS {
 
   // ─── scheduler and lifecycle automation ─────────────────────────────────
 
-  /**
-   * Moves every live memory whose expiry time has passed to `expired` (frozen memories are never
-   * changed), each as a new version by the scheduler, audited; KV cubes built from them go stale.
-   * Runs as the "ttl-sweep" job every 10 minutes; callable directly too.
-   */
+  /** {@inheritDoc MemoryApi.sweepExpired} */
   async sweepExpired(): Promise<{ expired: number }> {
     const now = this.#clock();
     const due = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byExpires').getAll(IDBKeyRange.upperBound(now)));
@@ -702,15 +666,7 @@ export class MemOS {
     return { expired };
   }
 
-  /**
-   * Consolidates a cube: near-duplicate memories (text or vectors; same owner, visibility, kind and
-   * key) are merged into one new memory in state `merged` whose `mergedFrom` names them, and they are
-   * archived; facts on the same key are superseded by the newer one (the older archived with
-   * `validTo` and `supersededBy`). Every change is a version and audited; frozen memories are never
-   * touched. Bounded work: the `limit` newest live memories (200 by default), a few neighbours each.
-   * Search with `filters.asOf` to ask what was true at a time.
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.consolidate} */
   async consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -723,10 +679,7 @@ export class MemOS {
   }
 
 
-  /**
-   * A chat session's working memory: the memories that matter now, most important first, with how
-   * often each has come back.
-   */
+  /** {@inheritDoc MemoryApi.workingMemory} */
   async workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -826,10 +779,7 @@ export class MemOS {
 
   // ─── the fine MemReader ─────────────────────────────────────────────────
 
-  /**
-   * Sets how a user's conversations may be read by a loaded model: "auto", "ask" (default) or "manual".
-   * @throws {MemosError} USER_NOT_FOUND, INVALID_INPUT
-   */
+  /** {@inheritDoc MemoryApi.setConsent} */
   async setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -844,23 +794,9 @@ export class MemOS {
     });
   }
 
-  /**
-   * Runs the fine MemReader on memories of a cube (conversation turns) with the loaded model: the
-   * model's JSON output (schema-constrained) becomes memories with key, type, tags and resolved time,
-   * added beside the turns (source "extracted") unless `store` is false.
-   * @throws {MemosError} MODEL_NOT_LOADED, FORBIDDEN, MEMORY_NOT_FOUND, ABORTED
-   */
+  /** {@inheritDoc MemoryApi.extract} */
   async extract(
-    params: {
-      userId: string;
-      cubeId: string;
-      memoryIds: readonly string[];
-      store?: boolean;
-      /** Ask for at least one memory. */
-      atLeastOne?: boolean;
-      /** Most tokens the model may write (1200 by default). */
-      maxTokens?: number;
-    },
+    params: ExtractParams,
     options: CallOptions = {},
   ): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> {
     requireObject(params, 'params');
@@ -879,10 +815,7 @@ export class MemOS {
     return { proposals, stored };
   }
 
-  /**
-   * Stores proposals a "fine-read" job made for a user in "ask" mode (all, or those at `indexes`).
-   * @throws {MemosError} INVALID_INPUT when the job has no proposals for this user
-   */
+  /** {@inheritDoc MemoryApi.acceptProposals} */
   async acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -932,12 +865,12 @@ export class MemOS {
     return { summary: `${proposals.length} proposals await the user`, result: { userId, cubeId, proposals } };
   }
 
-  /** The scheduler's state: leader or not, idle, the running job and counts by state. */
+  /** {@inheritDoc MemoryApi.schedulerStatus} */
   async schedulerStatus(): Promise<SchedulerStatus> {
     return this.scheduler.status();
   }
 
-  /** Jobs, newest first: by default the queued, running and the 50 most recent finished. */
+  /** {@inheritDoc MemoryApi.listJobs} */
   async listJobs(params: { states?: readonly JobState[]; limit?: number } = {}): Promise<JobRecord[]> {
     requireObject(params ?? {}, 'params');
     const all = ['queued', 'running', 'done', 'failed'] as const;
@@ -946,7 +879,7 @@ export class MemOS {
     return this.scheduler.queue.list(states, intInRange(params.limit, 'limit', 1, 1000, 50));
   }
 
-  /** The page tells the worker the user is idle (or the tab hidden): heavy jobs may run. */
+  /** {@inheritDoc MemoryApi.setIdle} */
   async setIdle(params: { idle: boolean }): Promise<void> {
     requireObject(params, 'params');
     this.scheduler.setIdle(params.idle === true);
@@ -959,12 +892,7 @@ export class MemOS {
     return typeof source === 'function' ? source() : source;
   }
 
-  /**
-   * Builds a KV MemCube: the chosen memories (by id, or the top hits of a query in the cube) are
-   * written into the memory template, prefilled once by the loaded model, and the resulting cache is
-   * stored with its model fingerprint, tokens, text and sources.
-   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (no KV engine, no memories), FORBIDDEN, CONTEXT_OVERFLOW, QUOTA_EXCEEDED
-   */
+  /** {@inheritDoc MemoryApi.buildActivation} */
   async buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1008,12 +936,7 @@ export class MemOS {
     return item;
   }
 
-  /**
-   * Joins stored KV MemCubes of a cube into a new one, moving each later part's keys to follow the
-   * ones before (RoPE shift). Approximate — the parts never attended to each other (measured drift in
-   * docs/decisions/0014) — so it is an explicit choice, never done by chat() itself.
-   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, KV_INCOMPATIBLE, KV_CORRUPT, FORBIDDEN, CONTEXT_OVERFLOW
-   */
+  /** {@inheritDoc MemoryApi.composeActivations} */
   async composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1040,45 +963,32 @@ export class MemOS {
     return item;
   }
 
-  /**
-   * Stores a PEFT LoRA adapter (adapter_model.safetensors + adapter_config.json) as an adapter
-   * MemCube for a base model (the loaded one by default). It is not applied until activated.
-   * @throws {MemosError} ADAPTER_INVALID, ADAPTER_INCOMPATIBLE, INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.importAdapter} */
   importAdapter(params: ImportAdapterParams): Promise<AdapterItem> {
     return this.#adapters.importAdapter(params);
   }
 
-  /** The adapter MemCubes of a cube, newest first. @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN */
+  /** {@inheritDoc MemoryApi.listAdapters} */
   listAdapters(params: { userId: string; cubeId: string }): Promise<AdapterItem[]> {
     return this.#adapters.listAdapters(params);
   }
 
-  /** An adapter as PEFT files (safetensors bytes and adapter_config.json text). @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ADAPTER_INVALID */
+  /** {@inheritDoc MemoryApi.exportAdapter} */
   exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> {
     return this.#adapters.exportAdapter(params);
   }
 
-  /**
-   * Merges an adapter into the model's weights (now if its base model is loaded, else when it is),
-   * with a weight (1 = as trained). Several can be active; their changes add up.
-   * @throws {MemosError} ADAPTER_INCOMPATIBLE, MEMORY_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.activateAdapter} */
   activateAdapter(params: { userId: string; adapterId: string; weight?: number }): Promise<AdapterItem> {
     return this.#adapters.activateAdapter(params);
   }
 
-  /** Stops applying an adapter: the model's weights go back to the base (plus other active adapters) exactly. */
+  /** {@inheritDoc MemoryApi.deactivateAdapter} */
   deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem> {
     return this.#adapters.deactivateAdapter(params);
   }
 
-  /**
-   * Distils memories into a new adapter MemCube (plaintext → parametric): trains a LoRA on their text
-   * with the loaded model, within a step / time / token budget, and reports perplexity before and after
-   * on them and on held-out text. Not activated; the memories stay as they are.
-   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, MEMORY_NOT_FOUND, FORBIDDEN, ABORTED
-   */
+  /** {@inheritDoc MemoryApi.distillAdapter} */
   distillAdapter(
     params: DistillAdapterParams,
     options: CallOptions & { onProgress?: (p: DistillProgress) => void } = {},
@@ -1086,20 +996,17 @@ export class MemOS {
     return this.#adapters.distill(params, options);
   }
 
-  /** Memories the scheduler would propose for distillation: stable for a while and used often, not yet in an adapter. */
+  /** {@inheritDoc MemoryApi.distillCandidates} */
   distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
     return this.#adapters.distillCandidates(params);
   }
 
-  /** Deletes an adapter MemCube and its weights; the memories it was distilled from stay. */
+  /** {@inheritDoc MemoryApi.deleteAdapter} */
   deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
     return this.#adapters.deleteAdapter(params);
   }
 
-  /**
-   * The KV MemCubes of a cube, newest first (entries only; tensors stay in storage).
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.listActivations} */
   async listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1111,10 +1018,7 @@ export class MemOS {
     });
   }
 
-  /**
-   * Makes a KV MemCube the prefix of a chat session (one per session: it replaces any other).
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, INVALID_INPUT when it is stale
-   */
+  /** {@inheritDoc MemoryApi.activate} */
   async activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1133,7 +1037,7 @@ export class MemOS {
     });
   }
 
-  /** Ends the use of any KV MemCube as the prefix of a session. */
+  /** {@inheritDoc MemoryApi.deactivate} */
   async deactivate(params: { userId: string; sessionId: string }): Promise<void> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1150,10 +1054,7 @@ export class MemOS {
     return current[0];
   }
 
-  /**
-   * Deletes a KV MemCube and its tensors (audited; the plaintext memories stay).
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.evictActivation} */
   async evictActivation(params: { userId: string; activationId: string }): Promise<void> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1207,10 +1108,7 @@ export class MemOS {
     return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
   }
 
-  /**
-   * Reads one memory.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.get} */
   async get(params: { userId: string; memoryId: string }): Promise<MemoryItem> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1224,10 +1122,7 @@ export class MemOS {
     });
   }
 
-  /**
-   * Lists a cube's memories, oldest first, a page at a time.
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.getAll} */
   async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1255,10 +1150,7 @@ export class MemOS {
     });
   }
 
-  /**
-   * Changes a memory's content. The old content stays in its history as the previous version.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION (archived or expired), VERSION_CONFLICT, INVALID_INPUT
-   */
+  /** {@inheritDoc MemoryApi.update} */
   async update(params: UpdateParams): Promise<MemoryItem> {
     requireObject(params, 'params');
     requireObject(params.patch, 'patch');
@@ -1298,34 +1190,22 @@ export class MemOS {
     return { ...contentOf(draft), state: memory.state };
   }
 
-  /**
-   * Archives a memory (soft delete): it leaves searches but stays restorable, with its history.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
-   */
+  /** {@inheritDoc MemoryApi.delete} */
   async delete(params: MemoryRef): Promise<MemoryItem> {
     return this.#moveState(params, 'archived', 'archive', 'memory.archive');
   }
 
-  /**
-   * Brings an archived memory back to the state it had before.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
-   */
+  /** {@inheritDoc MemoryApi.restore} */
   async restore(params: MemoryRef): Promise<MemoryItem> {
     return this.#moveState(params, 'previous', 'restore', 'memory.restore', 'archived');
   }
 
-  /**
-   * Freezes a memory: no edits, merges, expiry or purge until it is unfrozen; history is kept.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
-   */
+  /** {@inheritDoc MemoryApi.freeze} */
   async freeze(params: MemoryRef): Promise<MemoryItem> {
     return this.#moveState(params, 'frozen', 'freeze', 'memory.freeze');
   }
 
-  /**
-   * Unfreezes a memory back to the state it had before.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
-   */
+  /** {@inheritDoc MemoryApi.unfreeze} */
   async unfreeze(params: MemoryRef): Promise<MemoryItem> {
     return this.#moveState(params, 'previous', 'unfreeze', 'memory.unfreeze', 'frozen');
   }
@@ -1349,11 +1229,7 @@ export class MemOS {
     }, reason);
   }
 
-  /**
-   * Sets a memory's content back to what it was at an earlier version. This writes a new version; the
-   * history is never cut.
-   * @throws {MemosError} MEMORY_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION
-   */
+  /** {@inheritDoc MemoryApi.rollback} */
   async rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
     requireObject(params, 'params');
     const version = intInRange(params.version, 'version', 1, Number.MAX_SAFE_INTEGER, 1);
@@ -1413,11 +1289,7 @@ export class MemOS {
     return updated;
   }
 
-  /**
-   * Deletes a memory for good: its content, every version and its binary chunks. The audit log keeps
-   * that it happened, by whom and when, but none of the content.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN
-   */
+  /** {@inheritDoc MemoryApi.purge} */
   async purge(params: MemoryRef): Promise<void> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1443,10 +1315,7 @@ export class MemOS {
     this.#previous?.forget([memoryId]);
   }
 
-  /**
-   * The version chain of a memory, oldest first.
-   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.history} */
   async history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
     const memory = await this.get(params);
     const versions = await this.#store.read(['versions'], (tx) =>
@@ -1457,11 +1326,7 @@ export class MemOS {
 
   // ─── export and import ────────────────────────────────────────────────────
 
-  /**
-   * Writes a cube to a self-checking JSON file (docs/cube-file-format.md). Needs read access; private
-   * memories of other users are not exported unless the caller owns the cube. Audited.
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.exportCube} */
   async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1473,10 +1338,7 @@ export class MemOS {
     return file;
   }
 
-  /**
-   * Reads a cube file and stores the cube, all of it or nothing. The importing user becomes its owner.
-   * @throws {MemosError} IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, IMPORT_TOO_LARGE, CUBE_EXISTS (the cube, or with keep-id a memory or blob id already stored), USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
-   */
+  /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -1520,10 +1382,7 @@ export class MemOS {
 
   // ─── audit ────────────────────────────────────────────────────────────────
 
-  /**
-   * Reads the audit log, newest first: a cube's entries (needs read access) or the user's own actions.
-   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
-   */
+  /** {@inheritDoc MemoryApi.auditLog} */
   async auditLog(query: AuditQuery): Promise<AuditEntry[]> {
     requireObject(query, 'query');
     const userId = requireId(query.userId, 'userId');

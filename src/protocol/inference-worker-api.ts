@@ -4,13 +4,8 @@
  * boundary, so progress and tokens come back through comlink-proxied callbacks and aborts through a
  * MessagePort (see abort-port.ts).
  */
-import type { Capabilities } from '../inference/capabilities';
-import type { InferenceStatus, LoadProgress } from '../inference/inference-service';
-import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from '../inference/language-model';
-import type { KvCache } from '../inference/kv-cache';
-import type { AppliedLora } from '../inference/lora';
-import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../inference/model-registry';
-import type { TemplateMessage } from '../inference/text-tokenizer';
+import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from './inference-types';
+import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from './language-model';
 
 /** Generation options that can cross the boundary. */
 export type WireGenerateOptions = Omit<GenerateOptions, 'signal' | 'onToken' | 'constraint'>;

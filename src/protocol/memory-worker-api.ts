@@ -2,9 +2,10 @@
  * The contract between the page and the memory worker (workers/memory.worker.ts). Type-only apart
  * from the list of method names, which both sides share.
  */
-import type { OnnxEmbedderSpec } from '../inference/onnx-embedder-loader';
-import type { CallOptions, ChatParams, ChatResult, ChatToken } from '../os/api-types';
-import type { MemOS, MemOSOptions } from '../os/memos';
+import type { OnnxEmbedderSpec } from './inference-types';
+import type { CallOptions, ChatParams, ChatResult, ChatToken } from './memory-types';
+import type { MemoryApi } from './memory-api';
+import type { RankingOptions } from './memory-types';
 
 /** The MemOS methods the worker serves. */
 export const API_METHODS = [
@@ -59,17 +60,25 @@ export const API_METHODS = [
   'schedulerStatus',
   'listJobs',
   'setIdle',
-] as const satisfies readonly (keyof MemOS)[];
+] as const satisfies readonly (keyof MemoryApi)[];
 
 /** One method name of the API. */
 export type ApiMethod = (typeof API_METHODS)[number];
 /** The first parameter of a method. */
-export type ParamsOf<M extends ApiMethod> = Parameters<MemOS[M]>[0];
+export type ParamsOf<M extends ApiMethod> = Parameters<MemoryApi[M]>[0];
 /** What a method resolves to. */
-export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemOS[M]>>;
+export type ResultOf<M extends ApiMethod> = Awaited<ReturnType<MemoryApi[M]>>;
 
 /** What the page may pass when it opens the worker's store (no functions cross the boundary). */
-export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'ranking' | 'kvBudgetBytes'> & {
+export interface WorkerOpenOptions {
+  /** The IndexedDB database name: one store per name. */
+  readonly name?: string;
+  /** "strict" (default: a write resolves once on disk) or "relaxed". */
+  readonly durability?: 'strict' | 'relaxed';
+  /** Hybrid ranking weights; the defaults are tuned on the LoCoMo dev data. */
+  readonly ranking?: Partial<RankingOptions>;
+  /** The most bytes KV MemCubes may take before the least recently used are evicted (256 MB). */
+  readonly kvBudgetBytes?: number;
   /**
    * The embedder the worker loads: "use-lite" (default; the shipped offline model, served from this
    * origin), "none" (full-text search only), or an ONNX sentence encoder (files from a URL or picked
@@ -81,7 +90,7 @@ export type WorkerOpenOptions = Pick<MemOSOptions, 'name' | 'durability' | 'rank
    * model has re-embedded every memory ("use-lite", the default), or not ("none").
    */
   readonly previousEmbedder?: 'use-lite' | 'none';
-};
+}
 
 /** What opening reports. */
 export interface WorkerOpenResult {

@@ -3,7 +3,7 @@
  * at each chat, which model is loaded there and forwards tokens and aborts across the boundary.
  */
 import { proxy, transfer, type Remote } from 'comlink';
-import type { AdapterAccess, GenerateOptions, GenerateRequest, GenerateResult, KvAccess, LanguageModel, ModelInfo } from '../inference/language-model';
+import type { AdapterAccess, GenerateOptions, GenerateRequest, GenerateResult, KvAccess, LanguageModel, ModelInfo } from './language-model';
 import { portForSignal } from './abort-port';
 import type { InferenceWorkerApi } from './inference-worker-api';
 

@@ -8,23 +8,13 @@ import type { JobRecord, JobState } from '../core/job';
 import type { Store } from '../storage/store';
 import { defaultLockRunner, type LockRunner } from '../storage/write-lock';
 import { JobQueue, type JobRequest } from './job-queue';
+import type { SchedulerStatus } from '../protocol/memory-types';
 
 /**
  * Runs one job; resolves with a one-line summary (or a summary and plain-data result), rejects with
  * the reason it failed.
  */
 export type JobHandler = (job: JobRecord, signal: AbortSignal) => Promise<string | { summary: string; result: unknown }>;
-
-/** Where the scheduler stands. */
-export interface SchedulerStatus {
-  /** Whether this instance runs the jobs (else another tab does). */
-  readonly leader: boolean;
-  /** Whether the page said the user is idle (heavy jobs run only then). */
-  readonly idle: boolean;
-  /** The job running here now. */
-  readonly running: JobRecord | null;
-  readonly counts: Record<JobState, number>;
-}
 
 /** Options of {@link MemScheduler}. */
 export interface SchedulerOptions {

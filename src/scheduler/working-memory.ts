@@ -1,24 +1,10 @@
+import type { WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
 /**
  * Working memory: per chat session, a small set (20 by default) of the memories that matter now,
  * replaced at each query by importance — retrieval rank, keyword overlap with the session's recent
  * queries, recurrence — with MemOS's weights (0.9 / 0.05 / 0.05), and usage with a small weight. Memories that keep coming back are
  * candidates for promotion to a KV cube.
  */
-
-/** The policy of working memory and promotion (data, with defaults). */
-export interface WorkingMemoryPolicy {
-  /** Memories kept per session. */
-  readonly size: number;
-  readonly rankWeight: number;
-  readonly keywordWeight: number;
-  readonly recurrenceWeight: number;
-  /** Weight of how often a memory has been used (log-scaled); MemOS leaves it out, so it is small. */
-  readonly usageWeight: number;
-  /** Recent queries whose words count for keyword overlap. */
-  readonly recentQueries: number;
-  /** Times a memory must land in working memory before it is proposed for a KV cube. */
-  readonly promoteAfter: number;
-}
 
 /** MemOS's published weights and a 20-item working memory. */
 export const DEFAULT_WORKING_MEMORY: WorkingMemoryPolicy = {
@@ -30,14 +16,6 @@ export const DEFAULT_WORKING_MEMORY: WorkingMemoryPolicy = {
   recentQueries: 5,
   promoteAfter: 3,
 };
-
-/** One entry of a session's working memory. */
-export interface WorkingEntry {
-  readonly memoryId: string;
-  readonly importance: number;
-  /** How many queries it has landed in working memory for. */
-  readonly recurrence: number;
-}
 
 const words = (text: string): Set<string> => new Set((text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => w.length > 2));
 

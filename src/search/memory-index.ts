@@ -8,31 +8,7 @@
 import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
 import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
 import { TextIndex, createTokenize, type TokenizerOptions } from './text-index';
-
-
-/** The filters a search can apply. Every given filter must hold (AND). */
-export interface SearchFilters {
-  readonly memoryTypes?: readonly MemoryType[];
-  readonly semanticTypes?: readonly SemanticType[];
-  /** Lifecycle states to include; the live states (generated, activated, merged) by default. */
-  readonly states?: readonly LifecycleState[];
-  /** Memories that carry at least one of these tags. */
-  readonly tagsAny?: readonly string[];
-  /** Memories that carry all of these tags. */
-  readonly tagsAll?: readonly string[];
-  /** Only memories written by these users. */
-  readonly ownerIds?: readonly string[];
-  /** Only memories from these conversation sessions (e.g. one chat). */
-  readonly sessionIds?: readonly string[];
-  /**
-   * What was true at this time (epoch ms): memories valid then — said by then and not yet
-   * superseded — including ones archived since because a newer fact replaced them.
-   */
-  readonly asOf?: number;
-  /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
-  readonly from?: number;
-  readonly to?: number;
-}
+import type { SearchFilters } from '../protocol/memory-types';
 
 /** What a user may see of one cube: everything (owner) or only shared memories plus their own. */
 export interface CubeScope {

@@ -1,50 +1,10 @@
+import type { ScoreParts } from '../protocol/memory-types';
+import type { RankingOptions } from '../protocol/memory-types';
 /**
  * Hybrid ranking: full-text (BM25) and vector candidates fused by weighted reciprocal rank, a recency
  * term, and near-duplicate removal. Nothing here knows about questions or datasets: the weights are
  * options with defaults tuned once on the LoCoMo dev conversations (bench/locomo.bench.ts).
  */
-
-/** How candidates are fused. */
-export interface RankingOptions {
-  /** The k of reciprocal-rank fusion: larger flattens the rank curve. Default 20. */
-  readonly rrfK: number;
-  /** Weight of the full-text rank. Default 1. */
-  readonly textWeight: number;
-  /** Weight of the vector rank. Default 0.75. */
-  readonly vectorWeight: number;
-  /** Weight of recency, added as weight × 0.5^(age / half-life). Default 0 (off). */
-  readonly recencyWeight: number;
-  /** Half-life of recency in ms. Default 30 days. */
-  readonly recencyHalfLifeMs: number;
-  /** A hit whose vector is at least this similar to a better hit is dropped as a near-duplicate. Default 0.97. */
-  readonly duplicateCosine: number;
-  /** How many candidates each side contributes per requested hit (at least 50). Default 5. */
-  readonly candidatesPerHit: number;
-  /**
-   * Weight of "said by someone the query names" ("What did Ana research?" → what Ana said), added like
-   * a rank-1 vote of that size. Default 1.
-   */
-  readonly speakerWeight: number;
-  /**
-   * Weight of the preferences list: for advice-seeking queries, the user's stated preferences ranked
-   * by similarity to the query, fused like a third side. Default 1.
-   */
-  readonly preferenceWeight: number;
-  /** Weight of "said within the time the query names" ("last week", "in May 2023"). Default 1. */
-  readonly timeWeight: number;
-  /**
-   * Weight of the session as a second granularity: candidates of a session whose turns match well
-   * together are lifted, in proportion to the session's summed score (the best session gets the full
-   * weight). Default 0.75.
-   */
-  readonly sessionWeight: number;
-  /**
-   * Weight of the neighbouring turns: a memory said right before or after a candidate gets this
-   * share of that candidate's fused score (the best neighbour counts), and joins the candidates if
-   * it was not one — a question tends to match one turn while the answer is in the reply. Default 0.5.
-   */
-  readonly neighbourWeight: number;
-}
 
 /** The defaults (see docs/decisions/0008-hybrid-ranking.md for how they were chosen). */
 export const DEFAULT_RANKING: RankingOptions = {
@@ -61,46 +21,6 @@ export const DEFAULT_RANKING: RankingOptions = {
   sessionWeight: 0.75,
   neighbourWeight: 0.5,
 };
-
-/** Why a hit ranks where it does. */
-export interface ScoreParts {
-  /** BM25 relevance (0 when the text did not match). */
-  readonly bm25: number;
-  /** Rank among full-text candidates (1 = best), or null. */
-  readonly bm25Rank: number | null;
-  /** Cosine similarity of the memory's vector to the query's, or null without vectors. */
-  readonly vector: number | null;
-  /** Rank among vector candidates, or null. */
-  readonly vectorRank: number | null;
-  /** The fused reciprocal-rank score. */
-  readonly fused: number;
-  /** The recency term. */
-  readonly recency: number;
-  /** The speaker term: non-zero when the memory was said by someone the query names. */
-  readonly speaker: number;
-  /** Rank among the user's preferences consulted for an advice-seeking query, or null. */
-  readonly preferenceRank: number | null;
-  /** The time term: non-zero when the memory was said within the time the query names. */
-  readonly time: number;
-  /** The session term: how well the memory's session as a whole matches. */
-  readonly session: number;
-  /** The neighbour term: what the best-matching turn next to this memory passes on. */
-  readonly neighbour: number;
-  /** What each signal added to the final score (they sum to it), for plots and explanations. */
-  readonly contributions: ScoreContributions;
-}
-
-/** The final score split by signal. */
-export interface ScoreContributions {
-  readonly words: number;
-  readonly meaning: number;
-  readonly preference: number;
-  readonly recency: number;
-  readonly speaker: number;
-  readonly time: number;
-  readonly session: number;
-  readonly neighbour: number;
-}
 
 /** A fused candidate. */
 export interface RankedCandidate {

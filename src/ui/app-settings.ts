@@ -3,7 +3,7 @@
  * They are kept per store in localStorage (they configure this browser, not the data) and take effect
  * on the next open; consent and redaction are stored with the user and the cube instead.
  */
-import type { OnnxEmbedderSpec } from '../inference/onnx-embedder-loader';
+import type { OnnxEmbedderSpec } from '../protocol/inference-types';
 
 /** An ONNX embedder given by URL (picked files are not kept in settings). */
 export type UrlEmbedder = Omit<OnnxEmbedderSpec, 'files'> & { readonly baseUrl: string };

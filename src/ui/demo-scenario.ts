@@ -2,7 +2,7 @@
  * The guided demo: a short story told over two sessions (preferences and facts), then questions whose
  * answers should draw on them. Plain data; <memos-demo> plays it through the public API.
  */
-import type { ChatMessage } from '../memory/fast-reader';
+import type { ChatMessage } from '../protocol/memory-types';
 
 /** One past conversation of the demo. */
 export interface DemoSession {

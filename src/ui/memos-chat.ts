@@ -7,7 +7,7 @@
  */
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { ChatResult, SearchHit } from '../os/api-types';
+import type { ChatResult, SearchHit } from '../protocol/memory-types';
 import { groupSessions, type ChatSessionSummary } from './chat-sessions';
 import { newestMemories, SHOWN_STATES } from './newest-memories';
 import type { SessionChange } from './app-session';

@@ -6,7 +6,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { CubeAccess, UserRecord } from '../core/cube';
-import type { CubeView } from '../os/api-types';
+import type { CubeView } from '../protocol/memory-types';
 import type { SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import { formatTime, sharedStyles } from './styles';

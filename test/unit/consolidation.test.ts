@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LanguageModel } from '../../src/inference/language-model';
+import type { LanguageModel } from '../../src/protocol/language-model';
 import { jaccard } from '../../src/memory/consolidation';
 import { errorOf, openTestOs } from './helpers';
 

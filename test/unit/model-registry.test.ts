@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DeviceQueue } from '../../src/inference/device-queue';
 import { InferenceService } from '../../src/inference/inference-service';
 import { MemoryModelFileStore } from '../../src/inference/model-files';
-import { ModelRegistry, type ModelEntry } from '../../src/inference/model-registry';
+import { ModelRegistry } from '../../src/inference/model-registry';
+import type { ModelEntry } from '../../src/protocol/inference-types';
 import { HAS_STORIES, storiesFile } from '../support/shared-models';
 import { errorOf } from './helpers';
 

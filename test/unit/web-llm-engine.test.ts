@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
 import { checkWebLlmDevice, webLlmAppConfig, webLlmCatalogue } from '../../src/inference/web-llm-engine';
 import { webLlmError } from '../../src/inference/web-llm-errors';
-import type { WebLlmModelEntry } from '../../src/inference/model-registry';
+import type { WebLlmModelEntry } from '../../src/protocol/inference-types';
 import { errorOf } from './helpers';
 
 const entry: WebLlmModelEntry = {

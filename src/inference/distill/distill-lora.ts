@@ -9,44 +9,9 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { DistillationReport } from '../../core/adapter-item';
 import { MemosError } from '../../core/errors';
 import { seededRandom } from '../../core/seeded-random';
-import type { LoraTarget, LoraWeights } from '../lora';
+import type { DistillOptions, DistillResult, LoraTarget, LoraWeights } from '../../protocol/inference-types';
 import type { LlamaShape, LlamaWeights } from '../onnx/llama-shape';
 import { tfLlama, tfLogits, tfNll, type TfLora } from './tf-llama';
-
-/** How to train. */
-export interface DistillOptions {
-  /** LoRA rank (default 4) and alpha (default 2 × rank). */
-  readonly rank?: number;
-  readonly alpha?: number;
-  /** Modules to adapt in every layer (default the attention query and value projections, as PEFT does). */
-  readonly modules?: readonly string[];
-  readonly learningRate?: number;
-  readonly maxSteps?: number;
-  /** Stop after this long (default 60 s). */
-  readonly timeBudgetMs?: number;
-  /**
-   * Text the base model wrote itself (e.g. a few sampled continuations). On it the adapted model is
-   * held to the base model's next-token distributions (a KL term), so that it learns the memories
-   * without forgetting how it writes in general.
-   */
-  readonly replay?: readonly number[][];
-  /** How much the replay KL term counts against the memories' loss (default 4). */
-  readonly replayWeight?: number;
-  /** Stop once the memory text's loss has fallen to this fraction of where it started (default 0.3). */
-  readonly targetLossRatio?: number;
-  /** At most this many training tokens in all (the memory budget; texts beyond it are cut). Default 4096. */
-  readonly maxTokens?: number;
-  readonly seed?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (p: { step: number; loss: number; elapsedMs: number }) => void;
-}
-
-/** What training returns: the adapter and the report. */
-export interface DistillResult {
-  readonly lora: LoraWeights;
-  readonly alpha: number;
-  readonly report: DistillationReport;
-}
 
 type TfModule = typeof Tf;
 

@@ -4,7 +4,7 @@
  * The shape comes from the weights' sizes and the KV layout (heads = hidden / head size).
  */
 import { MemosError } from '../../core/errors';
-import type { KvLayout } from '../kv-cache';
+import type { KvLayout } from '../../protocol/inference-types';
 import { initializerFor } from '../lora';
 import type { LlamaLayerWeights, LlamaShape, LlamaWeights } from '../onnx/llama-shape';
 import { findInitializers, readInitializer, type InitializerLocation } from '../onnx/onnx-initializers';

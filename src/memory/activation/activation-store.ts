@@ -6,7 +6,7 @@
  */
 import type { ActivationItem, KvModelFingerprint } from '../../core/activation-item';
 import { MemosError } from '../../core/errors';
-import type { KvCache } from '../../inference/kv-cache';
+import type { KvCache } from '../../protocol/inference-types';
 import type { BlobRecord } from '../../storage/schema';
 import type { WriteTx } from '../../storage/store';
 import { chunk, decodeTensor, encodeTensor, sha256Hex, type KvEncoding } from './kv-codec';

@@ -3,11 +3,7 @@
  * streaming and abort, count tokens.
  */
 import type { KvModelFingerprint } from '../core/activation-item';
-import type { KvCache, KvLayout } from './kv-cache';
-import type { AppliedLora } from './lora';
-import type { DistillOptions, DistillResult } from './distill/distill-lora';
-import type { SamplingOptions } from './sampling';
-import type { TemplateMessage } from './text-tokenizer';
+import type { AppliedLora, DistillOptions, DistillResult, KvCache, KvLayout, SamplingOptions, TemplateMessage } from './inference-types';
 
 /** Which runtime runs a model, and on what. */
 export type EngineKind = 'ort' | 'web-llm';

@@ -1,0 +1,328 @@
+/**
+ * The memory API: every method the memory worker serves (and `MemOS` implements), with what it does
+ * and the error codes it throws. The page, the client, the UI and adapters for other frameworks program
+ * against this interface; none of them imports the implementation (docs/architecture.md).
+ */
+import type { ActivationItem } from '../core/activation-item';
+import type { AdapterItem } from '../core/adapter-item';
+import type { AuditEntry } from '../core/audit';
+import type { CubeAccess, CubePolicy, CubeRecord, UserRecord } from '../core/cube';
+import type { JobRecord, JobState } from '../core/job';
+import type { MemoryItem, MemoryVersion } from '../core/memory-item';
+import type { DistillProgress } from './language-model';
+import type {
+  AddParams,
+  AuditQuery,
+  BuildActivationParams,
+  CallOptions,
+  CubeView,
+  DistillAdapterParams,
+  ExtractedMemory,
+  ExtractParams,
+  GetAllParams,
+  ImportAdapterParams,
+  ImportParams,
+  MemoryRef,
+  Page,
+  SchedulerStatus,
+  SearchHit,
+  SearchParams,
+  UpdateParams,
+  VectorStatus,
+  WorkingEntry,
+} from './memory-types';
+
+/** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
+export interface MemoryApi {
+  /**
+   * Creates a user (a local persona on this device).
+   * @throws {MemosError} USER_EXISTS when the id is taken
+   */
+  createUser(params: { userId?: string; name: string }): Promise<UserRecord>;
+
+  /** Lists every user of the store. */
+  listUsers(): Promise<UserRecord[]>;
+
+  /**
+   * Reads one user.
+   * @throws {MemosError} USER_NOT_FOUND
+   */
+  getUser(userId: string): Promise<UserRecord>;
+
+  /**
+   * Creates an empty cube owned by the user and registers it for them.
+   * @throws {MemosError} USER_NOT_FOUND, CUBE_EXISTS
+   */
+  createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord>;
+
+  /**
+   * Sets a cube's policies (owner only). They apply to what is written from now on; stored text is
+   * not rewritten.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN, INVALID_INPUT
+   */
+  setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord>;
+
+  /** Lists the cubes a user owns or that were shared with them. */
+  listCubes(params: { userId: string }): Promise<CubeView[]>;
+
+  /**
+   * Adds a cube the user can read to their registered cubes (the default scope of their searches).
+   * @throws {MemosError} USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  registerCube(params: { userId: string; cubeId: string }): Promise<void>;
+
+  /** Removes a cube from the user's registered cubes; the cube and its data stay. */
+  unregisterCube(params: { userId: string; cubeId: string }): Promise<void>;
+
+  /**
+   * Shares a cube with another user. Only the owner may share.
+   * @throws {MemosError} FORBIDDEN, USER_NOT_FOUND, CUBE_NOT_FOUND
+   */
+  shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord>;
+
+  /**
+   * Takes a share back. Only the owner may do so.
+   * @throws {MemosError} FORBIDDEN, CUBE_NOT_FOUND
+   */
+  unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord>;
+
+  /**
+   * Adds memories to a cube: a conversation (read by the fast reader into windows of turns) or memories
+   * given directly. All of them are stored in one transaction, or none.
+   * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, ABORTED
+   */
+  add(params: AddParams, options?: CallOptions): Promise<MemoryItem[]>;
+
+  /**
+   * Searches the user's cubes (BM25 over memory text, with filters). Each hit carries its score parts.
+   * Memories past their expiry time are left out even before a sweep marks them expired.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  search(params: SearchParams, options?: CallOptions): Promise<SearchHit[]>;
+
+  /**
+   * Reads one memory.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  get(params: { userId: string; memoryId: string }): Promise<MemoryItem>;
+
+  /**
+   * Lists a cube's memories, oldest first, a page at a time.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  getAll(params: GetAllParams, options?: CallOptions): Promise<Page<MemoryItem>>;
+
+  /**
+   * Changes a memory's content. The old content stays in its history as the previous version.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION (archived or expired), VERSION_CONFLICT, INVALID_INPUT
+   */
+  update(params: UpdateParams): Promise<MemoryItem>;
+
+  /**
+   * Archives a memory (soft delete): it leaves searches but stays restorable, with its history.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  delete(params: MemoryRef): Promise<MemoryItem>;
+
+  /**
+   * Brings an archived memory back to the state it had before.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  restore(params: MemoryRef): Promise<MemoryItem>;
+
+  /**
+   * Freezes a memory: no edits, merges, expiry or purge until it is unfrozen; history is kept.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  freeze(params: MemoryRef): Promise<MemoryItem>;
+
+  /**
+   * Unfreezes a memory back to the state it had before.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ILLEGAL_TRANSITION
+   */
+  unfreeze(params: MemoryRef): Promise<MemoryItem>;
+
+  /**
+   * Deletes a memory for good: its content, every version and its binary chunks. The audit log keeps
+   * that it happened, by whom and when, but none of the content.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN
+   */
+  purge(params: MemoryRef): Promise<void>;
+
+  /**
+   * The version chain of a memory, oldest first.
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]>;
+
+  /**
+   * Sets a memory's content back to what it was at an earlier version. This writes a new version; the
+   * history is never cut.
+   * @throws {MemosError} MEMORY_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION
+   */
+  rollback(params: MemoryRef & { version: number }): Promise<MemoryItem>;
+
+  /**
+   * Writes a cube to a self-checking JSON file (docs/cube-file-format.md). Needs read access; private
+   * memories of other users are not exported unless the caller owns the cube. Audited.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  exportCube(params: { userId: string; cubeId: string }, options?: CallOptions): Promise<string>;
+
+  /**
+   * Reads a cube file and stores the cube, all of it or nothing. The importing user becomes its owner.
+   * @throws {MemosError} IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, IMPORT_TOO_LARGE, CUBE_EXISTS (the cube, or with keep-id a memory or blob id already stored), USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
+   */
+  importCube(params: ImportParams, options?: CallOptions): Promise<CubeRecord>;
+
+  /**
+   * Reads the audit log, newest first: a cube's entries (needs read access) or the user's own actions.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  auditLog(query: AuditQuery): Promise<AuditEntry[]>;
+
+  /** Rebuilds the search index from IndexedDB (done on open). Reads in pages of 500. */
+  rebuildIndex(options?: CallOptions): Promise<number>;
+
+  /** Waits until changes announced by other tabs so far are in this index (for tests and UIs). */
+  settled(): Promise<void>;
+
+  /**
+   * How far the vectors of the current embedder are, or null without an embedder. Call with
+   * `{ wait: true }` to resolve once every memory has an up-to-date vector.
+   */
+  vectorStatus(params?: { wait?: boolean }): Promise<VectorStatus | null>;
+
+  /**
+   * Builds a KV MemCube: the chosen memories (by id, or the top hits of a query in the cube) are
+   * written into the memory template, prefilled once by the loaded model, and the resulting cache is
+   * stored with its model fingerprint, tokens, text and sources.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (no KV engine, no memories), FORBIDDEN, CONTEXT_OVERFLOW, QUOTA_EXCEEDED
+   */
+  buildActivation(params: BuildActivationParams, options?: CallOptions): Promise<ActivationItem>;
+
+  /**
+   * Joins stored KV MemCubes of a cube into a new one, moving each later part's keys to follow the
+   * ones before (RoPE shift). Approximate — the parts never attended to each other (measured drift in
+   * docs/decisions/0014) — so it is an explicit choice, never done by chat() itself.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, KV_INCOMPATIBLE, KV_CORRUPT, FORBIDDEN, CONTEXT_OVERFLOW
+   */
+  composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem>;
+
+  /**
+   * The KV MemCubes of a cube, newest first (entries only; tensors stay in storage).
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]>;
+
+  /**
+   * Makes a KV MemCube the prefix of a chat session (one per session: it replaces any other).
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, INVALID_INPUT when it is stale
+   */
+  activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem>;
+
+  /** Ends the use of any KV MemCube as the prefix of a session. */
+  deactivate(params: { userId: string; sessionId: string }): Promise<void>;
+
+  /**
+   * Deletes a KV MemCube and its tensors (audited; the plaintext memories stay).
+   * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  evictActivation(params: { userId: string; activationId: string }): Promise<void>;
+
+  /**
+   * Stores a PEFT LoRA adapter (adapter_model.safetensors + adapter_config.json) as an adapter
+   * MemCube for a base model (the loaded one by default). It is not applied until activated.
+   * @throws {MemosError} ADAPTER_INVALID, ADAPTER_INCOMPATIBLE, INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  importAdapter(params: ImportAdapterParams): Promise<AdapterItem>;
+
+  /** The adapter MemCubes of a cube, newest first. @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN */
+  listAdapters(params: { userId: string; cubeId: string }): Promise<AdapterItem[]>;
+
+  /** An adapter as PEFT files (safetensors bytes and adapter_config.json text). @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN, ADAPTER_INVALID */
+  exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }>;
+
+  /**
+   * Merges an adapter into the model's weights (now if its base model is loaded, else when it is),
+   * with a weight (1 = as trained). Several can be active; their changes add up.
+   * @throws {MemosError} ADAPTER_INCOMPATIBLE, MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  activateAdapter(params: { userId: string; adapterId: string; weight?: number }): Promise<AdapterItem>;
+
+  /** Stops applying an adapter: the model's weights go back to the base (plus other active adapters) exactly. */
+  deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem>;
+
+  /** Deletes an adapter MemCube and its weights; the memories it was distilled from stay. */
+  deleteAdapter(params: { userId: string; adapterId: string }): Promise<void>;
+
+  /**
+   * Distils memories into a new adapter MemCube (plaintext → parametric): trains a LoRA on their text
+   * with the loaded model, within a step / time / token budget, and reports perplexity before and after
+   * on them and on held-out text. Not activated; the memories stay as they are.
+   * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, MEMORY_NOT_FOUND, FORBIDDEN, ABORTED
+   */
+  distillAdapter(
+    params: DistillAdapterParams,
+    options?: CallOptions & { onProgress?: (p: DistillProgress) => void },
+  ): Promise<AdapterItem>;
+
+  /** Memories the scheduler would propose for distillation: stable for a while and used often, not yet in an adapter. */
+  distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]>;
+
+  /**
+   * Moves every live memory whose expiry time has passed to `expired` (frozen memories are never
+   * changed), each as a new version by the scheduler, audited; KV cubes built from them go stale.
+   * Runs as the "ttl-sweep" job every 10 minutes; callable directly too.
+   */
+  sweepExpired(): Promise<{ expired: number }>;
+
+  /**
+   * Consolidates a cube: near-duplicate memories (text or vectors; same owner, visibility, kind and
+   * key) are merged into one new memory in state `merged` whose `mergedFrom` names them, and they are
+   * archived; facts on the same key are superseded by the newer one (the older archived with
+   * `validTo` and `supersededBy`). Every change is a version and audited; frozen memories are never
+   * touched. Bounded work: the `limit` newest live memories (200 by default), a few neighbours each.
+   * Search with `filters.asOf` to ask what was true at a time.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }>;
+
+  /**
+   * A chat session's working memory: the memories that matter now, most important first, with how
+   * often each has come back.
+   */
+  workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]>;
+
+  /**
+   * Sets how a user's conversations may be read by a loaded model: "auto", "ask" (default) or "manual".
+   * @throws {MemosError} USER_NOT_FOUND, INVALID_INPUT
+   */
+  setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord>;
+
+  /**
+   * Runs the fine MemReader on memories of a cube (conversation turns) with the loaded model: the
+   * model's JSON output (schema-constrained) becomes memories with key, type, tags and resolved time,
+   * added beside the turns (source "extracted") unless `store` is false.
+   * @throws {MemosError} MODEL_NOT_LOADED, FORBIDDEN, MEMORY_NOT_FOUND, ABORTED
+   */
+  extract(
+    params: ExtractParams,
+    options?: CallOptions,
+  ): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }>;
+
+  /**
+   * Stores proposals a "fine-read" job made for a user in "ask" mode (all, or those at `indexes`).
+   * @throws {MemosError} INVALID_INPUT when the job has no proposals for this user
+   */
+  acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]>;
+
+  /** The scheduler's state: leader or not, idle, the running job and counts by state. */
+  schedulerStatus(): Promise<SchedulerStatus>;
+
+  /** Jobs, newest first: by default the queued, running and the 50 most recent finished. */
+  listJobs(params?: { states?: readonly JobState[]; limit?: number }): Promise<JobRecord[]>;
+
+  /** The page tells the worker the user is idle (or the tab hidden): heavy jobs may run. */
+  setIdle(params: { idle: boolean }): Promise<void>;
+}

@@ -1,0 +1,461 @@
+/** The parameter and result types of the MemOS API (src/os/memos.ts), shared with the worker contract. */
+import type { AuditAction, AuditEntry } from '../core/audit';
+import type { KvEncodingName } from '../core/activation-item';
+import type { AdapterBase } from '../core/adapter-item';
+import type { CubeAccess, CubeRecord, EmbedderFingerprint } from '../core/cube';
+import type { JobRecord, JobState } from '../core/job';
+import type { DistillOptions } from './inference-types';
+import type { LifecycleState } from '../core/lifecycle';
+import type { MemoryItem, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
+
+
+/** Options every long call takes. */
+export interface CallOptions {
+  /** Aborts the call; an aborted write keeps nothing. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A memory given directly to `add` (instead of a conversation). */
+export interface MemoryInput {
+  readonly text: string;
+  readonly key?: string | null;
+  readonly semanticType?: SemanticType;
+  readonly memoryType?: MemoryType;
+  readonly tags?: readonly string[];
+  readonly visibility?: Visibility;
+  /** Time to live in ms from now; or give expiresAt. */
+  readonly ttlMs?: number;
+  readonly expiresAt?: number | null;
+  readonly priority?: number;
+  readonly sensitivity?: readonly string[];
+  readonly source?: MemorySource;
+  readonly sourceRefs?: readonly SourceRef[];
+  /** When what it says became true, if not when it was said (e.g. "next Friday", resolved). */
+  readonly validFrom?: number;
+}
+
+/** Parameters of `add`: either a conversation (`messages`) or memories (`memory` / `memories`). */
+export interface AddParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly sessionId?: string;
+  readonly messages?: readonly ChatMessage[];
+  readonly memory?: MemoryInput;
+  readonly memories?: readonly MemoryInput[];
+  /** How the fast reader groups turns of `messages`. */
+  readonly reader?: FastReaderOptions;
+  /** Header fields applied to every memory the reader makes from `messages`. */
+  readonly defaults?: Omit<MemoryInput, 'text' | 'sourceRefs'>;
+}
+
+/** Parameters of `search`. */
+export interface SearchParams {
+  readonly userId: string;
+  readonly query: string;
+  /** Cubes to search; the user's registered cubes by default, else every cube they can read. */
+  readonly cubeIds?: readonly string[];
+  /** How many hits, 1–1000; 10 by default. */
+  readonly topK?: number;
+  readonly filters?: SearchFilters;
+  /** Whether hits count as uses in the memories' usage header. Default true. */
+  readonly trackUsage?: boolean;
+  /** "hybrid" (default: words and meaning), "text" (words only) or "vector" (meaning only). */
+  readonly mode?: 'hybrid' | 'text' | 'vector';
+  /**
+   * What a time named in the query does ("last week", "in May 2023", "before March"): "boost" (default)
+   * lifts memories said then; "filter" keeps only those; "ignore" does nothing.
+   */
+  readonly timeInQuery?: 'boost' | 'filter' | 'ignore';
+}
+
+/** One search result, with why it was recalled. */
+export interface SearchHit {
+  readonly memory: MemoryItem;
+  /** The final score the ranking used. */
+  readonly score: number;
+  /** The parts the score was made of. */
+  readonly parts: ScoreParts;
+  /** The query words found in the memory. */
+  readonly matchedTerms: readonly string[];
+}
+
+/** Fields `update` may change. State changes have their own calls. */
+export type MemoryPatch = Partial<Omit<MemoryInput, 'source' | 'sourceRefs' | 'ttlMs'>>;
+
+/** Parameters of `update`. */
+export interface UpdateParams {
+  readonly userId: string;
+  readonly memoryId: string;
+  readonly patch: MemoryPatch;
+  readonly reason?: string;
+  /** When given, the update fails with VERSION_CONFLICT unless the memory is still at this version. */
+  readonly expectedVersion?: number;
+}
+
+/** Parameters of calls that act on one memory. */
+export interface MemoryRef {
+  readonly userId: string;
+  readonly memoryId: string;
+  readonly reason?: string;
+}
+
+/** Parameters of `getAll`. */
+export interface GetAllParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** Memories to skip, for paging. */
+  readonly offset?: number;
+  /** Page size, 1–1000; 100 by default. */
+  readonly limit?: number;
+  /** Lifecycle states to include; all by default. */
+  readonly states?: readonly LifecycleState[];
+}
+
+/** One page of memories. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** How many items there are in all (after the state filter). */
+  readonly total: number;
+  /** The offset of the next page, or null at the end. */
+  readonly nextOffset: number | null;
+}
+
+/** A cube as one user sees it. */
+export interface CubeView {
+  readonly cube: CubeRecord;
+  readonly access: 'owner' | CubeAccess;
+  readonly registered: boolean;
+}
+
+/** Parameters of `importCube`. */
+export interface ImportParams {
+  readonly userId: string;
+  /** The cube file's text, as written by exportCube. */
+  readonly file: string;
+  /**
+   * "keep-id" (default) stores the cube under its own id and fails with CUBE_EXISTS if it is taken;
+   * "copy" gives the cube and its memories new ids.
+   */
+  readonly mode?: 'keep-id' | 'copy';
+}
+
+/** Parameters of `auditLog`. */
+export interface AuditQuery {
+  readonly userId: string;
+  /** Entries of one cube (needs read access); without it, the user's own actions. */
+  readonly cubeId?: string;
+  readonly memoryId?: string;
+  readonly actions?: readonly AuditAction[];
+  readonly since?: number;
+  readonly until?: number;
+  /** At most this many entries, newest first; 100 by default, 1000 at most. */
+  readonly limit?: number;
+}
+
+export type { AuditEntry };
+
+/** A message of a chat, as chat() takes it. */
+export interface ChatTurn {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** Parameters of `chat`. */
+export interface ChatParams {
+  readonly userId: string;
+  /** The conversation this turn belongs to; stored memories carry it. */
+  readonly sessionId: string;
+  /** The conversation so far, ending with the user's new message. */
+  readonly messages: readonly ChatTurn[];
+  /** Cubes to recall from; by default every cube the user can read. */
+  readonly cubeIds?: readonly string[];
+  /**
+   * Where the turn is stored as new memories: a cube id, or null to store nothing. By default the
+   * first of `cubeIds` the user can write, else the first cube they own.
+   */
+  readonly writeCubeId?: string | null;
+  /** How many memories to consider, 0–50; 8 by default. */
+  readonly topK?: number;
+  /** The most tokens the memory block may take; default a third of the context, at most 1024. */
+  readonly memoryTokens?: number;
+  /** The most tokens to generate; 256 by default. */
+  readonly maxTokens?: number;
+  /** Sampling (temperature 0, the default, is greedy). */
+  readonly sampling?: { readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed?: number };
+  /** Extra stop strings; "\nUser:" always stops a model on the plain template. */
+  readonly stop?: readonly string[];
+}
+
+/** A streamed piece of the answer. */
+export interface ChatToken {
+  readonly text: string;
+  readonly index: number;
+}
+
+/** Options of `chat`. */
+export interface ChatOptions extends CallOptions {
+  /** Called with each piece of the answer as it is generated. */
+  readonly onToken?: ((token: ChatToken) => void) | undefined;
+}
+
+/** What `chat` returns. */
+export interface ChatResult {
+  readonly answer: string;
+  /** The memories that were put in the prompt, best first. */
+  readonly memories: readonly SearchHit[];
+  /** The memories made from this turn (empty when nothing was stored). */
+  readonly stored: readonly MemoryItem[];
+  readonly modelId: string;
+  readonly finishReason: 'eos' | 'stop' | 'length' | 'constraint';
+  readonly promptTokens: number;
+  readonly memoryTokens: number;
+  /** Earlier messages left out because the context window was full. */
+  readonly droppedMessages: number;
+  readonly timings: { readonly prefillMs: number; readonly firstTokenMs: number; readonly decodeMs: number; readonly tokensPerSecond: number };
+  /**
+   * The KV MemCube active in the session: `used` when the answer started from it (then no memory
+   * text was pasted and `memoryTokens` is its length), else why not (another model, stale, damaged).
+   */
+  readonly activation: { readonly id: string; readonly used: boolean; readonly reason: string | null } | null;
+}
+
+/** One message of a conversation, as given to `add`. */
+export interface ChatMessage {
+  readonly role: 'user' | 'assistant' | 'system';
+  readonly content: string;
+  /** The speaker's name; defaults to the role. */
+  readonly speaker?: string;
+  /** A stable id of the message (kept as provenance). */
+  readonly id?: string;
+  /** When it was said: epoch ms or an ISO-8601 string. */
+  readonly timestamp?: number | string;
+}
+
+/** How the fast reader groups turns. */
+export interface FastReaderOptions {
+  /** Turns per memory; 1 keeps every turn its own memory. Default 2. */
+  readonly windowSize?: number;
+  /** Turns shared by consecutive windows (less than windowSize). Default 0. */
+  readonly overlap?: number;
+  /** Whether system messages are kept. Default false. */
+  readonly includeSystem?: boolean;
+}
+
+/** The filters a search can apply. Every given filter must hold (AND). */
+export interface SearchFilters {
+  readonly memoryTypes?: readonly MemoryType[];
+  readonly semanticTypes?: readonly SemanticType[];
+  /** Lifecycle states to include; the live states (generated, activated, merged) by default. */
+  readonly states?: readonly LifecycleState[];
+  /** Memories that carry at least one of these tags. */
+  readonly tagsAny?: readonly string[];
+  /** Memories that carry all of these tags. */
+  readonly tagsAll?: readonly string[];
+  /** Only memories written by these users. */
+  readonly ownerIds?: readonly string[];
+  /** Only memories from these conversation sessions (e.g. one chat). */
+  readonly sessionIds?: readonly string[];
+  /**
+   * What was true at this time (epoch ms): memories valid then — said by then and not yet
+   * superseded — including ones archived since because a newer fact replaced them.
+   */
+  readonly asOf?: number;
+  /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
+  readonly from?: number;
+  readonly to?: number;
+}
+
+/** Why a hit ranks where it does. */
+export interface ScoreParts {
+  /** BM25 relevance (0 when the text did not match). */
+  readonly bm25: number;
+  /** Rank among full-text candidates (1 = best), or null. */
+  readonly bm25Rank: number | null;
+  /** Cosine similarity of the memory's vector to the query's, or null without vectors. */
+  readonly vector: number | null;
+  /** Rank among vector candidates, or null. */
+  readonly vectorRank: number | null;
+  /** The fused reciprocal-rank score. */
+  readonly fused: number;
+  /** The recency term. */
+  readonly recency: number;
+  /** The speaker term: non-zero when the memory was said by someone the query names. */
+  readonly speaker: number;
+  /** Rank among the user's preferences consulted for an advice-seeking query, or null. */
+  readonly preferenceRank: number | null;
+  /** The time term: non-zero when the memory was said within the time the query names. */
+  readonly time: number;
+  /** The session term: how well the memory's session as a whole matches. */
+  readonly session: number;
+  /** The neighbour term: what the best-matching turn next to this memory passes on. */
+  readonly neighbour: number;
+  /** What each signal added to the final score (they sum to it), for plots and explanations. */
+  readonly contributions: ScoreContributions;
+}
+
+/** The final score split by signal. */
+export interface ScoreContributions {
+  readonly words: number;
+  readonly meaning: number;
+  readonly preference: number;
+  readonly recency: number;
+  readonly speaker: number;
+  readonly time: number;
+  readonly session: number;
+  readonly neighbour: number;
+}
+
+/** Where the scheduler stands. */
+export interface SchedulerStatus {
+  /** Whether this instance runs the jobs (else another tab does). */
+  readonly leader: boolean;
+  /** Whether the page said the user is idle (heavy jobs run only then). */
+  readonly idle: boolean;
+  /** The job running here now. */
+  readonly running: JobRecord | null;
+  readonly counts: Record<JobState, number>;
+}
+
+/** One entry of a session's working memory. */
+export interface WorkingEntry {
+  readonly memoryId: string;
+  readonly importance: number;
+  /** How many queries it has landed in working memory for. */
+  readonly recurrence: number;
+}
+
+/** The policy of working memory and promotion (data, with defaults). */
+export interface WorkingMemoryPolicy {
+  /** Memories kept per session. */
+  readonly size: number;
+  readonly rankWeight: number;
+  readonly keywordWeight: number;
+  readonly recurrenceWeight: number;
+  /** Weight of how often a memory has been used (log-scaled); MemOS leaves it out, so it is small. */
+  readonly usageWeight: number;
+  /** Recent queries whose words count for keyword overlap. */
+  readonly recentQueries: number;
+  /** Times a memory must land in working memory before it is proposed for a KV cube. */
+  readonly promoteAfter: number;
+}
+
+/** Progress of the vectors of the current model. */
+export interface VectorStatus {
+  readonly model: EmbedderFingerprint;
+  /** Memories with an up-to-date vector. */
+  readonly embedded: number;
+  /** Whether a catch-up is running. */
+  readonly syncing: boolean;
+  /** The last catch-up's failure, if it failed. */
+  readonly lastError: string | null;
+  /**
+   * The model whose vectors search uses now: the previous one while `model` catches up after a
+   * change of embedder, else `model` (MemOS fills it in).
+   */
+  readonly serving?: EmbedderFingerprint;
+}
+
+/** A memory the fine reader proposes. */
+export interface ExtractedMemory {
+  readonly key: string;
+  readonly text: string;
+  readonly semanticType: SemanticType;
+  readonly memoryType: 'long-term' | 'user';
+  readonly tags: readonly string[];
+  /** The start of the time it names, resolved against the last turn's time, if it names one. */
+  readonly validFrom?: number;
+  readonly sourceRefs: readonly SourceRef[];
+}
+
+/** Parameters of `buildActivation`. */
+export interface BuildActivationParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** The memories to build from, in this order; or give `query`. */
+  readonly memoryIds?: readonly string[];
+  /** A search whose top hits (in the cube) are the memories to build from. */
+  readonly query?: string;
+  /** How many hits of `query`, 1–50; 8 by default. */
+  readonly topK?: number;
+  /** Tensor encoding: "fp32" (default, exact), "fp16" (half the size), "int8" (a quarter). */
+  readonly encoding?: KvEncodingName;
+}
+
+/** Parameters of importAdapter. */
+export interface ImportAdapterParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly name: string;
+  /** adapter_model.safetensors */
+  readonly safetensors: Uint8Array;
+  /** adapter_config.json's text (r, lora_alpha, use_rslora). */
+  readonly config: string;
+  /** The base model; by default the one loaded now. */
+  readonly base?: AdapterBase;
+}
+
+/** Parameters of distillAdapter. */
+export interface DistillAdapterParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly memoryIds: readonly string[];
+  readonly name?: string;
+  /** Text to measure forgetting on; general sentences by default (held-out-text.ts). */
+  readonly heldOut?: readonly string[];
+  readonly options?: Omit<DistillOptions, 'signal' | 'onProgress' | 'replay'>;
+}
+
+/** How candidates are fused. */
+export interface RankingOptions {
+  /** The k of reciprocal-rank fusion: larger flattens the rank curve. Default 20. */
+  readonly rrfK: number;
+  /** Weight of the full-text rank. Default 1. */
+  readonly textWeight: number;
+  /** Weight of the vector rank. Default 0.75. */
+  readonly vectorWeight: number;
+  /** Weight of recency, added as weight × 0.5^(age / half-life). Default 0 (off). */
+  readonly recencyWeight: number;
+  /** Half-life of recency in ms. Default 30 days. */
+  readonly recencyHalfLifeMs: number;
+  /** A hit whose vector is at least this similar to a better hit is dropped as a near-duplicate. Default 0.97. */
+  readonly duplicateCosine: number;
+  /** How many candidates each side contributes per requested hit (at least 50). Default 5. */
+  readonly candidatesPerHit: number;
+  /**
+   * Weight of "said by someone the query names" ("What did Ana research?" → what Ana said), added like
+   * a rank-1 vote of that size. Default 1.
+   */
+  readonly speakerWeight: number;
+  /**
+   * Weight of the preferences list: for advice-seeking queries, the user's stated preferences ranked
+   * by similarity to the query, fused like a third side. Default 1.
+   */
+  readonly preferenceWeight: number;
+  /** Weight of "said within the time the query names" ("last week", "in May 2023"). Default 1. */
+  readonly timeWeight: number;
+  /**
+   * Weight of the session as a second granularity: candidates of a session whose turns match well
+   * together are lifted, in proportion to the session's summed score (the best session gets the full
+   * weight). Default 0.75.
+   */
+  readonly sessionWeight: number;
+  /**
+   * Weight of the neighbouring turns: a memory said right before or after a candidate gets this
+   * share of that candidate's fused score (the best neighbour counts), and joins the candidates if
+   * it was not one — a question tends to match one turn while the answer is in the reply. Default 0.5.
+   */
+  readonly neighbourWeight: number;
+}
+
+/** Parameters of `extract`: the memories the fine reader reads. */
+export interface ExtractParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly memoryIds: readonly string[];
+  /** Whether what it extracts is stored (default true). */
+  readonly store?: boolean;
+  /** Ask for at least one memory. */
+  readonly atLeastOne?: boolean;
+  /** Most tokens the model may write (1200 by default). */
+  readonly maxTokens?: number;
+}
