@@ -1,15 +1,20 @@
 /**
- * What moving a cube between stores needs beside the file format (memory/cube-file.ts): reading what
- * a user may export, and giving an imported copy new ids.
+ * Moving a cube between stores (the file format is memory/cube-file.ts): exporting what a user may
+ * export, importing a file whole or not at all, and giving an imported copy new ids.
  */
-import { manifestOf } from '../core/cube';
+import { manifestOf, type CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
-import { newId } from '../core/ids';
-import { firstVersionOf } from '../core/memory-item';
-import { canSeeMemory, requireAccess } from '../governance/access';
-import type { CubeContents } from '../memory/cube-file';
+import { newId, type Clock } from '../core/ids';
+import { firstVersionOf, type MemoryItem } from '../core/memory-item';
+import { recordOf } from '../core/own-keys';
+import { canSeeMemory } from '../governance/access';
+import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';
+import type { CallOptions, ImportParams } from '../protocol/memory-types';
+import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
-import { cubeWithAccess } from './directory';
+import { appendAudit } from './audit-log';
+import { cubeWithAccess, userIn } from './directory';
+import { checkAborted, oneOf, requireId, requireObject } from './validate';
 
 /**
  * A cube's contents as `userId` may export them (read access; other users' private memories only
@@ -48,4 +53,62 @@ export function withNewIds(contents: CubeContents): CubeContents {
     versions: contents.versions.map((v) => ({ ...v, memoryId: idOf(v.memoryId), cubeId })),
     blobs: contents.blobs.map((b) => ({ ...b, blobId: newId('blob'), memoryId: b.memoryId === null ? null : idOf(b.memoryId) })),
   };
+}
+
+/**
+ * Writes a cube to a file, as `userId` may export it, and audits the export (see MemoryApi.exportCube).
+ * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, ABORTED
+ */
+export async function exportCubeFile(store: Store, clock: Clock, params: { userId: string; cubeId: string }, options: CallOptions): Promise<string> {
+  requireObject(params, 'params');
+  const userId = requireId(params.userId, 'userId');
+  const cubeId = requireId(params.cubeId, 'cubeId');
+  const contents = await readCubeContents(store, userId, cubeId);
+  checkAborted(options.signal);
+  const file = await writeCubeFile(contents);
+  await store.write(['audit'], (tx) => appendAudit(tx, clock(), userId, 'cube.export', cubeId, [], { memories: contents.memories.length }));
+  return file;
+}
+
+/**
+ * Reads a cube file and stores the cube, all of it or nothing, owned by the importing user (see
+ * MemoryApi.importCube). Returns the cube and the memories stored, for the index.
+ * @throws {MemosError} INVALID_INPUT, IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, IMPORT_TOO_LARGE, CUBE_EXISTS, USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
+ */
+export async function importCubeFile(store: Store, clock: Clock, params: ImportParams, options: CallOptions): Promise<{ cube: CubeRecord; memories: readonly MemoryItem[] }> {
+  requireObject(params, 'params');
+  const userId = requireId(params.userId, 'userId');
+  const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
+  const read = await readCubeFile(params.file);
+  checkAborted(options.signal);
+  const contents = mode === 'copy' ? withNewIds(read) : read;
+  const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: recordOf([]), sharedWith: [] };
+  await store.write(
+    ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
+    async (tx, changes) => {
+      const user = await userIn(tx, userId);
+      if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
+      // A kept id that another cube of this store already uses is refused by name, not by a failed add.
+      const taken = await issueRequests<string | undefined>((add) => {
+        for (const memory of contents.memories) add(tx.objectStore('memories').getKey(memory.id));
+        for (const blob of contents.blobs) add(tx.objectStore('blobs').getKey(blob.blobId));
+      });
+      const clash = taken.find((key) => key !== undefined);
+      if (clash !== undefined) {
+        throw new MemosError('CUBE_EXISTS', `${clash} of the file is already in this store. Import with mode "copy" to get new ids.`, { id: clash });
+      }
+      await tx.objectStore('cubes').add(cube);
+      await issueRequests((add) => {
+        for (const memory of contents.memories) add(tx.objectStore('memories').add(memory));
+        for (const version of contents.versions) add(tx.objectStore('versions').add(version));
+        for (const blob of contents.blobs) add(tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId }));
+      });
+      await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
+      await appendAudit(tx, clock(), userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
+      changes.memories(cube.cubeId, contents.memories.map((m) => m.id));
+      changes.userIds.add(userId);
+    },
+    { signal: options.signal },
+  );
+  return { cube, memories: contents.memories };
 }

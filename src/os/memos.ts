@@ -3,11 +3,10 @@
  * and the access rules, and runs each change as one transaction that also writes the memory's new
  * version and an audit entry, so a change is either whole or absent.
  */
-import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/audit';
+import { type AuditAction, type AuditEntry } from '../core/audit';
 import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
-import { recordOf } from '../core/own-keys';
 import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
 import {
@@ -21,9 +20,8 @@ import {
   type MemoryItem,
   type MemoryVersion,
 } from '../core/memory-item';
-import { accessOf, canSeeMemory, requireAccess } from '../governance/access';
+import { accessOf, canSeeMemory } from '../governance/access';
 import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
-import { readCubeFile, writeCubeFile } from '../memory/cube-file';
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText } from '../memory/vector-memory';
 import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, SearchFilters, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
@@ -40,11 +38,11 @@ import { buildActivationRecord, composeActivationRecord, usableCache } from './a
 import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
-import { appendAudit } from './audit-log';
+import { appendAudit, readAuditLog } from './audit-log';
 import { Consolidator } from './consolidator';
 import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
-import { readCubeContents, withNewIds } from './cube-transfer';
-import { checkPolicy, cubeIn, cubeWithAccess, Directory, userIn } from './directory';
+import { exportCubeFile, importCubeFile } from './cube-transfer';
+import { checkPolicy, cubeWithAccess, Directory, userIn } from './directory';
 import { AdapterMemory } from './adapter-memory';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
@@ -73,7 +71,7 @@ import type {
   SearchParams,
   UpdateParams,
 } from '../protocol/memory-types';
-import { LISTS, checkFilters, idList, intInRange, optionalListOf, optionalTime, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
+import { LISTS, checkAborted, checkFilters, idList, intInRange, optionalListOf, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -120,11 +118,6 @@ function words(text: string): string[] {
 function readerTurn(memory: MemoryItem): ReaderTurn {
   const ref = memory.sourceRefs[0] ?? {};
   return { speaker: ref.speaker ?? 'user', text: memory.text, at: ref.spokenAt ?? memory.createdAt, ref };
-}
-
-
-function checkAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new MemosError('ABORTED');
 }
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
@@ -1327,90 +1320,23 @@ export class MemOS implements MemoryApi {
   // ─── export and import ────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.exportCube} */
-  async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const contents = await readCubeContents(this.#store, userId, cubeId);
-    checkAborted(options.signal);
-    const file = await writeCubeFile(contents);
-    await this.#store.write(['audit'], (tx) => this.#audit(tx, userId, 'cube.export', cubeId, [], { memories: contents.memories.length }));
-    return file;
+  exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
+    return exportCubeFile(this.#store, this.#clock, params, options);
   }
 
   /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
-    const read = await readCubeFile(params.file);
-    checkAborted(options.signal);
-    const contents = mode === 'copy' ? withNewIds(read) : read;
-    const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: recordOf([]), sharedWith: [] };
-    await this.#store.write(
-      ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
-      async (tx, changes) => {
-        const user = await userIn(tx, userId);
-        if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
-        // A kept id that another cube of this store already uses is refused by name, not by a failed add.
-        const taken = await issueRequests<string | undefined>((add) => {
-          for (const memory of contents.memories) add(tx.objectStore('memories').getKey(memory.id));
-          for (const blob of contents.blobs) add(tx.objectStore('blobs').getKey(blob.blobId));
-        });
-        const clash = taken.find((key) => key !== undefined);
-        if (clash !== undefined) {
-          throw new MemosError('CUBE_EXISTS', `${clash} of the file is already in this store. Import with mode "copy" to get new ids.`, { id: clash });
-        }
-        await tx.objectStore('cubes').add(cube);
-        await issueRequests((add) => {
-          for (const memory of contents.memories) add(tx.objectStore('memories').add(memory));
-          for (const version of contents.versions) add(tx.objectStore('versions').add(version));
-          for (const blob of contents.blobs) add(tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId }));
-        });
-        await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
-        await this.#audit(tx, userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
-        changes.memories(cube.cubeId, contents.memories.map((m) => m.id));
-        changes.userIds.add(userId);
-      },
-      { signal: options.signal },
-    );
-    this.#index.upsert(contents.memories);
+    const { cube, memories } = await importCubeFile(this.#store, this.#clock, params, options);
+    this.#index.upsert(memories);
     void this.#vectors?.sync();
     return cube;
   }
 
-
   // ─── audit ────────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.auditLog} */
-  async auditLog(query: AuditQuery): Promise<AuditEntry[]> {
-    requireObject(query, 'query');
-    const userId = requireId(query.userId, 'userId');
-    const limit = intInRange(query.limit, 'limit', 1, 1000, 100);
-    if (query.cubeId !== undefined) requireId(query.cubeId, 'cubeId');
-    if (query.memoryId !== undefined) requireId(query.memoryId, 'memoryId');
-    const listed = optionalListOf(query.actions, 'actions', AUDIT_ACTIONS);
-    const actions = listed ? new Set(listed) : undefined;
-    const since = optionalTime(query.since, 'since') ?? 0;
-    const until = optionalTime(query.until, 'until') ?? Number.MAX_SAFE_INTEGER;
-    return this.#store.read(['cubes', 'audit'], async (tx) => {
-      let source;
-      if (query.cubeId !== undefined) {
-        await cubeWithAccess(tx, query.cubeId, userId, 'read');
-        source = tx.objectStore('audit').index('byCube').openCursor(query.cubeId, 'prev');
-      } else {
-        source = tx.objectStore('audit').index('byUser').openCursor(userId, 'prev');
-      }
-      const out: AuditEntry[] = [];
-      for (let cursor = await source; cursor && out.length < limit; cursor = await cursor.continue()) {
-        const e = cursor.value;
-        if (e.at < since || e.at > until) continue;
-        if (actions && !actions.has(e.action)) continue;
-        if (query.memoryId !== undefined && !e.memoryIds.includes(query.memoryId)) continue;
-        out.push(e);
-      }
-      return out;
-    });
+  auditLog(query: AuditQuery): Promise<AuditEntry[]> {
+    return readAuditLog(this.#store, query);
   }
 
   // ─── helpers inside a transaction ─────────────────────────────────────────

@@ -143,3 +143,8 @@ function referenceList(value: unknown, field: string): string[] {
   if (!Array.isArray(value) || value.length > 1000) throw invalid(field, 'must be an array of at most 1000 references');
   return Array.from(value as unknown[], (v, i) => checkReference(v, `${field}[${i}]`));
 }
+
+/** Throws ABORTED when the call's signal has fired. */
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new MemosError('ABORTED');
+}
