@@ -30,7 +30,6 @@ import { dropVectors } from '../memory/vector-blocks';
 import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
-import { readFine, type ReaderTurn } from '../memory/fine-reader';
 import { MemScheduler } from '../scheduler/scheduler';
 import { WorkingMemory } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
@@ -42,8 +41,9 @@ import { appendAudit, readAuditLog } from './audit-log';
 import { Consolidator } from './consolidator';
 import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
-import { checkPolicy, cubeWithAccess, Directory, userIn } from './directory';
+import { checkPolicy, cubeWithAccess, Directory } from './directory';
 import { AdapterMemory } from './adapter-memory';
+import { FineReading } from './fine-reading';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
 import type { KvCache } from '../protocol/inference-types';
@@ -114,12 +114,6 @@ function words(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
 }
 
-/** A stored memory as a turn for the fine reader. */
-function readerTurn(memory: MemoryItem): ReaderTurn {
-  const ref = memory.sourceRefs[0] ?? {};
-  return { speaker: ref.speaker ?? 'user', text: memory.text, at: ref.spokenAt ?? memory.createdAt, ref };
-}
-
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
 export class MemOS implements MemoryApi {
   readonly #store: Store;
@@ -140,6 +134,7 @@ export class MemOS implements MemoryApi {
   readonly #consolidator: Consolidator;
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
+  readonly #fineReading: FineReading;
   readonly #kvBudgetBytes: number;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
@@ -164,6 +159,15 @@ export class MemOS implements MemoryApi {
       model: () => this.#languageModel(),
     });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
+    this.#fineReading = new FineReading({
+      store,
+      clock: this.#clock,
+      queue: () => this.scheduler,
+      model: () => this.#languageModel(),
+      get: (params) => this.get(params),
+      getUser: (userId) => this.getUser(userId),
+      add: (params) => this.add(params),
+    });
     this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
     this.scheduler = new MemScheduler({
       store,
@@ -183,7 +187,7 @@ export class MemOS implements MemoryApi {
         },
         'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
         'kv-maintenance': async () => this.#maintainKv(),
-        'fine-read': async (job, signal) => this.#fineReadJob(job, signal),
+        'fine-read': async (job, signal) => this.#fineReading.job(job, signal),
         'propose-distill': async () => this.#adapters.proposeDistillation(),
       },
     });
@@ -433,7 +437,7 @@ export class MemOS implements MemoryApi {
     this.#index.upsert(items.map((m) => structuredClone(m)));
     this.#vectors?.remember(vectors);
     // With a model loaded and the user's consent, the fine reader extracts memories at idle time.
-    if (params.messages !== undefined && items.length > 0) void this.#offerFineRead(userId, cubeId, items).catch(() => undefined);
+    if (params.messages !== undefined && items.length > 0) void this.#fineReading.offer(userId, cubeId, items).catch(() => undefined);
     // Tidy the cube when the user is idle (one waiting job per cube; this instance asks once per run).
     if (!this.#consolidationAsked.has(cubeId)) {
       this.#consolidationAsked.add(cubeId);
@@ -773,89 +777,18 @@ export class MemOS implements MemoryApi {
   // ─── the fine MemReader ─────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.setConsent} */
-  async setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const mode = oneOf(params.mode, 'mode', ['auto', 'ask', 'manual'] as const, 'ask');
-    return this.#store.write(['users', 'audit'], async (tx, changes) => {
-      const user = await userIn(tx, userId);
-      const updated: UserRecord = { ...user, consent: mode };
-      await tx.objectStore('users').put(updated);
-      await this.#audit(tx, userId, 'user.consent', null, [], { mode });
-      changes.userIds.add(userId);
-      return updated;
-    });
+  setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> {
+    return this.#fineReading.setConsent(params);
   }
 
   /** {@inheritDoc MemoryApi.extract} */
-  async extract(
-    params: ExtractParams,
-    options: CallOptions = {},
-  ): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const ids = idList(params.memoryIds, 'memoryIds') ?? [];
-    const model = await this.#languageModel();
-    if (!model) throw new MemosError('MODEL_NOT_LOADED', 'The fine reader needs a loaded model; the fast reader keeps working without one.');
-    const sources = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
-    const proposals = await readFine(model, sources.map(readerTurn), {
-      ...(options.signal && { signal: options.signal }),
-      ...(params.atLeastOne === true && { atLeastOne: true }),
-      maxTokens: intInRange(params.maxTokens, 'maxTokens', 1, 100_000, 1200),
-    });
-    const stored = params.store === false || proposals.length === 0 ? [] : await this.#storeExtracted(userId, cubeId, proposals);
-    return { proposals, stored };
+  extract(params: ExtractParams, options: CallOptions = {}): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> {
+    return this.#fineReading.extract(params, options);
   }
 
   /** {@inheritDoc MemoryApi.acceptProposals} */
-  async acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const job = await this.scheduler.queue.get(requireId(params.jobId, 'jobId'));
-    const result = job?.result as { userId?: string; cubeId?: string; proposals?: ExtractedMemory[] } | undefined;
-    if (!job || job.kind !== 'fine-read' || result?.userId !== userId || !result.proposals || !result.cubeId) {
-      throw new MemosError('INVALID_INPUT', 'No proposals of this user in that job.', { field: 'jobId' });
-    }
-    const chosen = params.indexes ? result.proposals.filter((_, i) => params.indexes?.includes(i)) : result.proposals;
-    const stored = chosen.length > 0 ? await this.#storeExtracted(userId, result.cubeId, chosen) : [];
-    await this.scheduler.queue.settle(job.id, `${stored.length} of ${result.proposals.length} proposals accepted`, { ...result, proposals: [] });
-    return stored;
-  }
-
-  async #storeExtracted(userId: string, cubeId: string, proposals: readonly ExtractedMemory[]): Promise<MemoryItem[]> {
-    return this.add({
-      userId,
-      cubeId,
-      memories: proposals.map((p) => ({
-        key: p.key,
-        text: p.text,
-        semanticType: p.semanticType,
-        memoryType: p.memoryType,
-        tags: p.tags,
-        source: 'extracted' as const,
-        sourceRefs: p.sourceRefs,
-        ...(p.validFrom !== undefined && { validFrom: p.validFrom }),
-      })),
-    });
-  }
-
-  /** Queues the fine reader for new turns when a model is loaded and the user did not say "manual". */
-  async #offerFineRead(userId: string, cubeId: string, items: readonly MemoryItem[]): Promise<void> {
-    const user = await this.getUser(userId);
-    if ((user.consent ?? 'ask') === 'manual' || !(await this.#languageModel())) return;
-    await this.scheduler.enqueue({ kind: 'fine-read', priority: 'organise', needsIdle: true, payload: { userId, cubeId, memoryIds: items.map((m) => m.id) } });
-  }
-
-  async #fineReadJob(job: JobRecord, signal: AbortSignal): Promise<string | { summary: string; result: unknown }> {
-    const userId = String(job.payload['userId']);
-    const cubeId = String(job.payload['cubeId']);
-    const memoryIds = (job.payload['memoryIds'] as string[] | undefined) ?? [];
-    const consent = (await this.getUser(userId)).consent ?? 'ask';
-    if (consent === 'manual') return 'the user chose manual extraction: skipped';
-    const { proposals } = await this.extract({ userId, cubeId, memoryIds, store: false }, { signal });
-    if (consent === 'auto') return `${(proposals.length > 0 ? await this.#storeExtracted(userId, cubeId, proposals) : []).length} memories extracted`;
-    return { summary: `${proposals.length} proposals await the user`, result: { userId, cubeId, proposals } };
+  acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> {
+    return this.#fineReading.acceptProposals(params);
   }
 
   /** {@inheritDoc MemoryApi.schedulerStatus} */
