@@ -9,18 +9,8 @@ import { MemosError } from '../core/errors';
 import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
 import { newId, systemClock, type Clock } from '../core/ids';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
-import {
-  contentOf,
-  firstVersionOf,
-  diffContent,
-  HIT_HISTORY_LIMIT,
-  recordHit,
-  type ChangeAction,
-  type MemoryContent,
-  type MemoryItem,
-  type MemoryVersion,
-} from '../core/memory-item';
-import { accessOf, canSeeMemory } from '../governance/access';
+import { contentOf, firstVersionOf, diffContent, recordHit, type ChangeAction, type MemoryContent, type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { canSeeMemory } from '../governance/access';
 import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
 import { readConversation } from '../memory/fast-reader';
 import { VectorMemory, embeddingText } from '../memory/vector-memory';
@@ -33,26 +23,25 @@ import { runChat, type ModelSource } from './chat';
 import { MemScheduler } from '../scheduler/scheduler';
 import { WorkingMemory } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
-import { buildActivationRecord, composeActivationRecord, usableCache } from './activations';
-import { deleteActivation, markStale, putActivation } from '../memory/activation/activation-store';
+import { markStale } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
-import { appendAudit, readAuditLog } from './audit-log';
+import { appendAudit, readAuditLog, SCHEDULER_ACTOR } from './audit-log';
 import { Consolidator } from './consolidator';
 import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { checkPolicy, cubeWithAccess, Directory } from './directory';
 import { AdapterMemory } from './adapter-memory';
 import { FineReading } from './fine-reading';
+import { ActivationMemory } from './activation-memory';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
-import type { KvCache } from '../protocol/inference-types';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
 import { seeksAdvice } from '../search/query-intent';
 import { parseTimeRange } from '../search/time-expressions';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
-import { Store, type StoreOptions, type AnyWriteTx, type WriteTx } from '../storage/store';
+import { Store, type StoreOptions, type AnyWriteTx } from '../storage/store';
 import type {
   AddParams,
   AuditQuery,
@@ -71,7 +60,7 @@ import type {
   SearchParams,
   UpdateParams,
 } from '../protocol/memory-types';
-import { LISTS, checkAborted, checkFilters, idList, intInRange, optionalListOf, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
+import { LISTS, checkAborted, checkFilters, intInRange, optionalListOf, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -97,15 +86,13 @@ export interface MemOSOptions extends StoreOptions {
   readonly kvBudgetBytes?: number;
 }
 
-const ACTIVATION_STORES: ('cubes' | 'audit' | 'blobs' | 'activations')[] = ['cubes', 'audit', 'blobs', 'activations'];
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
-/** Default storage budget of KV MemCubes. */
 /** How long finished jobs are kept (the newest 200 always are). */
 const JOB_HISTORY_MS = 7 * 86_400_000;
+/** Default storage budget of KV MemCubes. */
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
-/** Who the audit log and version history name for work the scheduler does on its own. */
-export const SCHEDULER_ACTOR = 'system:scheduler';
+export { SCHEDULER_ACTOR } from './audit-log';
 
 const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
 
@@ -135,7 +122,7 @@ export class MemOS implements MemoryApi {
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
   readonly #fineReading: FineReading;
-  readonly #kvBudgetBytes: number;
+  readonly #activations: ActivationMemory;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -168,7 +155,15 @@ export class MemOS implements MemoryApi {
       getUser: (userId) => this.getUser(userId),
       add: (params) => this.add(params),
     });
-    this.#kvBudgetBytes = options.kvBudgetBytes ?? DEFAULT_KV_BUDGET;
+    this.#activations = new ActivationMemory({
+      store,
+      clock: this.#clock,
+      kvBudgetBytes: options.kvBudgetBytes ?? DEFAULT_KV_BUDGET,
+      model: () => this.#languageModel(),
+      get: (params) => this.get(params),
+      search: (params, callOptions) => this.search(params, callOptions),
+      promotable: (key) => this.#working.promotable(key),
+    });
     this.scheduler = new MemScheduler({
       store,
       clock: this.#clock,
@@ -185,8 +180,8 @@ export class MemOS implements MemoryApi {
           const result = await this.#consolidator.run(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
           return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
         },
-        'promote-kv': async (job) => this.#promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
-        'kv-maintenance': async () => this.#maintainKv(),
+        'promote-kv': async (job) => this.#activations.promote(String(job.payload['userId']), String(job.payload['sessionId'])),
+        'kv-maintenance': async () => this.#activations.maintain(),
         'fine-read': async (job, signal) => this.#fineReading.job(job, signal),
         'propose-distill': async () => this.#adapters.proposeDistillation(),
       },
@@ -592,9 +587,9 @@ export class MemOS implements MemoryApi {
         add: (p, o) => this.add(p, o),
         listCubes: (p) => this.listCubes(p),
         now: () => this.#clock(),
-        activationFor: (userId, sessionId, model) => this.#sessionActivation(userId, sessionId, model),
+        activationFor: (userId, sessionId, model) => this.#activations.forSession(userId, sessionId, model),
         noteRecall: (userId, sessionId, query, hits, model) => this.#noteRecall(userId, sessionId, query, hits, model),
-        noteActivationUse: (id, loadMs) => this.#noteActivationUse(id, loadMs),
+        noteActivationUse: (id, loadMs) => this.#activations.noteUse(id, loadMs),
       },
       params,
       options,
@@ -699,81 +694,6 @@ export class MemOS implements MemoryApi {
     }
   }
 
-  /** Builds a KV cube from a session's recurring working memory (not activated: the user chooses). */
-  async #promoteToKv(userId: string, sessionId: string): Promise<string> {
-    const model = await this.#languageModel();
-    if (!model?.kv) return 'no model with a readable KV cache is loaded: skipped';
-    const ids = this.#working.promotable(`${userId}\u0000${sessionId}`).slice(0, 8).map((e) => e.memoryId);
-    const memories = (await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId }).catch(() => undefined)))).filter((m): m is MemoryItem => !!m && LIVE_STATES.includes(m.state));
-    if (memories.length === 0) return 'nothing to promote';
-    const cubes = new Map<string, MemoryItem[]>();
-    for (const m of memories) cubes.set(m.cubeId, [...(cubes.get(m.cubeId) ?? []), m]);
-    const [cubeId, chosen] = [...cubes.entries()].sort((a, b) => b[1].length - a[1].length)[0] as [string, MemoryItem[]];
-    const wanted = chosen.map((m) => m.id).sort().join(',');
-    const existing = await this.listActivations({ userId, cubeId }).catch(() => []);
-    if (existing.some((a) => a.staleReason === null && [...a.sourceIds].sort().join(',') === wanted)) return 'an up-to-date cube of these memories exists';
-    const item = await this.buildActivation({ userId, cubeId, memoryIds: chosen.map((m) => m.id), encoding: 'fp16' });
-    return `built ${item.id} from ${chosen.length} memories (${item.tokenIds.length} tokens)`;
-  }
-
-  /**
-   * Keeps KV cubes within their storage budget and current: stale cubes are rebuilt when the loaded
-   * model made them and their memories are all still live (sessions move to the new cube), else
-   * dropped; then the least recently used cubes not active in any session are evicted until the total
-   * fits the budget.
-   */
-  async #maintainKv(): Promise<string> {
-    const all = await this.#store.read(['activations'], (tx) => tx.objectStore('activations').getAll());
-    const model = await this.#languageModel();
-    let rebuilt = 0;
-    let dropped = 0;
-    for (const item of all.filter((a) => a.staleReason !== null)) {
-      const sources = await this.#store.read(['memories'], (tx) => Promise.all(item.sourceIds.map((id) => tx.objectStore('memories').get(id))));
-      const allLive = sources.every((m) => m && LIVE_STATES.includes(m.state));
-      const sameModel = model?.info.kvModel?.weightsHash === item.model.weightsHash && model.info.kvModel.templateVersion === item.model.templateVersion;
-      if (allLive && sameModel) {
-        const fresh = await this.buildActivation({ userId: item.ownerId, cubeId: item.cubeId, memoryIds: item.sourceIds, encoding: item.encoding }).catch(() => undefined);
-        if (fresh) {
-          for (const sessionId of item.sessions) await this.activate({ userId: item.ownerId, activationId: fresh.id, sessionId }).catch(() => undefined);
-          rebuilt++;
-        }
-      }
-      await this.#dropActivation(item.id);
-      dropped++;
-    }
-    const live = (await this.#store.read(['activations'], (tx) => tx.objectStore('activations').getAll())).sort((a, b) => (a.usage.lastAccessAt ?? a.updatedAt) - (b.usage.lastAccessAt ?? b.updatedAt));
-    let total = live.reduce((n, a) => n + a.bytes, 0);
-    let evicted = 0;
-    for (const item of live) {
-      if (total <= this.#kvBudgetBytes) break;
-      if (item.sessions.length > 0) continue;
-      await this.#dropActivation(item.id);
-      total -= item.bytes;
-      evicted++;
-    }
-    return `${rebuilt} rebuilt, ${dropped - rebuilt} stale dropped, ${evicted} evicted for the budget; ${total} bytes kept`;
-  }
-
-  async #noteActivationUse(id: string, loadMs: number): Promise<void> {
-    const at = this.#clock();
-    await this.#store.write(['activations'], async (tx) => {
-      const item = await tx.objectStore('activations').get(id);
-      if (!item) return;
-      const hits = [...item.usage.hits, { at, by: 'chat' as const }].slice(-HIT_HISTORY_LIMIT);
-      const timings = item.timings ? { ...item.timings, lastLoadMs: loadMs } : undefined;
-      await tx.objectStore('activations').put({ ...item, usage: { accessCount: item.usage.accessCount + 1, lastAccessAt: at, hits }, ...(timings && { timings }) });
-    });
-  }
-
-  async #dropActivation(id: string): Promise<void> {
-    await this.#store.write(ACTIVATION_STORES, async (tx) => {
-      const item = await tx.objectStore('activations').get(id);
-      if (!item) return;
-      await deleteActivation(tx, id);
-      await this.#audit(tx, SCHEDULER_ACTOR, 'activation.evict', item.cubeId, [id], { bytes: item.bytes, stale: item.staleReason !== null });
-    });
-  }
-
   // ─── the fine MemReader ─────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.setConsent} */
@@ -819,74 +739,33 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.buildActivation} */
-  async buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
-    const model = await this.#languageModel();
-    let memories: MemoryItem[];
-    if (params.memoryIds !== undefined) {
-      const ids = idList(params.memoryIds, 'memoryIds') ?? [];
-      if (ids.length === 0 || ids.length > 200) throw new MemosError('INVALID_INPUT', 'memoryIds must name 1 to 200 memories.', { field: 'memoryIds' });
-      memories = await Promise.all(ids.map((memoryId) => this.get({ userId, memoryId })));
-      if (memories.some((m) => m.cubeId !== cubeId || !LIVE_STATES.includes(m.state))) {
-        throw new MemosError('INVALID_INPUT', 'Every memory must be a live memory of this cube.', { field: 'memoryIds' });
-      }
-    } else {
-      if (typeof params.query !== 'string' || !params.query.trim()) throw new MemosError('INVALID_INPUT', 'Give memoryIds or a query.', { field: 'query' });
-      const hits = await this.search({ userId, query: params.query, cubeIds: [cubeId], topK: intInRange(params.topK, 'topK', 1, 50, 8), trackUsage: false }, options);
-      memories = hits.map((h) => h.memory);
-    }
-    if (memories.length === 0) throw new MemosError('INVALID_INPUT', 'No memories to build from.', { field: 'memoryIds' });
-    await this.#store.read(['cubes'], async (tx) => {
-      await cubeWithAccess(tx, cubeId, userId, 'write');
-    });
-    checkAborted(options.signal);
-    const { item, encoded } = await buildActivationRecord(model as LanguageModel, memories, { userId, cubeId, encoding, now: this.#clock() });
-    await this.#store.write(
-      [...ACTIVATION_STORES, 'memories'],
-      async (tx) => {
-        // A source may have changed while the model ran: never store a cache of text that is gone.
-        for (const source of item.sources) {
-          const current = await tx.objectStore('memories').get(source.memoryId);
-          if (current?.version !== source.version) {
-            throw new MemosError('VERSION_CONFLICT', 'A memory changed while its KV cache was being built: build again.', { memoryId: source.memoryId });
-          }
-        }
-        await putActivation(tx, item, encoded);
-        await this.#audit(tx, userId, 'activation.build', cubeId, [item.id], { tokens: item.tokenIds.length, bytes: item.bytes, encoding, sources: item.sources.length });
-      },
-      options,
-    );
-    return item;
+  buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> {
+    return this.#activations.build(params, options);
   }
 
   /** {@inheritDoc MemoryApi.composeActivations} */
-  async composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const ids = idList(params.activationIds, 'activationIds') ?? [];
-    if (ids.length < 2) throw new MemosError('INVALID_INPUT', 'Compose at least two activations.', { field: 'activationIds' });
-    const encoding = oneOf(params.encoding, 'encoding', ['fp32', 'fp16', 'int8'] as const, 'fp32');
-    const model = await this.#languageModel();
-    const parts = await this.#store.read(['cubes', 'activations', 'blobs'], async (tx) => {
-      await cubeWithAccess(tx, cubeId, userId, 'write');
-      return Promise.all(
-        ids.map(async (id) => {
-          const item = await tx.objectStore('activations').get(id);
-          if (!item || item.cubeId !== cubeId) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation in this cube.', { activationId: id });
-          return { item, blobs: await tx.objectStore('blobs').index('byMemory').getAll(id) };
-        }),
-      );
-    });
-    const { item, encoded } = await composeActivationRecord(model as LanguageModel, parts, { userId, cubeId, encoding, now: this.#clock() });
-    await this.#store.write(ACTIVATION_STORES, async (tx) => {
-      await putActivation(tx, item, encoded);
-      await this.#audit(tx, userId, 'activation.build', cubeId, [item.id], { tokens: item.tokenIds.length, bytes: item.bytes, encoding, composedFrom: ids.join(',') });
-    });
-    return item;
+  composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> {
+    return this.#activations.compose(params);
+  }
+
+  /** {@inheritDoc MemoryApi.listActivations} */
+  listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> {
+    return this.#activations.list(params);
+  }
+
+  /** {@inheritDoc MemoryApi.activate} */
+  activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> {
+    return this.#activations.activate(params);
+  }
+
+  /** {@inheritDoc MemoryApi.deactivate} */
+  deactivate(params: { userId: string; sessionId: string }): Promise<void> {
+    return this.#activations.deactivate(params);
+  }
+
+  /** {@inheritDoc MemoryApi.evictActivation} */
+  evictActivation(params: { userId: string; activationId: string }): Promise<void> {
+    return this.#activations.evict(params);
   }
 
   /** {@inheritDoc MemoryApi.importAdapter} */
@@ -930,89 +809,6 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.deleteAdapter} */
   deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
     return this.#adapters.deleteAdapter(params);
-  }
-
-  /** {@inheritDoc MemoryApi.listActivations} */
-  async listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    return this.#store.read(['cubes', 'activations'], async (tx) => {
-      await cubeWithAccess(tx, cubeId, userId, 'read');
-      const items = await tx.objectStore('activations').index('byCube').getAll(cubeId);
-      return items.sort((a, b) => b.createdAt - a.createdAt);
-    });
-  }
-
-  /** {@inheritDoc MemoryApi.activate} */
-  async activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const id = requireId(params.activationId, 'activationId');
-    const sessionId = requireReference(params.sessionId, 'sessionId');
-    return this.#store.write(ACTIVATION_STORES, async (tx) => {
-      const item = await tx.objectStore('activations').get(id);
-      if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      await cubeWithAccess(tx, item.cubeId, userId, 'read');
-      if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: id });
-      await this.#leaveSession(tx, sessionId);
-      const updated: ActivationItem = { ...item, sessions: [...item.sessions.filter((s) => s !== sessionId), sessionId], state: 'activated', updatedAt: this.#clock() };
-      await tx.objectStore('activations').put(updated);
-      await this.#audit(tx, userId, 'activation.activate', item.cubeId, [id], { sessionId });
-      return updated;
-    });
-  }
-
-  /** {@inheritDoc MemoryApi.deactivate} */
-  async deactivate(params: { userId: string; sessionId: string }): Promise<void> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const sessionId = requireReference(params.sessionId, 'sessionId');
-    await this.#store.write(ACTIVATION_STORES, async (tx) => {
-      const left = await this.#leaveSession(tx, sessionId);
-      if (left) await this.#audit(tx, userId, 'activation.deactivate', left.cubeId, [left.id], { sessionId });
-    });
-  }
-
-  async #leaveSession(tx: WriteTx<typeof ACTIVATION_STORES>, sessionId: string): Promise<ActivationItem | undefined> {
-    const current = await tx.objectStore('activations').index('bySession').getAll(sessionId);
-    for (const item of current) await tx.objectStore('activations').put({ ...item, sessions: item.sessions.filter((s) => s !== sessionId) });
-    return current[0];
-  }
-
-  /** {@inheritDoc MemoryApi.evictActivation} */
-  async evictActivation(params: { userId: string; activationId: string }): Promise<void> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const id = requireId(params.activationId, 'activationId');
-    await this.#store.write(ACTIVATION_STORES, async (tx) => {
-      const item = await tx.objectStore('activations').get(id);
-      if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
-      await cubeWithAccess(tx, item.cubeId, userId, 'write');
-      await deleteActivation(tx, id);
-      await this.#audit(tx, userId, 'activation.evict', item.cubeId, [id], { bytes: item.bytes });
-    });
-  }
-
-  /**
-   * The KV cache to start a session's chat from, with its entry; or why it cannot be used.
-   * @internal used by chat()
-   */
-  async #sessionActivation(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined> {
-    const found = await this.#store.read(['cubes', 'activations', 'blobs'], async (tx) => {
-      const [item] = await tx.objectStore('activations').index('bySession').getAll(sessionId);
-      if (!item) return undefined;
-      const cube = await tx.objectStore('cubes').get(item.cubeId);
-      if (!cube || accessOf(cube, userId) === 'none') return undefined;
-      return { item, blobs: await tx.objectStore('blobs').index('byMemory').getAll(item.id) };
-    });
-    if (!found) return undefined;
-    try {
-      return { item: found.item, cache: await usableCache(found.item, found.blobs, model) };
-    } catch (error) {
-      if (error instanceof MemosError) return { item: found.item, refused: `${error.code}: ${error.message}` };
-      throw error;
-    }
   }
 
   async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
