@@ -6,34 +6,28 @@
 import { type AuditAction, type AuditEntry } from '../core/audit';
 import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
-import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
-import { newId, systemClock, type Clock } from '../core/ids';
-import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
-import { contentOf, firstVersionOf, diffContent, recordHit, type ChangeAction, type MemoryContent, type MemoryItem, type MemoryVersion } from '../core/memory-item';
-import { canSeeMemory } from '../governance/access';
-import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
-import { readConversation } from '../memory/fast-reader';
+import { LIMITS } from '../core/limits';
+import { systemClock, type Clock } from '../core/ids';
+import { recordHit, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import { VectorMemory, embeddingText } from '../memory/vector-memory';
 import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, SearchFilters, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
 import { fingerprintKey, type Embedder } from '../inference/embedder';
-import { dropVectors } from '../memory/vector-blocks';
 import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING, fuse } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
 import { MemScheduler } from '../scheduler/scheduler';
 import { WorkingMemory } from '../scheduler/working-memory';
 import type { JobRecord, JobState } from '../core/job';
-import { markStale } from '../memory/activation/activation-store';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
 import { appendAudit, readAuditLog, SCHEDULER_ACTOR } from './audit-log';
 import { Consolidator } from './consolidator';
-import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
-import { checkPolicy, cubeWithAccess, Directory } from './directory';
+import { cubeWithAccess, Directory } from './directory';
 import { AdapterMemory } from './adapter-memory';
 import { FineReading } from './fine-reading';
 import { ActivationMemory } from './activation-memory';
+import { PlaintextMemory } from './plaintext-memory';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
 import { ENGLISH_STOP_WORDS } from '../search/stop-words';
@@ -42,25 +36,8 @@ import { parseTimeRange } from '../search/time-expressions';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type AnyWriteTx } from '../storage/store';
-import type {
-  AddParams,
-  AuditQuery,
-  CallOptions,
-  ChatOptions,
-  ChatParams,
-  ChatResult,
-  CubeView,
-  GetAllParams,
-  ImportParams,
-  MemoryInput,
-  MemoryPatch,
-  MemoryRef,
-  Page,
-  SearchHit,
-  SearchParams,
-  UpdateParams,
-} from '../protocol/memory-types';
-import { LISTS, checkAborted, checkFilters, intInRange, optionalListOf, numberInRange, oneOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject, requireReference } from './validate';
+import type { AddParams, AuditQuery, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, GetAllParams, ImportParams, MemoryRef, Page, SearchHit, SearchParams, UpdateParams } from '../protocol/memory-types';
+import { checkAborted, checkFilters, intInRange, optionalListOf, oneOf, requireId, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -115,14 +92,13 @@ export class MemOS implements MemoryApi {
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
   readonly #consolidationAsked = new Set<string>();
-  /** Cube policies as last read (checked again inside every write that depends on them). */
-  readonly #policies = new Map<string, CubePolicy | undefined>();
   readonly #directory: Directory;
   readonly #consolidator: Consolidator;
   readonly #working: WorkingMemory;
   readonly #adapters: AdapterMemory;
   readonly #fineReading: FineReading;
   readonly #activations: ActivationMemory;
+  readonly #plaintext: PlaintextMemory;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -144,6 +120,22 @@ export class MemOS implements MemoryApi {
       vectors: () => this.#vectors,
       serving: () => this.#serving,
       model: () => this.#languageModel(),
+    });
+    this.#plaintext = new PlaintextMemory({
+      store,
+      clock: this.#clock,
+      index: this.#index,
+      vectors: () => this.#vectors,
+      previous: () => this.#previous,
+      added: (userId, cubeId, items, fromMessages) => {
+        // With a model loaded and the user's consent, the fine reader extracts memories at idle time.
+        if (fromMessages && items.length > 0) void this.#fineReading.offer(userId, cubeId, items).catch(() => undefined);
+        // Tidy the cube when the user is idle (one waiting job per cube; this instance asks once per run).
+        if (!this.#consolidationAsked.has(cubeId)) {
+          this.#consolidationAsked.add(cubeId);
+          void this.scheduler.enqueue({ kind: 'consolidate', priority: 'organise', needsIdle: true, dedupeKey: `consolidate:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
+        }
+      },
     });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
     this.#fineReading = new FineReading({
@@ -346,135 +338,68 @@ export class MemOS implements MemoryApi {
   // ─── memories ─────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.add} */
-  async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
-    try {
-      return await this.#add(params, options);
-    } catch (error) {
-      // The cached policy was stale (another tab changed it): once more, with the policy now known.
-      if (error instanceof MemosError && error.code === 'VERSION_CONFLICT' && error.details?.['policyChanged'] === true) return this.#add(params, options);
-      throw error;
-    }
+  add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
+    return this.#plaintext.add(params, options);
   }
 
-  async #add(params: AddParams, options: CallOptions): Promise<MemoryItem[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const sessionId = optionalReference(params.sessionId, 'sessionId');
-    const now = this.#clock();
-    const inputs: MemoryInput[] = [];
-    const given = [params.messages, params.memory, params.memories].filter((v) => v !== undefined).length;
-    if (given !== 1) throw new MemosError('INVALID_INPUT', 'Give exactly one of messages, memory or memories.', { field: 'messages' });
-    if (params.reader !== undefined) requireObject(params.reader, 'reader');
-    if (params.defaults !== undefined) requireObject(params.defaults, 'defaults');
-    if (params.messages !== undefined) {
-      const defaults = params.defaults ?? {};
-      for (const draft of readConversation(params.messages, sessionId, params.reader)) {
-        inputs.push({
-          source: 'conversation',
-          ...defaults,
-          text: draft.text,
-          sourceRefs: draft.sourceRefs,
-          ...(draft.semanticType && { semanticType: draft.semanticType, memoryType: 'user' as const }),
-          ...(draft.source && { source: draft.source }),
-        });
-      }
-    } else if (params.memory !== undefined) {
-      requireObject(params.memory, 'memory');
-      inputs.push(params.memory);
-    } else if (params.memories !== undefined) {
-      if (!Array.isArray(params.memories)) throw new MemosError('INVALID_INPUT', 'memories must be an array.', { field: 'memories' });
-      if (params.memories.length > LIMITS.itemsPerCall) throw new MemosError('INVALID_INPUT', `memories may hold at most ${LIMITS.itemsPerCall} memories; add them in batches.`, { field: 'memories' });
-      // Array.from visits holes of a sparse array (as undefined), where forEach skips them.
-      const listed = Array.from(params.memories as unknown[]);
-      listed.forEach((m, i) => requireObject(m, `memories[${i}]`));
-      inputs.push(...(listed as MemoryInput[]));
-    }
-    // Redaction happens before anything is embedded or stored. The policy comes from a cache (read
-    // once per cube) and is checked again in the write: if another tab changed it meanwhile, the add
-    // starts over with the new policy instead of bypassing it.
-    const policy = this.#policies.has(cubeId)
-      ? this.#policies.get(cubeId)
-      : await this.#store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
-    this.#policies.set(cubeId, policy);
-    let redacted = 0;
-    const cleaned = inputs.map((input) => {
-      const { redacted: count, ...rest } = this.#redacted(input, policy);
-      redacted += count;
-      return rest as MemoryInput;
-    });
-    const items = cleaned.map((input, i) => this.#newMemory(input, params.memory !== undefined ? 'memory' : `memories[${i}]`, { userId, cubeId, sessionId, now }));
-    checkAborted(options.signal);
-    const vectors = (await this.#vectors?.embed(items, options.signal)) ?? [];
-    await this.#store.write(
-      MEMORY_STORES,
-      async (tx, changes) => {
-        const cube = await cubeWithAccess(tx, cubeId, userId, 'write');
-        if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
-          this.#policies.set(cubeId, cube.policy);
-          throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
-        }
-        // Version 1 is the memory itself until it first changes (firstVersionOf): not written here.
-        await issueRequests((add) => {
-          for (const item of items) add(tx.objectStore('memories').add(item));
-        });
-        await this.#vectors?.write(tx, vectors, { fresh: true });
-        await this.#audit(tx, userId, 'memory.add', cubeId, items.map((m) => m.id), {
-          count: items.length,
-          ...(sessionId !== undefined && { sessionId }),
-          ...(redacted > 0 && { redacted }),
-        });
-        changes.memories(cubeId, items.map((m) => m.id));
-      },
-      { signal: options.signal },
-    );
-    // The caller gets these objects: the index keeps copies, so changing them changes nothing held.
-    this.#index.upsert(items.map((m) => structuredClone(m)));
-    this.#vectors?.remember(vectors);
-    // With a model loaded and the user's consent, the fine reader extracts memories at idle time.
-    if (params.messages !== undefined && items.length > 0) void this.#fineReading.offer(userId, cubeId, items).catch(() => undefined);
-    // Tidy the cube when the user is idle (one waiting job per cube; this instance asks once per run).
-    if (!this.#consolidationAsked.has(cubeId)) {
-      this.#consolidationAsked.add(cubeId);
-      void this.scheduler.enqueue({ kind: 'consolidate', priority: 'organise', needsIdle: true, dedupeKey: `consolidate:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
-    }
-    return items;
+  /** {@inheritDoc MemoryApi.get} */
+  get(params: { userId: string; memoryId: string }): Promise<MemoryItem> {
+    return this.#plaintext.get(params);
   }
 
-  #newMemory(input: MemoryInput, field: string, ctx: { userId: string; cubeId: string; sessionId: string | undefined; now: number }): MemoryItem {
-    requireObject(input, field);
-    const text = checkText(input.text, `${field}.text`);
-    const ttlMs = input.ttlMs === undefined ? undefined : numberInRange(input.ttlMs, `${field}.ttlMs`, 1, Number.MAX_SAFE_INTEGER, 0);
-    const expiresAt = ttlMs !== undefined ? Math.min(ctx.now + ttlMs, Number.MAX_SAFE_INTEGER) : this.#expiresAt(input.expiresAt, `${field}.expiresAt`);
-    const sourceRefs = checkSourceRefs(input.sourceRefs ?? (ctx.sessionId !== undefined ? [{ sessionId: ctx.sessionId }] : []), `${field}.sourceRefs`);
-    return {
-      id: newId('mem'),
-      cubeId: ctx.cubeId,
-      ownerId: ctx.userId,
-      text,
-      key: input.key === undefined || input.key === null ? null : requireKey(input.key, `${field}.key`),
-      semanticType: oneOf(input.semanticType, `${field}.semanticType`, LISTS.SEMANTIC_TYPES, 'other'),
-      memoryType: oneOf(input.memoryType, `${field}.memoryType`, LISTS.MEMORY_TYPES, 'long-term'),
-      tags: optionalTags(input.tags, `${field}.tags`) ?? [],
-      visibility: oneOf(input.visibility, `${field}.visibility`, LISTS.VISIBILITIES, 'shared'),
-      expiresAt,
-      priority: numberInRange(input.priority, `${field}.priority`, 0, 10, 5),
-      sensitivity: optionalTags(input.sensitivity, `${field}.sensitivity`) ?? [],
-      state: 'generated',
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      source: oneOf(input.source, `${field}.source`, LISTS.MEMORY_SOURCES, 'user'),
-      sourceRefs,
-      usage: { accessCount: 0, lastAccessAt: null, hits: [] },
-      version: 1,
-      stateBefore: null,
-      ...(typeof input.validFrom === 'number' && Number.isFinite(input.validFrom) && { validFrom: input.validFrom }),
-    };
+  /** {@inheritDoc MemoryApi.getAll} */
+  getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
+    return this.#plaintext.getAll(params, options);
   }
 
-  #expiresAt(value: unknown, field: string): number | null {
-    if (value === undefined || value === null) return null;
-    return intInRange(value, field, 0, Number.MAX_SAFE_INTEGER, 0);
+  /** {@inheritDoc MemoryApi.update} */
+  update(params: UpdateParams): Promise<MemoryItem> {
+    return this.#plaintext.update(params);
+  }
+
+  /** {@inheritDoc MemoryApi.delete} */
+  delete(params: MemoryRef): Promise<MemoryItem> {
+    return this.#plaintext.delete(params);
+  }
+
+  /** {@inheritDoc MemoryApi.restore} */
+  restore(params: MemoryRef): Promise<MemoryItem> {
+    return this.#plaintext.restore(params);
+  }
+
+  /** {@inheritDoc MemoryApi.freeze} */
+  freeze(params: MemoryRef): Promise<MemoryItem> {
+    return this.#plaintext.freeze(params);
+  }
+
+  /** {@inheritDoc MemoryApi.unfreeze} */
+  unfreeze(params: MemoryRef): Promise<MemoryItem> {
+    return this.#plaintext.unfreeze(params);
+  }
+
+  /** {@inheritDoc MemoryApi.rollback} */
+  rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
+    return this.#plaintext.rollback(params);
+  }
+
+  /** {@inheritDoc MemoryApi.purge} */
+  purge(params: MemoryRef): Promise<void> {
+    return this.#plaintext.purge(params);
+  }
+
+  /** {@inheritDoc MemoryApi.history} */
+  history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
+    return this.#plaintext.history(params);
+  }
+
+  /** {@inheritDoc MemoryApi.setCubePolicy} */
+  setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> {
+    return this.#plaintext.setCubePolicy(params);
+  }
+
+  /** {@inheritDoc MemoryApi.sweepExpired} */
+  sweepExpired(): Promise<{ expired: number }> {
+    return this.#plaintext.sweepExpired();
   }
 
   /** {@inheritDoc MemoryApi.search} */
@@ -596,67 +521,7 @@ export class MemOS implements MemoryApi {
     );
   }
 
-  /** {@inheritDoc MemoryApi.setCubePolicy} */
-  async setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const policy = checkPolicy(params.policy);
-    return this.#store.write(['cubes', 'audit'], async (tx, changes) => {
-      const cube = await cubeWithAccess(tx, cubeId, userId, 'owner');
-      const updated: CubeRecord = { ...cube, policy };
-      await tx.objectStore('cubes').put(updated);
-      this.#policies.set(cubeId, policy);
-      await this.#audit(tx, userId, 'cube.policy', cubeId, [], { redaction: policy.redaction });
-      changes.cubeIds.add(cubeId);
-      return updated;
-    });
-  }
-
-  /** A memory input with the cube's redaction applied to its text and its sensitivity labels. */
-  #redacted<T extends { text?: unknown; sensitivity?: readonly string[] | undefined }>(input: T, policy: CubePolicy | undefined): T & { redacted: number } {
-    if (typeof input.text !== 'string') return { ...input, redacted: 0 };
-    const result = applyRedaction(input.text, policy?.redaction ?? DEFAULT_REDACTION);
-    if (result.kinds.length === 0) return { ...input, redacted: 0 };
-    const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...result.kinds])];
-    return { ...input, text: result.text, sensitivity, redacted: result.redacted };
-  }
-
   // ─── scheduler and lifecycle automation ─────────────────────────────────
-
-  /** {@inheritDoc MemoryApi.sweepExpired} */
-  async sweepExpired(): Promise<{ expired: number }> {
-    const now = this.#clock();
-    const due = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').index('byExpires').getAll(IDBKeyRange.upperBound(now)));
-    const candidates = due.filter((m) => LIVE_STATES.includes(m.state)).map((m) => m.id);
-    let expired = 0;
-    for (let i = 0; i < candidates.length; i += 200) {
-      const batch = candidates.slice(i, i + 200);
-      const changed = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
-        const done: MemoryItem[] = [];
-        for (const id of batch) {
-          const memory = await tx.objectStore('memories').get(id);
-          // Re-checked in the write: it may have been edited, frozen or restored since.
-          if (!memory || !LIVE_STATES.includes(memory.state) || memory.expiresAt === null || memory.expiresAt > now) continue;
-          const item: MemoryItem = { ...memory, state: transition(memory.state, 'expired') as LifecycleState, stateBefore: memory.state, updatedAt: now, version: memory.version + 1 };
-          await keepFirstVersion(tx, memory);
-          await tx.objectStore('memories').put(item);
-          await tx.objectStore('versions').add(versionRecord(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
-          await markStale(tx, [id], `memory ${id} expired`, now);
-          changes.memories(item.cubeId, [id]);
-          done.push(item);
-        }
-        for (const cubeId of new Set(done.map((m) => m.cubeId))) {
-          const ids = done.filter((m) => m.cubeId === cubeId).map((m) => m.id);
-          await this.#audit(tx, SCHEDULER_ACTOR, 'memory.expire', cubeId, ids, { count: ids.length });
-        }
-        return done;
-      });
-      this.#index.upsert(changed);
-      expired += changed.length;
-    }
-    return { expired };
-  }
 
   /** {@inheritDoc MemoryApi.consolidate} */
   async consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }> {
@@ -830,222 +695,6 @@ export class MemOS implements MemoryApi {
     return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
   }
 
-  /** {@inheritDoc MemoryApi.get} */
-  async get(params: { userId: string; memoryId: string }): Promise<MemoryItem> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const memoryId = requireId(params.memoryId, 'memoryId');
-    return this.#store.read(['cubes', 'memories'], async (tx) => {
-      const memory = await tx.objectStore('memories').get(memoryId);
-      if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'read');
-      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-      return memory;
-    });
-  }
-
-  /** {@inheritDoc MemoryApi.getAll} */
-  async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
-    const offset = intInRange(params.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
-    const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
-    const listed = optionalListOf(params.states, 'states', LIFECYCLE_STATES);
-    const states = listed ? new Set(listed) : undefined;
-    return this.#store.read(['cubes', 'memories'], async (tx) => {
-      const cube = await cubeWithAccess(tx, cubeId, userId, 'read');
-      const range = IDBKeyRange.bound([cubeId, 0], [cubeId, Number.MAX_SAFE_INTEGER]);
-      const items: MemoryItem[] = [];
-      let total = 0;
-      let cursor = await tx.objectStore('memories').index('byCubeCreated').openCursor(range);
-      while (cursor) {
-        checkAborted(options.signal);
-        const memory = cursor.value;
-        if ((!states || states.has(memory.state)) && canSeeMemory(cube, memory, userId)) {
-          if (total >= offset && items.length < limit) items.push(memory);
-          total++;
-        }
-        cursor = await cursor.continue();
-      }
-      return { items, total, nextOffset: offset + items.length < total ? offset + items.length : null };
-    });
-  }
-
-  /** {@inheritDoc MemoryApi.update} */
-  async update(params: UpdateParams): Promise<MemoryItem> {
-    requireObject(params, 'params');
-    requireObject(params.patch, 'patch');
-    const reason = optionalReason(params.reason, 'reason') ?? null;
-    const patch = params.patch;
-    if ('state' in patch) throw new MemosError('INVALID_INPUT', 'State changes have their own calls (delete, restore, freeze…).', { field: 'patch.state' });
-    return this.#changeMemory(params, 'update', 'memory.update', async (memory, now, tx) => {
-      if (params.expectedVersion !== undefined && params.expectedVersion !== memory.version) {
-        throw new MemosError('VERSION_CONFLICT', undefined, { memoryId: memory.id, expected: params.expectedVersion, actual: memory.version });
-      }
-      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId: memory.id });
-      if (!LIVE_STATES.includes(memory.state)) {
-        throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be edited; restore it first.`, { memoryId: memory.id, from: memory.state });
-      }
-      const cube = await tx.objectStore('cubes').get(memory.cubeId);
-      const { redacted: _count, ...cleaned } = this.#redacted({ ...patch, sensitivity: patch.sensitivity ?? memory.sensitivity }, cube?.policy);
-      return this.#applyPatch(memory, patch.text === undefined ? patch : (cleaned as MemoryPatch), now);
-    }, reason);
-  }
-
-  #applyPatch(memory: MemoryItem, patch: MemoryPatch, now: number): MemoryContent {
-    const draft = this.#newMemory(
-      {
-        text: patch.text ?? memory.text,
-        key: patch.key !== undefined ? patch.key : memory.key,
-        semanticType: patch.semanticType ?? memory.semanticType,
-        memoryType: patch.memoryType ?? memory.memoryType,
-        tags: patch.tags ?? memory.tags,
-        visibility: patch.visibility ?? memory.visibility,
-        expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : memory.expiresAt,
-        priority: patch.priority ?? memory.priority,
-        sensitivity: patch.sensitivity ?? memory.sensitivity,
-      },
-      'patch',
-      { userId: memory.ownerId, cubeId: memory.cubeId, sessionId: undefined, now },
-    );
-    return { ...contentOf(draft), state: memory.state };
-  }
-
-  /** {@inheritDoc MemoryApi.delete} */
-  async delete(params: MemoryRef): Promise<MemoryItem> {
-    return this.#moveState(params, 'archived', 'archive', 'memory.archive');
-  }
-
-  /** {@inheritDoc MemoryApi.restore} */
-  async restore(params: MemoryRef): Promise<MemoryItem> {
-    return this.#moveState(params, 'previous', 'restore', 'memory.restore', 'archived');
-  }
-
-  /** {@inheritDoc MemoryApi.freeze} */
-  async freeze(params: MemoryRef): Promise<MemoryItem> {
-    return this.#moveState(params, 'frozen', 'freeze', 'memory.freeze');
-  }
-
-  /** {@inheritDoc MemoryApi.unfreeze} */
-  async unfreeze(params: MemoryRef): Promise<MemoryItem> {
-    return this.#moveState(params, 'previous', 'unfreeze', 'memory.unfreeze', 'frozen');
-  }
-
-  async #moveState(
-    params: MemoryRef,
-    target: LifecycleState | 'previous',
-    action: ChangeAction,
-    auditAction: AuditAction,
-    requiredFrom?: LifecycleState,
-  ): Promise<MemoryItem> {
-    requireObject(params, 'params');
-    const reason = optionalReason(params.reason, 'reason') ?? null;
-    return this.#changeMemory(params, action, auditAction, (memory) => {
-      if (requiredFrom && memory.state !== requiredFrom) {
-        throw new MemosError('ILLEGAL_TRANSITION', `The memory is ${memory.state}, not ${requiredFrom}.`, { from: memory.state, to: target });
-      }
-      const to = target === 'previous' ? (memory.stateBefore ?? 'activated') : target;
-      transition(memory.state, to);
-      return { ...contentOf(memory), state: to };
-    }, reason);
-  }
-
-  /** {@inheritDoc MemoryApi.rollback} */
-  async rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
-    requireObject(params, 'params');
-    const version = intInRange(params.version, 'version', 1, Number.MAX_SAFE_INTEGER, 1);
-    const reason = optionalReason(params.reason, 'reason') ?? `rollback to version ${version}`;
-    return this.#changeMemory(params, 'rollback', 'memory.rollback', async (memory, _now, tx) => {
-      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId: memory.id });
-      if (!LIVE_STATES.includes(memory.state)) {
-        throw new MemosError('ILLEGAL_TRANSITION', `A ${memory.state} memory cannot be rolled back; restore it first.`, { from: memory.state });
-      }
-      const old = (await tx.objectStore('versions').get([memory.id, version])) ?? (version === 1 && memory.version === 1 ? firstVersionOf(memory) : undefined);
-      if (!old) throw new MemosError('VERSION_NOT_FOUND', undefined, { memoryId: memory.id, version });
-      return { ...contentOf(old.snapshot), state: memory.state };
-    }, reason);
-  }
-
-  /**
-   * Runs one change of one memory in a transaction: access check, new content, new version, audit.
-   * `next` returns the new content; if nothing changed, no version is written.
-   */
-  async #changeMemory(
-    params: { userId: string; memoryId: string },
-    action: ChangeAction,
-    auditAction: AuditAction,
-    next: (memory: MemoryItem, now: number, tx: MemoryTx) => MemoryContent | Promise<MemoryContent>,
-    reason: string | null,
-  ): Promise<MemoryItem> {
-    const userId = requireId(params.userId, 'userId');
-    const memoryId = requireId(params.memoryId, 'memoryId');
-    const now = this.#clock();
-    let textChanged = false;
-    const updated = await this.#store.write(MEMORY_STORES, async (tx, changes) => {
-      const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'write');
-      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-      const content = await next(memory, now, tx);
-      const diff = diffContent(contentOf(memory), content);
-      if (diff.length === 0) return memory;
-      textChanged = diff.some((c) => c.field === 'text' || c.field === 'key');
-      const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
-      const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
-      const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
-      await keepFirstVersion(tx, memory);
-      await tx.objectStore('memories').put(item);
-      await tx.objectStore('versions').add(versionRecord(item, userId, action, reason, diff));
-      // KV caches built from this memory no longer say what it says (or it left the live states).
-      if (textChanged || movedOutOfLive) await markStale(tx, [item.id], textChanged ? `memory ${item.id} changed` : `memory ${item.id} is ${item.state}`, now);
-      await this.#audit(tx, userId, auditAction, item.cubeId, [item.id], { version: item.version, ...(reason !== null && { reason }) });
-      changes.memories(item.cubeId, [item.id]);
-      return item;
-    });
-    this.#index.upsert([structuredClone(updated)]);
-    if (textChanged) {
-      // The old model's vector no longer matches the text: it stops serving this memory.
-      this.#previous?.forget([updated.id]);
-      await this.#vectors?.refresh(updated);
-    }
-    return updated;
-  }
-
-  /** {@inheritDoc MemoryApi.purge} */
-  async purge(params: MemoryRef): Promise<void> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const memoryId = requireId(params.memoryId, 'memoryId');
-    const reason = optionalReason(params.reason, 'reason');
-    await this.#store.write(MEMORY_STORES, async (tx, changes) => {
-      const memory = await this.#memoryIn(tx, memoryId);
-      const cube = await cubeWithAccess(tx, memory.cubeId, userId, 'write');
-      if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-      if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId });
-      transition(memory.state, 'purged');
-      await tx.objectStore('memories').delete(memoryId);
-      await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
-      await dropVectors(tx, [memoryId], null);
-      await markStale(tx, [memoryId], `memory ${memoryId} was purged`, this.#clock());
-      const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
-      for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
-      await this.#audit(tx, userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });
-      changes.memories(memory.cubeId, [memoryId]);
-    });
-    this.#index.remove([memoryId]);
-    this.#vectors?.forget([memoryId]);
-    this.#previous?.forget([memoryId]);
-  }
-
-  /** {@inheritDoc MemoryApi.history} */
-  async history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
-    const memory = await this.get(params);
-    const versions = await this.#store.read(['versions'], (tx) =>
-      tx.objectStore('versions').getAll(IDBKeyRange.bound([memory.id, 0], [memory.id, Number.MAX_SAFE_INTEGER])),
-    );
-    return versions.length === 0 && memory.version === 1 ? [firstVersionOf(memory)] : versions;
-  }
-
   // ─── export and import ────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.exportCube} */
@@ -1081,12 +730,6 @@ export class MemOS implements MemoryApi {
     return appendAudit(tx, this.#clock(), userId, action, cubeId, memoryIds, details);
   }
 
-
-  async #memoryIn(tx: AnyWriteTx, memoryId: string): Promise<MemoryItem> {
-    const memory = await tx.objectStore('memories').get(memoryId);
-    if (!memory) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
-    return memory;
-  }
 
 }
 
