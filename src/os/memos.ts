@@ -6,14 +6,13 @@
 import { type AuditAction, type AuditEntry } from '../core/audit';
 import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
-import { LIMITS } from '../core/limits';
 import { systemClock, type Clock } from '../core/ids';
-import { recordHit, type MemoryItem, type MemoryVersion } from '../core/memory-item';
-import { VectorMemory, embeddingText } from '../memory/vector-memory';
-import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, SearchFilters, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
+import { type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { VectorMemory } from '../memory/vector-memory';
+import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
 import { fingerprintKey, type Embedder } from '../inference/embedder';
-import { MemoryIndex, speakerKey, type CubeScope, type TextIndexOptions } from '../search/memory-index';
-import { DEFAULT_RANKING, fuse } from '../search/ranking';
+import { MemoryIndex, type TextIndexOptions } from '../search/memory-index';
+import { DEFAULT_RANKING } from '../search/ranking';
 import { runChat, type ModelSource } from './chat';
 import { MemScheduler } from '../scheduler/scheduler';
 import { WorkingMemory } from '../scheduler/working-memory';
@@ -28,16 +27,14 @@ import { AdapterMemory } from './adapter-memory';
 import { FineReading } from './fine-reading';
 import { ActivationMemory } from './activation-memory';
 import { PlaintextMemory } from './plaintext-memory';
+import { Recall } from './recall';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
-import { ENGLISH_STOP_WORDS } from '../search/stop-words';
-import { seeksAdvice } from '../search/query-intent';
-import { parseTimeRange } from '../search/time-expressions';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
 import { Store, type StoreOptions, type AnyWriteTx } from '../storage/store';
 import type { AddParams, AuditQuery, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, GetAllParams, ImportParams, MemoryRef, Page, SearchHit, SearchParams, UpdateParams } from '../protocol/memory-types';
-import { checkAborted, checkFilters, intInRange, optionalListOf, oneOf, requireId, requireObject, requireReference } from './validate';
+import { checkAborted, intInRange, optionalListOf, requireId, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -71,12 +68,6 @@ const JOB_HISTORY_MS = 7 * 86_400_000;
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
 export { SCHEDULER_ACTOR } from './audit-log';
 
-const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
-
-/** The content words of a text, lower-cased, without stop words. */
-function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
-}
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
 export class MemOS implements MemoryApi {
@@ -99,6 +90,7 @@ export class MemOS implements MemoryApi {
   readonly #fineReading: FineReading;
   readonly #activations: ActivationMemory;
   readonly #plaintext: PlaintextMemory;
+  readonly #recall: Recall;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -120,6 +112,14 @@ export class MemOS implements MemoryApi {
       vectors: () => this.#vectors,
       serving: () => this.#serving,
       model: () => this.#languageModel(),
+    });
+    this.#recall = new Recall({
+      store,
+      clock: this.#clock,
+      index: this.#index,
+      ranking: this.#ranking,
+      serving: () => this.#serving,
+      readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
     });
     this.#plaintext = new PlaintextMemory({
       store,
@@ -403,86 +403,8 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.search} */
-  async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    if (typeof params.query !== 'string' || params.query.length > LIMITS.textLength) {
-      throw new MemosError('INVALID_INPUT', `query must be a string of at most ${LIMITS.textLength} characters.`, { field: 'query' });
-    }
-    const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
-    const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
-    const vectors = mode === 'text' ? undefined : this.#serving;
-    const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
-    const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#clock());
-    const given = checkFilters(params.filters);
-    // A time the query names narrows the filter's range when asked to ("filter"); else it only lifts.
-    const filters: SearchFilters =
-      namedTime && timeInQuery === 'filter'
-        ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
-        : given;
-    const cubes = await this.#directory.readableCubes(userId, params.cubeIds);
-    checkAborted(options.signal);
-    const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
-    const now = this.#clock();
-    // Each side brings several candidates per hit, so fusion and the expiry check below still leave topK.
-    const pool = Math.max(50, topK * this.#ranking.candidatesPerHit);
-    // Names of speakers in the query say whose words to look for; as words they match every line
-    // addressed to that person, so the full-text side leaves them out.
-    const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
-    const tokenNames = queryTokens.map((t) => speakerKey(t.replace(/'s$/i, '')));
-    const named = new Set(tokenNames.filter((name) => this.#index.isSpeaker(name)));
-    const textQuery = named.size === 0 ? params.query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
-    const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
-    const text = skipText ? [] : this.#index.search(textQuery, scopes, filters, pool);
-    const allowed = this.#index.matcher(scopes, filters);
-    const queryVector = await vectors?.embedQuery(params.query, options.signal);
-    const vector = vectors ? vectors.search(queryVector, pool, allowed) : [];
-    // An advice-seeking query consults the user's stated preferences even when no word is shared:
-    // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
-    let preferences: { id: string; score: number }[] = [];
-    const advice = seeksAdvice(params.query);
-    if (advice && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
-      const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
-      preferences = vectors
-        ? vectors.search(queryVector, 10, this.#index.matcher(scopes, preferenceFilters))
-        : this.#index.search(textQuery, scopes, preferenceFilters, 10);
-    }
-    const ranked = fuse(
-      {
-        text,
-        vector,
-        preferences,
-        timeOf: (id) => this.#index.timeOf(id) ?? 0,
-        now,
-        ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
-        ...(named.size > 0 && { saidByNamed: (id: string) => this.#index.speakersOf(id).some((s) => named.has(s)) }),
-        // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
-        // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
-        ...(!advice && { sessionOf: (id: string) => this.#index.sessionOf(id), neighboursOf: (id: string) => this.#index.neighboursOf(id).filter(allowed) }),
-        ...(namedTime && {
-          inNamedTime: (id: string) => {
-            const t = this.#index.timeOf(id) ?? -1;
-            return t >= namedTime.from && t < namedTime.to;
-          },
-        }),
-        limit: topK * 2 + 10,
-      },
-      this.#ranking,
-    );
-    // Every ranked id is indexed, and the index holds its record as last written: no read here.
-    const memories = ranked.map((hit) => this.#index.record(hit.id));
-    const queryWords = new Set(words(params.query));
-    const hits: SearchHit[] = [];
-    ranked.forEach((hit, i) => {
-      const memory = memories[i];
-      if (!memory || hits.length >= topK) return;
-      if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
-      const memoryWords = new Set(words(embeddingText(memory)));
-      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
-    });
-    if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
-    // Copies: the caller may change what it gets without touching the index's records.
-    return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
+  search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
+    return this.#recall.search(params, options);
   }
 
   /**
@@ -674,25 +596,6 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.deleteAdapter} */
   deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
     return this.#adapters.deleteAdapter(params);
-  }
-
-  async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
-    const updated = await this.#store.write(
-      ['memories'],
-      async (tx) => {
-        const store = tx.objectStore('memories');
-        const current = await issueRequests<MemoryItem | undefined>((add) => hits.forEach((hit) => add(store.get(hit.memory.id))));
-        const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
-        await issueRequests((add) => next.forEach((m) => add(store.put(m))));
-        return next;
-      },
-      { durability: 'relaxed' },
-    );
-    // The index keeps copies: what the caller gets is theirs to change.
-    this.#index.refreshRecords(updated.map((m) => structuredClone(m)));
-    const byId = new Map(updated.map((m) => [m.id, m]));
-    // A hit purged meanwhile keeps the index's record as it was, copied.
-    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
   }
 
   // ─── export and import ────────────────────────────────────────────────────

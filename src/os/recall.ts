@@ -1,0 +1,150 @@
+/**
+ * Recall as a service of MemOS: hybrid search over the cubes a user may read (full text, vectors,
+ * preferences), fused with the ranking signals, and usage counting of what was recalled. The index
+ * answers without reading IndexedDB (decision 0020).
+ */
+import type { CubeRecord } from '../core/cube';
+import { MemosError } from '../core/errors';
+import { LIMITS } from '../core/limits';
+import type { Clock } from '../core/ids';
+import { recordHit, type MemoryItem } from '../core/memory-item';
+import { embeddingText, type VectorMemory } from '../memory/vector-memory';
+import type { CallOptions, RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/memory-types';
+import { speakerKey, type CubeScope, type MemoryIndex } from '../search/memory-index';
+import { seeksAdvice } from '../search/query-intent';
+import { fuse } from '../search/ranking';
+import { ENGLISH_STOP_WORDS } from '../search/stop-words';
+import { parseTimeRange } from '../search/time-expressions';
+import { issueRequests } from '../storage/requests';
+import type { Store } from '../storage/store';
+import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
+
+const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
+
+/** The content words of a text, lower-cased, without stop words. */
+function words(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
+}
+
+/** What recall needs of MemOS. */
+export interface RecallDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly index: MemoryIndex;
+  readonly ranking: RankingOptions;
+  /** The vectors search uses now (the previous model's while the current one catches up), if any. */
+  serving(): VectorMemory | undefined;
+  /** The cubes a search reads (see Directory.readableCubes). */
+  readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]>;
+}
+
+/** Search and usage counting (see MemoryApi.search). */
+export class Recall {
+  readonly #deps: RecallDeps;
+
+  constructor(deps: RecallDeps) {
+    this.#deps = deps;
+  }
+
+  /** See MemoryApi.search. */
+  async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    if (typeof params.query !== 'string' || params.query.length > LIMITS.textLength) {
+      throw new MemosError('INVALID_INPUT', `query must be a string of at most ${LIMITS.textLength} characters.`, { field: 'query' });
+    }
+    const topK = intInRange(params.topK, 'topK', 1, 1000, 10);
+    const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
+    const vectors = mode === 'text' ? undefined : this.#deps.serving();
+    const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
+    const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#deps.clock());
+    const given = checkFilters(params.filters);
+    // A time the query names narrows the filter's range when asked to ("filter"); else it only lifts.
+    const filters: SearchFilters =
+      namedTime && timeInQuery === 'filter'
+        ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
+        : given;
+    const cubes = await this.#deps.readableCubes(userId, params.cubeIds);
+    checkAborted(options.signal);
+    const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
+    const now = this.#deps.clock();
+    // Each side brings several candidates per hit, so fusion and the expiry check below still leave topK.
+    const pool = Math.max(50, topK * this.#deps.ranking.candidatesPerHit);
+    // Names of speakers in the query say whose words to look for; as words they match every line
+    // addressed to that person, so the full-text side leaves them out.
+    const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
+    const tokenNames = queryTokens.map((t) => speakerKey(t.replace(/'s$/i, '')));
+    const named = new Set(tokenNames.filter((name) => this.#deps.index.isSpeaker(name)));
+    const textQuery = named.size === 0 ? params.query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
+    const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
+    const text = skipText ? [] : this.#deps.index.search(textQuery, scopes, filters, pool);
+    const allowed = this.#deps.index.matcher(scopes, filters);
+    const queryVector = await vectors?.embedQuery(params.query, options.signal);
+    const vector = vectors ? vectors.search(queryVector, pool, allowed) : [];
+    // An advice-seeking query consults the user's stated preferences even when no word is shared:
+    // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
+    let preferences: { id: string; score: number }[] = [];
+    const advice = seeksAdvice(params.query);
+    if (advice && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
+      const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
+      preferences = vectors
+        ? vectors.search(queryVector, 10, this.#deps.index.matcher(scopes, preferenceFilters))
+        : this.#deps.index.search(textQuery, scopes, preferenceFilters, 10);
+    }
+    const ranked = fuse(
+      {
+        text,
+        vector,
+        preferences,
+        timeOf: (id) => this.#deps.index.timeOf(id) ?? 0,
+        now,
+        ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
+        ...(named.size > 0 && { saidByNamed: (id: string) => this.#deps.index.speakersOf(id).some((s) => named.has(s)) }),
+        // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
+        // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
+        ...(!advice && { sessionOf: (id: string) => this.#deps.index.sessionOf(id), neighboursOf: (id: string) => this.#deps.index.neighboursOf(id).filter(allowed) }),
+        ...(namedTime && {
+          inNamedTime: (id: string) => {
+            const t = this.#deps.index.timeOf(id) ?? -1;
+            return t >= namedTime.from && t < namedTime.to;
+          },
+        }),
+        limit: topK * 2 + 10,
+      },
+      this.#deps.ranking,
+    );
+    // Every ranked id is indexed, and the index holds its record as last written: no read here.
+    const memories = ranked.map((hit) => this.#deps.index.record(hit.id));
+    const queryWords = new Set(words(params.query));
+    const hits: SearchHit[] = [];
+    ranked.forEach((hit, i) => {
+      const memory = memories[i];
+      if (!memory || hits.length >= topK) return;
+      if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
+      const memoryWords = new Set(words(embeddingText(memory)));
+      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
+    });
+    if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
+    // Copies: the caller may change what it gets without touching the index's records.
+    return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
+  }
+
+  async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
+    const updated = await this.#deps.store.write(
+      ['memories'],
+      async (tx) => {
+        const store = tx.objectStore('memories');
+        const current = await issueRequests<MemoryItem | undefined>((add) => hits.forEach((hit) => add(store.get(hit.memory.id))));
+        const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
+        await issueRequests((add) => next.forEach((m) => add(store.put(m))));
+        return next;
+      },
+      { durability: 'relaxed' },
+    );
+    // The index keeps copies: what the caller gets is theirs to change.
+    this.#deps.index.refreshRecords(updated.map((m) => structuredClone(m)));
+    const byId = new Map(updated.map((m) => [m.id, m]));
+    // A hit purged meanwhile keeps the index's record as it was, copied.
+    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
+  }
+}
