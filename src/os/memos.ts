@@ -1,40 +1,65 @@
 /**
- * MemOS: the API that applications program against. It owns the store (IndexedDB), the search index
- * and the access rules, and runs each change as one transaction that also writes the memory's new
- * version and an audit entry, so a change is either whole or absent.
+ * MemOS: the facade that implements MemoryApi. It opens the store, builds the search index and the
+ * vector side, wires the services that do the work (directory, plaintext memory, recall, activation
+ * and parametric memory, fine reading, consolidation, the scheduler's jobs) and delegates each method
+ * to one of them. Every change runs as one transaction that also writes the memory's new version and an
+ * audit entry, so a change is either whole or absent.
  */
-import { type AuditAction, type AuditEntry } from '../core/audit';
-import { type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
-import { MemosError } from '../core/errors';
-import { systemClock, type Clock } from '../core/ids';
-import { type MemoryItem, type MemoryVersion } from '../core/memory-item';
-import { VectorMemory } from '../memory/vector-memory';
-import type { BuildActivationParams, DistillAdapterParams, ExtractedMemory, ExtractParams, RankingOptions, ImportAdapterParams, SchedulerStatus, VectorStatus, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
-import { fingerprintKey, type Embedder } from '../inference/embedder';
-import { MemoryIndex, type TextIndexOptions } from '../search/memory-index';
-import { DEFAULT_RANKING } from '../search/ranking';
-import { runChat, type ModelSource } from './chat';
-import { MemScheduler } from '../scheduler/scheduler';
-import { WorkingMemory } from '../scheduler/working-memory';
-import type { JobRecord, JobState } from '../core/job';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
-import { appendAudit, readAuditLog, SCHEDULER_ACTOR } from './audit-log';
+import type { AuditEntry } from '../core/audit';
+import type { CubeAccess, CubePolicy, CubeRecord, UserRecord } from '../core/cube';
+import { MemosError } from '../core/errors';
+import { systemClock, type Clock } from '../core/ids';
+import type { JobRecord, JobState } from '../core/job';
+import type { MemoryItem, MemoryVersion } from '../core/memory-item';
+import { fingerprintKey, type Embedder } from '../inference/embedder';
+import { VectorMemory } from '../memory/vector-memory';
+import type { DistillProgress, LanguageModel } from '../protocol/language-model';
+import type { MemoryApi } from '../protocol/memory-api';
+import type {
+  AddParams,
+  AuditQuery,
+  BuildActivationParams,
+  CallOptions,
+  ChatOptions,
+  ChatParams,
+  ChatResult,
+  CubeView,
+  DistillAdapterParams,
+  ExtractedMemory,
+  ExtractParams,
+  GetAllParams,
+  ImportAdapterParams,
+  ImportParams,
+  MemoryRef,
+  Page,
+  RankingOptions,
+  SchedulerStatus,
+  SearchHit,
+  SearchParams,
+  UpdateParams,
+  VectorStatus,
+  WorkingEntry,
+  WorkingMemoryPolicy,
+} from '../protocol/memory-types';
+import { MemScheduler } from '../scheduler/scheduler';
+import { WorkingMemory } from '../scheduler/working-memory';
+import { MemoryIndex, type TextIndexOptions } from '../search/memory-index';
+import { DEFAULT_RANKING } from '../search/ranking';
+import { Store, type StoreOptions } from '../storage/store';
+import { ActivationMemory } from './activation-memory';
+import { AdapterMemory } from './adapter-memory';
+import { readAuditLog, SCHEDULER_ACTOR } from './audit-log';
+import { runChat, type ModelSource } from './chat';
 import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
-import { AdapterMemory } from './adapter-memory';
 import { FineReading } from './fine-reading';
-import { ActivationMemory } from './activation-memory';
+import { applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
-import type { MemoryApi } from '../protocol/memory-api';
-import type { DistillProgress, LanguageModel } from '../protocol/language-model';
-import type { StoreChange } from '../storage/change-feed';
-import { issueRequests } from '../storage/requests';
-import { Store, type StoreOptions, type AnyWriteTx } from '../storage/store';
-import type { AddParams, AuditQuery, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, GetAllParams, ImportParams, MemoryRef, Page, SearchHit, SearchParams, UpdateParams } from '../protocol/memory-types';
-import { checkAborted, intInRange, optionalListOf, requireId, requireObject, requireReference } from './validate';
+import { intInRange, optionalListOf, requireId, requireObject, requireReference } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -67,7 +92,6 @@ const JOB_HISTORY_MS = 7 * 86_400_000;
 /** Default storage budget of KV MemCubes. */
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
 export { SCHEDULER_ACTOR } from './audit-log';
-
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
 export class MemOS implements MemoryApi {
@@ -210,7 +234,7 @@ export class MemOS implements MemoryApi {
       os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
     }
     os.#unsubscribe = store.changes.subscribe((change) => {
-      os.#remoteQueue = os.#remoteQueue.then(() => os.#applyRemoteChange(change)).catch(() => undefined);
+      os.#remoteQueue = os.#remoteQueue.then(() => applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous])).catch(() => undefined);
     });
     return os;
   }
@@ -248,35 +272,8 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.rebuildIndex} */
-  async rebuildIndex(options: CallOptions = {}): Promise<number> {
-    this.#index.clear();
-    let after: string | undefined;
-    let total = 0;
-    for (;;) {
-      checkAborted(options.signal);
-      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
-      const batch = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').getAll(range, 500));
-      if (batch.length === 0) break;
-      this.#index.upsert(batch);
-      total += batch.length;
-      after = batch[batch.length - 1]?.id;
-    }
-    return total;
-  }
-
-  async #applyRemoteChange(change: StoreChange): Promise<void> {
-    if (change.memoryIds.length === 0) return;
-    const found = await this.#store.read(['memories'], (tx) =>
-      issueRequests<MemoryItem | undefined>((add) => change.memoryIds.forEach((id) => add(tx.objectStore('memories').get(id)))),
-    );
-    const present = found.filter((m): m is MemoryItem => m !== undefined);
-    const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
-    this.#index.remove(gone);
-    this.#index.upsert(present);
-    this.#vectors?.forget(gone);
-    this.#previous?.forget(gone);
-    await this.#vectors?.reload(present.map((m) => m.id));
-    await this.#previous?.reload(present.map((m) => m.id));
+  rebuildIndex(options: CallOptions = {}): Promise<number> {
+    return rebuildIndex(this.#store, this.#index, options);
   }
 
   /** {@inheritDoc MemoryApi.vectorStatus} */
@@ -618,19 +615,6 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.auditLog} */
   auditLog(query: AuditQuery): Promise<AuditEntry[]> {
     return readAuditLog(this.#store, query);
-  }
-
-  // ─── helpers inside a transaction ─────────────────────────────────────────
-
-  #audit(
-    tx: AnyWriteTx,
-    userId: string,
-    action: AuditAction,
-    cubeId: string | null,
-    memoryIds: readonly string[],
-    details: Record<string, string | number | boolean | null>,
-  ): Promise<void> {
-    return appendAudit(tx, this.#clock(), userId, action, cubeId, memoryIds, details);
   }
 
 
