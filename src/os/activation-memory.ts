@@ -30,8 +30,8 @@ export interface ActivationMemoryDeps {
   model(): Promise<LanguageModel | undefined>;
   get(params: { userId: string; memoryId: string }): Promise<MemoryItem>;
   search(params: SearchParams, options?: CallOptions): Promise<SearchHit[]>;
-  /** A chat session's working-memory entries that keep coming back (key: user and session). */
-  promotable(key: string): readonly WorkingEntry[];
+  /** A chat session's working-memory entries that keep coming back. */
+  promotable(userId: string, sessionId: string): readonly WorkingEntry[];
 }
 
 /** KV MemCubes (see MemoryApi.buildActivation and the methods after it). */
@@ -199,7 +199,7 @@ export class ActivationMemory {
   async promote(userId: string, sessionId: string): Promise<string> {
     const model = await this.#deps.model();
     if (!model?.kv) return 'no model with a readable KV cache is loaded: skipped';
-    const ids = this.#deps.promotable(`${userId}\u0000${sessionId}`).slice(0, 8).map((e) => e.memoryId);
+    const ids = this.#deps.promotable(userId, sessionId).slice(0, 8).map((e) => e.memoryId);
     const memories = (await Promise.all(ids.map((memoryId) => this.#deps.get({ userId, memoryId }).catch(() => undefined)))).filter((m): m is MemoryItem => !!m && LIVE_STATES.includes(m.state));
     if (memories.length === 0) return 'nothing to promote';
     const cubes = new Map<string, MemoryItem[]>();

@@ -44,7 +44,6 @@ import type {
   WorkingMemoryPolicy,
 } from '../protocol/memory-types';
 import { MemScheduler } from '../scheduler/scheduler';
-import { WorkingMemory } from '../scheduler/working-memory';
 import { MemoryIndex, type TextIndexOptions } from '../search/memory-index';
 import { DEFAULT_RANKING } from '../search/ranking';
 import { Store, type StoreOptions } from '../storage/store';
@@ -56,10 +55,12 @@ import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
 import { FineReading } from './fine-reading';
+import { maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
-import { intInRange, optionalListOf, requireId, requireObject, requireReference } from './validate';
+import { SessionMemory } from './session-memory';
+import { intInRange, optionalListOf, requireId, requireObject } from './validate';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {
@@ -109,7 +110,7 @@ export class MemOS implements MemoryApi {
   readonly #consolidationAsked = new Set<string>();
   readonly #directory: Directory;
   readonly #consolidator: Consolidator;
-  readonly #working: WorkingMemory;
+  readonly #sessions: SessionMemory;
   readonly #adapters: AdapterMemory;
   readonly #fineReading: FineReading;
   readonly #activations: ActivationMemory;
@@ -127,7 +128,13 @@ export class MemOS implements MemoryApi {
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
-    this.#working = new WorkingMemory(options.workingMemory);
+    this.#sessions = new SessionMemory({
+      policy: options.workingMemory,
+      get: (params) => this.get(params),
+      queuePromotion: (userId, sessionId, key) => {
+        void this.scheduler.enqueue({ kind: 'promote-kv', priority: 'organise', needsIdle: true, dedupeKey: `promote:${key}`, payload: { userId, sessionId } }).catch(() => undefined);
+      },
+    });
     this.#directory = new Directory(store, this.#clock);
     this.#consolidator = new Consolidator({
       store,
@@ -178,29 +185,24 @@ export class MemOS implements MemoryApi {
       model: () => this.#languageModel(),
       get: (params) => this.get(params),
       search: (params, callOptions) => this.search(params, callOptions),
-      promotable: (key) => this.#working.promotable(key),
+      promotable: (userId, sessionId) => this.#sessions.promotable(userId, sessionId),
     });
     this.scheduler = new MemScheduler({
       store,
       clock: this.#clock,
-      handlers: {
-        'ttl-sweep': async () => {
-          const expired = (await this.sweepExpired()).expired;
-          // The queue's own history is kept a week (at least the newest 200 jobs), so it does not grow forever.
-          const pruned = await this.scheduler.queue.prune(this.#clock() - JOB_HISTORY_MS, 200);
-          const merged = (await this.#vectors?.compact()) ?? 0;
-          return `${expired} memories expired, ${pruned} old jobs pruned, ${merged} small vector blocks merged`;
+      handlers: maintenanceJobs({
+        sweepExpired: () => this.sweepExpired(),
+        pruneJobs: () => this.scheduler.queue.prune(this.#clock() - JOB_HISTORY_MS, 200),
+        compactVectors: async () => (await this.#vectors?.compact()) ?? 0,
+        consolidate: (cubeId) => {
+          this.#consolidationAsked.delete(cubeId);
+          return this.#consolidator.run(cubeId, SCHEDULER_ACTOR, 200);
         },
-        consolidate: async (job) => {
-          this.#consolidationAsked.delete(String(job.payload['cubeId']));
-          const result = await this.#consolidator.run(String(job.payload['cubeId']), SCHEDULER_ACTOR, 200);
-          return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
-        },
-        'promote-kv': async (job) => this.#activations.promote(String(job.payload['userId']), String(job.payload['sessionId'])),
-        'kv-maintenance': async () => this.#activations.maintain(),
-        'fine-read': async (job, signal) => this.#fineReading.job(job, signal),
-        'propose-distill': async () => this.#adapters.proposeDistillation(),
-      },
+        promoteToKv: (userId, sessionId) => this.#activations.promote(userId, sessionId),
+        maintainKv: () => this.#activations.maintain(),
+        fineRead: (job, signal) => this.#fineReading.job(job, signal),
+        proposeDistillation: () => this.#adapters.proposeDistillation(),
+      }),
     });
   }
 
@@ -225,11 +227,7 @@ export class MemOS implements MemoryApi {
     });
     if (options.scheduler !== false) {
       os.scheduler.start();
-      const sweep = () => {
-        void os.scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);
-        void os.scheduler.enqueue({ kind: 'kv-maintenance', priority: 'maintenance', dedupeKey: 'kv-maintenance' }).catch(() => undefined);
-        void os.scheduler.enqueue({ kind: 'propose-distill', priority: 'maintenance', dedupeKey: 'propose-distill', needsIdle: true }).catch(() => undefined);
-      };
+      const sweep = () => queueMaintenance(os.scheduler);
       sweep();
       os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
     }
@@ -432,7 +430,7 @@ export class MemOS implements MemoryApi {
         listCubes: (p) => this.listCubes(p),
         now: () => this.#clock(),
         activationFor: (userId, sessionId, model) => this.#activations.forSession(userId, sessionId, model),
-        noteRecall: (userId, sessionId, query, hits, model) => this.#noteRecall(userId, sessionId, query, hits, model),
+        noteRecall: (userId, sessionId, query, hits, model) => this.#sessions.noteRecall(userId, sessionId, query, hits, model),
         noteActivationUse: (id, loadMs) => this.#activations.noteUse(id, loadMs),
       },
       params,
@@ -441,6 +439,11 @@ export class MemOS implements MemoryApi {
   }
 
   // ─── scheduler and lifecycle automation ─────────────────────────────────
+
+  /** {@inheritDoc MemoryApi.workingMemory} */
+  workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
+    return this.#sessions.entries(params);
+  }
 
   /** {@inheritDoc MemoryApi.consolidate} */
   async consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }> {
@@ -454,29 +457,6 @@ export class MemOS implements MemoryApi {
     return this.#consolidator.run(cubeId, userId, limit);
   }
 
-
-  /** {@inheritDoc MemoryApi.workingMemory} */
-  async workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
-    requireObject(params, 'params');
-    const userId = requireId(params.userId, 'userId');
-    const sessionId = requireReference(params.sessionId, 'sessionId');
-    const entries = this.#working.get(`${userId}\u0000${sessionId}`);
-    const out: (WorkingEntry & { memory: MemoryItem })[] = [];
-    for (const entry of entries) {
-      const memory = await this.get({ userId, memoryId: entry.memoryId }).catch(() => undefined);
-      if (memory) out.push({ ...entry, memory });
-    }
-    return out;
-  }
-
-  #noteRecall(userId: string, sessionId: string, query: string, hits: readonly SearchHit[], model: LanguageModel): void {
-    const key = `${userId}\u0000${sessionId}`;
-    this.#working.update(key, query, hits.map((h) => ({ id: h.memory.id, text: h.memory.text, uses: h.memory.usage.accessCount })));
-    // Memories that keep coming back become a KV cube when the device is idle (KV engines only).
-    if (model.kv && this.#working.promotable(key).length > 0) {
-      void this.scheduler.enqueue({ kind: 'promote-kv', priority: 'organise', needsIdle: true, dedupeKey: `promote:${key}`, payload: { userId, sessionId } }).catch(() => undefined);
-    }
-  }
 
   // ─── the fine MemReader ─────────────────────────────────────────────────
 
