@@ -270,9 +270,7 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.rebuildIndex} */
-  rebuildIndex(options: CallOptions = {}): Promise<number> {
-    return rebuildIndex(this.#store, this.#index, options);
-  }
+  async rebuildIndex(options: CallOptions = {}): Promise<number> { return rebuildIndex(this.#store, this.#index, options); }
 
   /** {@inheritDoc MemoryApi.vectorStatus} */
   async vectorStatus(params: { wait?: boolean } = {}): Promise<VectorStatus | null> {
@@ -284,31 +282,21 @@ export class MemOS implements MemoryApi {
   // ─── users ────────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.createUser} */
-  async createUser(params: { userId?: string; name: string }): Promise<UserRecord> {
-    return this.#directory.createUser(params);
-  }
+  async createUser(params: { userId?: string; name: string }): Promise<UserRecord> { return this.#directory.createUser(params); }
 
   /** {@inheritDoc MemoryApi.listUsers} */
-  async listUsers(): Promise<UserRecord[]> {
-    return this.#directory.listUsers();
-  }
+  async listUsers(): Promise<UserRecord[]> { return this.#directory.listUsers(); }
 
   /** {@inheritDoc MemoryApi.getUser} */
-  async getUser(userId: string): Promise<UserRecord> {
-    return this.#directory.getUser(userId);
-  }
+  async getUser(userId: string): Promise<UserRecord> { return this.#directory.getUser(userId); }
 
   // ─── cubes ────────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.createCube} */
-  async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> {
-    return this.#directory.createCube(params);
-  }
+  async createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord> { return this.#directory.createCube(params); }
 
   /** {@inheritDoc MemoryApi.listCubes} */
-  async listCubes(params: { userId: string }): Promise<CubeView[]> {
-    return this.#directory.listCubes(params);
-  }
+  async listCubes(params: { userId: string }): Promise<CubeView[]> { return this.#directory.listCubes(params); }
 
   /** {@inheritDoc MemoryApi.registerCube} */
   async registerCube(params: { userId: string; cubeId: string }): Promise<void> {
@@ -321,86 +309,54 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.shareCube} */
-  async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> {
-    return this.#directory.shareCube(params);
-  }
+  async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> { return this.#directory.shareCube(params); }
 
   /** {@inheritDoc MemoryApi.unshareCube} */
-  async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> {
-    return this.#directory.unshareCube(params);
-  }
+  async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> { return this.#directory.unshareCube(params); }
 
   // ─── memories ─────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.add} */
-  add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> {
-    return this.#plaintext.add(params, options);
-  }
+  async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> { return this.#plaintext.add(params, options); }
 
   /** {@inheritDoc MemoryApi.get} */
-  get(params: { userId: string; memoryId: string }): Promise<MemoryItem> {
-    return this.#plaintext.get(params);
-  }
+  async get(params: { userId: string; memoryId: string }): Promise<MemoryItem> { return this.#plaintext.get(params); }
 
   /** {@inheritDoc MemoryApi.getAll} */
-  getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
-    return this.#plaintext.getAll(params, options);
-  }
+  async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> { return this.#plaintext.getAll(params, options); }
 
   /** {@inheritDoc MemoryApi.update} */
-  update(params: UpdateParams): Promise<MemoryItem> {
-    return this.#plaintext.update(params);
-  }
+  async update(params: UpdateParams): Promise<MemoryItem> { return this.#plaintext.update(params); }
 
   /** {@inheritDoc MemoryApi.delete} */
-  delete(params: MemoryRef): Promise<MemoryItem> {
-    return this.#plaintext.delete(params);
-  }
+  async delete(params: MemoryRef): Promise<MemoryItem> { return this.#plaintext.delete(params); }
 
   /** {@inheritDoc MemoryApi.restore} */
-  restore(params: MemoryRef): Promise<MemoryItem> {
-    return this.#plaintext.restore(params);
-  }
+  async restore(params: MemoryRef): Promise<MemoryItem> { return this.#plaintext.restore(params); }
 
   /** {@inheritDoc MemoryApi.freeze} */
-  freeze(params: MemoryRef): Promise<MemoryItem> {
-    return this.#plaintext.freeze(params);
-  }
+  async freeze(params: MemoryRef): Promise<MemoryItem> { return this.#plaintext.freeze(params); }
 
   /** {@inheritDoc MemoryApi.unfreeze} */
-  unfreeze(params: MemoryRef): Promise<MemoryItem> {
-    return this.#plaintext.unfreeze(params);
-  }
+  async unfreeze(params: MemoryRef): Promise<MemoryItem> { return this.#plaintext.unfreeze(params); }
 
   /** {@inheritDoc MemoryApi.rollback} */
-  rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> {
-    return this.#plaintext.rollback(params);
-  }
+  async rollback(params: MemoryRef & { version: number }): Promise<MemoryItem> { return this.#plaintext.rollback(params); }
 
   /** {@inheritDoc MemoryApi.purge} */
-  purge(params: MemoryRef): Promise<void> {
-    return this.#plaintext.purge(params);
-  }
+  async purge(params: MemoryRef): Promise<void> { return this.#plaintext.purge(params); }
 
   /** {@inheritDoc MemoryApi.history} */
-  history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> {
-    return this.#plaintext.history(params);
-  }
+  async history(params: { userId: string; memoryId: string }): Promise<MemoryVersion[]> { return this.#plaintext.history(params); }
 
   /** {@inheritDoc MemoryApi.setCubePolicy} */
-  setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> {
-    return this.#plaintext.setCubePolicy(params);
-  }
+  async setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord> { return this.#plaintext.setCubePolicy(params); }
 
   /** {@inheritDoc MemoryApi.sweepExpired} */
-  sweepExpired(): Promise<{ expired: number }> {
-    return this.#plaintext.sweepExpired();
-  }
+  async sweepExpired(): Promise<{ expired: number }> { return this.#plaintext.sweepExpired(); }
 
   /** {@inheritDoc MemoryApi.search} */
-  search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> {
-    return this.#recall.search(params, options);
-  }
+  async search(params: SearchParams, options: CallOptions = {}): Promise<SearchHit[]> { return this.#recall.search(params, options); }
 
   /**
    * Gives chat() its language model: a loaded one, a function that finds the one loaded now (for a
@@ -441,9 +397,7 @@ export class MemOS implements MemoryApi {
   // ─── scheduler and lifecycle automation ─────────────────────────────────
 
   /** {@inheritDoc MemoryApi.workingMemory} */
-  workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> {
-    return this.#sessions.entries(params);
-  }
+  async workingMemory(params: { userId: string; sessionId: string }): Promise<(WorkingEntry & { memory: MemoryItem })[]> { return this.#sessions.entries(params); }
 
   /** {@inheritDoc MemoryApi.consolidate} */
   async consolidate(params: { userId: string; cubeId: string; limit?: number }): Promise<{ merged: number; archived: number; superseded: number }> {
@@ -461,19 +415,13 @@ export class MemOS implements MemoryApi {
   // ─── the fine MemReader ─────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.setConsent} */
-  setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> {
-    return this.#fineReading.setConsent(params);
-  }
+  async setConsent(params: { userId: string; mode: 'auto' | 'ask' | 'manual' }): Promise<UserRecord> { return this.#fineReading.setConsent(params); }
 
   /** {@inheritDoc MemoryApi.extract} */
-  extract(params: ExtractParams, options: CallOptions = {}): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> {
-    return this.#fineReading.extract(params, options);
-  }
+  async extract(params: ExtractParams, options: CallOptions = {}): Promise<{ proposals: ExtractedMemory[]; stored: MemoryItem[] }> { return this.#fineReading.extract(params, options); }
 
   /** {@inheritDoc MemoryApi.acceptProposals} */
-  acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> {
-    return this.#fineReading.acceptProposals(params);
-  }
+  async acceptProposals(params: { userId: string; jobId: string; indexes?: readonly number[] }): Promise<MemoryItem[]> { return this.#fineReading.acceptProposals(params); }
 
   /** {@inheritDoc MemoryApi.schedulerStatus} */
   async schedulerStatus(): Promise<SchedulerStatus> {
@@ -503,59 +451,37 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.buildActivation} */
-  buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> {
-    return this.#activations.build(params, options);
-  }
+  async buildActivation(params: BuildActivationParams, options: CallOptions = {}): Promise<ActivationItem> { return this.#activations.build(params, options); }
 
   /** {@inheritDoc MemoryApi.composeActivations} */
-  composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> {
-    return this.#activations.compose(params);
-  }
+  async composeActivations(params: { userId: string; cubeId: string; activationIds: readonly string[]; encoding?: 'fp32' | 'fp16' | 'int8' }): Promise<ActivationItem> { return this.#activations.compose(params); }
 
   /** {@inheritDoc MemoryApi.listActivations} */
-  listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> {
-    return this.#activations.list(params);
-  }
+  async listActivations(params: { userId: string; cubeId: string }): Promise<ActivationItem[]> { return this.#activations.list(params); }
 
   /** {@inheritDoc MemoryApi.activate} */
-  activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> {
-    return this.#activations.activate(params);
-  }
+  async activate(params: { userId: string; activationId: string; sessionId: string }): Promise<ActivationItem> { return this.#activations.activate(params); }
 
   /** {@inheritDoc MemoryApi.deactivate} */
-  deactivate(params: { userId: string; sessionId: string }): Promise<void> {
-    return this.#activations.deactivate(params);
-  }
+  async deactivate(params: { userId: string; sessionId: string }): Promise<void> { return this.#activations.deactivate(params); }
 
   /** {@inheritDoc MemoryApi.evictActivation} */
-  evictActivation(params: { userId: string; activationId: string }): Promise<void> {
-    return this.#activations.evict(params);
-  }
+  async evictActivation(params: { userId: string; activationId: string }): Promise<void> { return this.#activations.evict(params); }
 
   /** {@inheritDoc MemoryApi.importAdapter} */
-  importAdapter(params: ImportAdapterParams): Promise<AdapterItem> {
-    return this.#adapters.importAdapter(params);
-  }
+  async importAdapter(params: ImportAdapterParams): Promise<AdapterItem> { return this.#adapters.importAdapter(params); }
 
   /** {@inheritDoc MemoryApi.listAdapters} */
-  listAdapters(params: { userId: string; cubeId: string }): Promise<AdapterItem[]> {
-    return this.#adapters.listAdapters(params);
-  }
+  async listAdapters(params: { userId: string; cubeId: string }): Promise<AdapterItem[]> { return this.#adapters.listAdapters(params); }
 
   /** {@inheritDoc MemoryApi.exportAdapter} */
-  exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> {
-    return this.#adapters.exportAdapter(params);
-  }
+  async exportAdapter(params: { userId: string; adapterId: string }): Promise<{ safetensors: Uint8Array; config: string }> { return this.#adapters.exportAdapter(params); }
 
   /** {@inheritDoc MemoryApi.activateAdapter} */
-  activateAdapter(params: { userId: string; adapterId: string; weight?: number }): Promise<AdapterItem> {
-    return this.#adapters.activateAdapter(params);
-  }
+  async activateAdapter(params: { userId: string; adapterId: string; weight?: number }): Promise<AdapterItem> { return this.#adapters.activateAdapter(params); }
 
   /** {@inheritDoc MemoryApi.deactivateAdapter} */
-  deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem> {
-    return this.#adapters.deactivateAdapter(params);
-  }
+  async deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem> { return this.#adapters.deactivateAdapter(params); }
 
   /** {@inheritDoc MemoryApi.distillAdapter} */
   distillAdapter(
@@ -566,21 +492,15 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.distillCandidates} */
-  distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
-    return this.#adapters.distillCandidates(params);
-  }
+  async distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> { return this.#adapters.distillCandidates(params); }
 
   /** {@inheritDoc MemoryApi.deleteAdapter} */
-  deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> {
-    return this.#adapters.deleteAdapter(params);
-  }
+  async deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> { return this.#adapters.deleteAdapter(params); }
 
   // ─── export and import ────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.exportCube} */
-  exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
-    return exportCubeFile(this.#store, this.#clock, params, options);
-  }
+  async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> { return exportCubeFile(this.#store, this.#clock, params, options); }
 
   /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
@@ -593,9 +513,7 @@ export class MemOS implements MemoryApi {
   // ─── audit ────────────────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.auditLog} */
-  auditLog(query: AuditQuery): Promise<AuditEntry[]> {
-    return readAuditLog(this.#store, query);
-  }
+  async auditLog(query: AuditQuery): Promise<AuditEntry[]> { return readAuditLog(this.#store, query); }
 
 
 }

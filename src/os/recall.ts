@@ -10,21 +10,13 @@ import type { Clock } from '../core/ids';
 import { recordHit, type MemoryItem } from '../core/memory-item';
 import { embeddingText, type VectorMemory } from '../memory/vector-memory';
 import type { CallOptions, RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/memory-types';
-import { speakerKey, type CubeScope, type MemoryIndex } from '../search/memory-index';
-import { seeksAdvice } from '../search/query-intent';
+import type { CubeScope, MemoryIndex } from '../search/memory-index';
+import { matchedTerms, planQuery } from '../search/query-plan';
 import { fuse } from '../search/ranking';
-import { ENGLISH_STOP_WORDS } from '../search/stop-words';
-import { parseTimeRange } from '../search/time-expressions';
 import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
 import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
 
-const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
-
-/** The content words of a text, lower-cased, without stop words. */
-function words(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
-}
 
 /** What recall needs of MemOS. */
 export interface RecallDeps {
@@ -57,73 +49,63 @@ export class Recall {
     const mode = oneOf(params.mode, 'mode', ['hybrid', 'text', 'vector'] as const, 'hybrid');
     const vectors = mode === 'text' ? undefined : this.#deps.serving();
     const timeInQuery = oneOf(params.timeInQuery, 'timeInQuery', ['boost', 'filter', 'ignore'] as const, 'boost');
-    const namedTime = timeInQuery === 'ignore' ? undefined : parseTimeRange(params.query, this.#deps.clock());
-    const given = checkFilters(params.filters);
-    // A time the query names narrows the filter's range when asked to ("filter"); else it only lifts.
-    const filters: SearchFilters =
-      namedTime && timeInQuery === 'filter'
-        ? { ...given, from: Math.max(given.from ?? 0, namedTime.from), to: Math.min(given.to ?? Number.MAX_SAFE_INTEGER, namedTime.to - 1) }
-        : given;
+    const now = this.#deps.clock();
+    const index = this.#deps.index;
+    const plan = planQuery({
+      query: params.query,
+      mode,
+      timeInQuery,
+      filters: checkFilters(params.filters),
+      topK,
+      candidatesPerHit: this.#deps.ranking.candidatesPerHit,
+      now,
+      isSpeaker: (name) => index.isSpeaker(name),
+    });
+    const { filters, named, namedTime } = plan;
     const cubes = await this.#deps.readableCubes(userId, params.cubeIds);
     checkAborted(options.signal);
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
-    const now = this.#deps.clock();
-    // Each side brings several candidates per hit, so fusion and the expiry check below still leave topK.
-    const pool = Math.max(50, topK * this.#deps.ranking.candidatesPerHit);
-    // Names of speakers in the query say whose words to look for; as words they match every line
-    // addressed to that person, so the full-text side leaves them out.
-    const queryTokens = params.query.match(/[\p{L}\p{N}']+/gu) ?? [];
-    const tokenNames = queryTokens.map((t) => speakerKey(t.replace(/'s$/i, '')));
-    const named = new Set(tokenNames.filter((name) => this.#deps.index.isSpeaker(name)));
-    const textQuery = named.size === 0 ? params.query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
-    const skipText = mode === 'vector' || (params.query.trim() !== '' && !textQuery.trim());
-    const text = skipText ? [] : this.#deps.index.search(textQuery, scopes, filters, pool);
-    const allowed = this.#deps.index.matcher(scopes, filters);
+    const text = plan.skipText ? [] : index.search(plan.textQuery, scopes, filters, plan.pool);
+    const allowed = index.matcher(scopes, filters);
     const queryVector = await vectors?.embedQuery(params.query, options.signal);
-    const vector = vectors ? vectors.search(queryVector, pool, allowed) : [];
+    const vector = vectors ? vectors.search(queryVector, plan.pool, allowed) : [];
     // An advice-seeking query consults the user's stated preferences even when no word is shared:
     // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.
     let preferences: { id: string; score: number }[] = [];
-    const advice = seeksAdvice(params.query);
-    if (advice && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
+    if (plan.advice && (!filters.semanticTypes || filters.semanticTypes.includes('preference'))) {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
-      preferences = vectors
-        ? vectors.search(queryVector, 10, this.#deps.index.matcher(scopes, preferenceFilters))
-        : this.#deps.index.search(textQuery, scopes, preferenceFilters, 10);
+      preferences = vectors ? vectors.search(queryVector, 10, index.matcher(scopes, preferenceFilters)) : index.search(plan.textQuery, scopes, preferenceFilters, 10);
     }
     const ranked = fuse(
       {
         text,
         vector,
         preferences,
-        timeOf: (id) => this.#deps.index.timeOf(id) ?? 0,
+        timeOf: (id) => index.timeOf(id) ?? 0,
         now,
         ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
-        ...(named.size > 0 && { saidByNamed: (id: string) => this.#deps.index.speakersOf(id).some((s) => named.has(s)) }),
+        ...(named.size > 0 && { saidByNamed: (id: string) => index.speakersOf(id).some((s) => named.has(s)) }),
         // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
         // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
-        ...(!advice && { sessionOf: (id: string) => this.#deps.index.sessionOf(id), neighboursOf: (id: string) => this.#deps.index.neighboursOf(id).filter(allowed) }),
+        ...(!plan.advice && { sessionOf: (id: string) => index.sessionOf(id), neighboursOf: (id: string) => index.neighboursOf(id).filter(allowed) }),
         ...(namedTime && {
           inNamedTime: (id: string) => {
-            const t = this.#deps.index.timeOf(id) ?? -1;
+            const t = index.timeOf(id) ?? -1;
             return t >= namedTime.from && t < namedTime.to;
           },
         }),
-        limit: topK * 2 + 10,
+        limit: plan.limit,
       },
       this.#deps.ranking,
     );
     // Every ranked id is indexed, and the index holds its record as last written: no read here.
-    const memories = ranked.map((hit) => this.#deps.index.record(hit.id));
-    const queryWords = new Set(words(params.query));
     const hits: SearchHit[] = [];
-    ranked.forEach((hit, i) => {
-      const memory = memories[i];
-      if (!memory || hits.length >= topK) return;
-      if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) return;
-      const memoryWords = new Set(words(embeddingText(memory)));
-      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: [...queryWords].filter((w) => memoryWords.has(w)) });
-    });
+    for (const hit of ranked) {
+      const memory = index.record(hit.id);
+      if (!memory || hits.length >= topK) continue;
+      if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) continue;
+      hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: matchedTerms(plan, embeddingText(memory)) });
+    }
     if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
     // Copies: the caller may change what it gets without touching the index's records.
     return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
