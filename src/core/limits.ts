@@ -120,7 +120,7 @@ export function checkTags(value: unknown, field: string, context: RuleContext = 
   Array.from(value as unknown[]).forEach((v, i) => {
     const s = string(v, `${field}[${i}]`, context).trim();
     if (s === '') return;
-    out.add(bounded(s, `${field}[${i}]`, context, LIMITS.tagLength, CONTROL, true));
+    out.add(bounded(s, `${field}[${i}]`, context, LIMITS.tagLength, CONTROL, false));
   });
   if (out.size > LIMITS.tagCount) throw ruleError(context, field, `must hold at most ${LIMITS.tagCount} entries`);
   return [...out];

@@ -57,7 +57,7 @@ export function checkCubeFileFields(
     checkId(v.cubeId, `${at}.cubeId`, 'import');
     checkId(v.by, `${at}.by`, 'import');
     if (v.reason !== null) checkReason(v.reason, `${at}.reason`, 'import');
-    checkContent({ ...v.snapshot }, `${at}.snapshot`);
+    checkContent(v.snapshot, `${at}.snapshot`);
     const fields = new Set(v.changes.map((c) => c.field));
     if (fields.size !== v.changes.length) throw ruleError('import', `${at}.changes`, 'must name each field at most once');
   });

@@ -430,11 +430,12 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.listJobs} */
   async listJobs(params: { states?: readonly JobState[]; limit?: number } = {}): Promise<JobRecord[]> {
-    requireObject(params ?? {}, 'params');
+    // null is taken as no params, as undefined is.
+    const given = params ?? {};
+    requireObject(given, 'params');
     const all = ['queued', 'running', 'done', 'failed'] as const;
-    const states = optionalListOf((params ?? {}).states, 'states', all) ?? all;
-    params ??= {};
-    return this.scheduler.queue.list(states, intInRange(params.limit, 'limit', 1, 1000, 50));
+    const states = optionalListOf(given.states, 'states', all) ?? all;
+    return this.scheduler.queue.list(states, intInRange(given.limit, 'limit', 1, 1000, 50));
   }
 
   /** {@inheritDoc MemoryApi.setIdle} */

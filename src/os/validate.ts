@@ -1,12 +1,12 @@
 /** Argument checks of the public API: each failure is a MemosError INVALID_INPUT naming the field. */
 import { MemosError } from '../core/errors';
-import { checkId, checkKey, checkName, checkReason, checkReference, checkTags } from '../core/limits';
+import { checkId, checkKey, checkName, checkReason, checkReference, checkTags, ruleError } from '../core/limits';
 import { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } from '../core/memory-item';
 import { LIFECYCLE_STATES } from '../core/lifecycle';
 import type { SearchFilters } from '../protocol/memory-types';
 
 function invalid(field: string, what: string): MemosError {
-  return new MemosError('INVALID_INPUT', `${field} ${what}.`, { field });
+  return ruleError('call', field, what);
 }
 
 /** Checks that a value is an object (the params of a call). */
