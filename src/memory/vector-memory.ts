@@ -10,7 +10,7 @@ import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../inference/embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
-import type { Store, WriteOptions, WriteTx } from '../storage/store';
+import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
 import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
 import type { VectorStatus } from '../protocol/memory-types';
 
@@ -77,12 +77,15 @@ export class VectorMemory {
   }
 
   /**
-   * Writes vectors inside the caller's transaction (which must include "vectorBlocks"), as blocks.
+   * Writes vectors inside the caller's transaction (which must include "vectorBlocks"), as blocks;
+   * they are searchable once it commits (and never if it aborts), and other tabs are told.
    * `fresh`: the memories were created in this transaction, so they have no vector to replace.
    */
-  async write(tx: WriteTx, records: readonly StoredVector[], options: { fresh: boolean } = { fresh: false }): Promise<void> {
+  async write(tx: WriteTx, changes: ChangeSet, records: readonly StoredVector[], options: { fresh: boolean } = { fresh: false }): Promise<void> {
     // Noted before commit: a block whose transaction aborts is simply not found when merging.
     for (const b of await writeVectors(tx, records, options)) if (b.count < SMALL_BLOCK) this.#small.set(b.blockId, b);
+    for (const r of records) changes.memories(r.cubeId, [r.memoryId]);
+    changes.afterCommit(() => this.remember(records));
   }
 
   /**
@@ -156,18 +159,15 @@ export class VectorMemory {
    * is skipped; the next catch-up sees the edit), announces them to other tabs and indexes them.
    */
   async #storeIfCurrent(records: readonly StoredVector[], options: WriteOptions): Promise<void> {
-    const written = await this.#store.write(
+    await this.#store.write(
       ['memories', 'vectorBlocks'],
       async (tx, changes) => {
         const current = await issueRequests<MemoryItem | undefined>((add) => records.forEach((r) => add(tx.objectStore('memories').get(r.memoryId))));
         const fresh = records.filter((r, j) => current[j] && textHash(embeddingText(current[j])) === r.textHash);
-        await this.write(tx, fresh);
-        for (const r of fresh) changes.memories(r.cubeId, [r.memoryId]);
-        return fresh;
+        await this.write(tx, changes, fresh);
       },
       options,
     );
-    this.remember(written);
   }
 
   /** How far the vectors are. */

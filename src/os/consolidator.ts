@@ -10,7 +10,6 @@ import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
 import type { LanguageModel } from '../protocol/language-model';
 import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/text-tokenizer';
-import { markStale } from '../memory/activation/activation-store';
 import {
   CONTRADICTION_SCHEMA,
   contradictionCandidates,
@@ -24,7 +23,7 @@ import type { VectorMemory } from '../memory/vector-memory';
 import type { MemoryIndex } from '../search/memory-index';
 import type { Store } from '../storage/store';
 import { appendAudit } from './audit-log';
-import { keepFirstVersion, MEMORY_STORES, versionRecord } from './memory-writes';
+import { MEMORY_STORES, storeChangedMemory, storeNewMemories, versionRecord } from './memory-writes';
 
 /** What consolidation works with (MemOS's store, index and models). */
 export interface ConsolidatorDeps {
@@ -107,23 +106,16 @@ export class Consolidator {
         const current = await tx.objectStore('memories').get(member.id);
         if (!current || current.version !== member.version || !LIVE_STATES.includes(current.state)) return undefined;
         const parent: MemoryItem = { ...current, state: 'archived', stateBefore: current.state, updatedAt: now, version: current.version + 1 };
-        await keepFirstVersion(tx, current);
-        await tx.objectStore('memories').put(parent);
-        await tx.objectStore('versions').add(versionRecord(parent, actor, 'merge', `merged into ${item.id}`, [{ field: 'state', from: current.state, to: 'archived' }]));
+        const changed = [{ field: 'state' as const, from: current.state, to: 'archived' }];
+        await storeChangedMemory(tx, changes, current, parent, { by: actor, action: 'merge', reason: `merged into ${item.id}`, changes: changed, stale: `memory merged into ${item.id}` });
         parents.push(parent);
       }
-      await tx.objectStore('memories').add(item);
-      await tx.objectStore('versions').add(versionRecord(item, actor, 'merge', `merge of ${group.length} near-duplicates`, []));
-      await this.#deps.vectors()?.write(tx, vectors, { fresh: true });
-      await markStale(tx, group.map((m) => m.id), `memory merged into ${item.id}`, now);
+      await storeNewMemories(tx, changes, [item], [versionRecord(item, actor, 'merge', `merge of ${group.length} near-duplicates`, [])]);
+      await this.#deps.vectors()?.write(tx, changes, vectors, { fresh: true });
       await appendAudit(tx, now, actor, 'memory.merge', item.cubeId, [item.id, ...group.map((m) => m.id)], { parents: group.length });
-      changes.memories(item.cubeId, [item.id, ...group.map((m) => m.id)]);
       return [item, ...parents];
     });
-    if (!written) return false;
-    this.#deps.index.upsert(written);
-    this.#deps.vectors()?.remember(vectors);
-    return true;
+    return written !== undefined;
   }
 
   /** Asks the model whether a later statement contradicts an earlier one (false when it cannot tell). */
@@ -144,16 +136,11 @@ export class Consolidator {
       const newer = await tx.objectStore('memories').get(step.newer.id);
       if (!older || !newer || older.version !== step.older.version || !LIVE_STATES.includes(older.state) || !LIVE_STATES.includes(newer.state)) return undefined;
       const item: MemoryItem = { ...older, state: 'archived', stateBefore: older.state, validTo: step.at, supersededBy: newer.id, updatedAt: now, version: older.version + 1 };
-      await keepFirstVersion(tx, older);
-      await tx.objectStore('memories').put(item);
-      await tx.objectStore('versions').add(versionRecord(item, actor, 'supersede', `superseded by ${newer.id}`, [{ field: 'state', from: older.state, to: 'archived' }]));
-      await markStale(tx, [older.id], `memory ${older.id} was superseded`, now);
+      const changed = [{ field: 'state' as const, from: older.state, to: 'archived' }];
+      await storeChangedMemory(tx, changes, older, item, { by: actor, action: 'supersede', reason: `superseded by ${newer.id}`, changes: changed, stale: `memory ${older.id} was superseded` });
       await appendAudit(tx, now, actor, 'memory.supersede', item.cubeId, [item.id, newer.id], { validTo: step.at });
-      changes.memories(item.cubeId, [item.id]);
       return item;
     });
-    if (!updated) return false;
-    this.#deps.index.upsert([updated]);
-    return true;
+    return updated !== undefined;
   }
 }

@@ -13,6 +13,7 @@ import type { CallOptions, ImportParams } from '../protocol/memory-types';
 import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
 import { appendAudit } from './audit-log';
+import { storeNewMemories } from './memory-writes';
 import { cubeWithAccess, userIn } from './directory';
 import { checkAborted, oneOf, requireId, requireObject } from './validate';
 
@@ -72,10 +73,10 @@ export async function exportCubeFile(store: Store, clock: Clock, params: { userI
 
 /**
  * Reads a cube file and stores the cube, all of it or nothing, owned by the importing user (see
- * MemoryApi.importCube). Returns the cube and the memories stored, for the index.
+ * MemoryApi.importCube). Returns the cube; its memories reach the index through the store's commit listeners.
  * @throws {MemosError} INVALID_INPUT, IMPORT_MALFORMED, IMPORT_TAMPERED, IMPORT_UNSUPPORTED, IMPORT_TOO_LARGE, CUBE_EXISTS, USER_NOT_FOUND, QUOTA_EXCEEDED, ABORTED
  */
-export async function importCubeFile(store: Store, clock: Clock, params: ImportParams, options: CallOptions): Promise<{ cube: CubeRecord; memories: readonly MemoryItem[] }> {
+export async function importCubeFile(store: Store, clock: Clock, params: ImportParams, options: CallOptions): Promise<CubeRecord> {
   requireObject(params, 'params');
   const userId = requireId(params.userId, 'userId');
   const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
@@ -98,17 +99,16 @@ export async function importCubeFile(store: Store, clock: Clock, params: ImportP
         throw new MemosError('CUBE_EXISTS', `${clash} of the file is already in this store. Import with mode "copy" to get new ids.`, { id: clash });
       }
       await tx.objectStore('cubes').add(cube);
+      await storeNewMemories(tx, changes, contents.memories, contents.versions);
       await issueRequests((add) => {
-        for (const memory of contents.memories) add(tx.objectStore('memories').add(memory));
-        for (const version of contents.versions) add(tx.objectStore('versions').add(version));
         for (const blob of contents.blobs) add(tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId }));
       });
       await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
       await appendAudit(tx, clock(), userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });
-      changes.memories(cube.cubeId, contents.memories.map((m) => m.id));
+      changes.cubeIds.add(cube.cubeId);
       changes.userIds.add(userId);
     },
     { signal: options.signal },
   );
-  return { cube, memories: contents.memories };
+  return cube;
 }

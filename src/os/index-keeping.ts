@@ -1,7 +1,8 @@
 /**
  * Keeping the search index and the vector side in step with what IndexedDB holds: rebuilding the index
- * when a store opens, and applying a change another tab (or, later, another device) committed — read
- * back from the store, so a remote change updates the index exactly as the local write did.
+ * when a store opens, applying what this tab's writes committed (the records as written), and applying
+ * a change another tab (or, later, another device) committed — read back from the store by id. Both
+ * end in {@link indexRecords}, so a remote change updates the index exactly as the local write did.
  */
 import type { MemoryItem } from '../core/memory-item';
 import type { VectorMemory } from '../memory/vector-memory';
@@ -9,7 +10,7 @@ import type { CallOptions } from '../protocol/memory-types';
 import type { MemoryIndex } from '../search/memory-index';
 import type { StoreChange } from '../storage/change-feed';
 import { issueRequests } from '../storage/requests';
-import type { Store } from '../storage/store';
+import type { Commit, Store } from '../storage/store';
 import { checkAborted } from './validate';
 
 /** Fills the index from every stored memory, 500 at a time; returns how many. @throws {MemosError} ABORTED */
@@ -30,8 +31,27 @@ export async function rebuildIndex(store: Store, index: MemoryIndex, options: Ca
 }
 
 /**
- * Applies a committed change to the index and the vectors: the memories it names are read back; those
- * still stored are indexed as stored now, those gone are removed.
+ * Brings the index and the vectors in step with memories as now stored (`present`) or gone for good
+ * (`gone`). The index keeps what it is given: callers hand it records no one else holds.
+ */
+export function indexRecords(index: MemoryIndex, vectors: readonly (VectorMemory | undefined)[], present: readonly MemoryItem[], gone: readonly string[]): void {
+  index.remove(gone);
+  index.upsert(present);
+  for (const side of vectors) side?.forget(gone);
+}
+
+/**
+ * Applies what a write of this tab committed: the records as written, copied (the writer returns the
+ * originals to its caller, who may change them). Its new vectors were remembered by the write itself.
+ */
+export function applyCommit(commit: Commit, index: MemoryIndex, vectors: readonly (VectorMemory | undefined)[]): void {
+  if (commit.written.length === 0 && commit.removedIds.length === 0) return;
+  indexRecords(index, vectors, commit.written.map((m) => structuredClone(m)), commit.removedIds);
+}
+
+/**
+ * Applies a change another tab or device committed: the memories it names are read back; those still
+ * stored are indexed as stored now, those gone are removed, and their vectors are read again.
  */
 export async function applyStoredChange(store: Store, change: StoreChange, index: MemoryIndex, vectors: readonly (VectorMemory | undefined)[]): Promise<void> {
   if (change.memoryIds.length === 0) return;
@@ -39,9 +59,6 @@ export async function applyStoredChange(store: Store, change: StoreChange, index
     issueRequests<MemoryItem | undefined>((add) => change.memoryIds.forEach((id) => add(tx.objectStore('memories').get(id)))),
   );
   const present = found.filter((m): m is MemoryItem => m !== undefined);
-  const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
-  index.remove(gone);
-  index.upsert(present);
-  for (const side of vectors) side?.forget(gone);
+  indexRecords(index, vectors, present, change.memoryIds.filter((_, i) => found[i] === undefined));
   for (const side of vectors) await side?.reload(present.map((m) => m.id));
 }

@@ -1,9 +1,18 @@
 /**
- * What every write that changes memories shares: the stores such a write spans, and the version
- * records it adds (see docs/decisions/0021 for why a new memory's first version is derived).
+ * The one write path of memories. Every change to a memory record — add, edit, lifecycle move,
+ * rollback, merge, supersession, import, purge — is stored by one of the three functions here, inside
+ * the caller's transaction: the record, its version, the stale marks of KV caches built from it, and
+ * the change note that becomes the write's change record. The caller appends its audit entry (one per
+ * call) in the same transaction. After commit, the store hands the written records to the search index
+ * and the vectors (see MemOS's onCommit listener), and other tabs read them back by id: local and remote
+ * changes reach the index the same way. See docs/decisions/0021 for why a new memory's first version
+ * is derived rather than written.
  */
-import { contentOf, firstVersionOf, type ChangeAction, type MemoryItem, type MemoryVersion } from '../core/memory-item';
-import type { WriteTx } from '../storage/store';
+import { contentOf, firstVersionOf, recordHit, type ChangeAction, type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { markStale } from '../memory/activation/activation-store';
+import { dropVectors } from '../memory/vector-blocks';
+import { issueRequests } from '../storage/requests';
+import type { AnyWriteTx, ChangeSet, WriteTx } from '../storage/store';
 
 /** The stores a memory-changing write spans. */
 export const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[] = [
@@ -24,11 +33,69 @@ export function versionRecord(item: MemoryItem, by: string, action: ChangeAction
   return { memoryId: item.id, cubeId: item.cubeId, version: item.version, at: item.updatedAt, by, action, reason, changes, snapshot: contentOf(item) };
 }
 
+/** Who made a change, how, why, and what it changed: the version record's facts. */
+export interface ChangeFacts {
+  readonly by: string;
+  readonly action: ChangeAction;
+  readonly reason: string | null;
+  readonly changes: MemoryVersion['changes'];
+  /** Why KV caches built from the memory no longer hold (text changed, left the live states); none when they still do. */
+  readonly stale?: string | undefined;
+}
+
+/**
+ * Stores memories this write creates (an add, a merge, an import). `versions` are the version records
+ * that come with them (a merge's, an import's); an add gives none, its version 1 being derived.
+ */
+export async function storeNewMemories(tx: AnyWriteTx, changes: ChangeSet, items: readonly MemoryItem[], versions: readonly MemoryVersion[] = []): Promise<void> {
+  await issueRequests((add) => {
+    for (const item of items) add(tx.objectStore('memories').add(item));
+    for (const version of versions) add(tx.objectStore('versions').add(version));
+  });
+  for (const item of items) changes.wrote(item);
+}
+
+/**
+ * Stores a new version of a memory: version 1 first if it was only derived, then the record, its
+ * version record, and stale marks on KV caches built from it.
+ */
+export async function storeChangedMemory(tx: MemoryTx, changes: ChangeSet, before: MemoryItem, after: MemoryItem, facts: ChangeFacts): Promise<void> {
+  await keepFirstVersion(tx, before);
+  await tx.objectStore('memories').put(after);
+  await tx.objectStore('versions').add(versionRecord(after, facts.by, facts.action, facts.reason, facts.changes));
+  if (facts.stale !== undefined) await markStale(tx, [after.id], facts.stale, after.updatedAt);
+  changes.wrote(after);
+}
+
+/** Removes a memory for good: its record, versions, vectors and blobs; KV caches built from it are marked stale. */
+export async function removeMemory(tx: MemoryTx, changes: ChangeSet, memory: MemoryItem, at: number): Promise<void> {
+  await tx.objectStore('memories').delete(memory.id);
+  await tx.objectStore('versions').delete(IDBKeyRange.bound([memory.id, 0], [memory.id, Number.MAX_SAFE_INTEGER]));
+  await dropVectors(tx, [memory.id], null);
+  await markStale(tx, [memory.id], `memory ${memory.id} was purged`, at);
+  const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memory.id);
+  for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
+  changes.removed(memory.cubeId, memory.id);
+}
+
+/**
+ * Counts a search hit on memories (those purged meanwhile are skipped) and returns them as stored.
+ * Usage is bookkeeping, not content: no version, no audit entry, no change record; the caller refreshes
+ * its index's records itself, and other tabs see the counts when they next read the memory.
+ */
+export async function storeUsage(tx: AnyWriteTx, ids: readonly string[], at: number): Promise<MemoryItem[]> {
+  const store = tx.objectStore('memories');
+  const current = await issueRequests<MemoryItem | undefined>((add) => ids.forEach((id) => add(store.get(id))));
+  const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
+  await issueRequests((add) => next.forEach((m) => add(store.put(m))));
+  return next;
+}
+
 /**
  * Before a memory's first change: writes its version 1 record (adds leave it to be derived, see
  * firstVersionOf), unless one exists (memories made by a merge, or imported, have theirs).
  */
-export async function keepFirstVersion(tx: MemoryTx, memory: MemoryItem): Promise<void> {
+async function keepFirstVersion(tx: MemoryTx, memory: MemoryItem): Promise<void> {
   if (memory.version !== 1) return;
   const versions = tx.objectStore('versions');
   if ((await versions.getKey([memory.id, 1])) === undefined) await versions.add(firstVersionOf(memory));

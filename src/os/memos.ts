@@ -56,7 +56,7 @@ import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
 import { FineReading } from './fine-reading';
 import { maintenanceJobs, queueMaintenance } from './maintenance-jobs';
-import { applyStoredChange, rebuildIndex } from './index-keeping';
+import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
 import { SessionMemory } from './session-memory';
@@ -119,6 +119,7 @@ export class MemOS implements MemoryApi {
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
+  readonly #unsubscribeCommits: () => void;
 
   private constructor(store: Store, options: MemOSOptions) {
     this.#store = store;
@@ -136,6 +137,8 @@ export class MemOS implements MemoryApi {
       },
     });
     this.#directory = new Directory(store, this.#clock);
+    // The one place a local write reaches the index and the vectors (other tabs' writes: see open).
+    this.#unsubscribeCommits = store.onCommit((commit) => applyCommit(commit, this.#index, [this.#vectors, this.#previous]));
     this.#consolidator = new Consolidator({
       store,
       index: this.#index,
@@ -155,7 +158,6 @@ export class MemOS implements MemoryApi {
     this.#plaintext = new PlaintextMemory({
       store,
       clock: this.#clock,
-      index: this.#index,
       vectors: () => this.#vectors,
       previous: () => this.#previous,
       added: (userId, cubeId, items, fromMessages) => {
@@ -266,6 +268,7 @@ export class MemOS implements MemoryApi {
     this.#vectors?.stop();
     this.#releasePrevious();
     this.#unsubscribe();
+    this.#unsubscribeCommits();
     this.#store.close();
   }
 
@@ -505,8 +508,7 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {
-    const { cube, memories } = await importCubeFile(this.#store, this.#clock, params, options);
-    this.#index.upsert(memories);
+    const cube = await importCubeFile(this.#store, this.#clock, params, options);
     void this.#vectors?.sync();
     return cube;
   }

@@ -20,26 +20,20 @@ import {
 import type { AuditAction } from '../core/audit';
 import { canSeeMemory } from '../governance/access';
 import { applyRedaction, DEFAULT_REDACTION } from '../governance/redaction';
-import { markStale } from '../memory/activation/activation-store';
 import { readConversation } from '../memory/fast-reader';
-import { dropVectors } from '../memory/vector-blocks';
 import type { VectorMemory } from '../memory/vector-memory';
 import type { AddParams, CallOptions, GetAllParams, MemoryInput, MemoryPatch, MemoryRef, Page, UpdateParams } from '../protocol/memory-types';
-import type { MemoryIndex } from '../search/memory-index';
-import { issueRequests } from '../storage/requests';
 import type { AnyWriteTx } from '../storage/store';
 import type { Store } from '../storage/store';
 import { appendAudit, SCHEDULER_ACTOR } from './audit-log';
 import { checkPolicy, cubeWithAccess } from './directory';
-import { keepFirstVersion, MEMORY_STORES, versionRecord, type MemoryTx } from './memory-writes';
+import { MEMORY_STORES, removeMemory, storeChangedMemory, storeNewMemories, type MemoryTx } from './memory-writes';
 import { checkAborted, intInRange, LISTS, numberInRange, oneOf, optionalListOf, optionalReason, optionalReference, optionalTags, requireId, requireKey, requireObject } from './validate';
 
 /** What plaintext memory needs of MemOS. */
 export interface PlaintextMemoryDeps {
   readonly store: Store;
   readonly clock: Clock;
-  /** The search index, kept in step after every commit. */
-  readonly index: MemoryIndex;
   /** The current embedder's vectors, if any. */
   vectors(): VectorMemory | undefined;
   /** The previous embedder's vectors while the current one catches up, if any. */
@@ -128,22 +122,16 @@ export class PlaintextMemory {
           throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
         }
         // Version 1 is the memory itself until it first changes (firstVersionOf): not written here.
-        await issueRequests((add) => {
-          for (const item of items) add(tx.objectStore('memories').add(item));
-        });
-        await this.#deps.vectors()?.write(tx, vectors, { fresh: true });
+        await storeNewMemories(tx, changes, items);
+        await this.#deps.vectors()?.write(tx, changes, vectors, { fresh: true });
         await appendAudit(tx, this.#deps.clock(), userId, 'memory.add', cubeId, items.map((m) => m.id), {
           count: items.length,
           ...(sessionId !== undefined && { sessionId }),
           ...(redacted > 0 && { redacted }),
         });
-        changes.memories(cubeId, items.map((m) => m.id));
       },
       { signal: options.signal },
     );
-    // The caller gets these objects: the index keeps copies, so changing them changes nothing held.
-    this.#deps.index.upsert(items.map((m) => structuredClone(m)));
-    this.#deps.vectors()?.remember(vectors);
     this.#deps.added(userId, cubeId, items, params.messages !== undefined);
     return items;
   }
@@ -225,11 +213,8 @@ export class PlaintextMemory {
           // Re-checked in the write: it may have been edited, frozen or restored since.
           if (!memory || !LIVE_STATES.includes(memory.state) || memory.expiresAt === null || memory.expiresAt > now) continue;
           const item: MemoryItem = { ...memory, state: transition(memory.state, 'expired') as LifecycleState, stateBefore: memory.state, updatedAt: now, version: memory.version + 1 };
-          await keepFirstVersion(tx, memory);
-          await tx.objectStore('memories').put(item);
-          await tx.objectStore('versions').add(versionRecord(item, SCHEDULER_ACTOR, 'expire', 'its time to live ran out', [{ field: 'state', from: memory.state, to: 'expired' }]));
-          await markStale(tx, [id], `memory ${id} expired`, now);
-          changes.memories(item.cubeId, [id]);
+          const changed = [{ field: 'state' as const, from: memory.state, to: 'expired' }];
+          await storeChangedMemory(tx, changes, memory, item, { by: SCHEDULER_ACTOR, action: 'expire', reason: 'its time to live ran out', changes: changed, stale: `memory ${id} expired` });
           done.push(item);
         }
         for (const cubeId of new Set(done.map((m) => m.cubeId))) {
@@ -238,7 +223,6 @@ export class PlaintextMemory {
         }
         return done;
       });
-      this.#deps.index.upsert(changed);
       expired += changed.length;
     }
     return { expired };
@@ -407,16 +391,12 @@ export class PlaintextMemory {
       const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
       const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
       const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
-      await keepFirstVersion(tx, memory);
-      await tx.objectStore('memories').put(item);
-      await tx.objectStore('versions').add(versionRecord(item, userId, action, reason, diff));
       // KV caches built from this memory no longer say what it says (or it left the live states).
-      if (textChanged || movedOutOfLive) await markStale(tx, [item.id], textChanged ? `memory ${item.id} changed` : `memory ${item.id} is ${item.state}`, now);
+      const stale = textChanged ? `memory ${item.id} changed` : movedOutOfLive ? `memory ${item.id} is ${item.state}` : undefined;
+      await storeChangedMemory(tx, changes, memory, item, { by: userId, action, reason, changes: diff, stale });
       await appendAudit(tx, this.#deps.clock(), userId, auditAction, item.cubeId, [item.id], { version: item.version, ...(reason !== null && { reason }) });
-      changes.memories(item.cubeId, [item.id]);
       return item;
     });
-    this.#deps.index.upsert([structuredClone(updated)]);
     if (textChanged) {
       // The old model's vector no longer matches the text: it stops serving this memory.
       this.#deps.previous()?.forget([updated.id]);
@@ -437,18 +417,9 @@ export class PlaintextMemory {
       if (!canSeeMemory(cube, memory, userId)) throw new MemosError('MEMORY_NOT_FOUND', undefined, { memoryId });
       if (memory.state === 'frozen') throw new MemosError('MEMORY_FROZEN', undefined, { memoryId });
       transition(memory.state, 'purged');
-      await tx.objectStore('memories').delete(memoryId);
-      await tx.objectStore('versions').delete(IDBKeyRange.bound([memoryId, 0], [memoryId, Number.MAX_SAFE_INTEGER]));
-      await dropVectors(tx, [memoryId], null);
-      await markStale(tx, [memoryId], `memory ${memoryId} was purged`, this.#deps.clock());
-      const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memoryId);
-      for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
+      await removeMemory(tx, changes, memory, this.#deps.clock());
       await appendAudit(tx, this.#deps.clock(), userId, 'memory.purge', memory.cubeId, [memoryId], { versions: memory.version, ...(reason !== undefined && { reason }) });
-      changes.memories(memory.cubeId, [memoryId]);
     });
-    this.#deps.index.remove([memoryId]);
-    this.#deps.vectors()?.forget([memoryId]);
-    this.#deps.previous()?.forget([memoryId]);
   }
 
   /** See MemoryApi.history. */

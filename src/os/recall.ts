@@ -7,14 +7,13 @@ import type { CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { LIMITS } from '../core/limits';
 import type { Clock } from '../core/ids';
-import { recordHit, type MemoryItem } from '../core/memory-item';
 import { embeddingText, type VectorMemory } from '../memory/vector-memory';
 import type { CallOptions, RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/memory-types';
 import type { CubeScope, MemoryIndex } from '../search/memory-index';
 import { matchedTerms, planQuery } from '../search/query-plan';
 import { fuse } from '../search/ranking';
-import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
+import { storeUsage } from './memory-writes';
 import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
 
 
@@ -112,17 +111,7 @@ export class Recall {
   }
 
   async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
-    const updated = await this.#deps.store.write(
-      ['memories'],
-      async (tx) => {
-        const store = tx.objectStore('memories');
-        const current = await issueRequests<MemoryItem | undefined>((add) => hits.forEach((hit) => add(store.get(hit.memory.id))));
-        const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
-        await issueRequests((add) => next.forEach((m) => add(store.put(m))));
-        return next;
-      },
-      { durability: 'relaxed' },
-    );
+    const updated = await this.#deps.store.write(['memories'], (tx) => storeUsage(tx, hits.map((hit) => hit.memory.id), at), { durability: 'relaxed' });
     // The index keeps copies: what the caller gets is theirs to change.
     this.#deps.index.refreshRecords(updated.map((m) => structuredClone(m)));
     const byId = new Map(updated.map((m) => [m.id, m]));

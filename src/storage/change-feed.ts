@@ -13,6 +13,15 @@ export interface StoreChange {
   readonly userIds: readonly string[];
   /** Whether a user or cube record changed (not only memories); absent from older writers. */
   readonly directory?: boolean;
+  /** The change record's sequence number in the store's change log; absent from older writers. */
+  readonly seq?: number;
+}
+
+/** A committed change as the store's change log keeps it (see Store.changesSince). */
+export interface ChangeRecord extends StoreChange {
+  readonly seq: number;
+  /** When it committed (ms since the epoch, this device's clock). */
+  readonly at: number;
 }
 
 /** Sends and receives change announcements for one store. */

@@ -2,7 +2,8 @@
  * The one typed IndexedDB schema of memos-web and its versioned migrations.
  * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
  * payloads), vectors (v2; v6: vectorBlocks), activations (v3: KV MemCube entries), jobs (v4: the
- * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs).
+ * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs), changes (v7:
+ * the change log, one record per committed write that changed memories, users or cubes).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -11,6 +12,7 @@ import type { AuditEntry } from '../core/audit';
 import type { JobRecord } from '../core/job';
 import type { CubeRecord, UserRecord } from '../core/cube';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
+import type { ChangeRecord } from './change-feed';
 
 /** A chunk of binary payload that belongs to a cube (KV tensors, adapter weights). */
 export interface BlobRecord {
@@ -65,6 +67,7 @@ export interface MemosSchema extends DBSchema {
   activations: { key: string; value: ActivationItem; indexes: { byCube: string; bySource: string; bySession: string } };
   jobs: { key: string; value: JobRecord; indexes: { byState: string; byDedupe: string } };
   adapters: { key: string; value: AdapterItem; indexes: { byCube: string; bySource: string } };
+  changes: { key: number; value: ChangeRecord };
 }
 
 /** A store name of the schema. */
@@ -130,6 +133,10 @@ export const MIGRATIONS: readonly Migration[] = [
     blocks.createIndex('byModel', 'model');
     blocks.createIndex('byMemory', 'memoryIds', { multiEntry: true });
     void moveVectorsIntoBlocks(db, tx);
+  },
+  // 7: the change log. Earlier changes are not in it: a reader that needs them rebuilds from the stores.
+  (db) => {
+    db.createObjectStore('changes', { keyPath: 'seq', autoIncrement: true });
   },
 ];
 

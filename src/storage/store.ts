@@ -4,7 +4,9 @@
  */
 import { openDB, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import { MemosError } from '../core/errors';
-import { broadcastChangeFeed, type ChangeFeed, type StoreChange } from './change-feed';
+import type { MemoryItem } from '../core/memory-item';
+import { broadcastChangeFeed, type ChangeFeed, type ChangeRecord, type StoreChange } from './change-feed';
+import { ChangeSet } from './change-set';
 import { MIGRATIONS, runMigrations, type MemosSchema, type MemosStoreName, type Migration } from './schema';
 import { toStorageError } from './storage-errors';
 import { defaultLockRunner, type LockRunner } from './write-lock';
@@ -20,36 +22,20 @@ export type AnyWriteTx = WriteTx<any>;
 /** A read-only transaction over some stores. */
 export type ReadTx<S extends MemosStoreName[] = MemosStoreName[]> = IDBPTransaction<MemosSchema, S, 'readonly'>;
 
-/** Collects what a write changes, announced to other tabs once it commits. */
-export class ChangeSet {
-  readonly memoryIds = new Set<string>();
-  /** Cubes whose record (manifest, policy, shares) changed. */
-  readonly cubeIds = new Set<string>();
-  /** Users whose record (registered cubes, consent) changed. */
-  readonly userIds = new Set<string>();
-  readonly #memoryCubeIds = new Set<string>();
+export { ChangeSet } from './change-set';
 
-  /** Notes changed memories of a cube. */
-  memories(cubeId: string, ids: Iterable<string>): void {
-    this.#memoryCubeIds.add(cubeId);
-    for (const id of ids) this.memoryIds.add(id);
-  }
-
-  /** Tells whether nothing was noted. */
-  get empty(): boolean {
-    return this.memoryIds.size === 0 && this.cubeIds.size === 0 && this.#memoryCubeIds.size === 0 && this.userIds.size === 0;
-  }
-
-  /** Tells whether a user or cube record changed (who may read what). */
-  get directory(): boolean {
-    return this.cubeIds.size > 0 || this.userIds.size > 0;
-  }
-
-  /** The plain form that is announced. */
-  toChange(): StoreChange {
-    return { memoryIds: [...this.memoryIds], cubeIds: [...new Set([...this.cubeIds, ...this.#memoryCubeIds])], userIds: [...this.userIds], directory: this.directory };
-  }
+/** A write this tab committed, as its listeners hear it (see {@link Store.onCommit}). */
+export interface Commit {
+  /** What changed, by id, with its change record's sequence number. */
+  readonly change: StoreChange;
+  /** The memory records written, as stored (the listener must copy what it keeps). */
+  readonly written: readonly MemoryItem[];
+  /** The memories removed for good. */
+  readonly removedIds: readonly string[];
 }
+
+/** How many change records the log keeps by default; older ones are pruned as new ones come. */
+export const CHANGE_LOG_KEEP = 10_000;
 
 /** Options of one {@link Store.write}. */
 export interface WriteOptions {
@@ -74,6 +60,8 @@ export interface StoreOptions {
    * browser flushed it to disk, so an acknowledged write survives a crash of the browser.
    */
   readonly durability?: 'strict' | 'relaxed';
+  /** How many change records the log keeps (default {@link CHANGE_LOG_KEEP}); pruned every tenth of that. */
+  readonly changeLogKeep?: number;
 }
 
 /** The IndexedDB store of one memos-web database. */
@@ -83,9 +71,11 @@ export class Store {
   #db: IDBPDatabase<MemosSchema>;
   #lock: LockRunner;
   #durability: 'strict' | 'relaxed';
+  #changeLogKeep = CHANGE_LOG_KEEP;
   #closed = false;
   #directoryVersion = 0;
   #onClose = new Set<(reason: 'closed' | 'upgrade' | 'terminated') => void>();
+  #onCommit = new Set<(commit: Commit) => void>();
 
   private constructor(name: string, db: IDBPDatabase<MemosSchema>, lock: LockRunner, changes: ChangeFeed, durability: 'strict' | 'relaxed') {
     this.name = name;
@@ -133,6 +123,7 @@ export class Store {
       throw toStorageError(error);
     }
     store = new Store(name, db, options.lock ?? defaultLockRunner(), options.changeFeed ?? broadcastChangeFeed(name), options.durability ?? 'strict');
+    if (options.changeLogKeep !== undefined) store.#changeLogKeep = Math.max(10, Math.floor(options.changeLogKeep));
     return store;
   }
 
@@ -154,9 +145,35 @@ export class Store {
   }
 
   /**
+   * Calls back after every write of this tab that changed something has committed, before the write
+   * resolves: the one place where what a write changed reaches the search index and the vectors.
+   * Other tabs' changes arrive on {@link Store.changes} instead, by id.
+   */
+  onCommit(listener: (commit: Commit) => void): () => void {
+    this.#onCommit.add(listener);
+    return () => this.#onCommit.delete(listener);
+  }
+
+  /**
+   * The change records after `seq` (oldest first, at most `limit`): what a reader that last saw `seq`
+   * missed. The log keeps the last {@link CHANGE_LOG_KEEP} records; `truncated` says when some of what
+   * the reader missed is no longer there (it must then read the stores themselves).
+   */
+  async changesSince(seq: number, limit = 1000): Promise<{ changes: ChangeRecord[]; truncated: boolean }> {
+    return this.read(['changes'], async (tx) => {
+      const log = tx.objectStore('changes');
+      const changes = await log.getAll(IDBKeyRange.lowerBound(seq, true), limit);
+      const first = await log.openKeyCursor();
+      return { changes, truncated: first !== null && first.key > seq + 1 };
+    });
+  }
+
+  /**
    * Runs `fn` in one read-write transaction while holding the store's write lock, and resolves only
    * after the transaction has committed. If `fn` throws, or the signal aborts, the transaction is
-   * aborted and nothing of it is kept. `fn` must await only IndexedDB requests of `tx`.
+   * aborted and nothing of it is kept. `fn` must await only IndexedDB requests of `tx`. What `fn` notes
+   * in the change set is kept as a change record in the same transaction; after commit it reaches
+   * this tab's {@link Store.onCommit} listeners and other tabs' change feeds.
    * @throws {MemosError} QUOTA_EXCEEDED when the browser refuses the data for lack of space
    * @throws {MemosError} ABORTED when the signal aborts before commit
    */
@@ -171,9 +188,12 @@ export class Store {
       this.#assertOpen();
       if (signal?.aborted) throw new MemosError('ABORTED');
       const changes = new ChangeSet();
+      // (A store opened with a test's shorter migration list has no change log.)
+      const hasLog = this.#db.objectStoreNames.contains('changes');
       let tx: WriteTx<S>;
       try {
-        tx = this.#db.transaction(storeNames, 'readwrite', { durability: options.durability ?? this.#durability });
+        const scope: MemosStoreName[] = storeNames.includes('changes') || !hasLog ? storeNames : [...storeNames, 'changes'];
+        tx = this.#db.transaction(scope, 'readwrite', { durability: options.durability ?? this.#durability }) as unknown as WriteTx<S>;
       } catch (error) {
         throw toStorageError(error);
       }
@@ -191,8 +211,10 @@ export class Store {
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
         let result: T;
+        let seq: number | undefined;
         try {
           result = await fn(tx, changes);
+          if (!changes.empty && hasLog) seq = await this.#logChange(tx as unknown as WriteTx<['changes']>, changes);
         } catch (error) {
           try {
             tx.abort();
@@ -208,12 +230,41 @@ export class Store {
           throw abortedBySignal ? new MemosError('ABORTED') : toStorageError(tx.error ?? error);
         }
         if (changes.directory) this.#directoryVersion++;
-        if (!changes.empty) this.changes.announce(changes.toChange());
+        if (!changes.empty) {
+          const change = changes.toChange(seq);
+          this.#tell(changes, { change, written: changes.written, removedIds: changes.removedIds });
+          this.changes.announce(change);
+        }
         return result;
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
     });
+  }
+
+  /** Adds the change record of a write inside its transaction, and prunes the log now and then. */
+  async #logChange(tx: WriteTx<['changes']>, changes: ChangeSet): Promise<number> {
+    const log = tx.objectStore('changes');
+    const { seq: _none, ...change } = changes.toChange();
+    const seq = (await log.add({ ...change, at: Date.now() } as ChangeRecord)) as number;
+    const keep = this.#changeLogKeep;
+    if (seq % Math.ceil(keep / 10) === 0 && seq > keep) await log.delete(IDBKeyRange.upperBound(seq - keep));
+    return seq;
+  }
+
+  /** Runs what must follow a commit; a listener's failure is reported, never undoes the write. */
+  #tell(changes: ChangeSet, commit: Commit): void {
+    const guarded = (fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    };
+    guarded(() => changes.runAfterCommit());
+    for (const listener of this.#onCommit) guarded(() => listener(commit));
   }
 
   /** Runs `fn` in one read-only transaction. */

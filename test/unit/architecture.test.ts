@@ -90,3 +90,17 @@ describe('the layers of src/', () => {
     ).toEqual(['ui/some-view.ts → os/memos', 'client/some-client.ts → inference/ort-decoder', 'core/some-type.ts → storage/store', 'core/some-type.ts → ../../workers/memory.worker (outside src/)']);
   });
 });
+
+describe('the one write path of memories', () => {
+  const files = sourceFiles(SRC).map((f) => ({ ...f, rel: relative(SRC, f.path).split(sep).join('/') }));
+
+  it('only src/os/memory-writes.ts puts, adds or deletes memory records', () => {
+    const writers = files.filter((f) => /objectStore\('memories'\)\.(put|add|delete)\(|\.objectStore\('memories'\);[\s\S]*?\.(put|add|delete)\(/.test(f.text));
+    expect(writers.map((f) => f.rel)).toEqual(['os/memory-writes.ts']);
+  });
+
+  it('only src/os/index-keeping.ts adds records to or removes them from the search index', () => {
+    const keepers = files.filter((f) => /(?<!#)\bindex\.(upsert|remove)\(/.test(f.text) && !f.rel.startsWith('search/'));
+    expect(keepers.map((f) => f.rel)).toEqual(['os/index-keeping.ts']);
+  });
+});

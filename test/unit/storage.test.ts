@@ -15,7 +15,7 @@ describe('schema and migrations', () => {
   it('creates every store of the schema at the current version', async () => {
     const store = await Store.open({ name: `schema-${Math.random()}` });
     expect(store.db.version).toBe(SCHEMA_VERSION);
-    expect([...store.db.objectStoreNames].sort()).toEqual(['activations', 'adapters', 'audit', 'blobs', 'cubes', 'jobs', 'memories', 'users', 'vectorBlocks', 'versions']);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['activations', 'adapters', 'audit', 'blobs', 'changes', 'cubes', 'jobs', 'memories', 'users', 'vectorBlocks', 'versions']);
     store.close();
   });
 
@@ -125,6 +125,103 @@ describe('writes', () => {
     });
     await Promise.all([slow, fast]);
     expect(order).toEqual(['a-start', 'a-end', 'b']);
+  });
+});
+
+describe('the change log', () => {
+  const user = (userId: string) => ({ userId, name: userId, createdAt: 1, registeredCubeIds: [] });
+
+  it('keeps one change record per committed write, in its transaction, and none of an aborted or silent one', async () => {
+    const store = await Store.open({ name: `log-${Math.random()}`, lock: inProcessLock });
+    await store.write(['users'], async (tx, changes) => {
+      await tx.objectStore('users').add(user('a'));
+      changes.userIds.add('a');
+    });
+    // Throws after noting its change: neither the user nor a change record is kept.
+    await errorOf(() =>
+      store.write(['users'], async (tx, changes) => {
+        await tx.objectStore('users').add(user('b'));
+        changes.userIds.add('b');
+        throw new Error('crash mid-write');
+      }),
+    );
+    // Writes without a note (job bookkeeping, usage counters) leave no record.
+    await store.write(['users'], async (tx) => {
+      await tx.objectStore('users').put(user('a'));
+    });
+    await store.write(['users'], async (tx, changes) => {
+      await tx.objectStore('users').add(user('c'));
+      changes.userIds.add('c');
+    });
+    const { changes, truncated } = await store.changesSince(0);
+    expect(truncated).toBe(false);
+    expect(changes.map((c) => c.userIds)).toEqual([['a'], ['c']]);
+    expect(changes[1]!.seq).toBeGreaterThan(changes[0]!.seq);
+    expect((await store.changesSince(changes[0]!.seq)).changes.map((c) => c.userIds)).toEqual([['c']]);
+    expect(await store.db.get('users', 'b')).toBeUndefined();
+    store.close();
+  });
+
+  it('tells this tab the records as written and other tabs the ids with the record number, after commit only', async () => {
+    const name = `commit-${Math.random()}`;
+    const store = await Store.open({ name, lock: inProcessLock });
+    const other = await Store.open({ name, lock: inProcessLock });
+    const heard: unknown[] = [];
+    const told: unknown[] = [];
+    store.onCommit((commit) => told.push({ ids: commit.written.map((m) => m.id), removed: commit.removedIds, seq: commit.change.seq }));
+    other.changes.subscribe((change) => heard.push({ ids: change.memoryIds, seq: change.seq }));
+    const memory = { id: 'm1', cubeId: 'c1' } as never;
+    await errorOf(() =>
+      store.write(['memories'], async (tx, changes) => {
+        changes.wrote(memory);
+        changes.afterCommit(() => told.push('after an abort'));
+        throw new Error('aborted');
+      }),
+    );
+    let ranBeforeResolve = false;
+    await store.write(['memories'], async (tx, changes) => {
+      changes.wrote(memory);
+      changes.removed('c1', 'm0');
+      changes.afterCommit(() => (ranBeforeResolve = true));
+    });
+    expect(ranBeforeResolve).toBe(true);
+    const [record] = (await store.changesSince(0)).changes;
+    expect(told).toEqual([{ ids: ['m1'], removed: ['m0'], seq: record!.seq }]);
+    await vi.waitFor(() => expect(heard).toEqual([{ ids: ['m1', 'm0'], seq: record!.seq }]));
+    store.close();
+    other.close();
+  });
+
+  it('still resolves the write when a listener throws (the data is committed), and reports the error', async () => {
+    const store = await Store.open({ name: `throwing-${Math.random()}`, lock: inProcessLock });
+    store.onCommit(() => {
+      throw new Error('listener broke');
+    });
+    const reported = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve));
+    await store.write(['users'], async (tx, changes) => {
+      await tx.objectStore('users').add(user('a'));
+      changes.userIds.add('a');
+    });
+    expect(await store.db.get('users', 'a')).toBeDefined();
+    expect(String(await reported)).toContain('listener broke');
+    store.close();
+  });
+
+  it('prunes old records, and says when what a reader missed is no longer all there', async () => {
+    const store = await Store.open({ name: `prune-${Math.random()}`, lock: inProcessLock, changeLogKeep: 20 });
+    for (let i = 0; i < 45; i++) {
+      await store.write(['users'], async (tx, changes) => {
+        await tx.objectStore('users').put(user(`u${i}`));
+        changes.userIds.add(`u${i}`);
+      });
+    }
+    const all = await store.changesSince(0);
+    expect(all.truncated).toBe(true);
+    expect(all.changes.length).toBeLessThanOrEqual(22);
+    expect(all.changes.at(-1)!.userIds).toEqual(['u44']);
+    const recent = await store.changesSince(all.changes.at(-3)!.seq);
+    expect(recent).toEqual({ changes: all.changes.slice(-2), truncated: false });
+    store.close();
   });
 });
 
