@@ -6,7 +6,7 @@
  * Options: --data PATH, --embedder use-lite|none (default use-lite), --cache (reuse vectors), --out PATH.
  */
 import 'fake-indexeddb/auto';
-import { loadUseLiteInNode } from '../src/inference/use-lite-node';
+import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, writeResults } from './lib/bench-utils';
 import { cachedEmbedder } from './lib/embedding-cache';

@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { configureOrt } from '../src/inference/ort-runtime';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import { withBenchPage } from './lib/bench-browser';
 import { options, storiesFromDisk, writeResults } from './lib/bench-utils';
 import { measureDecode, openBenchModel, type BenchModel, type DecodeRow } from './lib/decode-run';

@@ -2,7 +2,7 @@
 // The Chromium decode benchmark's worker: ORT from our own origin (public/ort), stories260K from
 // public/models (copied from ../shared at install), the synthetic model built here.
 import { expose } from 'comlink';
-import { configureOrt } from '../src/inference/ort-runtime';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import type { DecodeWorkerApi } from './decode-page';
 import { measureDecode, openBenchModel, storiesFromOrigin } from './lib/decode-run';
 

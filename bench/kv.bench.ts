@@ -10,11 +10,11 @@
  */
 import 'fake-indexeddb/auto';
 import { existsSync, readFileSync } from 'node:fs';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../src/inference/llama2c-tokenizer';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../src/inference/tokenizers/llama2c-tokenizer';
 import { syntheticVocabulary } from '../src/inference/onnx/synthetic-vocabulary';
-import { OrtDecoder } from '../src/inference/ort-decoder';
-import { configureOrt } from '../src/inference/ort-runtime';
-import { TextTokenizer } from '../src/inference/text-tokenizer';
+import { OrtDecoder } from '../src/inference/decoding/ort-decoder';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
+import { TextTokenizer } from '../src/inference/tokenizers/text-tokenizer';
 import { Store } from '../src/storage/store';
 import type { KvBenchOptions } from './kv-page';
 import { withBenchPage } from './lib/bench-browser';

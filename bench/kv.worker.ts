@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 // The Chromium KV benchmark's worker: the model on ORT wasm, the cube in this origin's real IndexedDB.
 import { expose } from 'comlink';
-import { configureOrt } from '../src/inference/ort-runtime';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import { Store } from '../src/storage/store';
 import type { KvWorkerApi } from './kv-page';
 import { openBenchModel, storiesFromOrigin } from './lib/decode-run';

@@ -12,7 +12,7 @@
  */
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { loadUseLiteInNode } from '../src/inference/use-lite-node';
+import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { DEFAULT_RANKING } from '../src/search/ranking';
 import { options, percentile, writeResults } from './lib/bench-utils';

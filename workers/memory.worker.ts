@@ -5,11 +5,11 @@
  */
 import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
-import { filesAtUrl, type Embedder } from '../src/inference/embedder';
-import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/model-files';
-import { loadOnnxEmbedder } from '../src/inference/onnx-embedder-loader';
-import { configureOrt } from '../src/inference/ort-runtime';
-import { UseLiteEmbedder } from '../src/inference/use-lite-embedder';
+import { filesAtUrl, type Embedder } from '../src/inference/embedders/embedder';
+import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
+import { loadOnnxEmbedder } from '../src/inference/embedders/onnx-embedder-loader';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
+import { UseLiteEmbedder } from '../src/inference/embedders/use-lite-embedder';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
 import { installErrorTransfer } from '../src/protocol/error-transfer';

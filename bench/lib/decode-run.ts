@@ -2,11 +2,11 @@
 // open a model (stories260K from its files, or the ~30M synthetic Llama built in-process), then time
 // load, time to first token and decode speed with greedy generation.
 import { seededRandom } from '../../src/core/seeded-random';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../../src/inference/llama2c-tokenizer';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../../src/inference/tokenizers/llama2c-tokenizer';
 import { buildSyntheticLlama, SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { parameterCount } from '../../src/inference/onnx/llama-shape';
-import { OrtDecoder } from '../../src/inference/ort-decoder';
-import { TextTokenizer } from '../../src/inference/text-tokenizer';
+import { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
+import { TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 import { percentile } from './stats';
 
 /** One row of results. */

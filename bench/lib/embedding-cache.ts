@@ -2,7 +2,7 @@
 // pay for the same embeddings again. Keyed by the model's fingerprint; never used by the product.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { fingerprintKey, type Embedder } from '../../src/inference/embedder';
+import { fingerprintKey, type Embedder } from '../../src/inference/embedders/embedder';
 
 /** Wraps an embedder with a disk cache in `dir` (bench/.cache by default). Call `save()` at the end. */
 export function cachedEmbedder(inner: Embedder, dir = 'bench/.cache'): Embedder & { save(): void } {

@@ -3,7 +3,7 @@
 // KV MemCube from IndexedDB (read, checksum, decode) and prefilling only the query after it.
 import type { ActivationItem } from '../../src/core/activation-item';
 import { seededRandom } from '../../src/core/seeded-random';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { decodeCache, encodeCache, putActivation } from '../../src/memory/activation/activation-store';
 import type { KvEncoding } from '../../src/memory/activation/kv-codec';
 import type { Store } from '../../src/storage/store';

@@ -2,7 +2,7 @@
 // vectors by random projection of the words (texts sharing words get similar vectors) at almost no
 // cost, so that timings measure memos-web and not a model. Never used by the product.
 import { seededRandom } from '../../src/core/seeded-random';
-import { normalize, type Embedder } from '../../src/inference/embedder';
+import { normalize, type Embedder } from '../../src/inference/embedders/embedder';
 
 /** A seeded uniform generator (mulberry32). */
 export const rng = seededRandom;

@@ -4,14 +4,14 @@
  * or aborted job never stops the ones after it.
  */
 import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
-import { detectCapabilities } from './capabilities';
+import { detectCapabilities } from './runtime/capabilities';
 import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from '../protocol/inference-types';
-import { DeviceQueue } from './device-queue';
+import { DeviceQueue } from './runtime/device-queue';
 import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../protocol/language-model';
-import type { DownloadProgress, ModelFileStore } from './model-files';
-import { ModelRegistry } from './model-registry';
-import { configureOrt } from './ort-runtime';
-import { openOrtModel } from './ort-model-loader';
+import type { DownloadProgress, ModelFileStore } from './runtime/model-files';
+import { ModelRegistry } from './runtime/model-registry';
+import { configureOrt } from './runtime/ort-runtime';
+import { openOrtModel } from './runtime/ort-model-loader';
 
 /** Options of {@link InferenceService.load}. */
 export interface LoadOptions {
@@ -81,7 +81,7 @@ export class InferenceService {
   }
 
   async #catalogue(): Promise<ModelEntry[]> {
-    const { webLlmCatalogue } = await import('./web-llm-engine');
+    const { webLlmCatalogue } = await import('./decoding/web-llm-engine');
     return webLlmCatalogue();
   }
 
@@ -157,7 +157,7 @@ export class InferenceService {
   }
 
   async #loadWebLlm(entry: Extract<ModelEntry, { engine: 'web-llm' }>, options: LoadOptions): Promise<LanguageModel> {
-    const { WebLlmEngine } = await import('./web-llm-engine');
+    const { WebLlmEngine } = await import('./decoding/web-llm-engine');
     return WebLlmEngine.create(
       entry,
       this.#capabilities.webgpu,

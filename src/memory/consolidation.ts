@@ -4,7 +4,7 @@
  * same key supersede older ones. MemOS applies the plan in transactions.
  */
 import type { MemoryItem, SourceRef } from '../core/memory-item';
-import { dot } from '../inference/embedder';
+import { dot } from '../inference/embedders/embedder';
 
 /** When two memories count as the same. */
 export interface DuplicateRule {

@@ -10,7 +10,7 @@ import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
 import type { KvCache, TemplateMessage } from '../protocol/inference-types';
 import type { LanguageModel } from '../protocol/language-model';
-import { concatCaches } from '../inference/rope';
+import { concatCaches } from '../inference/decoding/rope';
 import { checkModel, decodeCache, encodeCache, type EncodedCache } from '../memory/activation/activation-store';
 import type { KvEncoding } from '../memory/activation/kv-codec';
 import { MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine } from './chat-prompt';

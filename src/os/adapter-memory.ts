@@ -19,8 +19,8 @@ import type { DistillProgress, LanguageModel } from '../protocol/language-model'
 import type { DistillOptions, LoraWeights } from '../protocol/inference-types';
 import { LIVE_STATES } from '../core/lifecycle';
 import { HELD_OUT_TEXT } from './held-out-text';
-import { peftTensors, readPeftAdapter } from '../inference/lora';
-import { writeSafetensors } from '../inference/safetensors';
+import { peftTensors, readPeftAdapter } from '../inference/lora/lora';
+import { writeSafetensors } from '../inference/lora/safetensors';
 import type { Store, WriteTx } from '../storage/store';
 import { numberInRange, optionalString, requireId, requireName, requireObject, requireReference } from './validate';
 import type { DistillAdapterParams, ImportAdapterParams } from '../protocol/memory-types';

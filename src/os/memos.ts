@@ -13,7 +13,7 @@ import { MemosError } from '../core/errors';
 import { systemClock, type Clock } from '../core/ids';
 import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
-import { fingerprintKey, type Embedder } from '../inference/embedder';
+import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
 import { VectorMemory } from '../memory/vector-memory';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';

@@ -1,9 +1,9 @@
 // Decoders for node tests: the real stories260K from ../shared, and synthetic ones built here.
-import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../../src/inference/llama2c-tokenizer';
-import { OrtDecoder } from '../../src/inference/ort-decoder';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../../src/inference/tokenizers/llama2c-tokenizer';
+import { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { buildSyntheticLlama, type SyntheticLlama } from '../../src/inference/onnx/synthetic-llama';
 import type { LlamaShape } from '../../src/inference/onnx/llama-shape';
-import { TextTokenizer } from '../../src/inference/text-tokenizer';
+import { TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 import { storiesFile } from './shared-models';
 
 /** The stories260K tokenizer, converted from its llama2.c file. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emptyKvCache } from '../../src/inference/kv-cache';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
-import { concatCaches, shiftKeys } from '../../src/inference/rope';
+import { emptyKvCache } from '../../src/inference/decoding/kv-cache';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
+import { concatCaches, shiftKeys } from '../../src/inference/decoding/rope';
 import { decodeCache, encodeCache } from '../../src/memory/activation/activation-store';
 import { decodeTensor, encodeTensor, fromHalf, toHalf } from '../../src/memory/activation/kv-codec';
 import { activationPrompt, usableCache } from '../../src/os/activations';

@@ -4,10 +4,10 @@
 // without write access are refused with nothing changed.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random';
-import { peftTensors } from '../../src/inference/lora';
+import { peftTensors } from '../../src/inference/lora/lora';
 import type { LoraWeights } from '../../src/protocol/inference-types';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
-import { writeSafetensors } from '../../src/inference/safetensors';
+import { writeSafetensors } from '../../src/inference/lora/safetensors';
 import { syntheticDecoder } from '../support/decoders';
 import { errorOf, openTestOs } from './helpers';
 import { MemOS } from '../../src/os/memos';

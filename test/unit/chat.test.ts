@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemoryItem } from '../../src/core/memory-item';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { buildChatPrompt, memoryLine } from '../../src/os/chat-prompt';
 import type { MemOS } from '../../src/os/memos';
 import { storiesDecoder } from '../support/decoders';

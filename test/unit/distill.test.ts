@@ -3,9 +3,9 @@
 // stays within a bound; and the trained adapter, merged into the ONNX weights, gives the logits the
 // trainer saw.
 import { describe, expect, it } from 'vitest';
-import { distillLora, loadTrainingTf } from '../../src/inference/distill/distill-lora';
-import { llamaFromOnnx } from '../../src/inference/distill/onnx-llama-weights';
-import { tfLlama, tfLogits, type TfLora } from '../../src/inference/distill/tf-llama';
+import { distillLora, loadTrainingTf } from '../../src/inference/lora/distill/distill-lora';
+import { llamaFromOnnx } from '../../src/inference/lora/distill/onnx-llama-weights';
+import { tfLlama, tfLogits, type TfLora } from '../../src/inference/lora/distill/tf-llama';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { maxAbsDiff, storiesDecoder, storiesTokenizer, syntheticDecoder } from '../support/decoders';
 import { HAS_STORIES, storiesFile, storiesReference } from '../support/shared-models';

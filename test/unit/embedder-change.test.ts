@@ -2,7 +2,7 @@
 // the old vectors. The two "models" are seeded random-projection embedders (bench/lib/synthetic.ts):
 // they stand for two real models with different fingerprints, at no cost.
 import { describe, expect, it } from 'vitest';
-import type { Embedder } from '../../src/inference/embedder';
+import type { Embedder } from '../../src/inference/embedders/embedder';
 import { projectionEmbedder } from '../../bench/lib/synthetic';
 import { openTestOs } from './helpers';
 

@@ -1,7 +1,7 @@
 import '../support/xgrammar-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GenerateResult, LanguageModel } from '../../src/protocol/language-model';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { FINE_READER_VERSION, readFine } from '../../src/memory/fine-reader';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { storiesDecoder, syntheticDecoder } from '../support/decoders';

@@ -1,6 +1,6 @@
 import '../support/xgrammar-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { storiesDecoder, syntheticDecoder } from '../support/decoders';
 import { HAS_STORIES } from '../support/shared-models';

@@ -5,8 +5,8 @@ import {
   llama2cTokenizerConfig,
   parseLlama2cTokenizer,
   type Llama2cVocabulary,
-} from '../../src/inference/llama2c-tokenizer';
-import { TextTokenizer } from '../../src/inference/text-tokenizer';
+} from '../../src/inference/tokenizers/llama2c-tokenizer';
+import { TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 import { HAS_STORIES, storiesFile, storiesReference } from '../support/shared-models';
 
 /**

@@ -4,11 +4,11 @@
 // malformed files are refused.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random';
-import { mergeLora, peftTensors, readPeftAdapter } from '../../src/inference/lora';
+import { mergeLora, peftTensors, readPeftAdapter } from '../../src/inference/lora/lora';
 import type { LoraWeights } from '../../src/protocol/inference-types';
 import type { LlamaLayerWeights, LlamaShape, LlamaWeights } from '../../src/inference/onnx/llama-shape';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
-import { readSafetensors, writeSafetensors } from '../../src/inference/safetensors';
+import { readSafetensors, writeSafetensors } from '../../src/inference/lora/safetensors';
 import { maxAbsDiff, storiesDecoder, syntheticDecoder } from '../support/decoders';
 import { referenceLogits } from '../support/reference-llama';
 import { HAS_STORIES, storiesFile } from '../support/shared-models';

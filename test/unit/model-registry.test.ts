@@ -1,10 +1,10 @@
 // The registry over MemoryModelFileStore, which stands in for the Cache API here (Node has none); the
 // Cache API store itself is exercised in Chromium by test/e2e/inference.test.ts.
 import { describe, expect, it } from 'vitest';
-import { DeviceQueue } from '../../src/inference/device-queue';
+import { DeviceQueue } from '../../src/inference/runtime/device-queue';
 import { InferenceService } from '../../src/inference/inference-service';
-import { MemoryModelFileStore } from '../../src/inference/model-files';
-import { ModelRegistry } from '../../src/inference/model-registry';
+import { MemoryModelFileStore } from '../../src/inference/runtime/model-files';
+import { ModelRegistry } from '../../src/inference/runtime/model-registry';
 import type { ModelEntry } from '../../src/protocol/inference-types';
 import { HAS_STORIES, storiesFile } from '../support/shared-models';
 import { errorOf } from './helpers';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemosError } from '../../src/core/errors';
-import { emptyKvCache, truncateKvCache } from '../../src/inference/kv-cache';
+import { emptyKvCache, truncateKvCache } from '../../src/inference/decoding/kv-cache';
 import { llamaDecoderOnnx } from '../../src/inference/onnx/llama-decoder-graph';
 import { readLlama2cCheckpoint } from '../../src/inference/onnx/llama2c-checkpoint';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
-import { OrtDecoder } from '../../src/inference/ort-decoder';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../../src/inference/llama2c-tokenizer';
+import { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../../src/inference/tokenizers/llama2c-tokenizer';
 import { syntheticVocabulary } from '../../src/inference/onnx/synthetic-vocabulary';
-import { TextTokenizer } from '../../src/inference/text-tokenizer';
+import { TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 import { maxAbsDiff, storiesDecoder, storiesTokenizer, syntheticDecoder } from '../support/decoders';
 import { referenceLogits } from '../support/reference-llama';
 import { HAS_STORIES, storiesFile, storiesReference } from '../support/shared-models';

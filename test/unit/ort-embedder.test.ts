@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dot } from '../../src/inference/embedder';
-import { OrtEmbedder } from '../../src/inference/ort-embedder';
-import { TextTokenizer } from '../../src/inference/text-tokenizer';
+import { dot } from '../../src/inference/embedders/embedder';
+import { OrtEmbedder } from '../../src/inference/embedders/ort-embedder';
+import { TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 import { maxAbsDiff } from '../support/decoders';
 import { tinyBertOnnx, tinyBertReference, tinyBertTokenizerJson, tinyBertWeights } from '../support/tiny-bert';
 import { errorOf } from './helpers';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../../src/inference/llama2c-tokenizer';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../../src/inference/tokenizers/llama2c-tokenizer';
 import { syntheticVocabulary } from '../../src/inference/onnx/synthetic-vocabulary';
-import { Sampler, argmax } from '../../src/inference/sampling';
-import { PLAIN_CHAT_TEMPLATE, TextTokenizer } from '../../src/inference/text-tokenizer';
+import { Sampler, argmax } from '../../src/inference/decoding/sampling';
+import { PLAIN_CHAT_TEMPLATE, TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 
 const CHATML =
   "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dot } from '../../src/inference/embedder';
-import { filesInFolder } from '../../src/inference/node-model-files';
-import { UseLiteEmbedder } from '../../src/inference/use-lite-embedder';
+import { dot } from '../../src/inference/embedders/embedder';
+import { filesInFolder } from '../../src/inference/runtime/node-model-files';
+import { UseLiteEmbedder } from '../../src/inference/embedders/use-lite-embedder';
 import { errorOf } from './helpers';
 
 import { TFJS_WASM_DIR as wasmDir, USE_MODEL_DIR as modelDir, useLite } from './use-lite';

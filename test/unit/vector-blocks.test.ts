@@ -3,7 +3,7 @@
 // deterministic vectors), wrapped to count what it is asked to embed.
 import { describe, expect, it } from 'vitest';
 import { projectionEmbedder } from '../../bench/lib/synthetic';
-import { fingerprintKey, type Embedder } from '../../src/inference/embedder';
+import { fingerprintKey, type Embedder } from '../../src/inference/embedders/embedder';
 import { embeddingText } from '../../src/memory/vector-memory';
 import { textHash } from '../../src/core/hash';
 import { MemOS } from '../../src/os/memos';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dot, normalize } from '../../src/inference/embedder';
+import { dot, normalize } from '../../src/inference/embedders/embedder';
 import { VectorIndex } from '../../src/search/vector-index';
 
 /** A seeded generator (mulberry32), so failures reproduce. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MLCEngine, prebuiltAppConfig } from '@mlc-ai/web-llm';
-import { checkWebLlmDevice, webLlmAppConfig, webLlmCatalogue } from '../../src/inference/web-llm-engine';
-import { webLlmError } from '../../src/inference/web-llm-errors';
+import { checkWebLlmDevice, webLlmAppConfig, webLlmCatalogue } from '../../src/inference/decoding/web-llm-engine';
+import { webLlmError } from '../../src/inference/decoding/web-llm-errors';
 import type { WebLlmModelEntry } from '../../src/protocol/inference-types';
 import { errorOf } from './helpers';
 

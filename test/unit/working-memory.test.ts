@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OrtDecoder } from '../../src/inference/ort-decoder';
+import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { WorkingMemory } from '../../src/scheduler/working-memory';
 import { storiesDecoder } from '../support/decoders';
 import { HAS_STORIES } from '../support/shared-models';

@@ -2,7 +2,7 @@
  * Llama-shaped decoders with seeded random weights, built in-process: tests run without ../shared,
  * and benchmarks time realistic shapes. Their output is gibberish by design.
  */
-import { llama2cToTokenizerJson, llama2cTokenizerConfig, type TokenizerJson } from '../llama2c-tokenizer';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig, type TokenizerJson } from '../tokenizers/llama2c-tokenizer';
 import { llamaDecoderOnnx } from './llama-decoder-graph';
 import { syntheticLlamaWeights, type LlamaShape, type LlamaWeights } from './llama-shape';
 import { syntheticVocabulary } from './synthetic-vocabulary';

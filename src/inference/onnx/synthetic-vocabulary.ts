@@ -4,7 +4,7 @@
  * that shorter pieces merge first. Turned into a tokenizer.json by {@link llama2cToTokenizerJson}, it
  * tokenises any text (unknown characters fall back to bytes), which is all a timing run needs.
  */
-import type { Llama2cPiece, Llama2cVocabulary } from '../llama2c-tokenizer';
+import type { Llama2cPiece, Llama2cVocabulary } from '../tokenizers/llama2c-tokenizer';
 
 const LETTERS = ' etaoinshrdlucmfwypvbgkjqxz';
 

@@ -4,16 +4,13 @@
  * `past_key_values.N.key/value` → `logits`, `present.N.key/value`). The cache is read out after each
  * forward pass and fed back in, so a prompt's attention state can be stored and resumed exactly.
  */
-import { MemosError, isMemosError } from '../core/errors';
+import { MemosError, isMemosError } from '../../core/errors';
 import { emptyKvCache, sameKvLayout } from './kv-cache';
-import type { AppliedLora, KvCache, KvLayout } from '../protocol/inference-types';
-import { sha256Hex } from '../core/hash';
+import type { AppliedLora, KvCache, KvLayout } from '../../protocol/inference-types';
+import { sha256Hex } from '../../core/hash';
 import type { RopeSpec } from './rope';
 import type {
   AdapterAccess,
-  DistillProgress,
-  DistillRequest,
-  DistillResult,
   ComputeDevice,
   KvAccess,
   FinishReason,
@@ -22,11 +19,11 @@ import type {
   GenerateResult,
   LanguageModel,
   ModelInfo,
-} from '../protocol/language-model';
-import { createOrtSession, type InferenceSession, type Ort, type Tensor } from './ort-runtime';
+} from '../../protocol/language-model';
+import { createOrtSession, type InferenceSession, type Ort, type Tensor } from '../runtime/ort-runtime';
 import { Sampler } from './sampling';
-import { mergeLora } from './lora';
-import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from './text-tokenizer';
+import { mergeLora } from '../lora/lora';
+import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from '../tokenizers/text-tokenizer';
 
 /** What it takes to open a decoder. */
 export interface OrtDecoderOptions {
@@ -98,7 +95,12 @@ export class OrtDecoder implements LanguageModel {
     };
     this.adapters = {
       apply: (adapters) => this.#applyAdapters(adapters),
-      distill: (request, onProgress, signal) => this.#distill(request, onProgress, signal),
+      // Training code loads only when asked for (see distill-from-decoder.ts).
+      distill: async (request, onProgress, signal) => {
+        const { distillFromDecoder } = await import('../lora/distill/distill-from-decoder');
+        const base = { model: options.model, layout: this.#layout, rope: options.rope, tokenizer: this.tokenizer, generate: (r: GenerateRequest, o: GenerateOptions) => this.generate(r, o) };
+        return distillFromDecoder(base, request, onProgress, signal);
+      },
     };
     const tokenizer = options.tokenizer;
     this.kv = {
@@ -149,32 +151,6 @@ export class OrtDecoder implements LanguageModel {
       adapters: { baseWeightsHash: this.#baseHash, applied: active.map((a) => ({ id: a.lora.id, weight: a.weight })) },
     };
     await old.release();
-  }
-
-  /**
-   * Trains a LoRA adapter on the base weights with tfjs (decision 0019). Replay text: two continuations
-   * the model writes from BOS (greedy and sampled), so the adapter keeps its general behaviour.
-   */
-  async #distill(request: DistillRequest, onProgress?: (p: DistillProgress) => void, signal?: AbortSignal): Promise<DistillResult> {
-    const rope = this.#options.rope;
-    if (!rope) throw new MemosError('MODEL_INVALID', 'Training needs to know how the model applies RoPE (the model entry has no rope field).');
-    const { distillLora, loadTrainingTf } = await import('./distill/distill-lora');
-    const { llamaFromOnnx } = await import('./distill/onnx-llama-weights');
-    const { shape, weights } = llamaFromOnnx(this.#options.model, this.#layout, rope);
-    const bos = this.tokenizer.bosId;
-    const encode = (text: string): number[] => (bos !== undefined ? [bos, ...this.tokenizer.encode(text)] : this.tokenizer.encode(text));
-    const replay: number[][] = [];
-    for (const temperature of [0, 0.8]) {
-      const generated = await this.generate({ promptIds: bos !== undefined ? [bos] : [this.tokenizer.encode(' ')[0] ?? 0] }, { maxTokens: 96, temperature, seed: 7 });
-      replay.push(encode(generated.text));
-    }
-    const tf = await loadTrainingTf();
-    return distillLora(tf, shape, weights, request.texts.map(encode), request.heldOut.map(encode), request.id, {
-      ...request.options,
-      replay,
-      ...(signal && { signal }),
-      ...(onProgress && { onProgress }),
-    });
   }
 
   /** The KV layout this model reads and writes. */

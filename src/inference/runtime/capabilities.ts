@@ -1,4 +1,4 @@
-import type { Capabilities, WebGpuSupport } from '../protocol/inference-types';
+import type { Capabilities, WebGpuSupport } from '../../protocol/inference-types';
 /**
  * What this browser (or worker) can run: WebGPU and its f16 support, cross-origin isolation (needed
  * for wasm threads) and the number of cores. Detection never throws: a failure reads as "absent".

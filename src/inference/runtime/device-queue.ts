@@ -2,7 +2,7 @@
  * One queue for the device: jobs that use the model (load, generate) run one at a time, in order.
  * A job that fails or is aborted rejects its own promise and the queue goes on with the next.
  */
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 
 /** A serial job queue that survives failed jobs. */
 export class DeviceQueue {

@@ -3,9 +3,9 @@
  * dimensions by an angle proportional to its position, and rotations compose: a key cached at
  * position p becomes the key at p + Δ by one more rotation by Δ. Values carry no position.
  */
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 import { sliceKvCache } from './kv-cache';
-import type { KvCache } from '../protocol/inference-types';
+import type { KvCache } from '../../protocol/inference-types';
 
 /** How a model applies RoPE. */
 export interface RopeSpec {

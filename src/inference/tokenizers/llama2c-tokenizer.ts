@@ -8,8 +8,8 @@
  * llama2.c encodes by merging, at each step, the adjacent pair whose concatenation has the highest
  * score; a BPE merge list ranked by the merged piece's score reproduces that.
  */
-import { MemosError } from '../core/errors';
-import { ownValue, recordOf } from '../core/own-keys';
+import { MemosError } from '../../core/errors';
+import { ownValue, recordOf } from '../../core/own-keys';
 
 /** One piece of a llama2.c vocabulary. */
 export interface Llama2cPiece {

@@ -5,8 +5,8 @@
  * float32) and writes F32. Written here because the format is two dozen lines and the npm packages for
  * it are unofficial ports; see docs/decisions/0019-parametric-memory.md.
  */
-import { MemosError } from '../core/errors';
-import { recordOf } from '../core/own-keys';
+import { MemosError } from '../../core/errors';
+import { recordOf } from '../../core/own-keys';
 
 /** One tensor, as float32. */
 export interface FloatTensor {

@@ -4,9 +4,9 @@
  * shape. Set up once per generation (~20–100 ms), under a millisecond per step.
  */
 import type * as XGrammar from '@mlc-ai/web-xgrammar';
-import { MemosError } from '../core/errors';
-import type { TokenConstraint } from '../protocol/language-model';
-import type { TextTokenizer } from './text-tokenizer';
+import { MemosError } from '../../core/errors';
+import type { TokenConstraint } from '../../protocol/language-model';
+import type { TextTokenizer } from '../tokenizers/text-tokenizer';
 
 type XGrammarModule = typeof XGrammar;
 

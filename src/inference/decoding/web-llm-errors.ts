@@ -3,8 +3,8 @@
  * worker boundary ("TypeError: Failed to fetch"). Both become a MemosError with a code here, matched
  * on the error's name first and on the wording of web-llm 0.2.86's messages second.
  */
-import { MemosError, isMemosError, type MemosErrorCode } from '../core/errors';
-import { ownValue } from '../core/own-keys';
+import { MemosError, isMemosError, type MemosErrorCode } from '../../core/errors';
+import { ownValue } from '../../core/own-keys';
 
 const BY_NAME: Readonly<Record<string, MemosErrorCode>> = {
   WebGPUNotAvailableError: 'WEBGPU_UNAVAILABLE',

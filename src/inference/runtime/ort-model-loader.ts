@@ -3,13 +3,13 @@
  * llama2.c tokenizer is converted to tokenizer.json on the fly), the chat template and EOS ids from
  * tokenizer_config.json when there is one.
  */
-import { MemosError } from '../core/errors';
-import { textHash } from '../core/hash';
-import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from './llama2c-tokenizer';
-import type { ComputeDevice } from '../protocol/language-model';
-import type { OrtModelEntry } from '../protocol/inference-types';
-import { OrtDecoder } from './ort-decoder';
-import { PLAIN_CHAT_TEMPLATE_VERSION, TextTokenizer } from './text-tokenizer';
+import { MemosError } from '../../core/errors';
+import { textHash } from '../../core/hash';
+import { llama2cToTokenizerJson, llama2cTokenizerConfig, parseLlama2cTokenizer } from '../tokenizers/llama2c-tokenizer';
+import type { ComputeDevice } from '../../protocol/language-model';
+import type { OrtModelEntry } from '../../protocol/inference-types';
+import { OrtDecoder } from '../decoding/ort-decoder';
+import { PLAIN_CHAT_TEMPLATE_VERSION, TextTokenizer } from '../tokenizers/text-tokenizer';
 
 const parseJson = (bytes: Uint8Array, name: string): Record<string, unknown> => {
   try {

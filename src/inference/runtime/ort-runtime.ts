@@ -6,7 +6,7 @@
  * at install), never from a CDN. In Node, "onnxruntime-web" is the package's own Node build.
  */
 import * as ortWasm from 'onnxruntime-web';
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 
 /** The onnxruntime-web module type (both builds share it). */
 export type Ort = typeof ortWasm;

@@ -4,11 +4,11 @@
  * padded batches, then mean or CLS pooling over `last_hidden_state` — or the model's own
  * `sentence_embedding` output when it has one — and L2 normalisation.
  */
-import { MemosError, isMemosError } from '../core/errors';
-import type { EmbedderFingerprint } from '../core/cube';
+import { MemosError, isMemosError } from '../../core/errors';
+import type { EmbedderFingerprint } from '../../core/cube';
 import { normalize, type Embedder } from './embedder';
-import { createOrtSession, type InferenceSession, type Ort, type Tensor } from './ort-runtime';
-import type { TextTokenizer } from './text-tokenizer';
+import { createOrtSession, type InferenceSession, type Ort, type Tensor } from '../runtime/ort-runtime';
+import type { TextTokenizer } from '../tokenizers/text-tokenizer';
 
 /** What it takes to open an ORT embedder. */
 export interface OrtEmbedderOptions {

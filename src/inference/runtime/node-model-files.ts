@@ -1,8 +1,8 @@
 /** Model files read from a folder on disk, for Node (tests, benchmarks). Not part of the browser build. */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MemosError } from '../core/errors';
-import type { ModelFiles } from './embedder';
+import { MemosError } from '../../core/errors';
+import type { ModelFiles } from '../embedders/embedder';
 
 /** Reads a model's files from a folder. */
 export function filesInFolder(dir: string): ModelFiles {

@@ -4,9 +4,9 @@
  * offline; the storage each model uses is visible and can be freed.
  */
 import { z } from 'zod';
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 import { fetchWithProgress, type DownloadProgress, type ModelFileStore } from './model-files';
-import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../protocol/inference-types';
+import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../../protocol/inference-types';
 
 const REGISTRY_ID = '__registry__';
 const REGISTRY_FILE = 'user-models.json';

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder/dist/tokenizer';
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 import { normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
 
 /** The fingerprint of the shipped model. */

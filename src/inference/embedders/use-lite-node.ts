@@ -1,7 +1,7 @@
 /** Loading the shipped USE-lite embedder in Node (tests, benchmarks) from the installed npm packages. */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { filesInFolder } from './node-model-files';
+import { filesInFolder } from '../runtime/node-model-files';
 import { UseLiteEmbedder, type UseLiteOptions } from './use-lite-embedder';
 
 const require = createRequire(import.meta.url);

@@ -6,11 +6,11 @@
  * base file exactly. Targets are named like Hugging Face modules ("model.layers.3.self_attn.q_proj");
  * they are found in models written by our Llama builder and in llama2.c-style exports ("l3.wq").
  */
-import { MemosError } from '../core/errors';
-import { ownValue } from '../core/own-keys';
-import { findInitializers, readInitializer, writeInitializer, type InitializerLocation } from './onnx/onnx-initializers';
+import { MemosError } from '../../core/errors';
+import { ownValue } from '../../core/own-keys';
+import { findInitializers, readInitializer, writeInitializer, type InitializerLocation } from '../onnx/onnx-initializers';
 import { readSafetensors, type FloatTensor } from './safetensors';
-import type { AppliedLora, LoraTarget, LoraWeights } from '../protocol/inference-types';
+import type { AppliedLora, LoraTarget, LoraWeights } from '../../protocol/inference-types';
 
 const LLAMA2C_NAMES: Record<string, string> = {
   'self_attn.q_proj': 'wq',

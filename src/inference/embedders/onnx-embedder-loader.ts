@@ -2,12 +2,12 @@
  * Opens an {@link OrtEmbedder} from a description: its files from a folder URL (fetched once, then
  * kept in the model file store for offline use) or handed over as bytes (files the user picked).
  */
-import { MemosError } from '../core/errors';
-import type { ModelFileStore } from './model-files';
-import { fetchWithProgress } from './model-files';
+import { MemosError } from '../../core/errors';
+import type { ModelFileStore } from '../runtime/model-files';
+import { fetchWithProgress } from '../runtime/model-files';
 import { OrtEmbedder } from './ort-embedder';
-import { TextTokenizer } from './text-tokenizer';
-import type { OnnxEmbedderSpec } from '../protocol/inference-types';
+import { TextTokenizer } from '../tokenizers/text-tokenizer';
+import type { OnnxEmbedderSpec } from '../../protocol/inference-types';
 
 /**
  * Loads the encoder.

@@ -3,8 +3,8 @@
  * Every embedder has a fingerprint (model id, revision, dimension) stored with the vectors it made,
  * so vectors of two models are never compared.
  */
-import type { EmbedderFingerprint } from '../core/cube';
-import { MemosError } from '../core/errors';
+import type { EmbedderFingerprint } from '../../core/cube';
+import { MemosError } from '../../core/errors';
 
 export type { EmbedderFingerprint };
 

@@ -3,7 +3,7 @@
  * offline), or memory where no Cache API exists (Node, opaque origins). Plus a fetch that reports
  * progress and can be aborted.
  */
-import { MemosError } from '../core/errors';
+import { MemosError } from '../../core/errors';
 
 /** One stored file. */
 export interface StoredFile {

@@ -2,8 +2,8 @@
  * Choosing the next token from logits: greedy (temperature 0) or sampled with temperature, top-k and
  * top-p (nucleus), with a seed so a sampled run can be repeated exactly.
  */
-import { seededRandom } from '../core/seeded-random';
-import type { SamplingOptions } from '../protocol/inference-types';
+import { seededRandom } from '../../core/seeded-random';
+import type { SamplingOptions } from '../../protocol/inference-types';
 
 /** The index of the largest value (the first one on ties). */
 export function argmax(values: Float32Array): number {

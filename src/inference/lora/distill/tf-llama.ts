@@ -5,7 +5,7 @@
  * causal attention, SwiGLU, tied or separate output head.
  */
 import type * as Tf from '@tensorflow/tfjs-core';
-import type { LlamaShape, LlamaWeights } from '../onnx/llama-shape';
+import type { LlamaShape, LlamaWeights } from '../../onnx/llama-shape';
 
 type TfModule = typeof Tf;
 

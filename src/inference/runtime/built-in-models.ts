@@ -3,7 +3,7 @@
  * (public/models, copied at install), so they load offline. web-llm's catalogue is listed on request
  * (see webLlmCatalogue) because reading it loads web-llm itself.
  */
-import type { ModelEntry } from '../protocol/inference-types';
+import type { ModelEntry } from '../../protocol/inference-types';
 
 /** Built-in entries, with files under `base` (the app's base URL, ending in '/'). */
 export function builtInModels(base: string): ModelEntry[] {

@@ -3,12 +3,12 @@
  * from models our builder writes (Hugging Face names) and llama2.c-style exports (tok_emb, l0.wq…).
  * The shape comes from the weights' sizes and the KV layout (heads = hidden / head size).
  */
-import { MemosError } from '../../core/errors';
-import type { KvLayout } from '../../protocol/inference-types';
+import { MemosError } from '../../../core/errors';
+import type { KvLayout } from '../../../protocol/inference-types';
 import { initializerFor } from '../lora';
-import type { LlamaLayerWeights, LlamaShape, LlamaWeights } from '../onnx/llama-shape';
-import { findInitializers, readInitializer, type InitializerLocation } from '../onnx/onnx-initializers';
-import type { RopeSpec } from '../rope';
+import type { LlamaLayerWeights, LlamaShape, LlamaWeights } from '../../onnx/llama-shape';
+import { findInitializers, readInitializer, type InitializerLocation } from '../../onnx/onnx-initializers';
+import type { RopeSpec } from '../../decoding/rope';
 
 /** Reads the weights and shape. @throws {MemosError} MODEL_INVALID when a weight cannot be found */
 export function llamaFromOnnx(model: Uint8Array, layout: KvLayout, rope: RopeSpec, rmsEps = 1e-5): { shape: LlamaShape; weights: LlamaWeights } {

@@ -1,4 +1,4 @@
-import type { KvCache, KvLayout } from '../protocol/inference-types';
+import type { KvCache, KvLayout } from '../../protocol/inference-types';
 /**
  * An explicit attention cache (activation memory): per layer, keys and values of shape
  * [1, kvHeads, length, headDim] as float32. Read out of a decoder after a prefill, stored, and fed

@@ -5,8 +5,8 @@
  */
 import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { MemosError } from '../core/errors';
-import type { TemplateMessage } from '../protocol/inference-types';
+import { MemosError } from '../../core/errors';
+import type { TemplateMessage } from '../../protocol/inference-types';
 
 /**
  * The template used when a model's config has none (stories260K, raw base models): plain lines, one

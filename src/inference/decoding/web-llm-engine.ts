@@ -5,9 +5,9 @@
  * be read out, so activation memory uses the ORT decoder instead.
  */
 import type { AppConfig, MLCEngine, ModelRecord } from '@mlc-ai/web-llm';
-import { MemosError } from '../core/errors';
-import type { WebGpuSupport, WebLlmModelEntry } from '../protocol/inference-types';
-import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../protocol/language-model';
+import { MemosError } from '../../core/errors';
+import type { WebGpuSupport, WebLlmModelEntry } from '../../protocol/inference-types';
+import type { GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../../protocol/language-model';
 import { webLlmError } from './web-llm-errors';
 
 /** Load progress as web-llm reports it (0–1, with a line of text). */
