@@ -72,18 +72,13 @@ export type {
   MemoryPatch,
   MemoryRef,
   Page,
-  RankingOptions,
   SchedulerStatus,
-  ScoreContributions,
-  ScoreParts,
-  SearchFilters,
-  SearchHit,
-  SearchParams,
   UpdateParams,
   VectorStatus,
   WorkingEntry,
   WorkingMemoryPolicy,
 } from './protocol/memory-types';
+export type { RankingOptions, ScoreContributions, ScoreParts, SearchFilters, SearchHit, SearchParams } from './protocol/search-types';
 export type { MemosApi } from './protocol/memory-worker-api';
 export type { MemoryApi } from './protocol/memory-api';
 export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './memory/cube-file';

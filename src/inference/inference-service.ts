@@ -3,7 +3,7 @@
  * and generation — every job that touches the model through one {@link DeviceQueue}, so a failed
  * or aborted job never stops the ones after it.
  */
-import { MemosError, isMemosError, type MemosErrorData } from '../core/errors';
+import { MemosError, isMemosError } from '../core/errors';
 import { detectCapabilities } from './runtime/capabilities';
 import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from '../protocol/inference-types';
 import { DeviceQueue } from './runtime/device-queue';

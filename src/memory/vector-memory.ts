@@ -7,7 +7,7 @@
 import { MemosError } from '../core/errors';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
-import { fingerprintKey, type Embedder, type EmbedderFingerprint } from '../inference/embedders/embedder';
+import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';

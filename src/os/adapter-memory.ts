@@ -7,16 +7,14 @@
 import type { AdapterBase, AdapterItem, DistillationReport } from '../core/adapter-item';
 import type { AuditAction, AuditEntry } from '../core/audit';
 import { appendAudit } from './audit-log';
-import { cubeIn, cubeWithAccess } from './directory';
-import type { CubeRecord } from '../core/cube';
+import { cubeWithAccess } from './directory';
 import { newEntryHeader } from '../core/entry-header';
 import { MemosError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
 import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
-import { requireAccess } from '../governance/access';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
-import type { DistillOptions, LoraWeights } from '../protocol/inference-types';
+import type { LoraWeights } from '../protocol/inference-types';
 import { LIVE_STATES } from '../core/lifecycle';
 import { HELD_OUT_TEXT } from './held-out-text';
 import { peftTensors, readPeftAdapter } from '../inference/lora/lora';

@@ -10,7 +10,8 @@ import type { ActivationItem } from '../core/activation-item';
 import type { KvCache } from '../protocol/inference-types';
 import type { GenerateResult, LanguageModel } from '../protocol/language-model';
 import { idsAfterPrefix } from './activations';
-import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, SearchHit, SearchParams } from '../protocol/memory-types';
+import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView } from '../protocol/memory-types';
+import type { SearchHit, SearchParams } from '../protocol/search-types';
 import { buildChatPrompt } from './chat-prompt';
 import { intInRange, numberInRange, requireId, requireObject, requireReference } from './validate';
 

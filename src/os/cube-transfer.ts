@@ -5,7 +5,7 @@
 import { manifestOf, type CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
-import { firstVersionOf, type MemoryItem } from '../core/memory-item';
+import { firstVersionOf } from '../core/memory-item';
 import { recordOf } from '../core/own-keys';
 import { canSeeMemory } from '../governance/access';
 import { readCubeFile, writeCubeFile, type CubeContents } from '../memory/cube-file';

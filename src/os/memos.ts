@@ -13,40 +13,16 @@ import { MemosError } from '../core/errors';
 import { systemClock, type Clock } from '../core/ids';
 import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
-import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
+import { fingerprintKey } from '../inference/embedders/embedder';
 import { VectorMemory } from '../memory/vector-memory';
 import type { DistillProgress, LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
-import type {
-  AddParams,
-  AuditQuery,
-  BuildActivationParams,
-  CallOptions,
-  ChatOptions,
-  ChatParams,
-  ChatResult,
-  CubeView,
-  DistillAdapterParams,
-  ExtractedMemory,
-  ExtractParams,
-  GetAllParams,
-  ImportAdapterParams,
-  ImportParams,
-  MemoryRef,
-  Page,
-  RankingOptions,
-  SchedulerStatus,
-  SearchHit,
-  SearchParams,
-  UpdateParams,
-  VectorStatus,
-  WorkingEntry,
-  WorkingMemoryPolicy,
-} from '../protocol/memory-types';
+import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
+import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
 import { MemScheduler } from '../scheduler/scheduler';
-import { MemoryIndex, type TextIndexOptions } from '../search/memory-index';
+import { MemoryIndex } from '../search/memory-index';
 import { DEFAULT_RANKING } from '../search/ranking';
-import { Store, type StoreOptions } from '../storage/store';
+import { Store } from '../storage/store';
 import { ActivationMemory } from './activation-memory';
 import { AdapterMemory } from './adapter-memory';
 import { readAuditLog, SCHEDULER_ACTOR } from './audit-log';
@@ -60,31 +36,8 @@ import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
 import { SessionMemory } from './session-memory';
+import type { MemOSOptions } from './memos-options';
 import { intInRange, optionalListOf, requireId, requireObject } from './validate';
-
-/** Options of {@link MemOS.open}. */
-export interface MemOSOptions extends StoreOptions {
-  /** The time source (tests pass a fixed clock). */
-  readonly clock?: Clock;
-  /** Makes vectors for memories and queries; without one, search is full-text only. */
-  readonly embedder?: Embedder;
-  /**
-   * The embedder the stored vectors were made with, when `embedder` is a new model: search keeps
-   * using the old vectors (with this model for queries) until the new model has re-embedded every
-   * memory in the background, then lets it go.
-   */
-  readonly previousEmbedder?: Embedder;
-  /** Hybrid ranking weights; the defaults are tuned on the LoCoMo dev data. */
-  readonly ranking?: Partial<RankingOptions>;
-  /** How the full-text index tokenises. */
-  readonly textIndex?: TextIndexOptions;
-  /** Set false to run no background scheduler in this instance (tools, one-off scripts). */
-  readonly scheduler?: boolean;
-  /** Working memory per chat session (size, weights, promotion threshold). */
-  readonly workingMemory?: Partial<WorkingMemoryPolicy>;
-  /** The most bytes KV MemCubes may take before the least recently used are evicted (256 MB). */
-  readonly kvBudgetBytes?: number;
-}
 
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -93,6 +46,7 @@ const JOB_HISTORY_MS = 7 * 86_400_000;
 /** Default storage budget of KV MemCubes. */
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
 export { SCHEDULER_ACTOR } from './audit-log';
+export type { MemOSOptions } from './memos-options';
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
 export class MemOS implements MemoryApi {
@@ -302,14 +256,10 @@ export class MemOS implements MemoryApi {
   async listCubes(params: { userId: string }): Promise<CubeView[]> { return this.#directory.listCubes(params); }
 
   /** {@inheritDoc MemoryApi.registerCube} */
-  async registerCube(params: { userId: string; cubeId: string }): Promise<void> {
-    await this.#directory.setRegistration(params, true);
-  }
+  async registerCube(params: { userId: string; cubeId: string }): Promise<void> { await this.#directory.setRegistration(params, true); }
 
   /** {@inheritDoc MemoryApi.unregisterCube} */
-  async unregisterCube(params: { userId: string; cubeId: string }): Promise<void> {
-    await this.#directory.setRegistration(params, false);
-  }
+  async unregisterCube(params: { userId: string; cubeId: string }): Promise<void> { await this.#directory.setRegistration(params, false); }
 
   /** {@inheritDoc MemoryApi.shareCube} */
   async shareCube(params: { userId: string; cubeId: string; targetUserId: string; access: CubeAccess }): Promise<CubeRecord> { return this.#directory.shareCube(params); }

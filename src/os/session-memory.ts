@@ -4,7 +4,8 @@
  */
 import type { MemoryItem } from '../core/memory-item';
 import type { LanguageModel } from '../protocol/language-model';
-import type { SearchHit, WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
+import type { WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
+import type { SearchHit } from '../protocol/search-types';
 import { WorkingMemory } from '../scheduler/working-memory';
 import { requireId, requireObject, requireReference } from './validate';
 

@@ -3,7 +3,7 @@ import { MemosError } from '../core/errors';
 import { checkId, checkKey, checkName, checkReason, checkReference, checkTags, ruleError } from '../core/limits';
 import { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } from '../core/memory-item';
 import { LIFECYCLE_STATES } from '../core/lifecycle';
-import type { SearchFilters } from '../protocol/memory-types';
+import type { SearchFilters } from '../protocol/search-types';
 
 function invalid(field: string, what: string): MemosError {
   return ruleError('call', field, what);

@@ -10,27 +10,8 @@ import type { CubeAccess, CubePolicy, CubeRecord, UserRecord } from '../core/cub
 import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import type { DistillProgress } from './language-model';
-import type {
-  AddParams,
-  AuditQuery,
-  BuildActivationParams,
-  CallOptions,
-  CubeView,
-  DistillAdapterParams,
-  ExtractedMemory,
-  ExtractParams,
-  GetAllParams,
-  ImportAdapterParams,
-  ImportParams,
-  MemoryRef,
-  Page,
-  SchedulerStatus,
-  SearchHit,
-  SearchParams,
-  UpdateParams,
-  VectorStatus,
-  WorkingEntry,
-} from './memory-types';
+import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from './memory-types';
+import type { SearchHit, SearchParams } from './search-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {

@@ -5,7 +5,7 @@
 import type { OnnxEmbedderSpec } from './inference-types';
 import type { CallOptions, ChatParams, ChatResult, ChatToken } from './memory-types';
 import type { MemoryApi } from './memory-api';
-import type { RankingOptions } from './memory-types';
+import type { RankingOptions } from './search-types';
 
 /** The MemOS methods the worker serves. */
 export const API_METHODS = [

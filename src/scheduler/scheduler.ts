@@ -4,7 +4,7 @@
  * enqueue — into the same IndexedDB queue — and nudge the leader over a BroadcastChannel. When the
  * leader's tab closes, the lock passes on and the new leader first recovers the jobs left running.
  */
-import type { JobRecord, JobState } from '../core/job';
+import type { JobRecord } from '../core/job';
 import type { Store } from '../storage/store';
 import { defaultLockRunner, type LockRunner } from '../storage/write-lock';
 import { JobQueue, type JobRequest } from './job-queue';

@@ -5,10 +5,10 @@
  * the store when it opens and follows every committed write (this tab's, and other tabs' through the
  * change feed). See docs/decisions/0020-search-without-reads.md.
  */
-import { LIVE_STATES, type LifecycleState } from '../core/lifecycle';
-import type { MemoryItem, MemoryType, SemanticType } from '../core/memory-item';
+import { LIVE_STATES } from '../core/lifecycle';
+import type { MemoryItem } from '../core/memory-item';
 import { TextIndex, createTokenize, type TokenizerOptions } from './text-index';
-import type { SearchFilters } from '../protocol/memory-types';
+import type { SearchFilters } from '../protocol/search-types';
 
 /** What a user may see of one cube: everything (owner) or only shared memories plus their own. */
 export interface CubeScope {

@@ -3,7 +3,7 @@
  * which speakers the query names, whether it seeks advice, the time it names and what that does to the
  * filters, how many candidates each side brings, and which of its words a hit matched.
  */
-import type { SearchFilters } from '../protocol/memory-types';
+import type { SearchFilters } from '../protocol/search-types';
 import { speakerKey } from './memory-index';
 import { seeksAdvice } from './query-intent';
 import { ENGLISH_STOP_WORDS } from './stop-words';

@@ -1,5 +1,5 @@
-import type { ScoreParts } from '../protocol/memory-types';
-import type { RankingOptions } from '../protocol/memory-types';
+import type { ScoreParts } from '../protocol/search-types';
+import type { RankingOptions } from '../protocol/search-types';
 /**
  * Hybrid ranking: full-text (BM25) and vector candidates fused by weighted reciprocal rank, a recency
  * term, and near-duplicate removal. Nothing here knows about questions or datasets: the weights are

@@ -5,7 +5,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { MemoryItem } from '../core/memory-item';
-import type { SearchHit } from '../protocol/memory-types';
+import type { SearchHit } from '../protocol/search-types';
 import { formatTime } from './styles';
 
 /** Says in one line why a hit was recalled: which side found it, at which rank, and which words matched. */

@@ -7,7 +7,8 @@
  */
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { ChatResult, SearchHit } from '../protocol/memory-types';
+import type { ChatResult } from '../protocol/memory-types';
+import type { SearchHit } from '../protocol/search-types';
 import { groupSessions, type ChatSessionSummary } from './chat-sessions';
 import { newestMemories, SHOWN_STATES } from './newest-memories';
 import type { SessionChange } from './app-session';

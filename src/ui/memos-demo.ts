@@ -6,7 +6,7 @@
  */
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { SearchHit } from '../protocol/memory-types';
+import type { SearchHit } from '../protocol/search-types';
 import type { SessionChange } from './app-session';
 import { DEMO_CUBE_NAME, DEMO_QUESTIONS, DEMO_SESSIONS } from './demo-scenario';
 import { SessionElement } from './session-element';

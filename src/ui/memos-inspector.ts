@@ -11,7 +11,7 @@ import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
 import { LIFECYCLE_STATES, type LifecycleState } from '../core/lifecycle';
 import { SEMANTIC_TYPES, type MemoryItem, type SemanticType } from '../core/memory-item';
-import type { SearchHit } from '../protocol/memory-types';
+import type { SearchHit } from '../protocol/search-types';
 import type { SessionChange } from './app-session';
 import type { MemoryAction } from './memory-card';
 import { memoriesOverTimePlot, scoreBreakdownPlot } from './plots';

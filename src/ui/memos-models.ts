@@ -7,7 +7,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { InferenceStatus, LoadProgress, ModelView } from '../protocol/inference-types';
-import { describeError, type SessionChange } from './app-session';
+import { type SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import { formatBytes, sharedStyles } from './styles';
 

@@ -5,7 +5,7 @@
 import { html, svg, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { MemoryItem, SemanticType } from '../core/memory-item';
-import type { ScoreParts } from '../protocol/memory-types';
+import type { ScoreParts } from '../protocol/search-types';
 
 const SIGNALS = [
   ['words', 'words (BM25)', '#2f5bd3'],

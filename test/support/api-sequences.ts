@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { MemosError } from '../../src/core/errors';
 import type { MemoryItem } from '../../src/core/memory-item';
 import { MemOS } from '../../src/os/memos';
-import { AccessModel, fails, OK, type Access, type ModelMemory, type Outcome, type State } from './access-oracle';
+import { AccessModel, fails, OK, type Access, type Outcome, type State } from './access-oracle';
 
 /** User ids the operations draw from: hostile but valid ones, and ones every call must refuse. */
 export const USER_POOL: readonly { readonly id: string; readonly valid: boolean }[] = [

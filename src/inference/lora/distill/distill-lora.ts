@@ -9,7 +9,7 @@ import type * as Tf from '@tensorflow/tfjs-core';
 import type { DistillationReport } from '../../../core/adapter-item';
 import { MemosError } from '../../../core/errors';
 import { seededRandom } from '../../../core/seeded-random';
-import type { DistillOptions, DistillResult, LoraTarget, LoraWeights } from '../../../protocol/inference-types';
+import type { DistillOptions, DistillResult, LoraTarget } from '../../../protocol/inference-types';
 import type { LlamaShape, LlamaWeights } from '../../onnx/llama-shape';
 import { tfLlama, tfLogits, tfNll, type TfLora } from './tf-llama';
 
