@@ -3,6 +3,7 @@
  * set of neighbours each — never all pairs), what one merged memory says, and which facts on the
  * same key supersede older ones. MemOS applies the plan in transactions.
  */
+import { words } from '../core/words';
 import type { MemoryItem, SourceRef } from '../core/memory-item';
 import { dot } from '../inference/embedders/embedder';
 
@@ -17,12 +18,12 @@ export interface DuplicateRule {
 /** The default duplicate rule. */
 export const DEFAULT_DUPLICATE_RULE: DuplicateRule = { cosine: 0.95, jaccard: 0.9 };
 
-const words = (text: string): Set<string> => new Set(text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []);
+const wordSet = (text: string): Set<string> => new Set(words(text));
 
 /** Word-set Jaccard similarity. */
 export function jaccard(a: string, b: string): number {
-  const x = words(a);
-  const y = words(b);
+  const x = wordSet(a);
+  const y = wordSet(b);
   if (x.size === 0 && y.size === 0) return 1;
   let both = 0;
   for (const w of x) if (y.has(w)) both++;

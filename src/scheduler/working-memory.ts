@@ -1,3 +1,4 @@
+import { scriptOf, words } from '../core/words';
 import type { WorkingEntry, WorkingMemoryPolicy } from '../protocol/memory-types';
 /**
  * Working memory: per chat session, a small set (20 by default) of the memories that matter now,
@@ -17,7 +18,7 @@ export const DEFAULT_WORKING_MEMORY: WorkingMemoryPolicy = {
   promoteAfter: 3,
 };
 
-const words = (text: string): Set<string> => new Set((text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => w.length > 2));
+const wordSet = (text: string): Set<string> => new Set(words(text).filter((w) => w.length > 2 || scriptOf(w) === 'cjk'));
 
 /** The working memories of all sessions of one store (held in memory; rebuilt by use after a reload). */
 export class WorkingMemory {
@@ -42,7 +43,7 @@ export class WorkingMemory {
   update(sessionKey: string, query: string, hits: readonly { id: string; text: string; uses?: number }[]): WorkingEntry[] {
     const session = this.#sessions.get(sessionKey) ?? { entries: [], queries: [], counts: new Map<string, number>(), texts: new Map<string, string>(), uses: new Map<string, number>() };
     session.queries = [...session.queries, query].slice(-this.#policy.recentQueries);
-    const recent = words(session.queries.join(' '));
+    const recent = wordSet(session.queries.join(' '));
     for (const h of hits) session.texts.set(h.id, h.text);
     for (const h of hits) session.uses.set(h.id, h.uses ?? 0);
     const maxUses = Math.max(1, ...session.uses.values());
@@ -53,7 +54,7 @@ export class WorkingMemory {
     const scored = [...candidates].map((memoryId): WorkingEntry => {
       const rank = rankOf.get(memoryId);
       const rankScore = rank === undefined ? 0 : 1 / (rank + 1);
-      const own = words(session.texts.get(memoryId) ?? '');
+      const own = wordSet(session.texts.get(memoryId) ?? '');
       const overlap = own.size > 0 ? [...own].filter((w) => recent.has(w)).length / own.size : 0;
       const recurrence = session.counts.get(memoryId) ?? 0;
       const usage = Math.log1p(session.uses.get(memoryId) ?? 0) / Math.log1p(maxUses);

@@ -5,9 +5,11 @@
  * the store when it opens and follows every committed write (this tab's, and other tabs' through the
  * change feed). See docs/decisions/0020-search-without-reads.md.
  */
+import { foldWord } from '../core/words';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
-import { TextIndex, createTokenize, type TokenizerOptions } from './text-index';
+import { createTokenize, type TokenizerOptions } from './index-terms';
+import { TextIndex } from './text-index';
 import type { SearchFilters } from '../protocol/search-types';
 
 /** What a user may see of one cube: everything (owner) or only shared memories plus their own. */
@@ -46,9 +48,9 @@ interface IndexDoc {
   sessionId: string | undefined;
 }
 
-/** A speaker's name as the index keeps it. */
+/** A speaker's name as the index keeps it (folded: "José" and "jose" are one speaker). */
 export function speakerKey(name: string): string {
-  return name.trim().toLowerCase();
+  return foldWord(name.trim());
 }
 
 /**

@@ -3,6 +3,7 @@
  * which speakers the query names, whether it seeks advice, the time it names and what that does to the
  * filters, how many candidates each side brings, and which of its words a hit matched.
  */
+import { rawWords, words } from '../core/words';
 import type { SearchFilters } from '../protocol/search-types';
 import { speakerKey } from './memory-index';
 import { seeksAdvice } from './query-intent';
@@ -11,9 +12,9 @@ import { parseTimeRange, type TimeRange } from './time-expressions';
 
 const STOP_WORDS = new Set(ENGLISH_STOP_WORDS);
 
-/** The content words of a text, lower-cased, without stop words. */
+/** The content words of a text, folded (core/words), without English stop words. */
 export function contentWords(text: string): string[] {
-  return (text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
+  return words(text).filter((w) => !STOP_WORDS.has(w));
 }
 
 /** What planning a search needs beside the query. */
@@ -65,8 +66,8 @@ export function planQuery(input: QueryPlanInput): QueryPlan {
       : given;
   // Names of speakers in the query say whose words to look for; as words they match every line
   // addressed to that person, so the full-text side leaves them out.
-  const queryTokens = query.match(/[\p{L}\p{N}']+/gu) ?? [];
-  const tokenNames = queryTokens.map((t) => speakerKey(t.replace(/'s$/i, '')));
+  const queryTokens = rawWords(query);
+  const tokenNames = queryTokens.map((t) => speakerKey(t));
   const named = new Set(tokenNames.filter((name) => input.isSpeaker(name)));
   const textQuery = named.size === 0 ? query : queryTokens.filter((_, i) => !named.has(tokenNames[i]!)).join(' ');
   return {

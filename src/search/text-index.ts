@@ -1,11 +1,10 @@
 /**
  * Full-text BM25 on typed arrays: posting lists of (row, term frequency) per word, scores accumulated
- * in a Float32Array, top-k selected among the rows a filter allows. Words come from Orama's English
- * tokenizer (lower case, stop words, stemming) and are looked up whole. Why not Orama's own search:
- * docs/decisions/0009-own-bm25-index.md.
+ * in a Float32Array, top-k selected among the rows a filter allows. Terms come from index-terms.ts
+ * (words of any script, stop words out, stems, folded) and are looked up whole. Why not a search
+ * library: docs/decisions/0009-own-bm25-index.md; why this tokenizer: 0024.
  */
-import { tokenizer as oramaTokenizer } from '@orama/orama/components';
-import { ENGLISH_STOP_WORDS } from './stop-words';
+import type { Tokenize } from './index-terms';
 import { TopK } from './top-k';
 
 /** Query words found in more than this share of documents are skipped when rarer words find enough. */
@@ -13,28 +12,6 @@ export const MAX_DF = 0.25;
 
 /** BM25's parameters (Okapi): k1 saturates term frequency, b normalises by length. */
 export const BM25 = { k1: 1.2, b: 0.75 } as const;
-
-/** How the index turns text into words. */
-export interface TokenizerOptions {
-  /** Reduce words to their English stem. Default true. */
-  readonly stemming?: boolean;
-  /** Words left out. Default {@link ENGLISH_STOP_WORDS}. */
-  readonly stopWords?: readonly string[];
-}
-
-/** A text → words function with the index's rules. */
-export type Tokenize = (text: string) => string[];
-
-/** Makes the tokenizer (duplicates kept, for term frequencies). */
-export function createTokenize(options: TokenizerOptions = {}): Tokenize {
-  const t = oramaTokenizer.createTokenizer({
-    language: 'english',
-    stemming: options.stemming ?? true,
-    stopWords: [...(options.stopWords ?? ENGLISH_STOP_WORDS)],
-    allowDuplicates: true,
-  });
-  return (text) => t.tokenize(text, 'english', 'text') as string[];
-}
 
 class Postings {
   rows = new Int32Array(8);
@@ -172,11 +149,18 @@ export class TextIndex {
       .map((term) => this.#postings.get(term))
       .filter((p): p is Postings => p !== undefined);
     // Words in more than a quarter of all memories add little to the ranking but cost the most time;
-    // they are left out when the query's rarer words already find k documents.
+    // they are left out when the query's rarer words already find k documents the filter allows
+    // (counting rows it does not allow would drop a match of the filter's rows that only the
+    // common word finds).
     const rare = postings.filter((p) => p.length <= n * MAX_DF);
     const common = postings.filter((p) => p.length > n * MAX_DF);
     const rareHits = new Set<number>();
-    for (const p of rare) for (let i = 0; i < p.length && rareHits.size < k; i++) rareHits.add(p.rows[i]!);
+    for (const p of common.length > 0 ? rare : []) {
+      for (let i = 0; i < p.length && rareHits.size < k; i++) {
+        const row = p.rows[i]!;
+        if (!allow || allow(this.#ids[row]!)) rareHits.add(row);
+      }
+    }
     for (const p of rareHits.size >= k ? rare : [...rare, ...common]) {
       const idf = Math.log(1 + (n - p.length + 0.5) / (p.length + 0.5));
       const { rows, tfs } = p;

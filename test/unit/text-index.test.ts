@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BM25, TextIndex, createTokenize } from '../../src/search/text-index';
+import { createTokenize } from '../../src/search/index-terms';
+import { BM25, TextIndex } from '../../src/search/text-index';
 
 function index(docs: Record<string, string>): TextIndex {
   const t = new TextIndex(createTokenize());
@@ -55,5 +56,20 @@ describe('the BM25 text index', () => {
     // When "zebra" alone finds k documents, "common" is not even read; when it does not, it is.
     expect(t.search('common zebra', 1).map((h) => h.id)).toEqual(['d7']);
     expect(t.search('common zebra', 10)).toHaveLength(8);
+  });
+
+  it('never drops a match of the allowed rows because a rarer word is frequent in rows it does not allow', () => {
+    // 100 rows: "apple" is in 40 (common: over a quarter), "zebra" in 10 (rare), all of them in cube B.
+    // The one row of cube A holds only "apple". Counting B's "zebra" rows would skip "apple" and lose it.
+    const docs: Record<string, string> = { 'a:only': 'apple pie recipe' };
+    for (let i = 0; i < 39; i++) docs[`b:apple${i}`] = `apple orchard number ${i}`;
+    for (let i = 0; i < 10; i++) docs[`b:zebra${i}`] = `zebra crossing number ${i}`;
+    for (let i = 0; i < 50; i++) docs[`b:other${i}`] = `quiet street number ${i}`;
+    const t = index(docs);
+    const inA = (id: string) => id.startsWith('a:');
+    expect(t.search('apple', 5, inA).map((h) => h.id)).toEqual(['a:only']);
+    expect(t.search('zebra apple', 5, inA).map((h) => h.id)).toEqual(['a:only']);
+    // Without a filter the shortcut still applies: the rare word's rows fill k, the common word is skipped.
+    expect(t.search('zebra apple', 5).every((h) => h.id.startsWith('b:zebra'))).toBe(true);
   });
 });
