@@ -1,6 +1,6 @@
 /**
  * The languages the full-text index stems and filters stop words for: Snowball stemmers from
- * @orama/stemmers and stop-word lists from @orama/stopwords (decision 0024). Which language a word is
+ * @orama/stemmers and stop-word lists from @orama/stopwords (decision 0025). Which language a word is
  * read in comes from its script (see core/words' scriptOf): by default Latin words are English,
  * Cyrillic Russian, Greek Greek, Arabic Arabic, Devanagari Hindi, Armenian Armenian, Tamil Tamil; Chinese,
  * Japanese, Korean and Thai are not stemmed. A store can read a script in another language

@@ -2,7 +2,7 @@
  * Full-text BM25 on typed arrays: posting lists of (row, term frequency) per word, scores accumulated
  * in a Float32Array, top-k selected among the rows a filter allows. Terms come from index-terms.ts
  * (words of any script, stop words out, stems, folded) and are looked up whole. Why not a search
- * library: docs/decisions/0009-own-bm25-index.md; why this tokenizer: 0024.
+ * library: docs/decisions/0009-own-bm25-index.md; why this tokenizer: 0025.
  */
 import type { Tokenize } from './index-terms';
 import { TopK } from './top-k';
