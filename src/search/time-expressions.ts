@@ -1,8 +1,10 @@
 /**
  * Rule-based reading of times in a query, anchored on the time the query is asked: "yesterday",
  * "last week", "three days ago", "in May", "last May", "May 2023", "8 May 2023", "in 2023",
- * "before March", "since last month". The result is a time range that search uses to lift memories
- * said within it (and, if asked, to filter). English only; no LLM.
+ * "before March", "since last month", "the day before yesterday". The result is a time range that
+ * search uses to lift memories said within it (and, if asked, to filter). An expression it does not
+ * understand whole ("two weeks before the trip", "since last summer") is ignored, never guessed.
+ * English only; no LLM.
  */
 
 /** A range of time found in a query. */
@@ -46,6 +48,9 @@ function shift(t: number, amount: number, unit: string): number {
   return Date.UTC(d.getUTCFullYear() + amount, d.getUTCMonth(), d.getUTCDate());
 }
 
+/** Text that ends in a span of time ("two weeks ", "the day "): what comes next is an offset. */
+const OFFSET_ENDS = /\b(?:days?|nights?|mornings?|evenings?|hours?|weeks?|weekends?|months?|years?)\s+$/i;
+
 type Rule = { re: RegExp; range: (m: RegExpExecArray, now: number) => [number, number] | undefined };
 
 // The first rule that matches wins, so the more specific come first.
@@ -82,6 +87,16 @@ const RULES: readonly Rule[] = [
       return [startOfDay(at - half), startOfDay(at + half) + DAY];
     },
   },
+  {
+    // before March, since June: the most recent such month (this year's, or last year's if it is still to come)
+    re: new RegExp(`(?<=\\b(?:before|after|since|until|prior to)\\s+)${MONTH_RE}\\b`, 'i'),
+    range: (m, now) => {
+      const month = monthIndex(m[1]!);
+      const d = new Date(now);
+      return monthRange(month > d.getUTCMonth() ? d.getUTCFullYear() - 1 : d.getUTCFullYear(), month);
+    },
+  },
+  { re: /\bthe day before yesterday\b/i, range: (_m, now) => [startOfDay(now) - 2 * DAY, startOfDay(now) - DAY] },
   { re: /\byesterday\b/i, range: (_m, now) => [startOfDay(now) - DAY, startOfDay(now)] },
   { re: /\b(?:today|this morning|this afternoon|this evening|tonight)\b/i, range: (_m, now) => [startOfDay(now), startOfDay(now) + DAY] },
   { re: /\blast night\b/i, range: (_m, now) => [startOfDay(now) - DAY, startOfDay(now)] },
@@ -117,7 +132,11 @@ export function parseTimeRange(query: string, now: number): TimeRange | undefine
     const range = rule.range(m, now);
     if (!range || !(range[0] < range[1])) continue;
     const before = query.slice(0, m.index);
-    const relation = /\b(before|after|since|until|prior to)\s+(?:the\s+)?$/i.exec(before)?.[1]?.toLowerCase();
+    const said = /\b(before|after|since|until|prior to)\s+(?:the\s+)?$/i.exec(before);
+    const relation = said?.[1]?.toLowerCase();
+    // "two weeks before last May", "the day after yesterday": an offset from the time, which this
+    // reader does not compute. Ignored, never widened to everything before or after it.
+    if (said && OFFSET_ENDS.test(before.slice(0, said.index))) return undefined;
     const phrase = relation ? `${relation} ${m[0]}` : m[0];
     if (relation === 'before' || relation === 'until' || relation === 'prior to') return { from: 0, to: range[0], phrase };
     if (relation === 'after') return { from: range[1], to: Math.max(range[1] + 1, now), phrase };

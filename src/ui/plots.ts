@@ -49,7 +49,9 @@ const TYPE_COLOURS: Record<SemanticType, string> = {
 export function countsByDay(memories: readonly MemoryItem[], maxDays = 60): { day: string; counts: Record<SemanticType, number> }[] {
   const byDay = new Map<string, Record<SemanticType, number>>();
   for (const m of memories) {
-    const day = new Date(m.sourceRefs[0]?.spokenAt ?? m.createdAt).toISOString().slice(0, 10);
+    // The reader's own calendar day (their time zone), as YYYY-MM-DD for sorting.
+    const at = new Date(m.sourceRefs[0]?.spokenAt ?? m.createdAt);
+    const day = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
     const counts = byDay.get(day) ?? { fact: 0, preference: 0, event: 0, task: 0, other: 0 };
     counts[m.semanticType] += 1;
     byDay.set(day, counts);

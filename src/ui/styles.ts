@@ -48,7 +48,12 @@ export function formatBytes(bytes: number | null | undefined): string {
   return `${(bytes / 1e9).toFixed(2)} GB`;
 }
 
-/** A time as "YYYY-MM-DD HH:MM" (UTC), or a dash. */
-export function formatTime(ms: number | null | undefined): string {
-  return ms == null ? '—' : new Date(ms).toISOString().replace('T', ' ').slice(0, 16);
+let timeFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * A stored time (UTC epoch ms) as the reader's browser shows dates and times: their locale and time
+ * zone (e.g. "8 May 2023, 14:30" or "May 8, 2023, 2:30 PM"), or a dash.
+ */
+export function formatTime(ms: number | null | undefined, format: Intl.DateTimeFormat = (timeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }))): string {
+  return ms == null || !Number.isFinite(ms) ? '—' : format.format(new Date(ms));
 }

@@ -20,6 +20,9 @@ describe('reading times in queries', () => {
     ['the talk on May 8, 2023', day(2023, 5, 8), day(2023, 5, 9), 'May 8, 2023'],
     ['projects in 2024', day(2024, 1, 1), day(2025, 1, 1), 'in 2024'],
     ['what did we do last year', day(2025, 1, 1), day(2026, 1, 1), 'last year'],
+    ['what did I say the day before yesterday', day(2026, 11, 23), day(2026, 11, 24), 'the day before yesterday'],
+    ['things I bought before March', 0, day(2026, 3, 1), 'before March'],
+    ['since December', day(2025, 12, 1), NOW, 'since December'],
   ])('"%s" → its range', (query, from, to, phrase) => {
     expect(parseTimeRange(query, NOW)).toEqual({ from, to, phrase });
   });
@@ -43,4 +46,11 @@ describe('reading times in queries', () => {
     expect(parseTimeRange('What did Caroline research?', NOW)).toBeUndefined();
     expect(parseTimeRange('You may like this book', NOW)).toBeUndefined();
   });
+
+  it.each(['two weeks before the trip', 'two weeks before last May', 'a day after yesterday', 'three days before 8 May 2023', 'since last summer', 'the week before last', 'the weekend after this week'])(
+    'ignores "%s" (an offset or a time it does not know) instead of widening the search',
+    (query) => {
+      expect(parseTimeRange(query, NOW)).toBeUndefined();
+    },
+  );
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MemoryItem } from '../../src/core/memory-item';
 import { groupSessions } from '../../src/ui/chat-sessions';
 import { countsByDay } from '../../src/ui/plots';
+import { formatTime } from '../../src/ui/styles';
 import { diffWords } from '../../src/ui/text-diff';
 
 const join = (parts: ReturnType<typeof diffWords>, keep: 'removed' | 'added') => parts.filter((p) => p.kind === 'same' || p.kind === keep).map((p) => p.text).join('');
@@ -57,5 +58,19 @@ describe('memories over time', () => {
     expect(days.map((d) => d.day)).toEqual(['1970-01-01', '1970-01-02']);
     expect(days[0]!.counts.fact).toBe(2);
     expect(days[1]!.counts.preference).toBe(1);
+  });
+});
+
+describe('times shown to people', () => {
+  it('are stored in UTC and shown in the reader’s time zone and locale', () => {
+    const at = Date.UTC(2023, 4, 8, 14, 30);
+    const tokyo = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', dateStyle: 'medium', timeStyle: 'short' });
+    const newYork = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', dateStyle: 'medium', timeStyle: 'short' });
+    expect(formatTime(at, tokyo)).toBe('8 May 2023, 23:30');
+    // (ICU versions differ in the space before AM: any space will do.)
+    expect(formatTime(at, newYork).replace(/\s/g, ' ')).toBe('May 8, 2023, 10:30 AM');
+    // By default: the browser's own locale and zone.
+    expect(formatTime(at)).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)));
+    expect([null, undefined, Number.NaN].map((v) => formatTime(v))).toEqual(['—', '—', '—']);
   });
 });
