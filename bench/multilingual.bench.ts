@@ -4,17 +4,23 @@
  * language); each memory is asked for once by a question that shares its name and thing. A third of the
  * questions are typed in lower case without diacritics. Text-only search (no embedder), top 5, first
  * with each language in its own cube, then with every language in one cube (a mixed-language store).
- * Prints recall@5 per language; asserts nothing. Options: --out PATH (default bench/results/multilingual.json).
+ * Prints recall@5 per language; asserts nothing. Options: --out PATH (default bench/results/multilingual.json);
+ * --embedder use-lite adds hybrid search with USE-lite (English-only) in each language's own cube, to
+ * show what an embedder that does not know the language does to the ranking (vectors cached in
+ * bench/.cache).
  */
 import 'fake-indexeddb/auto';
 import { seededRandom } from '../src/core/seeded-random';
+import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
+import { cachedEmbedder } from './lib/embedding-cache';
 import { CORPUS, type LanguageCorpus } from './data/multilingual-corpus';
 import { options, percentile, writeResults } from './lib/bench-utils';
 
 const opts = options();
 const random = seededRandom(2026);
-const os = await MemOS.open({ name: `multilingual-${Date.now()}`, scheduler: false });
+const embedder = opts.get('embedder') === 'use-lite' ? cachedEmbedder(await loadUseLiteInNode()) : undefined;
+const os = await MemOS.open({ name: `multilingual-${Date.now()}`, scheduler: false, ...(embedder && { embedder }) });
 await os.createUser({ userId: 'u', name: 'Bench' });
 
 /** Lower case without the diacritics of Latin and Greek letters: how people often type a query. */
@@ -53,11 +59,11 @@ function questions(lang: LanguageCorpus, idOf: Map<string, string>): (Question &
   return out;
 }
 
-async function recall(cubeId: string, asked: readonly (Question & { id: string })[], times: number[]): Promise<number> {
+async function recall(cubeId: string, asked: readonly (Question & { id: string })[], times: number[], mode: 'text' | 'hybrid' = 'text'): Promise<number> {
   let found = 0;
   for (const q of asked) {
     const t0 = performance.now();
-    const hits = await os.search({ userId: 'u', query: q.text, cubeIds: [cubeId], topK: 5, mode: 'text', trackUsage: false });
+    const hits = await os.search({ userId: 'u', query: q.text, cubeIds: [cubeId], topK: 5, mode, trackUsage: false });
     times.push(performance.now() - t0);
     if (hits.some((h) => h.memory.id === q.id)) found++;
   }
@@ -79,10 +85,12 @@ for (const lang of CORPUS) {
     'R@5 own cube': Number((await recall(`own-${lang.language}`, asked, times)).toFixed(3)),
     'R@5 plain-typed': Number((await recall(`own-${lang.language}`, asked.filter((q) => q.plain), [])).toFixed(3)),
     'R@5 mixed store': Number((await recall('mixed', mixedAsked, times)).toFixed(3)),
+    ...(embedder && { 'R@5 hybrid, USE-lite': Number((await recall(`own-${lang.language}`, asked, [], 'hybrid')).toFixed(3)) }),
   });
 }
 console.table(rows);
 const lowest = Math.min(...rows.map((r) => r['R@5 own cube'] as number), ...rows.map((r) => r['R@5 mixed store'] as number));
 console.log(`lowest recall@5 of any language: ${lowest.toFixed(3)} (target ≥ 0.95) · text search p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms over ${times.length} queries`);
 writeResults(opts.get('out') ?? 'bench/results/multilingual.json', { rows, lowest, searchMs: { p50: percentile(times, 50), p95: percentile(times, 95) } });
+embedder?.save();
 os.close();

@@ -7,6 +7,7 @@ import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { SessionChange } from './app-session';
 import { loadSettings, saveSettings, type AppSettings } from './app-settings';
+import { EMBEDDER_PRESETS, presetOf } from './embedder-presets';
 import { SessionElement } from './session-element';
 import { sharedStyles } from './styles';
 
@@ -47,8 +48,10 @@ export class MemosSettings extends SessionElement {
       return;
     }
     if (baseUrl && !baseUrl.endsWith('/')) baseUrl += '/';
-    const embedder: AppSettings['embedder'] =
-      choice === 'onnx'
+    const preset = EMBEDDER_PRESETS.find((p) => p.id === choice);
+    const embedder: AppSettings['embedder'] = preset
+      ? preset.spec
+      : choice === 'onnx'
         ? { kind: 'onnx', modelId: String(data.get('modelId') || 'onnx-encoder'), revision: String(data.get('revision') || '1'), baseUrl, pooling: data.get('pooling') === 'cls' ? 'cls' : 'mean' }
         : choice === 'none' ? 'none' : 'use-lite';
     this.#save({ ...this.settings, embedder, kvBudgetMB: Math.max(1, Number(data.get('budget')) || 256) });
@@ -58,7 +61,7 @@ export class MemosSettings extends SessionElement {
     const s = this.session;
     if (!s) return html`<p class="muted">${this.error || 'Opening…'}</p>`;
     const embedder = this.settings.embedder;
-    const choice = typeof embedder === 'string' ? embedder : 'onnx';
+    const choice = typeof embedder === 'string' ? embedder : (presetOf(embedder)?.id ?? 'onnx');
     return html`<section part="settings" aria-label="settings">
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       <h2>Learning from chats</h2>
@@ -75,12 +78,14 @@ export class MemosSettings extends SessionElement {
       </label>
       <h2>Search model and memory budget</h2>
       <p class="muted">In use now: ${s.memos.opened.embedder ?? 'no embedder (words only)'}${s.memos.opened.embedderError ? ` (failed: ${s.memos.opened.embedderError})` : ''}.
-        A new embedding model re-embeds your memories in the background; search keeps using the old vectors until it is done.</p>
+        A new embedding model re-embeds your memories in the background; search keeps using the old vectors until it is done.
+        Words are found in every language either way; for meaning in languages other than English, pick a multilingual encoder.</p>
       <form @submit=${(e: SubmitEvent) => this.#embedderForm(e)} aria-label="embedder and budget">
         <div class="row">
           <label>Embedder
             <select name="embedder" id="embedder">
-              <option value="use-lite" ?selected=${choice === 'use-lite'}>Universal Sentence Encoder lite (ships with the app, offline)</option>
+              <option value="use-lite" ?selected=${choice === 'use-lite'}>Universal Sentence Encoder lite (English; ships with the app, offline)</option>
+              ${EMBEDDER_PRESETS.map((p) => html`<option value=${p.id} ?selected=${choice === p.id}>${p.label}</option>`)}
               <option value="onnx" ?selected=${choice === 'onnx'}>ONNX sentence encoder from a URL</option>
               <option value="none" ?selected=${choice === 'none'}>none (words only)</option>
             </select>
