@@ -37,6 +37,15 @@ export interface CubeRecord extends CubeManifest {
   readonly policy?: CubePolicy;
 }
 
+/** The languages the full-text index can stem words in (a cube may choose one; see CubePolicy). */
+export const TEXT_LANGUAGES = [
+  'arabic', 'armenian', 'bulgarian', 'danish', 'dutch', 'english', 'finnish', 'french', 'german', 'greek', 'hindi', 'hungarian',
+  'indonesian', 'italian', 'norwegian', 'portuguese', 'romanian', 'russian', 'spanish', 'swedish', 'tamil', 'turkish', 'ukrainian',
+] as const;
+
+/** A language the full-text index can stem words in. */
+export type TextLanguage = (typeof TEXT_LANGUAGES)[number];
+
 /** What a cube does with what is written into it. */
 export interface CubePolicy {
   /**
@@ -44,6 +53,13 @@ export interface CubePolicy {
    * replaced by placeholders before storage), "tag" (kept, labelled in `sensitivity`) or "keep".
    */
   readonly redaction: 'redact' | 'tag' | 'keep';
+  /**
+   * The language the cube's words are stemmed in, for the script that language is written in (e.g.
+   * "german" for its Latin-script words, "ukrainian" for its Cyrillic ones); other scripts keep the
+   * store's defaults. Absent: the store's defaults (Latin words as English). One of the names the
+   * full-text index knows (see the README's Languages section).
+   */
+  readonly language?: TextLanguage;
 }
 
 /** A user of the store. Users are local personas on one device, not authenticated accounts. */

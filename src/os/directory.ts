@@ -3,6 +3,7 @@
  * read (kept between searches while no user or cube record changes; decision 0020). MemOS delegates
  * its users-and-cubes methods here; access rules themselves live in governance/access.ts.
  */
+import { isLanguageName, LANGUAGE_NAMES } from '../search/languages';
 import type { AuditAction } from '../core/audit';
 import { CUBE_SCHEMA_VERSION, type CubeAccess, type CubePolicy, type CubeRecord, type UserRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
@@ -46,7 +47,14 @@ export async function cubeWithAccess(tx: RecordReader<'cubes', CubeRecord>, cube
 export function checkPolicy(policy: unknown): CubePolicy {
   if (policy === undefined) return { redaction: DEFAULT_REDACTION };
   requireObject(policy, 'policy');
-  return { redaction: oneOf((policy as { redaction?: unknown }).redaction, 'policy.redaction', ['redact', 'tag', 'keep'] as const, DEFAULT_REDACTION) };
+  const { redaction, language } = policy as { redaction?: unknown; language?: unknown };
+  if (language !== undefined && language !== null && !isLanguageName(language)) {
+    throw new MemosError('INVALID_INPUT', `policy.language must be one of ${LANGUAGE_NAMES.join(', ')}.`, { field: 'policy.language' });
+  }
+  return {
+    redaction: oneOf(redaction, 'policy.redaction', ['redact', 'tag', 'keep'] as const, DEFAULT_REDACTION),
+    ...(isLanguageName(language) && { language }),
+  };
 }
 
 /** The users and cubes of one store (see MemOS for each method's contract). */

@@ -183,7 +183,7 @@ export class PlaintextMemory {
       const updated: CubeRecord = { ...cube, policy };
       await tx.objectStore('cubes').put(updated);
       this.#policies.set(cubeId, policy);
-      await appendAudit(tx, this.#deps.clock(), userId, 'cube.policy', cubeId, [], { redaction: policy.redaction });
+      await appendAudit(tx, this.#deps.clock(), userId, 'cube.policy', cubeId, [], { redaction: policy.redaction, ...(policy.language !== undefined && { language: policy.language }) });
       changes.cubeIds.add(cubeId);
       return updated;
     });

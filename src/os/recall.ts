@@ -64,6 +64,8 @@ export class Recall {
     const { filters, named, namedTime } = plan;
     const cubes = await this.#deps.readableCubes(userId, params.cubeIds);
     checkAborted(options.signal);
+    // Each cube's words are read in its language (a policy changed in any tab re-indexes that cube here).
+    index.useCubeLanguages(cubes);
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
     const text = plan.skipText ? [] : index.search(plan.textQuery, scopes, filters, plan.pool);
     const allowed = index.matcher(scopes, filters);

@@ -37,8 +37,9 @@ export interface MemoryApi {
   createCube(params: { userId: string; name: string; cubeId?: string; policy?: CubePolicy }): Promise<CubeRecord>;
 
   /**
-   * Sets a cube's policies (owner only). They apply to what is written from now on; stored text is
-   * not rewritten.
+   * Sets a cube's policies (owner only), replacing the previous ones. Redaction applies to what is
+   * written from now on (stored text is not rewritten); a new `language` re-indexes the cube's words
+   * at its next search, in every tab.
    * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN, INVALID_INPUT
    */
   setCubePolicy(params: { userId: string; cubeId: string; policy: CubePolicy }): Promise<CubeRecord>;

@@ -50,6 +50,7 @@ import { stopwords as swedishStops } from '@orama/stopwords/swedish';
 import { stopwords as tamilStops } from '@orama/stopwords/tamil';
 import { stopwords as turkishStops } from '@orama/stopwords/turkish';
 import { stopwords as ukrainianStops } from '@orama/stopwords/ukrainian';
+import { TEXT_LANGUAGES, type TextLanguage } from '../core/cube';
 import type { Script } from '../core/words';
 import { ENGLISH_STOP_WORDS } from './stop-words';
 
@@ -84,10 +85,45 @@ export const LANGUAGES = {
   tamil: { stem: tamil, stopWords: tamilStops },
   turkish: { stem: turkish, stopWords: turkishStops },
   ukrainian: { stem: ukrainian, stopWords: ukrainianStops },
-} as const satisfies Record<string, Language>;
+} as const satisfies Record<TextLanguage, Language>;
 
 /** A language name the index knows. */
-export type LanguageName = keyof typeof LANGUAGES;
+export type LanguageName = TextLanguage;
+
+/** The script each language is written in: a cube set to the language reads that script in it. */
+export const LANGUAGE_SCRIPTS: Readonly<Record<LanguageName, Script>> = {
+  arabic: 'arabic',
+  armenian: 'armenian',
+  bulgarian: 'cyrillic',
+  danish: 'latin',
+  dutch: 'latin',
+  english: 'latin',
+  finnish: 'latin',
+  french: 'latin',
+  german: 'latin',
+  greek: 'greek',
+  hindi: 'devanagari',
+  hungarian: 'latin',
+  indonesian: 'latin',
+  italian: 'latin',
+  norwegian: 'latin',
+  portuguese: 'latin',
+  romanian: 'latin',
+  russian: 'cyrillic',
+  spanish: 'latin',
+  swedish: 'latin',
+  tamil: 'tamil',
+  turkish: 'latin',
+  ukrainian: 'cyrillic',
+};
+
+/** The language names the index knows, sorted. */
+export const LANGUAGE_NAMES: readonly LanguageName[] = TEXT_LANGUAGES;
+
+/** Tells whether a string names a language the index knows. */
+export function isLanguageName(value: unknown): value is LanguageName {
+  return typeof value === 'string' && Object.hasOwn(LANGUAGES, value);
+}
 
 /** Which language each script's words are read in, by default. */
 export const DEFAULT_LANGUAGES: Readonly<Partial<Record<Script, LanguageName>>> = {

@@ -8,7 +8,8 @@
 import { foldWord } from '../core/words';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
-import { createTokenize, type TokenizerOptions } from './index-terms';
+import { createTokenize, type Tokenize, type TokenizerOptions } from './index-terms';
+import { isLanguageName, LANGUAGE_SCRIPTS, type LanguageName } from './languages';
 import { TextIndex } from './text-index';
 import type { SearchFilters } from '../protocol/search-types';
 
@@ -112,14 +113,47 @@ function positionIn(turns: readonly IndexDoc[], doc: IndexDoc): number {
 
 /** The full-text index of the memories of one store. */
 export class MemoryIndex {
-  readonly #text: TextIndex;
+  readonly #text = new TextIndex();
+  readonly #options: TextIndexOptions;
+  /** One tokenizer per cube language in use ("" for the store's defaults). */
+  readonly #tokenizers = new Map<string, Tokenize>();
+  /** Cubes whose words are read in a language of their own (their policy's `language`). */
+  readonly #cubeLanguages = new Map<string, LanguageName>();
   readonly #docs = new Map<string, IndexDoc>();
   readonly #speakerCounts = new Map<string, number>();
   /** Each session's memories in the order they were said. */
   readonly #sessions = new Map<string, IndexDoc[]>();
 
   constructor(options: TextIndexOptions = {}) {
-    this.#text = new TextIndex(createTokenize(options));
+    this.#options = options;
+  }
+
+  #tokenizer(cubeId: string): Tokenize {
+    const language = this.#cubeLanguages.get(cubeId);
+    const key = language ?? '';
+    let tokenize = this.#tokenizers.get(key);
+    if (!tokenize) {
+      const languages = language ? { ...this.#options.languages, [LANGUAGE_SCRIPTS[language]]: language } : this.#options.languages;
+      tokenize = createTokenize({ ...this.#options, ...(languages && { languages }) });
+      this.#tokenizers.set(key, tokenize);
+    }
+    return tokenize;
+  }
+
+  /**
+   * Learns the languages cubes want their words read in (from their policies). A cube whose language
+   * changed has its memories indexed again, in the new language. Called with the cubes a search reads,
+   * before it ranks, so whatever tab changed a policy, every search reads each cube in its language.
+   */
+  useCubeLanguages(cubes: readonly { readonly cubeId: string; readonly policy?: { readonly language?: string } | undefined }[]): void {
+    for (const cube of cubes) {
+      const wanted = isLanguageName(cube.policy?.language) ? cube.policy.language : undefined;
+      if (this.#cubeLanguages.get(cube.cubeId) === wanted) continue;
+      if (wanted) this.#cubeLanguages.set(cube.cubeId, wanted);
+      else this.#cubeLanguages.delete(cube.cubeId);
+      const tokenize = this.#tokenizer(cube.cubeId);
+      for (const doc of this.#docs.values()) if (doc.cubeId === cube.cubeId) this.#text.upsert(doc.id, tokenize(indexedText(doc.item)));
+    }
   }
 
   /** How many memories are indexed. */
@@ -217,7 +251,7 @@ export class MemoryIndex {
       if (this.#docs.has(item.id)) this.remove([item.id]);
       const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
-      this.#text.upsert(doc.id, indexedText(item));
+      this.#text.upsert(doc.id, this.#tokenizer(item.cubeId)(indexedText(item)));
       if (doc.sessionId !== undefined) {
         const turns = this.#sessions.get(doc.sessionId);
         if (!turns) this.#sessions.set(doc.sessionId, [doc]);
@@ -276,7 +310,11 @@ export class MemoryIndex {
   search(query: string, scopes: readonly CubeScope[], filters: SearchFilters, limit: number): IndexHit[] {
     if (scopes.length === 0 || limit <= 0) return [];
     const allow = this.matcher(scopes, filters);
-    if (query.trim()) return this.#text.search(query, limit, allow);
+    if (query.trim()) {
+      // The query in every language the searched cubes read their words in.
+      const tokenizers = new Set(scopes.map((scope) => this.#tokenizer(scope.cubeId)));
+      return this.#text.search([...tokenizers].flatMap((tokenize) => tokenize(query)), limit, allow);
+    }
     const listed: IndexDoc[] = [];
     for (const doc of this.#docs.values()) if (allow(doc.id)) listed.push(doc);
     listed.sort((a, b) => b.spokenAt - a.spokenAt);

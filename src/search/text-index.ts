@@ -4,7 +4,6 @@
  * (words of any script, stop words out, stems, folded) and are looked up whole. Why not a search
  * library: docs/decisions/0009-own-bm25-index.md; why this tokenizer: 0025.
  */
-import type { Tokenize } from './index-terms';
 import { TopK } from './top-k';
 
 /** Query words found in more than this share of documents are skipped when rarer words find enough. */
@@ -56,7 +55,6 @@ export interface TextHit {
 
 /** An inverted index with BM25 scoring. */
 export class TextIndex {
-  readonly #tokenize: Tokenize;
   readonly #postings = new Map<string, Postings>();
   #ids: string[] = [];
   #rowOf = new Map<string, number>();
@@ -66,19 +64,14 @@ export class TextIndex {
   #totalLength = 0;
   #scores = new Float32Array(1024);
 
-  constructor(tokenize: Tokenize) {
-    this.#tokenize = tokenize;
-  }
-
   /** How many documents are indexed. */
   get size(): number {
     return this.#ids.length;
   }
 
-  /** Adds or replaces a document. */
-  upsert(id: string, text: string): void {
+  /** Adds or replaces a document, given its terms (see index-terms.ts; duplicates count). */
+  upsert(id: string, tokens: readonly string[]): void {
     if (this.#rowOf.has(id)) this.remove(id);
-    const tokens = this.#tokenize(text);
     const counts = new Map<string, number>();
     for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
     const row = this.#ids.length;
@@ -133,19 +126,14 @@ export class TextIndex {
     this.#totalLength = 0;
   }
 
-  /** The words of a query as the index sees them (stop words out, stems). */
-  terms(query: string): string[] {
-    return [...new Set(this.#tokenize(query))];
-  }
-
-  /** The `k` best documents for a query by BM25, among the allowed ones. */
-  search(query: string, k: number, allow?: (id: string) => boolean): TextHit[] {
+  /** The `k` best documents for a query's terms by BM25, among the allowed ones. */
+  search(queryTerms: readonly string[], k: number, allow?: (id: string) => boolean): TextHit[] {
     const n = this.#ids.length;
     if (n === 0 || k <= 0) return [];
     const avg = this.#totalLength / n || 1;
     const scores = this.#scores;
     const touched: number[] = [];
-    const postings = this.terms(query)
+    const postings = [...new Set(queryTerms)]
       .map((term) => this.#postings.get(term))
       .filter((p): p is Postings => p !== undefined);
     // Words in more than a quarter of all memories add little to the ranking but cost the most time;

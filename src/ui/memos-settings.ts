@@ -5,6 +5,7 @@
  */
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { TEXT_LANGUAGES, type TextLanguage } from '../core/cube';
 import type { SessionChange } from './app-session';
 import { loadSettings, saveSettings, type AppSettings } from './app-settings';
 import { EMBEDDER_PRESETS, presetOf } from './embedder-presets';
@@ -20,6 +21,8 @@ export class MemosSettings extends SessionElement {
 
   @state() private consent: Consent = 'ask';
   @state() private redaction: Redaction = 'redact';
+  /** The open cube's language ('' for the store's defaults: Latin words as English). */
+  @state() private language: TextLanguage | '' = '';
   @state() private settings: AppSettings = loadSettings('memos');
   @state() private pending = false;
 
@@ -28,8 +31,19 @@ export class MemosSettings extends SessionElement {
     if (!s || what === 'model' || what === 'chat') return;
     this.consent = (await s.api.getUser(s.userId)).consent ?? 'ask';
     const cubes = await s.api.listCubes({ userId: s.userId });
-    this.redaction = cubes.find((c) => c.cube.cubeId === s.cubeId)?.cube.policy?.redaction ?? 'redact';
+    const policy = cubes.find((c) => c.cube.cubeId === s.cubeId)?.cube.policy;
+    this.redaction = policy?.redaction ?? 'redact';
+    this.language = policy?.language ?? '';
     this.settings = loadSettings(s.store);
+  }
+
+  /** Sets the open cube's policy: both fields, so changing one keeps the other. */
+  async #setPolicy(redaction: Redaction, language: TextLanguage | ''): Promise<void> {
+    const s = this.session!;
+    await s.api.setCubePolicy({ userId: s.userId, cubeId: s.cubeId, policy: { redaction, ...(language && { language }) } });
+    this.redaction = redaction;
+    this.language = language;
+    s.changed('cubes');
   }
 
   #save(settings: AppSettings): void {
@@ -70,10 +84,16 @@ export class MemosSettings extends SessionElement {
           ${(['ask', 'auto', 'manual'] as const).map((m) => html`<option value=${m} ?selected=${this.consent === m}>${m === 'ask' ? 'ask me first' : m === 'auto' ? 'do it automatically' : 'only when I ask'}</option>`)}
         </select>
       </label>
-      <h2>Personal data in the open cube</h2>
+      <h2>The open cube</h2>
       <label class="row">E-mail addresses, phone numbers, card numbers and keys in new memories
-        <select id="redaction" @change=${(e: Event) => this.guard(async () => { await s.api.setCubePolicy({ userId: s.userId, cubeId: s.cubeId, policy: { redaction: (e.target as HTMLSelectElement).value as Redaction } }); this.redaction = (e.target as HTMLSelectElement).value as Redaction; s.changed('cubes'); })}>
+        <select id="redaction" @change=${(e: Event) => this.guard(() => this.#setPolicy((e.target as HTMLSelectElement).value as Redaction, this.language))}>
           ${(['redact', 'tag', 'keep'] as const).map((p) => html`<option value=${p} ?selected=${this.redaction === p}>${p === 'redact' ? 'hide them' : p === 'tag' ? 'keep them, labelled' : 'keep as written'}</option>`)}
+        </select>
+      </label>
+      <label class="row">Language of the open cube's words (for finding "houses" by "house")
+        <select id="language" @change=${(e: Event) => this.guard(() => this.#setPolicy(this.redaction, (e.target as HTMLSelectElement).value as TextLanguage | ''))}>
+          <option value="" ?selected=${this.language === ''}>by script (Latin as English, Cyrillic as Russian, …)</option>
+          ${TEXT_LANGUAGES.map((l) => html`<option value=${l} ?selected=${this.language === l}>${l}</option>`)}
         </select>
       </label>
       <h2>Search model and memory budget</h2>

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createTokenize } from '../../src/search/index-terms';
-import { BM25, TextIndex } from '../../src/search/text-index';
+import { BM25 } from '../../src/search/text-index';
+import { WordsIndex } from '../support/words-index';
 
-function index(docs: Record<string, string>): TextIndex {
-  const t = new TextIndex(createTokenize());
+function index(docs: Record<string, string>): WordsIndex {
+  const t = new WordsIndex();
   for (const [id, text] of Object.entries(docs)) t.upsert(id, text);
   return t;
 }

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldWord, scriptOf, words } from '../../src/core/words';
 import { createTokenize } from '../../src/search/index-terms';
-import { TextIndex } from '../../src/search/text-index';
+import { WordsIndex } from '../support/words-index';
 
 describe('words of any script', () => {
   it('keeps letters outside ASCII inside their word', () => {
@@ -65,7 +65,7 @@ describe('the terms of the full-text index', () => {
 
   it('adds the character pairs of longer Chinese, Japanese and Korean words, so any cut of the query matches', () => {
     expect(tokenize('서울에')).toEqual(['서울에', '서울', '울에']);
-    const index = new TextIndex(tokenize);
+    const index = new WordsIndex();
     index.upsert('a', '我喜欢北京的烤鸭');
     index.upsert('b', '김민준은 서울에 살아요');
     index.upsert('c', '東京タワーに行った');
@@ -75,7 +75,7 @@ describe('the terms of the full-text index', () => {
   });
 
   it('finds a memory in every script by a word of it, typed with or without diacritics', () => {
-    const index = new TextIndex(tokenize);
+    const index = new WordsIndex();
     const docs: Record<string, string> = {
       de: 'Jürgen wohnt in Zürich',
       fr: 'Hélène aime le café',
