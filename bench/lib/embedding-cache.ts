@@ -19,6 +19,7 @@ export function cachedEmbedder(inner: Embedder, dir = 'bench/.cache'): Embedder 
   let dirty = false;
   return {
     fingerprint: inner.fingerprint,
+    ...(inner.scripts && { scripts: inner.scripts }),
     async embed(texts, signal) {
       const missing = [...new Set(texts.filter((t) => !cache.has(key(t))))];
       if (missing.length > 0) {

@@ -5,6 +5,7 @@
  * embedding model are caught up by `sync`, in the background, while search uses what is there.
  */
 import { MemosError } from '../core/errors';
+import { rawWords, scriptOf } from '../core/words';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
@@ -137,6 +138,9 @@ export class VectorMemory {
   /** The vector of a query, or undefined when there is nothing to compare it with. */
   async embedQuery(query: string, signal?: AbortSignal): Promise<Float32Array | undefined> {
     if (this.#index.size === 0 || !query.trim()) return undefined;
+    // A query the model cannot read (no word in a script it knows) is left to the words alone.
+    const known = this.embedder.scripts;
+    if (known && !rawWords(query).some((word) => known.includes(scriptOf(word)))) return undefined;
     const [q] = await this.embedder.embed([query], signal);
     return q;
   }

@@ -29,6 +29,19 @@ describe('hybrid search with the real USE-lite embedder', () => {
     expect(hit!.parts.vectorRank).toBe(1);
   });
 
+  it('answers a query in a script USE-lite does not know by words alone, never by noise vectors', async () => {
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: '王伟把护照放在抽屉里' }, { text: 'Алёна хранит паспорт в шкафу' }] });
+    for (const query of ['护照在哪里', 'где паспорт']) {
+      const hits = await os.search({ userId: 'ana', query });
+      expect(hits.length, query).toBe(1);
+      expect(hits[0]!.parts.vectorRank).toBeNull();
+      expect(hits[0]!.parts.bm25Rank).toBe(1);
+    }
+    // A Latin-script query still uses the vectors.
+    const [hit] = await os.search({ userId: 'ana', query: 'cat sleeping on a carpet' });
+    expect(hit!.parts.vectorRank).toBe(1);
+  });
+
   it('combines both sides when the words match too', async () => {
     const [hit] = await os.search({ userId: 'ana', query: 'Italian restaurant dinner' });
     expect(hit!.memory.text).toContain('Italian restaurant');

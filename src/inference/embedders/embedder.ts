@@ -3,6 +3,7 @@
  * Every embedder has a fingerprint (model id, revision, dimension) stored with the vectors it made,
  * so vectors of two models are never compared.
  */
+import type { Script } from '../../core/words';
 import type { EmbedderFingerprint } from '../../core/cube';
 import { MemosError } from '../../core/errors';
 
@@ -19,6 +20,12 @@ export interface Embedder {
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
   /** Frees the model's memory. */
   dispose(): void;
+  /**
+   * The scripts whose text the model understands, when it knows only some (USE-lite: Latin). A query
+   * with no word in them is answered by words alone: the model's vectors for it would be noise.
+   * Absent: every script.
+   */
+  readonly scripts?: readonly Script[];
 }
 
 /** A stable string key for a fingerprint (used to key stored vectors). */

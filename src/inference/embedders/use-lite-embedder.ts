@@ -51,6 +51,8 @@ async function loadModel(files: ModelFiles): Promise<GraphModel> {
 /** Universal Sentence Encoder lite on tfjs-wasm. */
 export class UseLiteEmbedder implements Embedder {
   readonly fingerprint = USE_LITE_FINGERPRINT;
+  /** USE-lite was trained on English: other scripts come out as unknown-word vectors. */
+  readonly scripts = ['latin'] as const;
   readonly #model: GraphModel;
   readonly #tokenizer: Tokenizer;
   readonly #batchSize: number;
