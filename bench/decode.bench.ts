@@ -3,6 +3,7 @@
  * a synthetic ~30M-parameter Llama, on wasm with 1 and 2 threads, in Node and in a Chromium worker.
  * Options: --models stories260K,synthetic-30m --threads 1,2 --only node|chromium --prompt 64 --new 64
  * --repeats 3 --out PATH. Node runs each thread count in a child process (ORT reads it once).
+ * First it prints the sampler's cost per token at 32k and 152k vocabularies (--sampling-only stops there).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -10,8 +11,18 @@ import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import { withBenchPage } from './lib/bench-browser';
 import { options, storiesFromDisk, writeResults } from './lib/bench-utils';
 import { measureDecode, openBenchModel, type BenchModel, type DecodeRow } from './lib/decode-run';
+import { measureSampling } from './lib/sampling-run';
 
 const opts = options();
+const sampling = opts.has('child') ? [] : measureSampling([32_000, 152_000]);
+if (!opts.has('child')) {
+  console.log('Sampling one token (Node, one thread): ms per token, and the sorting sampler it replaced');
+  console.table(sampling);
+  if (opts.has('sampling-only')) {
+    writeResults(opts.get('out') ?? 'bench/results/sampling.json', { sampling });
+    process.exit(0);
+  }
+}
 const storiesDir = '../shared/models/stories260K';
 const hasStories = existsSync(`${storiesDir}/stories260K.onnx`);
 const models = (opts.get('models') ?? 'stories260K,synthetic-30m').split(',').filter((m) => m !== 'stories260K' || hasStories) as BenchModel[];
@@ -53,5 +64,5 @@ if (opts.has('child')) {
     });
   }
   console.table(rows.map((r) => ({ model: r.model, where: r.where, threads: r.threads, 'load ms': Math.round(r.loadMs), 'TTFT ms': Math.round(r.ttftMs), 'tokens/s': Number(r.tokensPerSecond.toFixed(1)) })));
-  writeResults(opts.get('out') ?? 'bench/results/decode.json', { settings, rows });
+  writeResults(opts.get('out') ?? 'bench/results/decode.json', { settings, rows, sampling });
 }

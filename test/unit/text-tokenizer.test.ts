@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { llama2cToTokenizerJson, llama2cTokenizerConfig } from '../../src/inference/tokenizers/llama2c-tokenizer';
 import { syntheticVocabulary } from '../../src/inference/onnx/synthetic-vocabulary';
 import { Sampler, argmax } from '../../src/inference/decoding/sampling';
+import { seededRandom } from '../../src/core/seeded-random';
+import { SortingSampler } from '../support/sorting-sampler';
 import { PLAIN_CHAT_TEMPLATE, TextTokenizer } from '../../src/inference/tokenizers/text-tokenizer';
 
 const CHATML =
@@ -67,5 +69,32 @@ describe('sampling', () => {
   it('never picks a token the constraint forbids', () => {
     const sampler = new Sampler({ temperature: 1, seed: 1 });
     for (let i = 0; i < 500; i++) expect(sampler.next(logits, (id) => id === 3 || id === 4)).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('sampling at a real vocabulary size', () => {
+  /** Logits shaped like a language model's: most near zero, a few far above. */
+  function lmLogits(vocab: number, seed: number): Float32Array {
+    const random = seededRandom(seed);
+    const logits = new Float32Array(vocab);
+    for (let i = 0; i < vocab; i++) logits[i] = (random() + random() + random() - 1.5) * 4;
+    for (let j = 0; j < 40; j++) logits[Math.floor(random() * vocab)] = 10 + random() * 15;
+    return logits;
+  }
+
+  it.each([
+    [{ temperature: 0.8, seed: 7 }],
+    [{ temperature: 1, topK: 40, seed: 1 }],
+    [{ temperature: 0.7, topP: 0.9, seed: 2 }],
+    [{ temperature: 1.3, topK: 50, topP: 0.95, seed: 3 }],
+    [{ temperature: 0, seed: 4 }],
+  ])('picks what the sorting sampler picks, seed for seed (%o)', (options) => {
+    const fast = new Sampler(options);
+    const reference = new SortingSampler(options);
+    for (let step = 0; step < 60; step++) {
+      const logits = lmLogits(32_000, step);
+      const allowed = step % 3 === 0 ? (id: number) => id % 7 !== 0 : undefined;
+      expect(fast.next(logits, allowed), `step ${step}`).toBe(reference.next(logits, allowed));
+    }
   });
 });
