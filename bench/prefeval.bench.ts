@@ -6,7 +6,8 @@
  * USE-lite. Prints figures; asserts nothing.
  *
  * Options: --data DIR (default ../shared/data/prefeval), --embedder use-lite|none, --fillers N,N
- * (default 10,24), --limit N (preferences, default all), --cache, --out PATH.
+ * (default 10,24), --limit N (preferences, default all), --cache, --misses (print each preference not in
+ * the top 5), --out PATH.
  */
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -64,6 +65,7 @@ for (const count of fillerCounts) {
     // The preference counts as found when a hit holds the message that stated it.
     const rank = hits.findIndex((h) => h.memory.sourceRefs.some((r) => r.messageId === 'stated-preference'));
     if (rank >= 0 && rank < 5) top5++;
+    else if (opts.has('misses')) console.log(`miss ${i} (rank ${rank}) · ${p.topic} · ${p.preference.slice(0, 80)} → ${p.question.slice(0, 80)}`);
     if (rank >= 0) top10++;
     const t = ((byTopic[p.topic] ??= {})[count] ??= { n: 0, top5: 0 });
     t.n++;

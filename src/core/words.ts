@@ -4,8 +4,9 @@
  * without spaces (Chinese, Japanese, Thai, Lao, Khmer, Myanmar) are segmented by `Intl.Segmenter`
  * (dictionary-based in every browser and Node 20); other text is split at anything not a letter, mark
  * or digit, which for space-separated scripts gives the same words at a twentieth of the cost.
- * Compounds joined by `_ - . : @ +` (ids, numbers, dates, e-mail addresses) are kept whole, and their
- * parts are words too. Folding: compatibility forms, case, and the diacritics of Latin and Greek
+ * Compounds joined by `_ - . : @ +` are kept whole; those with a digit or a joiner other than the
+ * hyphen (ids, numbers, dates, e-mail addresses) give their parts as words too, while a hyphenated
+ * word of letters ("must-try") stays one word. Folding: compatibility forms, case, and the diacritics of Latin and Greek
  * letters ("Zürich" → "zurich"), ß → ss, final ς → σ, ё → е.
  */
 
@@ -18,6 +19,8 @@ const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’_\-.:@+][\p{L}\p{M}\p{N}]+)*/gu;
 const JOINERS = /[_\-.:@+]/;
 const PARTS = /[\p{L}\p{M}\p{N}']+/gu;
+/** What makes a compound technical: a digit or a joiner other than the hyphen. */
+const TECHNICAL = /[\p{N}_.:@+]/u;
 /** A possessive ending, dropped: "Caroline's" is a word about Caroline. */
 const POSSESSIVE = /['’]s$/u;
 const MARK_AFTER_LATIN_OR_GREEK = /([\p{Script=Latin}\p{Script=Greek}])\p{M}+/gu;
@@ -58,7 +61,9 @@ export function rawWords(text: string): string[] {
   const push = (word: string) => {
     const w = word.replace(POSSESSIVE, '');
     out.push(w);
-    if (JOINERS.test(w)) for (const part of w.match(PARTS) ?? []) out.push(part);
+    // Ids, numbers, dates and addresses are found by their parts too; a hyphenated word of letters
+    // ("must-try", "gluten-free") is a word of its own, not its parts.
+    if (JOINERS.test(w) && TECHNICAL.test(w)) for (const part of w.match(PARTS) ?? []) out.push(part);
   };
   if (!UNSPACED.test(text)) {
     for (const m of text.matchAll(WORD)) push(m[0]);

@@ -30,6 +30,8 @@ describe('words of any script', () => {
     expect(words('mem_abc-123')).toEqual(['mem_abc-123', 'mem', 'abc', '123']);
     expect(words('pi is 3.14')).toEqual(['pi', 'is', '3.14', '3', '14']);
     expect(words('ana@example.org on 2023-05-08')).toEqual(['ana@example.org', 'ana', 'example', 'org', 'on', '2023-05-08', '2023', '05', '08']);
+    // A hyphenated word of letters is one word, not its parts.
+    expect(words('a must-try, gluten-free dish')).toEqual(['a', 'must-try', 'gluten-free', 'dish']);
   });
 
   it('folds case, compatibility forms and Latin and Greek diacritics, ß, final sigma and ё', () => {
