@@ -4,6 +4,7 @@
 export const AUDIT_ACTIONS = [
   'user.create',
   'user.consent',
+  'user.delete',
   'cube.create',
   'cube.register',
   'cube.unregister',
@@ -12,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'cube.export',
   'cube.import',
   'cube.policy',
+  'cube.delete',
+  'store.reset',
   'memory.add',
   'memory.update',
   'memory.archive',

@@ -12,6 +12,7 @@ import { contentOf, firstVersionOf, recordHit, type ChangeAction, type MemoryIte
 import { markStale } from '../memory/activation/activation-store';
 import { dropVectors } from '../memory/vector-blocks';
 import { issueRequests } from '../storage/requests';
+import type { MemosStoreName } from '../storage/schema';
 import type { AnyWriteTx, ChangeSet, WriteTx } from '../storage/store';
 
 /** The stores a memory-changing write spans. */
@@ -76,6 +77,42 @@ export async function removeMemory(tx: MemoryTx, changes: ChangeSet, memory: Mem
   const blobKeys = await tx.objectStore('blobs').index('byMemory').getAllKeys(memory.id);
   for (const key of blobKeys) await tx.objectStore('blobs').delete(key);
   changes.removed(memory.cubeId, memory.id);
+}
+
+/** What removing a cube's contents took away. */
+export interface RemovedContents {
+  readonly memories: number;
+  readonly activations: number;
+  readonly adapters: number;
+}
+
+/**
+ * Removes everything stored in a cube, for good: its memories (noted as removed, so the index and the
+ * vectors drop them), their versions and vector blocks, its blobs, KV cubes and adapter cubes. The
+ * cube record itself is the caller's to delete.
+ */
+export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes: ChangeSet, cubeId: string): Promise<RemovedContents> {
+  const memoryIds = (await tx.objectStore('memories').index('byCube').getAllKeys(cubeId)) as string[];
+  const versionKeys = await tx.objectStore('versions').index('byCube').getAllKeys(cubeId);
+  const blobKeys = await tx.objectStore('blobs').index('byCube').getAllKeys(cubeId);
+  const activationKeys = await tx.objectStore('activations').index('byCube').getAllKeys(cubeId);
+  const adapterKeys = await tx.objectStore('adapters').index('byCube').getAllKeys(cubeId);
+  await issueRequests((add) => {
+    for (const id of memoryIds) add(tx.objectStore('memories').delete(id));
+    for (const key of versionKeys) add(tx.objectStore('versions').delete(key));
+    for (const key of blobKeys) add(tx.objectStore('blobs').delete(key));
+    for (const key of activationKeys) add(tx.objectStore('activations').delete(key));
+    for (const key of adapterKeys) add(tx.objectStore('adapters').delete(key));
+  });
+  // A vector block holds vectors of one cube; blocks have no cube index, so they are read once.
+  let cursor = await tx.objectStore('vectorBlocks').openCursor();
+  while (cursor) {
+    if (cursor.value.cubeId === cubeId) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  for (const id of memoryIds) changes.removed(cubeId, id);
+  changes.cubeIds.add(cubeId);
+  return { memories: memoryIds.length, activations: activationKeys.length, adapters: adapterKeys.length };
 }
 
 /**

@@ -31,6 +31,7 @@ import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
 import { FineReading } from './fine-reading';
+import { Forgetting } from './forgetting';
 import { maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
@@ -63,6 +64,7 @@ export class MemOS implements MemoryApi {
   #periodic: ReturnType<typeof setInterval> | undefined;
   readonly #consolidationAsked = new Set<string>();
   readonly #directory: Directory;
+  readonly #forgetting: Forgetting;
   readonly #consolidator: Consolidator;
   readonly #sessions: SessionMemory;
   readonly #adapters: AdapterMemory;
@@ -91,6 +93,7 @@ export class MemOS implements MemoryApi {
       },
     });
     this.#directory = new Directory(store, this.#clock);
+    this.#forgetting = new Forgetting({ store, clock: this.#clock });
     // The one place a local write reaches the index and the vectors (other tabs' writes: see open).
     this.#unsubscribeCommits = store.onCommit((commit) => applyCommit(commit, this.#index, [this.#vectors, this.#previous]));
     this.#consolidator = new Consolidator({
@@ -266,6 +269,15 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.unshareCube} */
   async unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord> { return this.#directory.unshareCube(params); }
+
+  /** {@inheritDoc MemoryApi.deleteCube} */
+  async deleteCube(params: { userId: string; cubeId: string }): Promise<{ memories: number }> { return this.#forgetting.deleteCube(params); }
+
+  /** {@inheritDoc MemoryApi.deleteUser} */
+  async deleteUser(params: { userId: string }): Promise<{ cubes: number; memories: number }> { return this.#forgetting.deleteUser(params); }
+
+  /** {@inheritDoc MemoryApi.reset} */
+  async reset(params: { confirm: string; userId?: string }): Promise<void> { return this.#forgetting.reset(params); }
 
   // ─── memories ─────────────────────────────────────────────────────────────
 

@@ -69,6 +69,30 @@ export interface MemoryApi {
   unshareCube(params: { userId: string; cubeId: string; targetUserId: string }): Promise<CubeRecord>;
 
   /**
+   * Deletes a cube for good (owner only), in one transaction: its memories with their versions and
+   * vectors, its KV and adapter cubes and blobs, its shares and every user's registration of it. The
+   * audit log keeps one `cube.delete` entry with counts (it never holds memory text); earlier entries
+   * keep their ids. Other tabs' indexes drop its memories as with any change.
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN (not the owner), INVALID_INPUT
+   */
+  deleteCube(params: { userId: string; cubeId: string }): Promise<{ memories: number }>;
+
+  /**
+   * Deletes a user for good, in one transaction: the cubes they own (as deleteCube), the memories they
+   * wrote into cubes shared with them, their shares, and the user record. Audited as `user.delete`.
+   * @throws {MemosError} USER_NOT_FOUND, INVALID_INPUT
+   */
+  deleteUser(params: { userId: string }): Promise<{ cubes: number; memories: number }>;
+
+  /**
+   * Empties the whole store — every user, cube, memory, version, KV and adapter cube, job and audit
+   * entry — in one transaction, leaving one `store.reset` audit entry (by `userId` when given, else
+   * "store"). Refused unless `confirm` is exactly "delete everything".
+   * @throws {MemosError} INVALID_INPUT
+   */
+  reset(params: { confirm: string; userId?: string }): Promise<void>;
+
+  /**
    * Adds memories to a cube: a conversation (read by the fast reader into windows of turns) or memories
    * given directly. All of them are stored in one transaction, or none.
    * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, QUOTA_EXCEEDED, ABORTED

@@ -278,13 +278,19 @@ export class MemoryIndex {
     }
   }
 
-  /** Removes memories from the index (purged ones, or ones the index must forget). */
+  /**
+   * Removes memories from the index (purged ones, or ones the index must forget). Removing many at
+   * once (a deleted cube, a reset) rebuilds the word index from what stays instead of editing its
+   * posting lists one memory at a time.
+   */
   remove(ids: Iterable<string>): void {
-    for (const id of ids) {
+    const list = [...ids];
+    const many = list.length > 1000 && list.length * 10 > this.#docs.size;
+    for (const id of list) {
       const doc = this.#docs.get(id);
       if (!doc) continue;
       this.#docs.delete(id);
-      this.#text.remove(id);
+      if (!many) this.#text.remove(id);
       const turns = doc.sessionId !== undefined ? this.#sessions.get(doc.sessionId) : undefined;
       if (turns) {
         const at = positionIn(turns, doc);
@@ -292,6 +298,10 @@ export class MemoryIndex {
         if (turns.length === 0) this.#sessions.delete(doc.sessionId!);
       }
       for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 1) - 1);
+    }
+    if (many) {
+      this.#text.clear();
+      for (const doc of this.#docs.values()) this.#text.upsert(doc.id, this.#tokenizer(doc.cubeId)(indexedText(doc.item)));
     }
   }
 

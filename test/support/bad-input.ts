@@ -12,6 +12,7 @@ export const METHODS = [
   'exportCube', 'importCube', 'auditLog', 'consolidate', 'workingMemory', 'extract', 'acceptProposals', 'listJobs', 'setIdle',
   'buildActivation', 'composeActivations', 'listActivations', 'activate', 'deactivate', 'evictActivation', 'importAdapter',
   'listAdapters', 'exportAdapter', 'activateAdapter', 'deactivateAdapter', 'distillCandidates', 'deleteAdapter',
+  'deleteCube', 'deleteUser', 'reset',
 ] as const;
 
 /** Values that break assumptions: wrong types, prototype names, huge and hostile strings, nesting. */
@@ -30,7 +31,10 @@ const VALID: Readonly<Record<(typeof METHODS)[number], Record<string, unknown> |
   unregisterCube: { userId: 'ana', cubeId: 'c1' },
   shareCube: { userId: 'ana', cubeId: 'c1', targetUserId: 'ben', access: 'read' },
   unshareCube: { userId: 'ana', cubeId: 'c1', targetUserId: 'ben' },
-  setCubePolicy: { userId: 'ana', cubeId: 'c1', policy: { redaction: 'keep' } },
+  setCubePolicy: { userId: 'ana', cubeId: 'c1', policy: { redaction: 'keep', language: 'german' } },
+  deleteCube: { userId: 'ana', cubeId: 'c1' },
+  deleteUser: { userId: 'ben' },
+  reset: { confirm: 'delete everything' },
   setConsent: { userId: 'ana', mode: 'manual' },
   add: [
     { userId: 'ana', cubeId: 'c1', sessionId: 's1', messages: [{ role: 'user', content: 'hello there', id: 'm1', speaker: 'Ana', timestamp: '2026-01-01T00:00:00Z' }], reader: { windowSize: 2, overlap: 0 }, defaults: { tags: ['d'], priority: 4 } },
@@ -142,8 +146,20 @@ export async function checkBadCalls(options: { seed: number; runs: number; name:
     );
     os.close();
     os = await open();
-    const { items } = await os.getAll({ userId: 'ana', cubeId: 'c1', limit: 1000 });
-    for (const m of items) {
+    // A valid deleteCube, deleteUser or reset in the run may have removed the cube: then nothing of
+    // it may be left in the index either.
+    const page = await os.getAll({ userId: 'ana', cubeId: 'c1', limit: 1000 }).catch((error: unknown) => {
+      if (error instanceof MemosError && (error.code === 'CUBE_NOT_FOUND' || error.code === 'USER_NOT_FOUND')) return undefined;
+      throw error;
+    });
+    if (!page) {
+      for (const user of await os.listUsers()) {
+        const hits = await os.search({ userId: user.userId, query: 'memory', trackUsage: false });
+        if (hits.some((h) => h.memory.cubeId === 'c1')) throw new Error('a deleted cube still has memories in the index');
+      }
+      return;
+    }
+    for (const m of page.items) {
       const versions = (await os.history({ userId: 'ana', memoryId: m.id })).length;
       if (versions !== m.version) throw new Error(`after the bad calls, memory ${m.id} is v${m.version} with ${versions} versions`);
     }
