@@ -3,13 +3,15 @@
  * ships (bench/data/multilingual-corpus.ts). Every name is crossed with every thing (240 memories per
  * language); each memory is asked for once by a question that shares its name and thing. A third of the
  * questions are typed in lower case without diacritics. Text-only search (no embedder), top 5, first
- * with each language in its own cube, then with every language in one cube (a mixed-language store).
+ * with each language in its own cube (set to that language where the index has its stemmer), then with
+ * every language in one cube left on the defaults (a mixed-language store).
  * Prints recall@5 per language; asserts nothing. Options: --out PATH (default bench/results/multilingual.json);
  * --embedder use-lite adds hybrid search with USE-lite (English-only) in each language's own cube, to
  * show what an embedder that does not know the language does to the ranking (vectors cached in
  * bench/.cache).
  */
 import 'fake-indexeddb/auto';
+import { TEXT_LANGUAGES, type TextLanguage } from '../src/core/cube';
 import { seededRandom } from '../src/core/seeded-random';
 import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
@@ -33,8 +35,8 @@ interface Question {
   readonly memoryText: string;
 }
 
-async function load(cubeId: string, corpus: readonly LanguageCorpus[]): Promise<Map<string, string>> {
-  await os.createCube({ userId: 'u', cubeId, name: cubeId });
+async function load(cubeId: string, corpus: readonly LanguageCorpus[], language?: TextLanguage): Promise<Map<string, string>> {
+  await os.createCube({ userId: 'u', cubeId, name: cubeId, ...(language && { policy: { redaction: 'redact', language } }) });
   const idOf = new Map<string, string>();
   for (const lang of corpus) {
     const texts: string[] = [];
@@ -74,7 +76,9 @@ const rows: Record<string, unknown>[] = [];
 const times: number[] = [];
 const mixedIds = await load('mixed', CORPUS);
 for (const lang of CORPUS) {
-  const own = await load(`own-${lang.language}`, [lang]);
+  // Each language's own cube is set to that language where the index knows it (as its user would).
+  const known = TEXT_LANGUAGES.find((l) => l === lang.language.toLowerCase());
+  const own = await load(`own-${lang.language}`, [lang], known);
   const asked = questions(lang, own);
   const mixedAsked = questions(lang, mixedIds);
   rows.push({

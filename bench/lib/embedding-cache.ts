@@ -20,6 +20,7 @@ export function cachedEmbedder(inner: Embedder, dir = 'bench/.cache'): Embedder 
   return {
     fingerprint: inner.fingerprint,
     ...(inner.scripts && { scripts: inner.scripts }),
+    ...(inner.languages && { languages: inner.languages }),
     async embed(texts, signal) {
       const missing = [...new Set(texts.filter((t) => !cache.has(key(t))))];
       if (missing.length > 0) {

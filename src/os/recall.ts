@@ -69,7 +69,10 @@ export class Recall {
     const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
     const text = plan.skipText ? [] : index.search(plan.textQuery, scopes, filters, plan.pool);
     const allowed = index.matcher(scopes, filters);
-    const queryVector = await vectors?.embedQuery(params.query, options.signal);
+    // An embedder that knows only some languages is not asked when every cube searched is in another.
+    const knows = vectors?.embedder.languages;
+    const readable = !knows || cubes.some((cube) => knows.includes(cube.policy?.language ?? 'english'));
+    const queryVector = readable ? await vectors?.embedQuery(params.query, options.signal) : undefined;
     const vector = vectors ? vectors.search(queryVector, plan.pool, allowed) : [];
     // An advice-seeking query consults the user's stated preferences even when no word is shared:
     // they are ranked among themselves by meaning (or by words, without vectors) and fused as a side.

@@ -1,6 +1,6 @@
 /**
- * Text → the terms the full-text index stores and looks up: the project's words (core/words), stop
- * words left out and the rest stemmed in the language of their script (see languages.ts), then folded.
+ * Text → the terms the full-text index stores and looks up: the project's words (core/words), folded,
+ * stop words left out and the rest stemmed in the language of their script (see languages.ts).
  * Words of Chinese, Japanese and Korean longer than two characters also give their character pairs,
  * so a query matches however the segmenter cut the memory's text ("北京烤鸭" finds "北京的烤鸭").
  */
@@ -39,8 +39,7 @@ export function createTokenize(options: TokenizerOptions = {}): Tokenize {
     const out: string[] = [];
     for (const raw of rawWords(text)) {
       const script = scriptOf(raw);
-      const lower = raw.normalize('NFKC').toLowerCase();
-      const folded = foldWord(lower);
+      const folded = foldWord(raw);
       const rule = rules.get(script);
       if (rule?.stops.has(folded)) continue;
       if (script === 'cjk') {
@@ -48,8 +47,8 @@ export function createTokenize(options: TokenizerOptions = {}): Tokenize {
         if (folded.length > 2) for (let i = 0; i + 2 <= folded.length; i++) out.push(folded.slice(i, i + 2));
         continue;
       }
-      // Stemmed as written (the stemmer knows its language's letters), folded afterwards.
-      out.push(rule?.stem ? foldWord(rule.stem(lower)) : folded);
+      // Folded first, then stemmed: "camara" typed plainly must stem as "cámara" does.
+      out.push(rule?.stem ? rule.stem(folded) : folded);
     }
     return out;
   };

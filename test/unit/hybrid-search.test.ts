@@ -40,6 +40,11 @@ describe('hybrid search with the real USE-lite embedder', () => {
     // A Latin-script query still uses the vectors.
     const [hit] = await os.search({ userId: 'ana', query: 'cat sleeping on a carpet' });
     expect(hit!.parts.vectorRank).toBe(1);
+    // A cube set to German is searched by words alone: USE-lite knows English only.
+    await os.createCube({ userId: 'ana', cubeId: 'de', name: 'Deutsch', policy: { redaction: 'redact', language: 'german' } });
+    await os.add({ userId: 'ana', cubeId: 'de', memories: [{ text: 'Die Katze schläft auf dem Teppich' }, { text: 'Die Börse fiel am Montag' }] });
+    const german = await os.search({ userId: 'ana', query: 'Katze Teppich', cubeIds: ['de'] });
+    expect(german.map((h) => [h.memory.text, h.parts.vectorRank])).toEqual([['Die Katze schläft auf dem Teppich', null]]);
   });
 
   it('combines both sides when the words match too', async () => {

@@ -4,7 +4,7 @@
  * so vectors of two models are never compared.
  */
 import type { Script } from '../../core/words';
-import type { EmbedderFingerprint } from '../../core/cube';
+import type { EmbedderFingerprint, TextLanguage } from '../../core/cube';
 import { MemosError } from '../../core/errors';
 
 export type { EmbedderFingerprint };
@@ -26,6 +26,12 @@ export interface Embedder {
    * Absent: every script.
    */
   readonly scripts?: readonly Script[];
+  /**
+   * The languages the model understands, when it knows only some (USE-lite: English). A search whose
+   * cubes are all set to other languages (CubePolicy.language) is answered by words alone. Absent:
+   * every language.
+   */
+  readonly languages?: readonly TextLanguage[];
 }
 
 /** A stable string key for a fingerprint (used to key stored vectors). */

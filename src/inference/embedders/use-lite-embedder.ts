@@ -53,6 +53,7 @@ export class UseLiteEmbedder implements Embedder {
   readonly fingerprint = USE_LITE_FINGERPRINT;
   /** USE-lite was trained on English: other scripts come out as unknown-word vectors. */
   readonly scripts = ['latin'] as const;
+  readonly languages = ['english'] as const;
   readonly #model: GraphModel;
   readonly #tokenizer: Tokenizer;
   readonly #batchSize: number;
