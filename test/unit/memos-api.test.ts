@@ -162,6 +162,28 @@ describe('adding memories', () => {
   });
 });
 
+describe('a cube-scoped search among cubes of very different sizes', () => {
+  it('finds the small cube’s memory that only a common word matches, however often a rarer word is in the big cube', async () => {
+    await os.createCube({ userId: 'ana', cubeId: 'big', name: 'big' });
+    await os.createCube({ userId: 'ana', cubeId: 'small', name: 'small' });
+    // 311 memories: "apple" in 151 (common: over a quarter), "zebra" in 60 (rare, all in the big cube).
+    await os.add({ userId: 'ana', cubeId: 'small', memory: { text: 'apple pie for the party' } });
+    await os.add({
+      userId: 'ana',
+      cubeId: 'big',
+      memories: [
+        ...Array.from({ length: 150 }, (_, i) => ({ text: `apple orchard row ${i}` })),
+        ...Array.from({ length: 60 }, (_, i) => ({ text: `zebra crossing number ${i}` })),
+        ...Array.from({ length: 100 }, (_, i) => ({ text: `quiet street number ${i}` })),
+      ],
+    });
+    for (const query of ['apple', 'zebra apple', 'apple zebra crossing']) {
+      const hits = await os.search({ userId: 'ana', query, cubeIds: ['small'], mode: 'text', trackUsage: false });
+      expect(hits.map((h) => h.memory.text), query).toEqual(['apple pie for the party']);
+    }
+  });
+});
+
 describe('search', () => {
   beforeEach(async () => {
     await os.createCube({ userId: 'ana', cubeId: 'c2', name: 'work' });
