@@ -37,6 +37,10 @@ export const LIMITS = {
   sourceRefs: 1_000,
   /** A cube file's size in characters; larger files are refused before they are parsed. */
   importChars: 40 * 1024 * 1024,
+  /** A memory's metadata as JSON, in characters. */
+  metadataChars: 8_192,
+  /** How deep metadata objects and arrays may nest. */
+  metadataDepth: 4,
 } as const;
 
 const ID = /^[\p{L}\p{M}\p{N}_.:@+-]+$/u;
@@ -175,3 +179,37 @@ export function checkSourceRefs(value: unknown, field: string, context: RuleCont
 }
 
 const SOURCE_REF_FIELDS: readonly string[] = ['sessionId', 'messageId', 'speaker', 'spokenAt'];
+
+/** A JSON value as metadata holds it. */
+export type MetadataValue = string | number | boolean | null | readonly MetadataValue[] | { readonly [key: string]: MetadataValue };
+
+/**
+ * Checks a memory's metadata — a JSON object of at most {@link LIMITS.metadataChars} characters,
+ * nested at most {@link LIMITS.metadataDepth} deep, keys of 1–200 characters without control
+ * characters, numbers finite — and returns a copy made of null-prototype records (so a key such as
+ * `__proto__` is a key like any other).
+ */
+export function checkMetadata(value: unknown, field: string, context: RuleContext = 'call'): Record<string, MetadataValue> {
+  const copy = (v: unknown, at: string, depth: number): MetadataValue => {
+    if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) throw ruleError(context, at, 'must be a finite number');
+      return v;
+    }
+    if (depth >= LIMITS.metadataDepth) throw ruleError(context, at, `nests deeper than ${LIMITS.metadataDepth} levels`);
+    if (Array.isArray(v)) return Array.from(v as unknown[], (item, i) => copy(item, `${at}[${i}]`, depth + 1));
+    if (typeof v === 'object' && (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null)) {
+      const out = Object.create(null) as Record<string, MetadataValue>;
+      for (const key of Object.keys(v)) {
+        if (key.length === 0 || key.length > LIMITS.keyLength || CONTROL.test(key)) throw ruleError(context, `${at}.${key.slice(0, 40)}`, `keys must be 1–${LIMITS.keyLength} characters without control characters`);
+        out[key] = copy((v as Record<string, unknown>)[key], `${at}.${key}`, depth + 1);
+      }
+      return out;
+    }
+    throw ruleError(context, at, 'must hold only JSON values (strings, finite numbers, booleans, null, arrays, plain objects)');
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw ruleError(context, field, 'must be a plain object');
+  const metadata = copy(value, field, 0) as Record<string, MetadataValue>;
+  if (JSON.stringify(metadata).length > LIMITS.metadataChars) throw ruleError(context, field, `must be at most ${LIMITS.metadataChars} characters as JSON`);
+  return metadata;
+}

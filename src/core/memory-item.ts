@@ -3,6 +3,7 @@
  * fields (where it came from, what it is), governance (who owns it, who sees it, how long it lives),
  * behaviour (how it is used) and version.
  */
+import type { MetadataValue } from './limits';
 import type { LifecycleState } from './lifecycle';
 
 /** Where a memory came from. */
@@ -68,6 +69,11 @@ export interface MemoryContent {
   readonly expiresAt: number | null;
   /** From 0 (lowest) to 10 (highest); 5 by default. */
   readonly priority: number;
+  /**
+   * The app's own data about the memory (e.g. its ids for it): a JSON object checked by
+   * core/limits' checkMetadata, versioned like the text. Absent when none was given.
+   */
+  readonly metadata?: Readonly<Record<string, MetadataValue>>;
   /** Labels such as "health" or "finance" that governance rules can act on. */
   readonly sensitivity: readonly string[];
   readonly state: LifecycleState;
@@ -85,6 +91,7 @@ export const CONTENT_FIELDS = [
   'priority',
   'sensitivity',
   'state',
+  'metadata',
 ] as const satisfies readonly (keyof MemoryContent)[];
 
 /** A plaintext memory as stored: content plus the rest of the header. */
@@ -174,6 +181,7 @@ export function contentOf(item: MemoryContent): MemoryContent {
     priority: item.priority,
     sensitivity: [...item.sensitivity],
     state: item.state,
+    ...(item.metadata !== undefined && { metadata: structuredClone(item.metadata) }),
   };
 }
 
@@ -183,10 +191,23 @@ export function diffContent(before: MemoryContent, after: MemoryContent): FieldC
   for (const field of CONTENT_FIELDS) {
     const a = before[field];
     const b = after[field];
-    const same = Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
-    if (!same) changes.push({ field, from: a, to: b });
+    const same =
+      field === 'metadata'
+        ? sortedJson(a) === sortedJson(b)
+        : Array.isArray(a) && Array.isArray(b)
+          ? a.length === b.length && a.every((v, i) => v === b[i])
+          : a === b;
+    // (Absent metadata is recorded as {}, so a version file always has both sides.)
+    if (!same) changes.push(field === 'metadata' ? { field, from: a ?? {}, to: b ?? {} } : { field, from: a, to: b });
   }
   return changes;
+}
+
+/** JSON with object keys sorted, for comparing metadata; absent and `{}` are the same. */
+function sortedJson(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sort(value ?? {}));
 }
 
 /** Records one hit in a usage record, keeping the hit history bounded. */

@@ -21,7 +21,8 @@ export const CUBE_FILE_VERSION = 1;
 
 const time = z.number().int().nonnegative();
 /** A content field's value, as a version's changes record it before and after. */
-const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string())]);
+const metadata = z.record(z.string(), z.json());
+const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string()), metadata]);
 const id = z.string().min(1).max(200);
 
 const contentShape = {
@@ -35,6 +36,7 @@ const contentShape = {
   priority: z.number().min(0).max(10),
   sensitivity: z.array(z.string()),
   state: z.enum(LIFECYCLE_STATES),
+  metadata: metadata.optional(),
 };
 
 const sourceRef = z.strictObject({

@@ -6,7 +6,7 @@
 import type { CubePolicy, CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
-import { checkSourceRefs, checkText, LIMITS } from '../core/limits';
+import { checkMetadata, checkSourceRefs, checkText, LIMITS } from '../core/limits';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
 import {
   contentOf,
@@ -164,6 +164,7 @@ export class PlaintextMemory {
       version: 1,
       stateBefore: null,
       ...(typeof input.validFrom === 'number' && Number.isFinite(input.validFrom) && { validFrom: input.validFrom }),
+      ...(input.metadata !== undefined && { metadata: checkMetadata(input.metadata, `${field}.metadata`) }),
     };
   }
 
@@ -303,6 +304,7 @@ export class PlaintextMemory {
         expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : memory.expiresAt,
         priority: patch.priority ?? memory.priority,
         sensitivity: patch.sensitivity ?? memory.sensitivity,
+        ...((patch.metadata ?? memory.metadata) !== undefined && { metadata: patch.metadata ?? memory.metadata }),
       },
       'patch',
       { userId: memory.ownerId, cubeId: memory.cubeId, sessionId: undefined, now },

@@ -1,4 +1,5 @@
 /** Argument checks of the public API: each failure is a MemosError INVALID_INPUT naming the field. */
+import { recordOf } from '../core/own-keys';
 import { MemosError } from '../core/errors';
 import { checkId, checkKey, checkName, checkReason, checkReference, checkTags, ruleError } from '../core/limits';
 import { MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES } from '../core/memory-item';
@@ -113,7 +114,7 @@ export function optionalTime(value: unknown, field: string): number | undefined 
 export function checkFilters(value: unknown, field = 'filters'): SearchFilters {
   if (value === undefined) return {};
   requireObject(value, field);
-  const known = new Set(['memoryTypes', 'semanticTypes', 'states', 'tagsAny', 'tagsAll', 'ownerIds', 'sessionIds', 'asOf', 'from', 'to']);
+  const known = new Set(['memoryTypes', 'semanticTypes', 'states', 'tagsAny', 'tagsAll', 'ownerIds', 'sessionIds', 'asOf', 'from', 'to', 'metadata']);
   for (const key of Object.keys(value)) if (!known.has(key)) throw invalid(`${field}.${key}`, 'is not a search filter');
   const memoryTypes = optionalListOf(value['memoryTypes'], `${field}.memoryTypes`, MEMORY_TYPES);
   const semanticTypes = optionalListOf(value['semanticTypes'], `${field}.semanticTypes`, SEMANTIC_TYPES);
@@ -125,6 +126,7 @@ export function checkFilters(value: unknown, field = 'filters'): SearchFilters {
   const asOf = optionalTime(value['asOf'], `${field}.asOf`);
   const from = optionalTime(value['from'], `${field}.from`);
   const to = optionalTime(value['to'], `${field}.to`);
+  const metadata = value['metadata'] === undefined ? undefined : metadataFilter(value['metadata'], `${field}.metadata`);
   return {
     ...(memoryTypes && { memoryTypes }),
     ...(semanticTypes && { semanticTypes }),
@@ -136,7 +138,24 @@ export function checkFilters(value: unknown, field = 'filters'): SearchFilters {
     ...(asOf !== undefined && { asOf }),
     ...(from !== undefined && { from }),
     ...(to !== undefined && { to }),
+    ...(metadata && { metadata }),
   };
+}
+
+/** A metadata filter: at most 16 keys, each with a string, finite number, boolean or null. */
+function metadataFilter(value: unknown, field: string): Record<string, string | number | boolean | null> {
+  requireObject(value, field);
+  const entries = Object.entries(value);
+  if (entries.length > 16) throw invalid(field, 'may name at most 16 keys');
+  const out = recordOf<string | number | boolean | null>([]);
+  for (const [key, v] of entries) {
+    requireKey(key, `${field}.${key.slice(0, 40)}`);
+    if (!(v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+      throw invalid(`${field}.${key}`, 'must be a string, finite number, boolean or null');
+    }
+    out[key] = v;
+  }
+  return out;
 }
 
 function referenceList(value: unknown, field: string): string[] {

@@ -6,6 +6,7 @@ import type { CubeAccess, CubeRecord, EmbedderFingerprint } from '../core/cube';
 import type { JobRecord, JobState } from '../core/job';
 import type { DistillOptions } from './inference-types';
 import type { LifecycleState } from '../core/lifecycle';
+import type { MetadataValue } from '../core/limits';
 import type { MemoryItem, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
 import type { SearchHit } from './search-types';
 
@@ -32,6 +33,12 @@ export interface MemoryInput {
   readonly sourceRefs?: readonly SourceRef[];
   /** When what it says became true, if not when it was said (e.g. "next Friday", resolved). */
   readonly validFrom?: number;
+  /**
+   * The app's own data about the memory (its ids for it, a source URL…): a JSON object of at most
+   * 8,192 characters, nested at most 4 deep. Versioned like the text, exported with the cube, and
+   * usable as a search filter (`filters.metadata`). In an update, `{}` clears it.
+   */
+  readonly metadata?: Readonly<Record<string, MetadataValue>>;
 }
 
 /** Parameters of `add`: either a conversation (`messages`) or memories (`memory` / `memories`). */

@@ -55,6 +55,11 @@ export interface SearchFilters {
   /** When the thing was said (or, for memories without a time, created), epoch ms, inclusive. */
   readonly from?: number;
   readonly to?: number;
+  /**
+   * Memories whose metadata has each of these top-level keys with exactly this value (strings,
+   * numbers, booleans or null; at most 16 keys): how an app finds the memories of its own records.
+   */
+  readonly metadata?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 /** Why a hit ranks where it does. */

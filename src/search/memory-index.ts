@@ -210,13 +210,14 @@ export class MemoryIndex {
     const semanticTypes = filters.semanticTypes && new Set<string>(filters.semanticTypes);
     const owners = filters.ownerIds && new Set(filters.ownerIds);
     const sessions = filters.sessionIds && new Set(filters.sessionIds);
+    const metadata = filters.metadata && Object.entries(filters.metadata);
     const from = filters.from ?? 0;
     const to = filters.to ?? Number.MAX_SAFE_INTEGER;
     const docs = this.#docs;
     // The common case — one cube seen whole, no filter but the live states — is checked on its own:
     // the vector side asks about a thousand rows per search.
     const only = scopes.length === 1 && !scopes[0]!.restrictToViewer ? scopes[0]!.cubeId : undefined;
-    const unfiltered = asOf === undefined && !memoryTypes && !semanticTypes && !owners && !sessions && !filters.tagsAny && !filters.tagsAll;
+    const unfiltered = asOf === undefined && !memoryTypes && !semanticTypes && !owners && !sessions && !filters.tagsAny && !filters.tagsAll && !metadata;
     if (only !== undefined && unfiltered && from === 0 && to === Number.MAX_SAFE_INTEGER) {
       return (id) => {
         const doc = docs.get(id);
@@ -241,6 +242,7 @@ export class MemoryIndex {
       if (sessions && !(doc.sessionId !== undefined && sessions.has(doc.sessionId.slice(doc.cubeId.length + 1)))) return false;
       if (filters.tagsAny && !filters.tagsAny.some((t) => doc.tags.includes(t))) return false;
       if (filters.tagsAll && !filters.tagsAll.every((t) => doc.tags.includes(t))) return false;
+      if (metadata && !metadata.every(([key, value]) => doc.item.metadata !== undefined && Object.hasOwn(doc.item.metadata, key) && doc.item.metadata[key] === value)) return false;
       return doc.spokenAt >= from && doc.spokenAt <= to;
     };
   }

@@ -38,10 +38,10 @@ const VALID: Readonly<Record<(typeof METHODS)[number], Record<string, unknown> |
   setConsent: { userId: 'ana', mode: 'manual' },
   add: [
     { userId: 'ana', cubeId: 'c1', sessionId: 's1', messages: [{ role: 'user', content: 'hello there', id: 'm1', speaker: 'Ana', timestamp: '2026-01-01T00:00:00Z' }], reader: { windowSize: 2, overlap: 0 }, defaults: { tags: ['d'], priority: 4 } },
-    { userId: 'ana', cubeId: 'c1', memory: { text: 'a memory', key: 'k', tags: ['t'], semanticType: 'fact', memoryType: 'user', visibility: 'private', ttlMs: 1000, priority: 3, sensitivity: ['s'], source: 'user', sourceRefs: [{ sessionId: 's', messageId: 'm', speaker: 'Ana', spokenAt: 1 }], validFrom: 5 } },
+    { userId: 'ana', cubeId: 'c1', memory: { text: 'a memory', key: 'k', tags: ['t'], semanticType: 'fact', memoryType: 'user', visibility: 'private', ttlMs: 1000, priority: 3, sensitivity: ['s'], source: 'user', sourceRefs: [{ sessionId: 's', messageId: 'm', speaker: 'Ana', spokenAt: 1 }], validFrom: 5, metadata: { app: 'x', n: [1, { deep: true }] } } },
     { userId: 'ana', cubeId: 'c1', memories: [{ text: 'one' }, { text: 'two', expiresAt: 9e15 }] },
   ],
-  search: { userId: 'ana', query: 'memory', cubeIds: ['c1'], topK: 5, mode: 'text', timeInQuery: 'filter', trackUsage: false, filters: { tagsAny: ['t'], states: ['generated'], from: 0, to: 9e15, ownerIds: ['ana'], sessionIds: ['s1'], semanticTypes: ['fact'] } },
+  search: { userId: 'ana', query: 'memory', cubeIds: ['c1'], topK: 5, mode: 'text', timeInQuery: 'filter', trackUsage: false, filters: { tagsAny: ['t'], states: ['generated'], from: 0, to: 9e15, ownerIds: ['ana'], sessionIds: ['s1'], semanticTypes: ['fact'], metadata: { app: 'x', n: 1 } } },
   get: { userId: 'ana', memoryId: 'MEMORY' },
   getAll: { userId: 'ana', cubeId: 'c1', offset: 0, limit: 10, states: ['generated'] },
   update: { userId: 'ana', memoryId: 'MEMORY', patch: { text: 'changed', tags: ['u'], key: 'k', priority: 2, expiresAt: null }, reason: 'why', expectedVersion: 1 },
