@@ -5,6 +5,7 @@
  * chat() stored); "Keep as KV cube" for the memories of the last answer. Embeddable on its own:
  * `<memos-chat store="my-app"></memos-chat>` opens the workers itself and shows a model picker.
  */
+import { MemosError } from '../core/errors';
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { ChatResult } from '../protocol/memory-types';
@@ -128,7 +129,8 @@ export class MemosChat extends SessionElement {
       );
       turn.answer = turn.result.answer;
     } catch (error) {
-      turn.error = describeError(error);
+      // Stop: the worker stopped generating and nothing of this turn was stored.
+      turn.error = error instanceof MemosError && error.code === 'ABORTED' ? 'Stopped. Nothing of this turn was kept.' : describeError(error);
     }
     this.busy = undefined;
     this.turns = [...this.turns];

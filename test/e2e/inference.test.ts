@@ -149,6 +149,42 @@ describe.skipIf(!HAS_STORIES)('the inference worker with stories260K (needs ../s
     errors.expectNone();
     await context.close();
   });
+
+  it('stops a streaming answer when the page aborts (Stop), shows it as ABORTED and stores nothing', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await openInference(context, 'stop');
+    const errors = watchErrors(page);
+    const result = await page.evaluate(async () => {
+      const memos = window.memos;
+      await memos.createUser({ userId: 'ana', name: 'Ana' });
+      await memos.createCube({ userId: 'ana', cubeId: 'life', name: 'Life' });
+      await window.inference.load('stories260K', { device: 'wasm' });
+      const controller = new AbortController();
+      let tokens = 0;
+      const params = { userId: 'ana', cubeId: 'life', sessionId: 'chat-stop', messages: [{ role: 'user' as const, content: 'Tell me a long story about a cat.' }], maxTokens: 400 };
+      const outcome = await window.memosClient
+        .chat(params, {
+          signal: controller.signal,
+          onToken: () => {
+            // The abort is a message from this page to the workers, as the Stop button sends it.
+            if (++tokens === 3) controller.abort();
+          },
+        })
+        .then(
+          (reply) => ({ code: 'answered', answerTokens: reply.answer.length }),
+          (e: { code?: string }) => ({ code: e.code, answerTokens: 0 }),
+        );
+      await new Promise((r) => setTimeout(r, 300));
+      const stored = await memos.getAll({ userId: 'ana', cubeId: 'life' });
+      return { outcome, tokens, stored: stored.total };
+    });
+    expect(result.outcome.code).toBe('ABORTED');
+    // Tokens already on their way may still arrive, but the worker stopped far short of 400.
+    expect(result.tokens).toBeLessThan(60);
+    expect(result.stored).toBe(0);
+    errors.expectNone();
+    await context.close();
+  });
 });
 
 describe.skipIf(!HAS_STORIES)('activation memory across the two workers (needs ../shared)', () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemosError } from '../../src/core/errors';
+import { signalForPort } from '../../src/protocol/abort-port';
 import { emptyKvCache, truncateKvCache } from '../../src/inference/decoding/kv-cache';
 import { llamaDecoderOnnx } from '../../src/inference/onnx/llama-decoder-graph';
 import { readLlama2cCheckpoint } from '../../src/inference/onnx/llama2c-checkpoint';
@@ -121,6 +122,26 @@ describe.skipIf(!HAS_STORIES)('OrtDecoder on the real stories260K weights (needs
       },
     });
     expect(await codeOf(generation)).toBe('ABORTED');
+  });
+
+  it('stops when the abort arrives as a message from another thread (the Stop button), not only from a callback', async () => {
+    // The page's Stop reaches the inference worker as a message on a port: a task of the event loop,
+    // which runs only if the token loop gives the loop a turn between tokens.
+    const channel = new MessageChannel();
+    const { signal, done } = signalForPort(channel.port2);
+    let tokens = 0;
+    const generation = decoder.generate({ promptIds: [1] }, {
+      maxTokens: 400,
+      ...(signal && { signal }),
+      onToken: (t) => {
+        tokens = t.index + 1;
+        if (t.index === 2) channel.port1.postMessage('abort');
+      },
+    });
+    expect(await codeOf(generation)).toBe('ABORTED');
+    expect(tokens).toBeLessThan(40);
+    done();
+    channel.port1.close();
   });
 
   it('refuses a prompt longer than the context with CONTEXT_OVERFLOW, and a foreign cache with KV_INCOMPATIBLE', async () => {

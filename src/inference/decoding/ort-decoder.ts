@@ -21,6 +21,7 @@ import type {
   ModelInfo,
 } from '../../protocol/language-model';
 import { createOrtSession, type InferenceSession, type Ort, type Tensor } from '../runtime/ort-runtime';
+import { nextTask } from './next-task';
 import { Sampler } from './sampling';
 import { mergeLora } from '../lora/lora';
 import { PLAIN_CHAT_TEMPLATE_VERSION, type TextTokenizer } from '../tokenizers/text-tokenizer';
@@ -259,6 +260,8 @@ export class OrtDecoder implements LanguageModel {
       let firstTokenMs = 0;
       let decodeStart = now();
       while (generated.length < maxTokens) {
+        // Let a Stop that arrived as a message run before the next token.
+        if (signal) await nextTask();
         checkAbort();
         const allowed = await options.constraint?.allowed();
         const id = sampler.next(step.logits, allowed);
