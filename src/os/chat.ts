@@ -21,6 +21,8 @@ export type ModelSource = LanguageModel | (() => Promise<LanguageModel | undefin
 /** What chat() uses of MemOS. */
 export interface ChatDeps {
   readonly model: ModelSource | undefined;
+  /** Counts a use of the memories put into a prompt whose answer came back. */
+  countUses?(ids: readonly string[]): Promise<void>;
   search(params: SearchParams, options: CallOptions): Promise<SearchHit[]>;
   add(params: AddParams, options: CallOptions): Promise<MemoryItem[]>;
   listCubes(params: { userId: string }): Promise<CubeView[]>;
@@ -124,6 +126,8 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     result = await model.generate({ messages: built.messages }, streaming);
   }
   const answer = result.text.trim();
+  // The memories the model was given were used; the other hits were only found.
+  await deps.countUses?.(prompt.usedMemories.map((i) => (hits[i] as SearchHit).memory.id)).catch(() => undefined);
   let stored: MemoryItem[] = [];
   if (target) {
     const at = deps.now();

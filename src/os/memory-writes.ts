@@ -8,7 +8,7 @@
  * changes reach the index the same way. See docs/decisions/0021 for why a new memory's first version
  * is derived rather than written.
  */
-import { contentOf, firstVersionOf, recordHit, type ChangeAction, type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { contentOf, firstVersionOf, recordHit, type ChangeAction, type MemoryHit, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import { markStale } from '../memory/activation/activation-store';
 import { dropVectors } from '../memory/vector-blocks';
 import { issueRequests } from '../storage/requests';
@@ -116,14 +116,14 @@ export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes:
 }
 
 /**
- * Counts a search hit on memories (those purged meanwhile are skipped) and returns them as stored.
+ * Counts a use of memories (those purged meanwhile are skipped) and returns them as stored.
  * Usage is bookkeeping, not content: no version, no audit entry, no change record; the caller refreshes
  * its index's records itself, and other tabs see the counts when they next read the memory.
  */
-export async function storeUsage(tx: AnyWriteTx, ids: readonly string[], at: number): Promise<MemoryItem[]> {
+export async function storeUsage(tx: AnyWriteTx, ids: readonly string[], at: number, by: MemoryHit['by']): Promise<MemoryItem[]> {
   const store = tx.objectStore('memories');
   const current = await issueRequests<MemoryItem | undefined>((add) => ids.forEach((id) => add(store.get(id))));
-  const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by: 'search' }) }));
+  const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: recordHit(m.usage, { at, by }) }));
   await issueRequests((add) => next.forEach((m) => add(store.put(m))));
   return next;
 }

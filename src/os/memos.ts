@@ -285,7 +285,11 @@ export class MemOS implements MemoryApi {
   async add(params: AddParams, options: CallOptions = {}): Promise<MemoryItem[]> { return this.#plaintext.add(params, options); }
 
   /** {@inheritDoc MemoryApi.get} */
-  async get(params: { userId: string; memoryId: string }): Promise<MemoryItem> { return this.#plaintext.get(params); }
+  async get(params: { userId: string; memoryId: string; trackUsage?: boolean }): Promise<MemoryItem> {
+    const memory = await this.#plaintext.get(params);
+    if (params.trackUsage !== true) return memory;
+    return (await this.#recall.countUses([memory.id], 'get'))[0] ?? memory;
+  }
 
   /** {@inheritDoc MemoryApi.getAll} */
   async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> { return this.#plaintext.getAll(params, options); }
@@ -353,6 +357,7 @@ export class MemOS implements MemoryApi {
         activationFor: (userId, sessionId, model) => this.#activations.forSession(userId, sessionId, model),
         noteRecall: (userId, sessionId, query, hits, model) => this.#sessions.noteRecall(userId, sessionId, query, hits, model),
         noteActivationUse: (id, loadMs) => this.#activations.noteUse(id, loadMs),
+        countUses: (ids) => this.#recall.countUses(ids, 'chat').then(() => undefined),
       },
       params,
       options,

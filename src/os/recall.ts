@@ -7,6 +7,7 @@ import type { CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { LIMITS } from '../core/limits';
 import type { Clock } from '../core/ids';
+import type { MemoryHit, MemoryItem } from '../core/memory-item';
 import { embeddingText, type VectorMemory } from '../memory/vector-memory';
 import type { CallOptions } from '../protocol/memory-types';
 import type { RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/search-types';
@@ -111,15 +112,25 @@ export class Recall {
       if (memory.expiresAt !== null && memory.expiresAt <= now && !filters.states?.includes('expired')) continue;
       hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: matchedTerms(plan, embeddingText(memory)) });
     }
-    if (params.trackUsage !== false && hits.length > 0) return this.#trackUsage(hits, now);
+    if (params.trackUsage === true && hits.length > 0) return this.#trackUsage(hits);
     // Copies: the caller may change what it gets without touching the index's records.
     return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
   }
 
-  async #trackUsage(hits: SearchHit[], at: number): Promise<SearchHit[]> {
-    const updated = await this.#deps.store.write(['memories'], (tx) => storeUsage(tx, hits.map((hit) => hit.memory.id), at), { durability: 'relaxed' });
+  /**
+   * Counts one use of each memory (a search hit asked to count, a memory put into a prompt, a memory a
+   * person opened) and returns them as now stored. Usage counters may be lost in a crash (relaxed).
+   */
+  async countUses(ids: readonly string[], by: MemoryHit['by']): Promise<MemoryItem[]> {
+    if (ids.length === 0) return [];
+    const updated = await this.#deps.store.write(['memories'], (tx) => storeUsage(tx, ids, this.#deps.clock(), by), { durability: 'relaxed' });
     // The index keeps copies: what the caller gets is theirs to change.
     this.#deps.index.refreshRecords(updated.map((m) => structuredClone(m)));
+    return updated;
+  }
+
+  async #trackUsage(hits: SearchHit[]): Promise<SearchHit[]> {
+    const updated = await this.countUses(hits.map((hit) => hit.memory.id), 'search');
     const byId = new Map(updated.map((m) => [m.id, m]));
     // A hit purged meanwhile keeps the index's record as it was, copied.
     return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));

@@ -107,10 +107,10 @@ export interface MemoryApi {
   search(params: SearchParams, options?: CallOptions): Promise<SearchHit[]>;
 
   /**
-   * Reads one memory.
+   * Reads one memory. With `trackUsage: true` (a person opened it) it counts as a use.
    * @throws {MemosError} MEMORY_NOT_FOUND, FORBIDDEN
    */
-  get(params: { userId: string; memoryId: string }): Promise<MemoryItem>;
+  get(params: { userId: string; memoryId: string; trackUsage?: boolean }): Promise<MemoryItem>;
 
   /**
    * Lists a cube's memories, oldest first, a page at a time.

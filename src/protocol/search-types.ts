@@ -11,7 +11,11 @@ export interface SearchParams {
   /** How many hits, 1–1000; 10 by default. */
   readonly topK?: number;
   readonly filters?: SearchFilters;
-  /** Whether hits count as uses in the memories' usage header. Default true. */
+  /**
+   * Whether hits count as uses in the memories' usage header. Default false: a hit is not a use —
+   * chat counts the memories it puts into a prompt, and `get({ trackUsage: true })` a memory a person
+   * opens (usage drives working memory and distillation proposals).
+   */
   readonly trackUsage?: boolean;
   /** "hybrid" (default: words and meaning), "text" (words only) or "vector" (meaning only). */
   readonly mode?: 'hybrid' | 'text' | 'vector';

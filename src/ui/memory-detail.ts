@@ -43,18 +43,19 @@ export class MemoryDetail extends LitElement {
   @state() private error = '';
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if ((changed.has('memoryId') || changed.has('api')) && this.api && this.memoryId) void this.#load();
+    // A person opening a memory is a use of it; reading it again after a change is not.
+    if ((changed.has('memoryId') || changed.has('api')) && this.api && this.memoryId) void this.#load(changed.has('memoryId'));
   }
 
   /** Re-reads the memory and its history (after a change made elsewhere). */
   reload(): Promise<void> {
-    return this.#load();
+    return this.#load(false);
   }
 
-  async #load(): Promise<void> {
+  async #load(opened: boolean): Promise<void> {
     try {
       const ref = { userId: this.userId, memoryId: this.memoryId };
-      [this.memory, this.versions] = await Promise.all([this.api!.get(ref), this.api!.history(ref)]);
+      [this.memory, this.versions] = await Promise.all([this.api!.get({ ...ref, ...(opened && { trackUsage: true }) }), this.api!.history(ref)]);
       this.error = '';
     } catch (error) {
       this.error = describeError(error);
@@ -67,7 +68,7 @@ export class MemoryDetail extends LitElement {
       this.editing = false;
       this.confirmPurge = false;
       this.dispatchEvent(new CustomEvent('memory-changed', { detail: this.memoryId, bubbles: true, composed: true }));
-      await this.#load();
+      await this.#load(false);
     } catch (error) {
       this.error = describeError(error);
     }

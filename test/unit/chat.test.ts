@@ -88,6 +88,12 @@ describe.skipIf(!HAS_STORIES)('chat with stories260K (needs ../shared)', () => {
     expect(result.stored.every((m) => m.cubeId === 'life' && m.sourceRefs.some((r) => r.sessionId === 'chat-1'))).toBe(true);
     const again = await os.search({ userId: 'ana', query: 'What is my dog called?', filters: { sessionIds: ['chat-1'] } });
     expect(again.length).toBeGreaterThan(0);
+    // The memories put into the prompt were used once, by chat; the search hits were not counted.
+    const used = await os.get({ userId: 'ana', memoryId: result.memories[0]!.memory.id });
+    expect(used.usage).toMatchObject({ accessCount: 1, hits: [{ by: 'chat' }] });
+    const { items } = await os.getAll({ userId: 'ana', cubeId: 'life' });
+    const inPrompt = new Set(result.memories.map((h) => h.memory.id));
+    expect(items.filter((m) => !inPrompt.has(m.id)).every((m) => m.usage.accessCount === 0)).toBe(true);
     os.close();
   });
 
@@ -104,7 +110,10 @@ describe.skipIf(!HAS_STORIES)('chat with stories260K (needs ../shared)', () => {
       ),
     );
     expect(error.code).toBe('ABORTED');
-    expect((await os.getAll({ userId: 'ana', cubeId: 'life' })).total).toBe(before);
+    const after = await os.getAll({ userId: 'ana', cubeId: 'life' });
+    expect(after.total).toBe(before);
+    // An aborted answer used nothing either.
+    expect(after.items.every((m) => m.usage.accessCount === 0)).toBe(true);
     os.close();
   });
 

@@ -66,7 +66,7 @@ describe.skipIf(!HAS_STORIES)('distillAdapter through MemOS on stories260K (need
     await os.createCube({ userId: 'ana', name: 'Ana', cubeId: 'c1' });
     const [cat] = await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Mia the cat lives in Lisbon. Mia likes to sleep in the sun on the red boat.' } });
     await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'A new note nobody has used.' } });
-    for (let i = 0; i < 3; i++) await os.search({ userId: 'ana', query: 'Mia the cat', cubeIds: ['c1'] });
+    for (let i = 0; i < 3; i++) await os.search({ userId: 'ana', query: 'Mia the cat', cubeIds: ['c1'], trackUsage: true });
     expect(await os.distillCandidates({ userId: 'ana', cubeId: 'c1' })).toEqual([]);
     clock.now += 8 * 86_400_000;
     expect((await os.distillCandidates({ userId: 'ana', cubeId: 'c1' })).map((m) => m.id)).toEqual([cat!.id]);

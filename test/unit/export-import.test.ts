@@ -21,7 +21,7 @@ beforeEach(async () => {
   clock.now += 10;
   await os.update({ userId: 'ana', memoryId: m!.id, patch: { tags: ['family'] }, reason: 'tagging' });
   await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Allergic to cats', semanticType: 'fact', sensitivity: ['health'], ttlMs: 10_000 } });
-  await os.search({ userId: 'ana', query: 'Eva' });
+  await os.search({ userId: 'ana', query: 'Eva', trackUsage: true });
 });
 
 describe('export and import', () => {

@@ -213,19 +213,23 @@ describe('search', () => {
     expect(await q({ filters: { states: ['archived'] } })).toEqual([]);
   });
 
-  it('counts hits in the usage header, and not when asked not to', async () => {
+  it('counts hits in the usage header only when asked to (a hit is not a use), and an opening by get', async () => {
     await os.search({ userId: 'ana', query: 'cat' });
+    await os.search({ userId: 'ana', query: 'cat', trackUsage: true });
     clock.now += 1000;
-    const [hit] = await os.search({ userId: 'ana', query: 'cat' });
+    const [hit] = await os.search({ userId: 'ana', query: 'cat', trackUsage: true });
     expect(hit!.memory.usage.accessCount).toBe(2);
     expect(hit!.memory.usage.lastAccessAt).toBe(clock.now);
     expect(hit!.memory.usage.hits).toHaveLength(2);
     await os.search({ userId: 'ana', query: 'cat', trackUsage: false });
     expect((await os.get({ userId: 'ana', memoryId: hit!.memory.id })).usage.accessCount).toBe(2);
+    const opened = await os.get({ userId: 'ana', memoryId: hit!.memory.id, trackUsage: true });
+    expect(opened.usage).toMatchObject({ accessCount: 3, hits: [{ by: 'search' }, { by: 'search' }, { by: 'get' }] });
+    expect((await os.search({ userId: 'ana', query: 'cat' }))[0]!.memory.usage.accessCount).toBe(3);
   });
 
   it('keeps the hit history bounded', async () => {
-    for (let i = 0; i < 40; i++) await os.search({ userId: 'ana', query: 'Miso' });
+    for (let i = 0; i < 40; i++) await os.search({ userId: 'ana', query: 'Miso', trackUsage: true });
     const [hit] = await os.search({ userId: 'ana', query: 'Miso', trackUsage: false });
     expect(hit!.memory.usage.accessCount).toBe(40);
     expect(hit!.memory.usage.hits).toHaveLength(32);

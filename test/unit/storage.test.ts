@@ -287,7 +287,7 @@ describe('two tabs on one store', () => {
     const [again] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
     expect(again!.memory.tags).toEqual([]);
     // Also when the search counts the hit (the updated record goes to the index as well).
-    const [counted] = await a.search({ userId: 'ana', query: 'boat' });
+    const [counted] = await a.search({ userId: 'ana', query: 'boat', trackUsage: true });
     (counted!.memory.tags as string[]).push('changed by the caller');
     const [third] = await a.search({ userId: 'ana', query: 'boat', trackUsage: false });
     expect(third!.memory.tags).toEqual([]);
