@@ -67,7 +67,7 @@ const { result, reopenMs, version } = await withBenchPage('/test/e2e/harness.htm
       const tracked: number[] = [];
       for (let i = 0; i < Math.min(50, queries.length); i++) {
         const t0 = performance.now();
-        await api.search({ userId: 'u', query: queries[i]!, topK: 10 });
+        await api.search({ userId: 'u', query: queries[i]!, topK: 10, trackUsage: true });
         tracked.push(performance.now() - t0);
       }
       const t2 = performance.now();
