@@ -63,6 +63,8 @@ export class MemosInspector extends SessionElement {
   @state() private words = '';
   @state() private limit = PAGE;
   @state() private embedderLine = '';
+  /** The query whose hits are shown, so they can be read again when memories change. */
+  #query = '';
 
   protected override async refresh(what: SessionChange): Promise<void> {
     const session = this.session;
@@ -74,6 +76,8 @@ export class MemosInspector extends SessionElement {
         ? `Search matches words only: the offline embedding model did not load (${opened.embedderError}).`
         : 'Search matches words only.';
     if (what === 'selection') this.hits = undefined;
+    // Shown hits are read again: an edited, archived or purged memory never stays listed as it was.
+    else if (this.hits && this.#query) this.hits = await session.api.search({ userId: session.userId, query: this.#query, cubeIds: [session.cubeId], topK: 20 });
     const states = this.stateFilter === 'live' ? SHOWN_STATES : this.stateFilter ? [this.stateFilter] : undefined;
     const newest = await newestMemories(session.api, session.userId, session.cubeId, this.limit, states);
     this.memories = newest.items;
@@ -108,6 +112,7 @@ export class MemosInspector extends SessionElement {
     const query = String(new FormData(event.target as HTMLFormElement).get('q') ?? '').trim();
     void this.guard(async () => {
       const s = this.session!;
+      this.#query = query;
       this.hits = query ? await s.api.search({ userId: s.userId, query, cubeIds: [s.cubeId], topK: 20 }) : undefined;
     });
   };

@@ -80,6 +80,35 @@ describe('the app in memory mode', () => {
     await context.close();
   });
 
+  it('keeps shown search hits true to the store after an edit and a purge', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-hits')}#memories`);
+    await remember(page, 'The spare key is under the blue flowerpot.');
+    await remember(page, 'The flowerpot on the balcony needs water.');
+    const box = page.getByRole('searchbox', { name: 'search memories' });
+    await box.fill('flowerpot');
+    await box.press('Enter');
+    const hits = page.locator('#hits memos-memory-card');
+    await expect.poll(() => hits.count()).toBe(2);
+    const keyCard = hits.filter({ hasText: 'spare key' });
+    await keyCard.getByRole('button', { name: 'details and history' }).click();
+    const detail = page.locator('memos-memory-detail');
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    await detail.getByRole('textbox', { name: 'Text' }).fill('The spare key is under the red flowerpot.');
+    await detail.getByRole('button', { name: 'Save as v2' }).click();
+    const texts = () => hits.locator('.text').allTextContents().then((t) => t.join(' | '));
+    await expect.poll(texts).toContain('red flowerpot');
+    expect(await texts()).not.toContain('blue flowerpot');
+    await detail.getByRole('button', { name: 'Purge' }).click();
+    await detail.getByRole('button', { name: 'Yes, purge' }).click();
+    await expect.poll(() => hits.count()).toBe(1);
+    expect(await texts()).toContain('balcony');
+    errors.expectNone();
+    await context.close();
+  });
+
   it('creates users and cubes, shares a cube, exports it and imports it back, and refuses a bad file', async () => {
     const context = await launchProfile(newProfileDir());
     const page = await context.newPage();
