@@ -40,6 +40,9 @@ export function maintenanceJobs(deps: MaintenanceDeps): Record<string, JobHandle
   };
 }
 
+/** Job kinds that wait in the queue while no language model is loaded (instead of failing or skipping). */
+export const JOBS_NEEDING_A_MODEL: readonly string[] = ['fine-read', 'promote-kv'];
+
 /** Queues the periodic maintenance: the TTL sweep, KV upkeep, and (at idle time) distillation proposals. */
 export function queueMaintenance(scheduler: MemScheduler): void {
   void scheduler.enqueue({ kind: 'ttl-sweep', priority: 'maintenance', dedupeKey: 'ttl-sweep' }).catch(() => undefined);

@@ -32,7 +32,7 @@ import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
 import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
-import { maintenanceJobs, queueMaintenance } from './maintenance-jobs';
+import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
@@ -149,6 +149,8 @@ export class MemOS implements MemoryApi {
     this.scheduler = new MemScheduler({
       store,
       clock: this.#clock,
+      needsModel: JOBS_NEEDING_A_MODEL,
+      modelReady: async () => (await this.#languageModel()) !== undefined,
       handlers: maintenanceJobs({
         sweepExpired: () => this.sweepExpired(),
         pruneJobs: () => this.scheduler.queue.prune(this.#clock() - JOB_HISTORY_MS, 200),
@@ -333,6 +335,7 @@ export class MemOS implements MemoryApi {
    */
   setLanguageModel(model: ModelSource | null): void {
     this.#model = model ?? undefined;
+    this.scheduler.modelChanged();
   }
 
   /**

@@ -68,13 +68,13 @@ export class JobQueue {
 
   /**
    * Takes the next job to run and marks it running (one transaction, so two takers never get the
-   * same job). Jobs that need idle time are skipped unless `idle`.
+   * same job). Jobs that need idle time are skipped unless `idle`; jobs of the `waiting` kinds are skipped.
    */
-  async take(idle: boolean): Promise<JobRecord | undefined> {
+  async take(idle: boolean, waiting: readonly string[] = []): Promise<JobRecord | undefined> {
     return this.#store.write(['jobs'], async (tx) => {
       const queued = await tx.objectStore('jobs').index('byState').getAll('queued');
       const next = queued
-        .filter((j) => idle || !j.needsIdle)
+        .filter((j) => (idle || !j.needsIdle) && !waiting.includes(j.kind))
         .sort((a, b) => rank(a.priority) - rank(b.priority) || a.createdAt - b.createdAt || a.seq - b.seq)[0];
       if (!next) return undefined;
       const running: JobRecord = { ...next, state: 'running', attempts: next.attempts + 1, startedAt: this.#clock() };

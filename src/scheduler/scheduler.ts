@@ -23,6 +23,13 @@ export interface SchedulerOptions {
   readonly handlers: Readonly<Record<string, JobHandler>>;
   /** Lock runner (default: Web Locks, else in-process). */
   readonly lock?: LockRunner;
+  /**
+   * Job kinds that need a language model: while `modelReady` says there is none they stay queued
+   * (not failed) and other jobs run; they run once a model is there (see {@link MemScheduler.modelChanged}).
+   */
+  readonly needsModel?: readonly string[];
+  /** Whether a language model is loaded now (default: always). */
+  readonly modelReady?: () => boolean | Promise<boolean>;
 }
 
 /** The scheduler of one store. */
@@ -70,6 +77,11 @@ export class MemScheduler {
     return job;
   }
 
+  /** A model was loaded or let go: jobs that wait for one are looked at again. */
+  modelChanged(): void {
+    this.#nudge();
+  }
+
   /** The page tells whether the user is idle or the tab hidden; heavy jobs wait for it. */
   setIdle(idle: boolean): void {
     this.#idle = idle;
@@ -106,13 +118,22 @@ export class MemScheduler {
     this.#wake?.();
   }
 
+  async #modelReady(): Promise<boolean> {
+    try {
+      return (await this.#options.modelReady?.()) ?? true;
+    } catch {
+      return false;
+    }
+  }
+
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
       this.#nudged = false;
       let job: JobRecord | undefined;
       try {
-        job = await this.queue.take(this.#idle);
+        const waiting = this.#options.needsModel?.length && !(await this.#modelReady()) ? this.#options.needsModel : [];
+        job = await this.queue.take(this.#idle, waiting);
       } catch {
         return; // the store closed
       }

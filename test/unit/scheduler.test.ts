@@ -69,6 +69,25 @@ describe('the MemScheduler', () => {
     store.close();
   });
 
+  it('keeps jobs that need a model queued (not failed) while none is loaded, and runs them once one is', async () => {
+    const store = await freshStore();
+    const { ran, handler } = recorder();
+    let loaded = false;
+    const scheduler = new MemScheduler({ store, clock, handlers: { 'fine-read': handler, work: handler }, needsModel: ['fine-read'], modelReady: () => loaded });
+    scheduler.start();
+    await scheduler.enqueue({ kind: 'fine-read', priority: 'organise', payload: { name: 'extract' } });
+    await scheduler.enqueue({ kind: 'work', priority: 'maintenance', payload: { name: 'sweep' } });
+    await scheduler.settled();
+    expect(ran).toEqual(['sweep']);
+    expect(await scheduler.queue.counts()).toMatchObject({ queued: 1, failed: 0 });
+    loaded = true;
+    scheduler.modelChanged();
+    await scheduler.settled();
+    expect(ran).toEqual(['sweep', 'extract']);
+    scheduler.stop();
+    store.close();
+  });
+
   it('resumes a job its tab died in the middle of, and fails it after repeated deaths', async () => {
     const store = await freshStore();
     const started: number[] = [];
