@@ -73,6 +73,8 @@ export class MemosChat extends SessionElement {
   @state() private modelReady = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
+  /** The KV cube this chat answers from (instead of searching memories), while one is active. */
+  @state() private activeKv: { id: string; tokens: number; memories: number } | undefined;
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     if ((changed.has('sessionId') || changed.has('session')) && this.session && this.session.chatSessionId !== this.sessionId) this.session.chatSessionId = this.sessionId;
@@ -96,6 +98,7 @@ export class MemosChat extends SessionElement {
 
   #openSession(summary: ChatSessionSummary | undefined): void {
     this.open = undefined;
+    this.activeKv = undefined;
     if (!summary) {
       this.sessionId = newSessionId();
       this.turns = [];
@@ -151,8 +154,19 @@ export class MemosChat extends SessionElement {
       const ids = last.result!.memories.filter((h) => h.memory.cubeId === cubeId).map((h) => h.memory.id);
       const item = await session.api.buildActivation({ userId: session.userId, cubeId, memoryIds: ids, encoding: 'fp16' });
       await session.api.activate({ userId: session.userId, activationId: item.id, sessionId: this.sessionId });
+      this.activeKv = { id: item.id, tokens: item.tokenIds.length, memories: ids.length };
       this.note = `KV cube ${item.id.slice(0, 11)} (${item.tokenIds.length} tokens) is active in this chat: the next answers start from it.`;
       session.changed('memories');
+    });
+  }
+
+  /** Turns the active KV cube off: the next answers search the memories again. */
+  async #turnOffKv(): Promise<void> {
+    const session = this.session!;
+    await this.guard(async () => {
+      await session.api.deactivate({ userId: session.userId, sessionId: this.sessionId });
+      this.activeKv = undefined;
+      this.note = 'KV cube turned off: the next answers search your memories again.';
     });
   }
 
@@ -211,6 +225,10 @@ export class MemosChat extends SessionElement {
         <div id="turns">${this.turns.map((t, i) => this.#renderTurn(t, i))}</div>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
         ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
+        ${this.activeKv
+          ? html`<div class="row" id="active-kv" role="status">Answers start from KV cube ${this.activeKv.id.slice(0, 11)} (${this.activeKv.memories} memories, ${this.activeKv.tokens} tokens) instead of searching your memories.
+              <button type="button" ?disabled=${this.busy !== undefined} @click=${() => this.#turnOffKv()}>Turn off KV cube</button></div>`
+          : nothing}
         <form @submit=${(e: SubmitEvent) => this.#send(e)} aria-label="chat message">
           <label class="visually-hidden" for="message">Message</label>
           <textarea id="message" name="message" placeholder=${this.modelReady ? 'Ask something…' : 'Load a model to chat'}

@@ -238,7 +238,16 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     await chat.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => chat.locator('.used').count(), { timeout: 30_000 }).toBe(2);
     expect(await chat.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
+    // The chat says a cube answers instead of a search, and turning it off brings the search back.
+    expect(await chat.locator('#active-kv').textContent()).toMatch(/instead of searching your memories/);
     await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
+    await chat.getByRole('button', { name: 'Turn off KV cube' }).click();
+    await chat.getByText(/KV cube turned off/).waitFor();
+    expect(await chat.locator('#active-kv').count()).toBe(0);
+    await chat.getByRole('textbox', { name: 'Message' }).fill('Where does Mia live?');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => chat.locator('.used').count(), { timeout: 30_000 }).toBe(3);
+    expect(await chat.locator('.used').nth(2).textContent()).toMatch(/^used \d+ memories/);
 
     await page.getByRole('tab', { name: 'Scheduler' }).click();
     const scheduler = page.locator('memos-scheduler');
