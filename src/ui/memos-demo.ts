@@ -27,6 +27,8 @@ export class MemosDemo extends SessionElement {
   @state() private asked: Asked[] = [];
   @state() private busy = false;
   @state() private modelReady = false;
+  /** What the last play did, said out loud (what was stored, and that the open cube changed). */
+  @state() private played = '';
 
   protected override async refresh(what: SessionChange): Promise<void> {
     const s = this.session;
@@ -41,18 +43,27 @@ export class MemosDemo extends SessionElement {
     this.busy = true;
     await this.guard(async () => {
       const cube = this.cubeId ? { cubeId: this.cubeId } : await s.api.createCube({ userId: s.userId, name: DEMO_CUBE_NAME });
+      // Playing again adds nothing twice: a conversation already in the cube is left as it is.
+      const present = await s.api.search({ userId: s.userId, query: '', cubeIds: [cube.cubeId], topK: 1000, filters: { sessionIds: DEMO_SESSIONS.map((d) => d.sessionId) } });
+      const stored = new Set(present.flatMap((h) => h.memory.sourceRefs.map((r) => r.sessionId)));
       const now = Date.now();
+      let added = 0;
       for (const session of DEMO_SESSIONS) {
+        if (stored.has(session.sessionId)) continue;
         const at = now - session.daysAgo * 86_400_000;
-        await s.api.add({
-          userId: s.userId,
-          cubeId: cube.cubeId,
-          sessionId: session.sessionId,
-          messages: session.messages.map((m, i) => ({ ...m, speaker: m.role === 'user' ? s.userId : 'assistant', timestamp: at + i * 60_000 })),
-        });
+        added += (
+          await s.api.add({
+            userId: s.userId,
+            cubeId: cube.cubeId,
+            sessionId: session.sessionId,
+            messages: session.messages.map((m, i) => ({ ...m, speaker: m.role === 'user' ? s.userId : 'assistant', timestamp: at + i * 60_000 })),
+          })
+        ).length;
       }
+      const switched = s.cubeId !== cube.cubeId;
       this.cubeId = cube.cubeId;
-      s.setCube(cube.cubeId);
+      if (switched) s.setCube(cube.cubeId);
+      this.played = `${added > 0 ? `${added} memories stored.` : 'Both conversations were already stored: nothing was added twice.'}${switched ? ` The open cube is now "${DEMO_CUBE_NAME}".` : ''}`;
       s.changed('cubes');
     });
     this.busy = false;
@@ -85,6 +96,7 @@ export class MemosDemo extends SessionElement {
         <li>Tell it about yourself, over two conversations (one nine days ago, one two days ago): diet, home, family, how you like answers.
           <div class="row"><button class="primary" id="demo-play" ?disabled=${this.busy} @click=${() => this.#play()}>${this.cubeId ? 'Play the conversations again' : 'Play the conversations'}</button>
           ${this.cubeId ? html`<span class="muted" id="demo-ready">Stored in the cube "${DEMO_CUBE_NAME}" (open it in Memories to see each memory and where it came from).</span>` : nothing}</div>
+          ${this.played ? html`<div role="status" id="demo-played">${this.played}</div>` : nothing}
         </li>
         <li>Optionally load a model (Models tab). ${this.modelReady ? html`<span class="ok">A model is loaded: it will answer.</span>` : html`<span class="muted">Without one you see what a model would be given.</span>`}</li>
         <li>Ask:

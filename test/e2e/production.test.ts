@@ -135,6 +135,10 @@ describe.skipIf(!HAS_STORIES)('the guided demo (needs ../shared stories260K)', (
     await waitForServiceWorker(page);
     await page.locator('#demo-play').click();
     await page.locator('#demo-ready').waitFor({ timeout: 30_000 });
+    expect(await page.locator('#demo-played').textContent()).toMatch(/memories stored\. The open cube is now "Guided demo"\./);
+    // Playing again stores nothing twice, and says so.
+    await page.locator('#demo-play').click();
+    await expect.poll(() => page.locator('#demo-played').textContent()).toContain('nothing was added twice');
     await loadStories(page);
     await ask('Can you suggest a dinner I could cook for Ana and me on Saturday?', 'vegetarian');
 
