@@ -91,7 +91,7 @@ export class MemosCubes extends SessionElement {
           </select>
         </label>
       </div>
-      <form aria-label="create a user" @submit=${this.#form(async (d) => { const userId = String(d.get('userId')).trim(); await s.api.createUser({ userId, name: String(d.get('name')).trim() || userId }); await s.setUser(userId); s.changed('cubes'); })}>
+      <form aria-label="create a user" @submit=${this.#form(async (d) => { const userId = String(d.get('userId')).trim(); await s.api.createUser({ userId, name: String(d.get('name')).trim() || userId }); await s.setUser(userId); this.note = `Created ${userId}; you now act as ${userId} (change it with "Act as").`; s.changed('cubes'); })}>
         <label>New user id <input name="userId" required pattern="[\\w.@\\-]+" /></label>
         <label>Name <input name="name" /></label>
         <button type="submit">Create user</button>

@@ -121,6 +121,8 @@ describe('the app in memory mode', () => {
     await cubes.getByRole('textbox', { name: 'New user id' }).fill('sam');
     await cubes.getByRole('button', { name: 'Create user' }).click();
     await expect.poll(() => cubes.locator('#user').inputValue()).toBe('sam');
+    // The switch is said, not silent.
+    await cubes.getByText('Created sam; you now act as sam').waitFor();
     await cubes.locator('#user').selectOption('me');
     await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(1);
     await cubes.getByRole('button', { name: 'Share', exact: true }).click();
