@@ -20,6 +20,7 @@ import { formatBytes, formatTime, sharedStyles } from './styles';
 import { newestMemories, SHOWN_STATES } from './newest-memories';
 import './memory-card';
 import './memory-detail';
+import { isMatch, WEAK_MEANING } from './relevance';
 import './memos-adapters';
 
 const PAGE = 200;
@@ -85,6 +86,21 @@ export class MemosInspector extends SessionElement {
     this.activations = await session.api.listActivations({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
     this.adapters = await session.api.listAdapters({ userId: session.userId, cubeId: session.cubeId }).catch(() => []);
     if (this.selected) await this.renderRoot.querySelector('memos-memory-detail')?.reload();
+  }
+
+  /** Search results: the matches, then weak matches (no shared word, little shared meaning) folded away. */
+  #results(hits: readonly SearchHit[]) {
+    const card = (h: SearchHit) => html`<memos-memory-card .memory=${h.memory} .hit=${h} ?selected=${h.memory.id === this.selected}></memos-memory-card>
+      <details><summary class="muted">score breakdown</summary>${scoreBreakdownPlot(h.parts)}</details>`;
+    const strong = hits.filter(isMatch);
+    const weak = hits.filter((h) => !isMatch(h));
+    return html`<h2>Search results (${strong.length})</h2>
+      <div class="list" id="hits">${strong.map(card)}</div>
+      ${strong.length === 0 ? html`<p class="muted">No memory shares a word with the search or comes close in meaning.</p>` : nothing}
+      ${weak.length > 0
+        ? html`<details id="weak-hits"><summary class="muted">${weak.length} weak matches (no shared word, meaning similarity below ${WEAK_MEANING})</summary>
+            <div class="list">${weak.map(card)}</div></details>`
+        : nothing}`;
   }
 
   #visible(): MemoryItem[] {
@@ -184,11 +200,7 @@ export class MemosInspector extends SessionElement {
       ${memoriesOverTimePlot(this.memories)}
       <div class="layout ${this.selected ? 'with-detail' : ''}">
         <div @memory-action=${this.#onAction}>
-          ${this.hits
-            ? html`<h2>Search results (${this.hits.length})</h2>
-                <div class="list" id="hits">${this.hits.map((h) => html`<memos-memory-card .memory=${h.memory} .hit=${h} ?selected=${h.memory.id === this.selected}></memos-memory-card>
-                  <details><summary class="muted">score breakdown</summary>${scoreBreakdownPlot(h.parts)}</details>`)}</div>`
-            : nothing}
+          ${this.hits ? this.#results(this.hits) : nothing}
           <h2>Memories</h2>
           <div class="row" aria-label="filters">
             <label>Type <select id="type-filter" @change=${(e: Event) => { this.typeFilter = (e.target as HTMLSelectElement).value as SemanticType | ''; }}>

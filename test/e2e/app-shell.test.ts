@@ -87,11 +87,14 @@ describe('the app in memory mode', () => {
     await page.goto(`${inject('baseUrl')}/?store=${storeName('app-hits')}#memories`);
     await remember(page, 'The spare key is under the blue flowerpot.');
     await remember(page, 'The flowerpot on the balcony needs water.');
+    await remember(page, 'Stock markets fell sharply on Monday.');
     const box = page.getByRole('searchbox', { name: 'search memories' });
     await box.fill('flowerpot');
     await box.press('Enter');
     const hits = page.locator('#hits memos-memory-card');
     await expect.poll(() => hits.count()).toBe(2);
+    // A memory that shares no word and little meaning is never listed among the matches.
+    expect((await hits.locator('.text').allTextContents()).join(' | ')).not.toContain('Stock markets');
     const keyCard = hits.filter({ hasText: 'spare key' });
     await keyCard.getByRole('button', { name: 'details and history' }).click();
     const detail = page.locator('memos-memory-detail');

@@ -5,6 +5,8 @@ import type { MemoryItem } from '../../src/core/memory-item';
 import { groupSessions } from '../../src/ui/chat-sessions';
 import { countsByDay } from '../../src/ui/plots';
 import { formatTime } from '../../src/ui/styles';
+import { isMatch, WEAK_MEANING } from '../../src/ui/relevance';
+import type { SearchHit } from '../../src/protocol/search-types';
 import { diffWords } from '../../src/ui/text-diff';
 
 const join = (parts: ReturnType<typeof diffWords>, keep: 'removed' | 'added') => parts.filter((p) => p.kind === 'same' || p.kind === keep).map((p) => p.text).join('');
@@ -72,5 +74,17 @@ describe('times shown to people', () => {
     // By default: the browser's own locale and zone.
     expect(formatTime(at)).toBe(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)));
     expect([null, undefined, Number.NaN].map((v) => formatTime(v))).toEqual(['—', '—', '—']);
+  });
+});
+
+describe('what the app shows as a match', () => {
+  const hit = (parts: Partial<SearchHit['parts']>) => ({ parts: { bm25Rank: null, preferenceRank: null, vector: null, ...parts } }) as unknown as SearchHit;
+
+  it('is a hit sharing a word, a consulted preference, or one close enough in meaning; the rest is weak', () => {
+    expect(isMatch(hit({ bm25Rank: 3, vector: 0.05 }))).toBe(true);
+    expect(isMatch(hit({ preferenceRank: 1, vector: 0.1 }))).toBe(true);
+    expect(isMatch(hit({ vector: WEAK_MEANING }))).toBe(true);
+    expect(isMatch(hit({ vector: WEAK_MEANING - 0.01 }))).toBe(false);
+    expect(isMatch(hit({}))).toBe(false);
   });
 });
