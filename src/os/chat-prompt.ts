@@ -3,6 +3,7 @@
  * its date and provenance, fitted to a token budget, then as much recent history as the context
  * window leaves. The template is versioned: a KV cache built from it records the version.
  */
+import { words } from '../core/words';
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
 import type { TemplateMessage } from '../protocol/inference-types';
@@ -47,9 +48,21 @@ export interface BuiltPrompt {
   readonly droppedMessages: number;
 }
 
+/** Share of the shorter text's words both texts hold at which two memories count as one. */
+export const NEAR_DUPLICATE = 0.8;
+
+/** Tells whether two memories' word sets say nearly the same (one nearly contains the other). */
+function nearDuplicate(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  if (small.size === 0) return false;
+  let shared = 0;
+  for (const w of small) if (large.has(w)) shared++;
+  return shared / small.size >= NEAR_DUPLICATE;
+}
+
 /**
  * Builds the prompt: the caller's system text and the memory block as one system message, then the
- * most recent history that fits, ending with the user's message.
+ * most recent history that fits, ending with the user's message. Near-duplicate memories go in once.
  * @throws {MemosError} CONTEXT_OVERFLOW when even the last user message does not fit
  */
 export async function buildChatPrompt(
@@ -64,11 +77,17 @@ export async function buildChatPrompt(
   const lineTokens = rest.slice(0, lines.length);
   const turnTokens = rest.slice(lines.length);
   const used: number[] = [];
+  const usedWords: Set<string>[] = [];
   let memoryTokens = 0;
   lineTokens.forEach((tokens, i) => {
+    // A memory that repeats one already in the prompt (the turn window and the preference read from
+    // it) would only spend the budget twice on the same words: the higher-ranked copy goes in.
+    const wordsOf = new Set(words((candidates[i] as MemoryItem).text));
+    if (usedWords.some((other) => nearDuplicate(wordsOf, other))) return;
     const cost = (used.length === 0 ? headerTokens : 0) + tokens + 1;
     if (memoryTokens + cost <= budget.memoryTokens) {
       used.push(i);
+      usedWords.push(wordsOf);
       memoryTokens += cost;
     }
   });

@@ -58,6 +58,15 @@ describe('the chat prompt', () => {
     expect(built.messages[0]?.content).toContain('[2] 1970-01-01 · Ana · session s9: four five');
   });
 
+  it('puts near-duplicates in once: the turn window and the preference read from it are one memory to the model', async () => {
+    const window = memory('user: I live in Porto with my partner Ana.\nassistant: Got it: Porto, with Ana.', 0);
+    const preference = memory('I live in Porto with my partner Ana.', 0);
+    const other = memory('Rita loves hiking in the mountains.', 0);
+    const built = await buildChatPrompt([{ role: 'user', content: 'Where do I live?' }], [window, preference, other], { contextLength: 400, maxTokens: 20, memoryTokens: 200, count });
+    expect(built.usedMemories).toEqual([0, 2]);
+    expect(built.messages[0]!.content.match(/Porto with my partner/g)).toHaveLength(1);
+  });
+
   it('refuses with CONTEXT_OVERFLOW when the last message alone does not fit', async () => {
     const error = await errorOf(() => buildChatPrompt([{ role: 'user', content: 'word '.repeat(200) }], [], { contextLength: 100, maxTokens: 20, memoryTokens: 10, count }));
     expect(error.code).toBe('CONTEXT_OVERFLOW');
