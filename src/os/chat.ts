@@ -1,8 +1,8 @@
 /**
  * chat(): recall → prompt → generate → remember. Searches the user's cubes with the last user
  * message, puts the memories that fit the budget into the prompt (see chat-prompt.ts), generates with
- * the loaded model (streaming), then stores the turn through the fast reader so what was said becomes
- * memory. An aborted or failed generation stores nothing.
+ * the loaded model (streaming), then stores the user's message (and the answer, when asked) through the
+ * fast reader so what was said becomes memory. An aborted or failed generation stores nothing.
  */
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
@@ -138,7 +138,8 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
         sessionId: params.sessionId,
         messages: [
           { role: 'user', content: question, timestamp: at },
-          ...(answer ? [{ role: 'assistant' as const, content: answer, timestamp: at }] : []),
+          // The model's answer is memory only when asked for (ChatParams.storeAnswer).
+          ...(answer && params.storeAnswer === true ? [{ role: 'assistant' as const, content: answer, timestamp: at }] : []),
         ],
       },
       { signal: undefined },

@@ -160,6 +160,12 @@ export interface ChatParams {
   readonly sampling?: { readonly temperature?: number; readonly topK?: number; readonly topP?: number; readonly seed?: number };
   /** Extra stop strings; "\nUser:" always stops a model on the plain template. */
   readonly stop?: readonly string[];
+  /**
+   * Whether the model's answer is stored with the user's message. Default false: what the user said
+   * becomes memory, what a (possibly small, possibly wrong) model said does not, so it is never
+   * recalled later as if it were a fact.
+   */
+  readonly storeAnswer?: boolean;
 }
 
 /** A streamed piece of the answer. */

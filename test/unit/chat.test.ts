@@ -97,12 +97,19 @@ describe.skipIf(!HAS_STORIES)('chat with stories260K (needs ../shared)', () => {
     expect(result.stored.every((m) => m.cubeId === 'life' && m.sourceRefs.some((r) => r.sessionId === 'chat-1'))).toBe(true);
     const again = await os.search({ userId: 'ana', query: 'What is my dog called?', filters: { sessionIds: ['chat-1'] } });
     expect(again.length).toBeGreaterThan(0);
+    // By default the user's message is memory and the model's answer is not.
+    expect(result.stored.map((m) => m.text).join('\n')).not.toContain(result.answer.slice(0, 24));
     // The memories put into the prompt were used once, by chat; the search hits were not counted.
     const used = await os.get({ userId: 'ana', memoryId: result.memories[0]!.memory.id });
     expect(used.usage).toMatchObject({ accessCount: 1, hits: [{ by: 'chat' }] });
     const { items } = await os.getAll({ userId: 'ana', cubeId: 'life' });
     const inPrompt = new Set(result.memories.map((h) => h.memory.id));
     expect(items.filter((m) => !inPrompt.has(m.id)).every((m) => m.usage.accessCount === 0)).toBe(true);
+    // Asked for, the answer is stored with the message.
+    const kept = await os.chat(
+      { userId: 'ana', sessionId: 'chat-1b', messages: [{ role: 'user', content: 'What is my job?' }], maxTokens: 24, storeAnswer: true },
+    );
+    expect(kept.stored.map((m) => m.text).join('\n')).toContain(kept.answer.slice(0, 24));
     os.close();
   });
 
