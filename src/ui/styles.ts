@@ -14,7 +14,14 @@ export const sharedStyles = css`
     --_muted: var(--memos-muted, #5b6170);
     --_accent: var(--memos-accent, #2f5bd3);
     --_radius: var(--memos-radius, 8px);
+    /* A long word or URL breaks anywhere rather than widening the page (inherited by everything). */
+    overflow-wrap: anywhere;
+    min-width: 0;
+    max-width: 100%;
   }
+  * { box-sizing: border-box; min-width: 0; }
+  input, select, textarea { max-width: 100%; }
+  pre, code { white-space: pre-wrap; }
   button, select, input, textarea { font: inherit; }
   button {
     padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--_border);
@@ -30,7 +37,10 @@ export const sharedStyles = css`
   .ok { color: #1f6b3a; }
   h2 { font-size: 1.05rem; margin: 1rem 0 0.5rem; }
   h3 { font-size: 0.95rem; margin: 0.75rem 0 0.4rem; }
-  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; }
+  /* A wide table scrolls inside itself instead of widening the page. */
+  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; display: block; overflow-x: auto; }
+  /* Table cells and buttons keep their words whole (a table scrolls instead); only the page's text breaks anywhere. */
+  th, td, button { overflow-wrap: break-word; }
   th, td { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--_border); vertical-align: top; }
   progress { width: 10rem; }
   .plot { color: var(--_muted); max-width: 100%; height: auto; }
