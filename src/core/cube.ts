@@ -25,6 +25,11 @@ export interface CubeManifest {
   readonly createdAt: number;
   /** The embedder whose vectors the cube holds, or null while it has none. */
   readonly embedder: EmbedderFingerprint | null;
+  /**
+   * What the cube does with what is written into it (redaction, language); absent on cubes made
+   * before policies existed (defaults apply). Travels with the cube file.
+   */
+  readonly policy?: CubePolicy;
 }
 
 /** A cube as stored: its manifest and who else may use it. */
@@ -33,8 +38,6 @@ export interface CubeRecord extends CubeManifest {
   readonly shares: Readonly<Record<string, CubeAccess>>;
   /** The user ids in `shares`, kept as an array for a multi-entry index. */
   readonly sharedWith: readonly string[];
-  /** The cube's policies; absent on cubes made before policies existed (defaults apply). */
-  readonly policy?: CubePolicy;
 }
 
 /** The languages the full-text index can stem words in (a cube may choose one; see CubePolicy). */
@@ -86,5 +89,6 @@ export function manifestOf(cube: CubeManifest): CubeManifest {
     schemaVersion: cube.schemaVersion,
     createdAt: cube.createdAt,
     embedder: cube.embedder,
+    ...(cube.policy !== undefined && { policy: { redaction: cube.policy.redaction, ...(cube.policy.language !== undefined && { language: cube.policy.language }) } }),
   };
 }

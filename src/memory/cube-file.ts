@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { MemosError } from '../core/errors';
 import { CHANGE_ACTIONS, CONTENT_FIELDS, MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES, contentOf, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import { LIFECYCLE_STATES } from '../core/lifecycle';
-import { CUBE_SCHEMA_VERSION, type CubeManifest } from '../core/cube';
+import { CUBE_SCHEMA_VERSION, TEXT_LANGUAGES, type CubeManifest } from '../core/cube';
 import type { BlobRecord } from '../storage/schema';
 import { canonicalJson, fromBase64, sha256Hex, toBase64 } from './canonical-json';
 import { LIMITS } from '../core/limits';
@@ -96,6 +96,7 @@ const manifestSchema = z.strictObject({
   schemaVersion: z.literal(CUBE_SCHEMA_VERSION),
   createdAt: time,
   embedder: z.strictObject({ modelId: z.string(), revision: z.string(), dimension: z.number().int().positive() }).nullable(),
+  policy: z.strictObject({ redaction: z.enum(['redact', 'tag', 'keep']), language: z.enum(TEXT_LANGUAGES).optional() }).optional(),
 });
 
 const fileSchema = z.strictObject({
@@ -211,8 +212,9 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
   if (expected !== checksum) throw new MemosError('IMPORT_TAMPERED');
   const memories = body.memories as MemoryItem[];
   const versions = body.versions as MemoryVersion[];
-  checkCubeFileFields(body.manifest, memories, versions, body.blobs);
-  checkIntegrity(body.manifest, memories, versions);
+  const manifest = body.manifest as CubeManifest;
+  checkCubeFileFields(manifest, memories, versions, body.blobs);
+  checkIntegrity(manifest, memories, versions);
   const blobs = [];
   for (const b of body.blobs) {
     let data: ArrayBuffer;
@@ -224,5 +226,5 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
     if ((await sha256Hex(data)) !== b.checksum) throw new MemosError('IMPORT_TAMPERED', `Blob ${b.blobId} does not match its checksum.`, { blobId: b.blobId });
     blobs.push({ blobId: b.blobId, memoryId: b.memoryId, kind: b.kind, chunk: b.chunk, checksum: b.checksum, data });
   }
-  return { manifest: body.manifest, memories, versions, blobs };
+  return { manifest, memories, versions, blobs };
 }

@@ -100,6 +100,16 @@ describe('export and import', () => {
     expect(error.message).toContain('does not have versions');
   });
 
+  it('carries the cube policy (redaction and language) in the file', async () => {
+    await os.setCubePolicy({ userId: 'ana', cubeId: 'c1', policy: { redaction: 'tag', language: 'german' } });
+    const file = await os.exportCube({ userId: 'ana', cubeId: 'c1' });
+    expect(JSON.parse(file).manifest.policy).toEqual({ redaction: 'tag', language: 'german' });
+    const copy = await os.importCube({ userId: 'ana', file, mode: 'copy' });
+    expect(copy.policy).toEqual({ redaction: 'tag', language: 'german' });
+    const views = await os.listCubes({ userId: 'ana' });
+    expect(views.find((v) => v.cube.cubeId === copy.cubeId)?.cube.policy).toEqual({ redaction: 'tag', language: 'german' });
+  });
+
   it('audits each export', async () => {
     await os.exportCube({ userId: 'ana', cubeId: 'c1' });
     expect((await os.auditLog({ userId: 'ana', cubeId: 'c1', actions: ['cube.export'] }))[0]).toMatchObject({ details: { memories: 2 } });
