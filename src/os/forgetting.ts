@@ -7,7 +7,7 @@ import { MemosError } from '../core/errors';
 import type { Clock } from '../core/ids';
 import { recordOf } from '../core/own-keys';
 import type { MemosStoreName } from '../storage/schema';
-import type { Store } from '../storage/store';
+import type { ChangeSet, Store, WriteTx } from '../storage/store';
 import { appendAudit } from './audit-log';
 import { cubeWithAccess, userIn } from './directory';
 import { removeCubeContents, removeMemory, type MemoryTx } from './memory-writes';
@@ -18,6 +18,15 @@ const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 
 
 /** The words `reset` must be given, so that no stray call empties a store. */
 export const RESET_CONFIRMATION = 'delete everything';
+
+/** Takes deleted cubes out of every user's registrations (but `except`'s, whose record goes too). */
+async function unregisterEverywhere(tx: WriteTx<MemosStoreName[]>, changes: ChangeSet, gone: ReadonlySet<string>, except?: string): Promise<void> {
+  for (const user of await tx.objectStore('users').getAll()) {
+    if (user.userId === except || !user.registeredCubeIds.some((id) => gone.has(id))) continue;
+    await tx.objectStore('users').put({ ...user, registeredCubeIds: user.registeredCubeIds.filter((id) => !gone.has(id)) });
+    changes.userIds.add(user.userId);
+  }
+}
 
 /** What forgetting needs of MemOS. */
 export interface ForgettingDeps {
@@ -42,12 +51,7 @@ export class Forgetting {
       await cubeWithAccess(tx, cubeId, userId, 'owner');
       const removed = await removeCubeContents(tx, changes, cubeId);
       await tx.objectStore('cubes').delete(cubeId);
-      // No user keeps it registered.
-      for (const user of await tx.objectStore('users').getAll()) {
-        if (!user.registeredCubeIds.includes(cubeId)) continue;
-        await tx.objectStore('users').put({ ...user, registeredCubeIds: user.registeredCubeIds.filter((id) => id !== cubeId) });
-        changes.userIds.add(user.userId);
-      }
+      await unregisterEverywhere(tx, changes, new Set([cubeId]));
       await appendAudit(tx, this.#deps.clock(), userId, 'cube.delete', cubeId, [], { ...removed });
       return { memories: removed.memories };
     });
@@ -79,12 +83,7 @@ export class Forgetting {
         await cubes.put({ ...cube, shares, sharedWith: cube.sharedWith.filter((id) => id !== userId) });
         changes.cubeIds.add(cube.cubeId);
       }
-      const gone = new Set(owned.map((c) => c.cubeId));
-      for (const user of await tx.objectStore('users').getAll()) {
-        if (user.userId === userId || !user.registeredCubeIds.some((id) => gone.has(id))) continue;
-        await tx.objectStore('users').put({ ...user, registeredCubeIds: user.registeredCubeIds.filter((id) => !gone.has(id)) });
-        changes.userIds.add(user.userId);
-      }
+      await unregisterEverywhere(tx, changes, new Set(owned.map((c) => c.cubeId)), userId);
       await tx.objectStore('users').delete(userId);
       changes.userIds.add(userId);
       await appendAudit(tx, now, userId, 'user.delete', null, [], { cubes: owned.length, memories });

@@ -140,6 +140,11 @@ export class MemoryIndex {
     return tokenize;
   }
 
+  /** Puts a memory's words into the word index, read in its cube's language. */
+  #indexWords(doc: IndexDoc): void {
+    this.#text.upsert(doc.id, this.#tokenizer(doc.cubeId)(indexedText(doc.item)));
+  }
+
   /**
    * Learns the languages cubes want their words read in (from their policies). A cube whose language
    * changed has its memories indexed again, in the new language. Called with the cubes a search reads,
@@ -151,8 +156,7 @@ export class MemoryIndex {
       if (this.#cubeLanguages.get(cube.cubeId) === wanted) continue;
       if (wanted) this.#cubeLanguages.set(cube.cubeId, wanted);
       else this.#cubeLanguages.delete(cube.cubeId);
-      const tokenize = this.#tokenizer(cube.cubeId);
-      for (const doc of this.#docs.values()) if (doc.cubeId === cube.cubeId) this.#text.upsert(doc.id, tokenize(indexedText(doc.item)));
+      for (const doc of this.#docs.values()) if (doc.cubeId === cube.cubeId) this.#indexWords(doc);
     }
   }
 
@@ -253,7 +257,7 @@ export class MemoryIndex {
       if (this.#docs.has(item.id)) this.remove([item.id]);
       const doc = toDoc(item);
       this.#docs.set(doc.id, doc);
-      this.#text.upsert(doc.id, this.#tokenizer(item.cubeId)(indexedText(item)));
+      this.#indexWords(doc);
       if (doc.sessionId !== undefined) {
         const turns = this.#sessions.get(doc.sessionId);
         if (!turns) this.#sessions.set(doc.sessionId, [doc]);
@@ -303,7 +307,7 @@ export class MemoryIndex {
     }
     if (many) {
       this.#text.clear();
-      for (const doc of this.#docs.values()) this.#text.upsert(doc.id, this.#tokenizer(doc.cubeId)(indexedText(doc.item)));
+      for (const doc of this.#docs.values()) this.#indexWords(doc);
     }
   }
 

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldWord, scriptOf, words } from '../../src/core/words';
 import { createTokenize } from '../../src/search/index-terms';
+import { SCRIPT_QUERIES, SCRIPT_SAMPLES } from '../support/script-samples';
 import { WordsIndex } from '../support/words-index';
 
 describe('words of any script', () => {
@@ -78,32 +79,7 @@ describe('the terms of the full-text index', () => {
 
   it('finds a memory in every script by a word of it, typed with or without diacritics', () => {
     const index = new WordsIndex();
-    const docs: Record<string, string> = {
-      de: 'Jürgen wohnt in Zürich',
-      fr: 'Hélène aime le café',
-      ru: 'Алёна хранит паспорт в шкафу',
-      el: 'Η Αθηνά μένει στη Θεσσαλονίκη',
-      ar: 'يحتفظ أحمد بجواز السفر في المكتب',
-      hi: 'अमित अपना छाता अटारी में रखते हैं',
-      zh: '王伟把护照放在抽屉里',
-      ja: '佐藤さんは傘を屋根裏にしまっています',
-      ko: '이서연은 여권을 서랍에 보관한다',
-      th: 'สมชายเก็บร่มไว้ในห้องใต้หลังคา',
-    };
-    for (const [id, text] of Object.entries(docs)) index.upsert(id, text);
-    const queries: [string, string][] = [
-      ['zurich', 'de'],
-      ['Zürich', 'de'],
-      ['helene cafe', 'fr'],
-      ['алена паспорт', 'ru'],
-      ['Αθηνα', 'el'],
-      ['أحمد', 'ar'],
-      ['छाता', 'hi'],
-      ['护照', 'zh'],
-      ['佐藤', 'ja'],
-      ['여권', 'ko'],
-      ['ร่ม', 'th'],
-    ];
-    for (const [query, id] of queries) expect(index.search(query, 1).map((h) => h.id), query).toEqual([id]);
+    for (const [id, text] of Object.entries(SCRIPT_SAMPLES)) index.upsert(id, text);
+    for (const [query, id] of SCRIPT_QUERIES) expect(index.search(query, 1).map((h) => h.id), query).toEqual([id]);
   });
 });
