@@ -1,7 +1,9 @@
-// The public entry of memos-web for applications: the client (page side), the MemOS facade (for use
-// inside a worker of your own), the error type and the data types.
+// `memos-web`: what a page imports — the clients that start and talk to the workers, where their
+// runtime is served, the error type and the data types. No worker code: MemOS itself is in
+// `memos-web/core` (src/core-entry.ts), the custom elements in `memos-web/elements` (src/elements.ts).
 export { MemosClient, type ClientOptions } from './client/memos-client';
 export { InferenceClient } from './client/inference-client';
+export { runtimeAt, useRuntimeAt, type RuntimeLocation } from './client/runtime-location';
 export type {
   ComputeDevice,
   FinishReason,
@@ -27,7 +29,6 @@ export type {
   WebGpuSupport,
   WebLlmModelEntry,
 } from './protocol/inference-types';
-export { MemOS, type MemOSOptions } from './os/memos';
 export { MemosError, ERROR_MESSAGES, isMemosError, type MemosErrorCode, type MemosErrorData } from './core/errors';
 export { LIFECYCLE_STATES, LIVE_STATES, TRANSITIONS, canTransition, type LifecycleState } from './core/lifecycle';
 export type { CubeAccess, CubeManifest, CubePolicy, CubeRecord, EmbedderFingerprint, UserRecord } from './core/cube';
@@ -81,4 +82,4 @@ export type {
 export type { RankingOptions, ScoreContributions, ScoreParts, SearchFilters, SearchHit, SearchParams } from './protocol/search-types';
 export type { MemosApi } from './protocol/memory-worker-api';
 export type { MemoryApi } from './protocol/memory-api';
-export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './memory/cube-file';
+export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './protocol/cube-file-format';

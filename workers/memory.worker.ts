@@ -7,9 +7,6 @@ import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
 import { filesAtUrl, type Embedder } from '../src/inference/embedders/embedder';
 import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
-import { loadOnnxEmbedder } from '../src/inference/embedders/onnx-embedder-loader';
-import { configureOrt } from '../src/inference/runtime/ort-runtime';
-import { UseLiteEmbedder } from '../src/inference/embedders/use-lite-embedder';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
@@ -30,9 +27,14 @@ installErrorTransfer();
 let os: MemOS | undefined;
 const methods = new Set<string>(API_METHODS);
 
-/** Loads the shipped embedder from this origin (public/models, public/tfjs: see scripts/copy-model-assets.mjs). */
+/**
+ * Loads the shipped embedder from the runtime's files (models/use-lite, tfjs/: see
+ * scripts/copy-model-assets.mjs). tfjs is fetched only here, so a store opened without vectors never
+ * loads it.
+ */
 async function loadEmbedder(): Promise<Embedder> {
   const base = new URL(import.meta.env.BASE_URL, self.location.href);
+  const { UseLiteEmbedder } = await import('../src/inference/embedders/use-lite-embedder');
   return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
 }
 
@@ -47,6 +49,7 @@ const api: MemoryWorkerApi = {
       if (choice === 'use-lite') embedder = await loadEmbedder();
       else if (choice !== 'none') {
         // One wasm thread here: the inference worker gets the other cores.
+        const [{ configureOrt }, { loadOnnxEmbedder }] = await Promise.all([import('../src/inference/runtime/ort-runtime'), import('../src/inference/embedders/onnx-embedder-loader')]);
         configureOrt({ threads: 1, wasmBase: new URL('ort/', new URL(import.meta.env.BASE_URL, self.location.href)).href });
         embedder = await loadOnnxEmbedder(choice, CacheModelFileStore.available() ? new CacheModelFileStore(self.location.origin) : new MemoryModelFileStore());
         if ((options.previousEmbedder ?? 'use-lite') === 'use-lite') previousEmbedder = await loadEmbedder().catch(() => undefined);

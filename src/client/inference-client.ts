@@ -18,10 +18,7 @@ import { installErrorTransfer } from '../protocol/error-transfer';
 import type { InferenceWorkerApi } from '../protocol/inference-worker-api';
 import type { MemosClient } from './memos-client';
 import { startClientWorker } from './worker-start';
-
-function startWorker(): Worker {
-  return new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'memos-inference' });
-}
+import { currentRuntime, runtimeAt } from './runtime-location';
 
 /** A connection to the inference worker. */
 export class InferenceClient {
@@ -37,9 +34,9 @@ export class InferenceClient {
    * Starts the inference worker (it probes the device on its first call).
    * @throws {MemosError} WORKER_FAILED when the worker cannot start
    */
-  static async open(options: { worker?: Worker } = {}): Promise<InferenceClient> {
+  static async open(options: { worker?: Worker; assets?: string | URL } = {}): Promise<InferenceClient> {
     installErrorTransfer();
-    const { worker, failed } = startClientWorker(options.worker, startWorker);
+    const { worker, failed } = startClientWorker(options.worker, () => (options.assets !== undefined ? runtimeAt(options.assets) : currentRuntime()).startInferenceWorker());
     const client = new InferenceClient(worker, wrap<InferenceWorkerApi>(worker));
     try {
       await Promise.race([client.#remote.status(), failed]);

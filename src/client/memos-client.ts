@@ -12,19 +12,18 @@ import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
 import { reportIdle } from './idle-reporter';
 import { startClientWorker } from './worker-start';
+import { currentRuntime, runtimeAt } from './runtime-location';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
 import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../protocol/memory-types';
 
 /** Options of {@link MemosClient.open}. */
 export interface ClientOptions extends WorkerOpenOptions {
-  /** A worker to use instead of starting the bundled one (tests, custom builds). */
+  /** A worker to use instead of starting one from the runtime folder (tests, custom builds). */
   readonly worker?: Worker;
+  /** Where the runtime is served, for this client only (default: see {@link useRuntimeAt}). */
+  readonly assets?: string | URL;
   /** Tell the worker when the user is idle or the tab hidden (default true): heavy jobs wait for it. */
   readonly reportIdle?: boolean;
-}
-
-function startWorker(): Worker {
-  return new Worker(new URL('../../workers/memory.worker.ts', import.meta.url), { type: 'module', name: 'memos-memory' });
 }
 
 /** A connection to the memory worker. */
@@ -51,7 +50,7 @@ export class MemosClient {
    */
   static async open(options: ClientOptions = {}): Promise<MemosClient> {
     installErrorTransfer();
-    const { worker, failed } = startClientWorker(options.worker, startWorker);
+    const { worker, failed } = startClientWorker(options.worker, () => (options.assets !== undefined ? runtimeAt(options.assets) : currentRuntime()).startMemoryWorker());
     const remote = wrap<MemoryWorkerApi>(worker);
     const openOptions: WorkerOpenOptions = {
       ...(options.name !== undefined && { name: options.name }),

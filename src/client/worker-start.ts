@@ -11,6 +11,7 @@ export function startClientWorker(given: Worker | undefined, start: () => Worker
   try {
     worker = given ?? start();
   } catch (error) {
+    if (error instanceof MemosError) throw error;
     throw new MemosError('WORKER_FAILED', error instanceof Error ? error.message : String(error));
   }
   const failed = new Promise<never>((_, reject) => {

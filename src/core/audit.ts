@@ -1,5 +1,8 @@
 /** The audit log: one entry per change or sensitive read, written in the same transaction as the change. */
 
+/** Who the scheduler's own changes are by, in versions and the audit log. */
+export const SCHEDULER_ACTOR = 'system:scheduler';
+
 /** What an audit entry records. */
 export const AUDIT_ACTIONS = [
   'user.create',

@@ -10,8 +10,7 @@ import { DeviceQueue } from './runtime/device-queue';
 import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, LanguageModel, ModelInfo } from '../protocol/language-model';
 import type { DownloadProgress, ModelFileStore } from './runtime/model-files';
 import { ModelRegistry } from './runtime/model-registry';
-import { configureOrt } from './runtime/ort-runtime';
-import { openOrtModel } from './runtime/ort-model-loader';
+import type { OrtSettings } from './runtime/ort-runtime';
 
 /** Options of {@link InferenceService.load}. */
 export interface LoadOptions {
@@ -41,19 +40,25 @@ export class InferenceService {
   #model: LanguageModel | undefined;
   #status: InferenceStatus = { state: 'idle' };
 
-  private constructor(registry: ModelRegistry, capabilities: Capabilities) {
+  readonly #ortSettings: OrtSettings;
+
+  private constructor(registry: ModelRegistry, capabilities: Capabilities, ortSettings: OrtSettings) {
     this.registry = registry;
     this.#capabilities = capabilities;
+    this.#ortSettings = ortSettings;
   }
 
-  /** Probes the device, configures ORT once and opens the registry. */
+  /**
+   * Probes the device and opens the registry. onnxruntime-web (and the tokenizers) load with the
+   * first ONNX model, configured then with these settings.
+   */
   static async create(options: InferenceServiceOptions): Promise<InferenceService> {
     const capabilities = options.capabilities ?? (await detectCapabilities());
-    configureOrt({
+    const ortSettings: OrtSettings = {
       threads: options.threads ?? capabilities.wasmThreads,
       ...(options.ortWasmBase !== undefined && { wasmBase: options.ortWasmBase }),
-    });
-    return new InferenceService(new ModelRegistry(options.store, options.builtIns), capabilities);
+    };
+    return new InferenceService(new ModelRegistry(options.store, options.builtIns), capabilities, ortSettings);
   }
 
   /** What this device can run. */
@@ -153,6 +158,8 @@ export class InferenceService {
     };
     const files = await this.registry.files(entry, progress, options.signal);
     const device = options.device ?? (this.#capabilities.webgpu.available && !this.#capabilities.webgpu.fallback ? 'webgpu' : 'wasm');
+    const [{ configureOrt }, { openOrtModel }] = await Promise.all([import('./runtime/ort-runtime'), import('./runtime/ort-model-loader')]);
+    configureOrt(this.#ortSettings);
     return openOrtModel(entry, files, device);
   }
 

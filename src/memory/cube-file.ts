@@ -13,11 +13,9 @@ import type { BlobRecord } from '../storage/schema';
 import { canonicalJson, fromBase64, sha256Hex, toBase64 } from './canonical-json';
 import { LIMITS } from '../core/limits';
 import { checkCubeFileFields } from './cube-file-rules';
+import { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from '../protocol/cube-file-format';
 
-/** The `format` field of every cube file. */
-export const CUBE_FILE_FORMAT = 'memos-web.cube';
-/** The format version this code writes and reads. */
-export const CUBE_FILE_VERSION = 1;
+export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION };
 
 const time = z.number().int().nonnegative();
 /** A content field's value, as a version's changes record it before and after. */

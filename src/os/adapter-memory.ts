@@ -17,7 +17,7 @@ import type { DistillProgress, LanguageModel } from '../protocol/language-model'
 import type { LoraWeights } from '../protocol/inference-types';
 import { LIVE_STATES } from '../core/lifecycle';
 import { HELD_OUT_TEXT } from './held-out-text';
-import { peftTensors, readPeftAdapter } from '../inference/lora/lora';
+import { peftTensors, readPeftAdapter } from '../inference/lora/peft-adapter';
 import { writeSafetensors } from '../inference/lora/safetensors';
 import type { Store, WriteTx } from '../storage/store';
 import { numberInRange, optionalString, requireId, requireName, requireObject, requireReference } from './validate';

@@ -5,8 +5,7 @@ import type { AnyWriteTx, Store } from '../storage/store';
 import { cubeWithAccess } from './directory';
 import { intInRange, optionalListOf, optionalTime, requireId, requireObject } from './validate';
 
-/** Who the scheduler's own changes are by, in versions and the audit log. */
-export const SCHEDULER_ACTOR = 'system:scheduler';
+export { SCHEDULER_ACTOR } from '../core/audit';
 
 /** Adds one audit entry in `tx` (which must include the "audit" store). */
 export async function appendAudit(

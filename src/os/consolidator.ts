@@ -9,7 +9,7 @@ import { newId } from '../core/ids';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
 import type { LanguageModel } from '../protocol/language-model';
-import { PLAIN_CHAT_TEMPLATE_VERSION } from '../inference/tokenizers/text-tokenizer';
+import { PLAIN_CHAT_TEMPLATE_VERSION } from '../protocol/language-model';
 import {
   CONTRADICTION_SCHEMA,
   contradictionCandidates,

@@ -4,7 +4,7 @@ import type { Embedder } from '../inference/embedders/embedder';
 import type { WorkingMemoryPolicy } from '../protocol/memory-types';
 import type { RankingOptions } from '../protocol/search-types';
 import type { TextIndexOptions } from '../search/memory-index';
-import type { StoreOptions } from '../storage/store';
+import type { StoreOptions } from '../storage/store-options';
 
 /** Options of {@link MemOS.open}. */
 export interface MemOSOptions extends StoreOptions {

@@ -46,7 +46,7 @@ const SWEEP_EVERY_MS = 10 * 60_000;
 const JOB_HISTORY_MS = 7 * 86_400_000;
 /** Default storage budget of KV MemCubes. */
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
-export { SCHEDULER_ACTOR } from './audit-log';
+export { SCHEDULER_ACTOR } from '../core/audit';
 export type { MemOSOptions } from './memos-options';
 
 /** The MemOS facade over one store. Create it with {@link MemOS.open}. */
@@ -59,7 +59,10 @@ export class MemOS implements MemoryApi {
   readonly #ranking: RankingOptions;
   readonly #clock: Clock;
   #model: ModelSource | undefined;
-  /** Runs background jobs (TTL sweeps, …) when this instance leads the store's tabs. */
+  /**
+   * Runs background jobs (TTL sweeps, …) when this instance leads the store's tabs.
+   * @internal
+   */
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
   readonly #consolidationAsked = new Set<string>();

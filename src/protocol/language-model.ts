@@ -164,3 +164,6 @@ export interface LanguageModel {
   /** Frees the model's memory. */
   dispose(): Promise<void>;
 }
+
+/** The version of the plain chat template (src/inference/tokenizers/text-tokenizer.ts), as models report it in ModelInfo.templateVersion. */
+export const PLAIN_CHAT_TEMPLATE_VERSION = 'plain-1';

@@ -61,7 +61,7 @@ export interface Language {
 }
 
 /** The languages, by name. */
-export const LANGUAGES = {
+export const LANGUAGES: Readonly<Record<TextLanguage, Language>> = {
   arabic: { stem: arabic, stopWords: arabicStops },
   armenian: { stem: armenian, stopWords: [] },
   bulgarian: { stem: bulgarian, stopWords: bulgarianStops },
@@ -85,7 +85,7 @@ export const LANGUAGES = {
   tamil: { stem: tamil, stopWords: tamilStops },
   turkish: { stem: turkish, stopWords: turkishStops },
   ukrainian: { stem: ukrainian, stopWords: ukrainianStops },
-} as const satisfies Record<TextLanguage, Language>;
+};
 
 /** A language name the index knows. */
 export type LanguageName = TextLanguage;

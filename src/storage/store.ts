@@ -10,6 +10,9 @@ import { ChangeSet } from './change-set';
 import { MIGRATIONS, runMigrations, type MemosSchema, type MemosStoreName, type Migration } from './schema';
 import { toStorageError } from './storage-errors';
 import { defaultLockRunner, type LockRunner } from './write-lock';
+import type { StoreOptions } from './store-options';
+
+export type { StoreOptions };
 
 /** A read-write transaction over some stores. */
 export type WriteTx<S extends MemosStoreName[] = MemosStoreName[]> = IDBPTransaction<MemosSchema, S, 'readwrite'>;
@@ -43,25 +46,6 @@ export interface WriteOptions {
   readonly signal?: AbortSignal | undefined;
   /** Overrides the store's durability, e.g. "relaxed" for usage counters that may be lost in a crash. */
   readonly durability?: 'strict' | 'relaxed';
-}
-
-/** Options of {@link Store.open}. */
-export interface StoreOptions {
-  /** The IndexedDB database name; one store per name. Default "memos". */
-  readonly name?: string;
-  /** How writers coordinate; Web Locks by default. */
-  readonly lock?: LockRunner;
-  /** Where changes are announced; a BroadcastChannel by default. */
-  readonly changeFeed?: ChangeFeed;
-  /** The migrations to run (tests only). */
-  readonly migrations?: readonly Migration[];
-  /**
-   * IndexedDB durability of write transactions. "strict" (default) resolves a write only after the
-   * browser flushed it to disk, so an acknowledged write survives a crash of the browser.
-   */
-  readonly durability?: 'strict' | 'relaxed';
-  /** How many change records the log keeps (default {@link CHANGE_LOG_KEEP}); pruned every tenth of that. */
-  readonly changeLogKeep?: number;
 }
 
 /** The IndexedDB store of one memos-web database. */

@@ -76,7 +76,7 @@ export class AppSession extends EventTarget {
     let inferenceError = '';
     if (options.inference !== false) {
       try {
-        inference = await InferenceClient.open();
+        inference = await InferenceClient.open(options.assets !== undefined ? { assets: options.assets } : {});
         await inference.connectMemory(memos);
       } catch (error) {
         // Memory mode works without the inference worker; the app says why chat is missing.

@@ -1,5 +1,7 @@
 // The app page's entry: defines <memos-app> (index.html contains it) and registers the service
 // worker that makes the app work offline (production builds; vite-plugin-pwa, decision 0017).
+// First: the workers this app bundles (before <memos-app> connects and opens a client).
+import '../client/bundled-runtime';
 import './memos-app';
 
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {

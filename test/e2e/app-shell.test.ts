@@ -8,7 +8,7 @@ import { launchProfile, newProfileDir, storeName, watchErrors } from './browser'
 import { HAS_STORIES } from '../support/shared-models';
 import { loadStories, remember } from './app-helpers';
 import { seededRandom } from '../../src/core/seeded-random';
-import { peftTensors } from '../../src/inference/lora/lora';
+import { peftTensors } from '../../src/inference/lora/peft-adapter';
 import { writeSafetensors } from '../../src/inference/lora/safetensors';
 
 const HOSTILE = `<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script> [click](javascript:alert(1))`;

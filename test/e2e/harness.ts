@@ -3,6 +3,7 @@
 import { MemosError } from '../../src/core/errors';
 import { MemosClient } from '../../src/client/memos-client';
 import { InferenceClient } from '../../src/client/inference-client';
+import '../../src/client/bundled-runtime';
 
 declare global {
   interface Window {

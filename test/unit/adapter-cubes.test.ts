@@ -4,7 +4,7 @@
 // without write access are refused with nothing changed.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random';
-import { peftTensors } from '../../src/inference/lora/lora';
+import { peftTensors } from '../../src/inference/lora/peft-adapter';
 import type { LoraWeights } from '../../src/protocol/inference-types';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { writeSafetensors } from '../../src/inference/lora/safetensors';

@@ -4,7 +4,8 @@
 // malformed files are refused.
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random';
-import { mergeLora, peftTensors, readPeftAdapter } from '../../src/inference/lora/lora';
+import { mergeLora } from '../../src/inference/lora/lora';
+import { peftTensors, readPeftAdapter } from '../../src/inference/lora/peft-adapter';
 import type { LoraWeights } from '../../src/protocol/inference-types';
 import type { LlamaLayerWeights, LlamaShape, LlamaWeights } from '../../src/inference/onnx/llama-shape';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';

@@ -7,6 +7,7 @@ import { Template } from '@huggingface/jinja';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MemosError } from '../../core/errors';
 import type { TemplateMessage } from '../../protocol/inference-types';
+import { PLAIN_CHAT_TEMPLATE_VERSION } from '../../protocol/language-model';
 
 /**
  * The template used when a model's config has none (stories260K, raw base models): plain lines, one
@@ -16,8 +17,7 @@ import type { TemplateMessage } from '../../protocol/inference-types';
 export const PLAIN_CHAT_TEMPLATE =
   "{% for m in messages %}{% if m.role == 'system' %}{{ m.content }}\n\n{% elif m.role == 'user' %}User: {{ m.content }}\n{% else %}Assistant: {{ m.content }}\n{% endif %}{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}";
 
-/** The version of {@link PLAIN_CHAT_TEMPLATE}. */
-export const PLAIN_CHAT_TEMPLATE_VERSION = 'plain-1';
+export { PLAIN_CHAT_TEMPLATE_VERSION };
 
 const tokenName = (value: unknown): string | undefined => {
   if (typeof value === 'string') return value;

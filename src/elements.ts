@@ -1,9 +1,7 @@
-// The library build's entry (`npm run build:lib`): everything src/index.ts exports, plus the custom
-// elements, defined on import: <memos-app>, <memos-chat>, <memos-inspector>, and the views they are
-// made of (<memos-cubes>, <memos-models>, <memos-scheduler>, <memos-settings>, <memos-demo>).
-// The workers resolve their files (ORT, the shipped embedder, the built-in model) next to the
-// library's own files, so serve the whole dist-lib folder.
-export * from './index';
+// `memos-web/elements`: the custom elements, defined on import — <memos-app>, <memos-chat>,
+// <memos-inspector>, and the views they are made of (<memos-cubes>, <memos-models>,
+// <memos-scheduler>, <memos-settings>, <memos-demo>, <memos-adapters>). The package's only entry with
+// side effects. The elements open their workers from the runtime folder (see useRuntimeAt in `memos-web`).
 export { AppSession, DEFAULT_USER, describeError, type AppSessionOptions, type SessionChange } from './ui/app-session';
 export { loadSettings, saveSettings, DEFAULT_SETTINGS, type AppSettings } from './ui/app-settings';
 export { MemosApp } from './ui/memos-app';

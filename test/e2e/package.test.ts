@@ -1,0 +1,87 @@
+// The package as a web developer gets it: `npm pack`, install the tarball into a fresh Vite +
+// TypeScript project (test/fixtures/consumer-app, copied to a temporary folder) offline from the npm
+// cache, type-check it with skipLibCheck off (every type the package exposes must resolve), build
+// it with the package's Vite plugin, serve the output like any static host, and in Chromium add and
+// search memories through `memos-web` and render <memos-chat> from `memos-web/elements`. A file missing
+// from the tarball, a type that does not resolve, or an install script in the package fails it.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchProfile, newProfileDir, watchErrors } from './browser';
+import { serveFolder } from '../support/static-server';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; devDependencies: Record<string, string> };
+let work = '';
+let app = '';
+
+function run(command: string, args: string[], cwd: string): string {
+  // Vitest sets NODE_ENV=test, which would make Vite build in development mode.
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${result.stdout}\n${result.stderr}`);
+  return result.stdout;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'memos-consumer-'));
+  // prepack builds the package (npm run build:lib) and checks its size budgets (npm run sizes).
+  run('npm', ['pack', '--pack-destination', work], ROOT);
+  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
+  if (!tarball) throw new Error('npm pack wrote no tarball');
+  app = join(work, 'app');
+  cpSync(join(ROOT, 'test/fixtures/consumer-app'), app, { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({
+      name: 'consumer-app',
+      private: true,
+      type: 'module',
+      dependencies: { 'memos-web': `file:../${tarball}`, lit: ours.devDependencies['lit'] },
+      devDependencies: { vite: ours.devDependencies['vite'], typescript: ours.devDependencies['typescript'], '@types/node': ours.devDependencies['@types/node'] },
+    }),
+  );
+  // Tarballs come from the npm cache that npm ci filled; only the packages' metadata may need the registry.
+  run('npm', ['install', '--prefer-offline', '--include=dev', '--no-audit', '--no-fund'], app);
+}, 300_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the installed package', () => {
+  it('has no install scripts and every entry its exports name', () => {
+    const installed = JSON.parse(readFileSync(join(app, 'node_modules/memos-web/package.json'), 'utf8')) as { version: string; scripts?: Record<string, string>; exports: Record<string, string | Record<string, string>> };
+    expect(installed.version).toBe(ours.version);
+    for (const hook of ['preinstall', 'install', 'postinstall']) expect(installed.scripts?.[hook]).toBeUndefined();
+    const targets = Object.values(installed.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
+    expect(targets.filter((t) => !existsSync(join(app, 'node_modules/memos-web', t)))).toEqual([]);
+    // Nothing but the peer it shares with the app: the package brings no dependencies of its own.
+    expect(readdirSync(join(app, 'node_modules')).filter((d) => !d.startsWith('.'))).not.toContain('onnxruntime-web');
+    expect(existsSync(join(app, 'node_modules/@tensorflow'))).toBe(false);
+  });
+
+  it('type-checks with skipLibCheck off, builds with the Vite plugin, and works in Chromium', async () => {
+    run('npx', ['tsc', '-p', 'tsconfig.json'], app);
+    run('npx', ['tsc', '-p', 'tsconfig.node.json'], app);
+    run('npx', ['vite', 'build', '--logLevel', 'warn'], app);
+    expect(existsSync(join(app, 'dist/memos-web/memory.worker.js'))).toBe(true);
+    expect(existsSync(join(app, 'dist/memos-web/models/use-lite/model.json'))).toBe(true);
+    const site = await serveFolder(join(app, 'dist'));
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    try {
+      await page.goto(`${site.url}/`);
+      await expect.poll(() => page.locator('#result').textContent(), { timeout: 60_000 }).not.toBe('working…');
+      const result = JSON.parse((await page.locator('#result').textContent()) ?? '') as { embedder: string; top: string; metadata: unknown; code: string };
+      expect(result).toEqual({ embedder: 'use-lite', top: 'Ana is allergic to peanuts.', metadata: { appId: 'note-7' }, code: 'FORBIDDEN' });
+      await page.locator('memos-chat').getByRole('button', { name: 'New chat' }).waitFor({ timeout: 30_000 });
+      errors.expectNone();
+    } finally {
+      await context.close();
+      await site.close();
+    }
+  }, 240_000);
+});
