@@ -74,6 +74,7 @@ export type {
   MemoryRef,
   Page,
   SchedulerStatus,
+  TaskProgress,
   UpdateParams,
   VectorStatus,
   WorkingEntry,

@@ -5,10 +5,11 @@
  */
 import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
-import { filesAtUrl, type Embedder } from '../src/inference/embedders/embedder';
+import { filesAtUrl, type Embedder, type ModelFiles } from '../src/inference/embedders/embedder';
 import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
+import type { CallOptions, TaskProgress } from '../src/protocol/memory-types';
 import { installErrorTransfer } from '../src/protocol/error-transfer';
 import type { InferenceWorkerApi } from '../src/protocol/inference-worker-api';
 import { remoteModelSource } from '../src/protocol/remote-language-model';
@@ -32,21 +33,36 @@ const methods = new Set<string>(API_METHODS);
  * scripts/copy-model-assets.mjs). tfjs is fetched only here, so a store opened without vectors never
  * loads it.
  */
-async function loadEmbedder(): Promise<Embedder> {
+async function loadEmbedder(onProgress?: (progress: TaskProgress) => void): Promise<Embedder> {
   const base = new URL(import.meta.env.BASE_URL, self.location.href);
   const { UseLiteEmbedder } = await import('../src/inference/embedders/use-lite-embedder');
-  return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
+  return UseLiteEmbedder.load({ files: countingReads(filesAtUrl(new URL('models/use-lite/', base)), onProgress), wasmPath: new URL('tfjs/', base).href });
+}
+
+/** Reports the bytes read through `files` as phase "embedder". */
+function countingReads(files: ModelFiles, onProgress?: (progress: TaskProgress) => void): ModelFiles {
+  if (!onProgress) return files;
+  let done = 0;
+  return {
+    location: files.location,
+    async read(name) {
+      const bytes = await files.read(name);
+      done += bytes.byteLength;
+      onProgress({ phase: 'embedder', done, unit: 'bytes' });
+      return bytes;
+    },
+  };
 }
 
 const api: MemoryWorkerApi = {
-  async open(options: WorkerOpenOptions): Promise<WorkerOpenResult> {
+  async open(options: WorkerOpenOptions, onProgress?: (progress: TaskProgress) => void): Promise<WorkerOpenResult> {
     if (os) throw new MemosError('INVALID_INPUT', 'This worker already has a store open.', { field: 'open' });
     let embedder: Embedder | undefined;
     let previousEmbedder: Embedder | undefined;
     let embedderError: string | null = null;
     const choice = options.embedder ?? 'use-lite';
     try {
-      if (choice === 'use-lite') embedder = await loadEmbedder();
+      if (choice === 'use-lite') embedder = await loadEmbedder(onProgress);
       else if (choice !== 'none') {
         // One wasm thread here: the inference worker gets the other cores.
         const [{ configureOrt }, { loadOnnxEmbedder }] = await Promise.all([import('../src/inference/runtime/ort-runtime'), import('../src/inference/embedders/onnx-embedder-loader')]);
@@ -65,16 +81,16 @@ const api: MemoryWorkerApi = {
       ...(options.kvBudgetBytes !== undefined && { kvBudgetBytes: options.kvBudgetBytes }),
       ...(embedder && { embedder }),
       ...(previousEmbedder && { previousEmbedder }),
-    });
+    }, onProgress ? { onProgress } : {});
     return { embedder: embedder ? embedder.fingerprint.modelId : null, embedderError };
   },
-  async invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>> {
+  async invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort, onProgress?: (progress: TaskProgress) => void): Promise<ResultOf<M>> {
     if (!os) throw new MemosError('STORE_CLOSED', 'Call open() first.');
     if (!methods.has(method)) throw new MemosError('INVALID_INPUT', `Unknown method ${String(method)}.`, { field: 'method' });
     const { signal, done } = signalForPort(abort);
     try {
-      const fn = os[method] as (p: unknown, o: { signal: AbortSignal | undefined }) => Promise<ResultOf<M>>;
-      return await fn.call(os, params, { signal });
+      const fn = os[method] as (p: unknown, o: CallOptions) => Promise<ResultOf<M>>;
+      return await fn.call(os, params, { signal, ...(onProgress && { onProgress }) });
     } finally {
       done();
     }

@@ -14,7 +14,7 @@ import { reportIdle } from './idle-reporter';
 import { startClientWorker } from './worker-start';
 import { currentRuntime, runtimeAt } from './runtime-location';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
-import type { CallOptions, ChatOptions, ChatParams, ChatResult } from '../protocol/memory-types';
+import type { CallOptions, ChatOptions, ChatParams, ChatResult, TaskProgress } from '../protocol/memory-types';
 
 /** Options of {@link MemosClient.open}. */
 export interface ClientOptions extends WorkerOpenOptions {
@@ -22,6 +22,10 @@ export interface ClientOptions extends WorkerOpenOptions {
   readonly worker?: Worker;
   /** Where the runtime is served, for this client only (default: see {@link useRuntimeAt}). */
   readonly assets?: string | URL;
+  /** Told how opening goes: "embedder" (bytes of the model read), "index" and "vectors" (records read). */
+  readonly onProgress?: ((progress: TaskProgress) => void) | undefined;
+  /** Stops opening: the worker is stopped and `open` rejects with ABORTED. Nothing is written by opening but a schema upgrade, which is all-or-nothing. */
+  readonly signal?: AbortSignal | undefined;
   /** Tell the worker when the user is idle or the tab hidden (default true): heavy jobs wait for it. */
   readonly reportIdle?: boolean;
 }
@@ -46,10 +50,11 @@ export class MemosClient {
 
   /**
    * Starts the worker and opens the store.
-   * @throws {MemosError} WORKER_FAILED when the worker cannot start; SCHEMA_TOO_NEW and storage errors from opening
+   * @throws {MemosError} WORKER_FAILED when the worker cannot start; SCHEMA_TOO_NEW and storage errors from opening; ABORTED
    */
   static async open(options: ClientOptions = {}): Promise<MemosClient> {
     installErrorTransfer();
+    if (options.signal?.aborted) throw new MemosError('ABORTED');
     const { worker, failed } = startClientWorker(options.worker, () => (options.assets !== undefined ? runtimeAt(options.assets) : currentRuntime()).startMemoryWorker());
     const remote = wrap<MemoryWorkerApi>(worker);
     const openOptions: WorkerOpenOptions = {
@@ -62,7 +67,10 @@ export class MemosClient {
     };
     let opened: WorkerOpenResult;
     try {
-      opened = await Promise.race([remote.open(openOptions), failed]);
+      const aborted = new Promise<never>((_, reject) => options.signal?.addEventListener('abort', () => reject(new MemosError('ABORTED')), { once: true }));
+      aborted.catch(() => undefined);
+      const onProgress = options.onProgress ? proxy(options.onProgress) : undefined;
+      opened = await Promise.race([remote.open(openOptions, onProgress), failed, aborted]);
     } catch (error) {
       worker.terminate();
       throw error;
@@ -77,7 +85,8 @@ export class MemosClient {
   async #invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, options?: CallOptions) {
     if (options?.signal?.aborted) throw new MemosError('ABORTED');
     const port = portForSignal(options?.signal);
-    return port ? this.#remote.invoke(method, params, transfer(port, [port])) : this.#remote.invoke(method, params);
+    const onProgress = options?.onProgress ? proxy(options.onProgress) : undefined;
+    return port ? this.#remote.invoke(method, params, transfer(port, [port]), onProgress) : this.#remote.invoke(method, params, undefined, onProgress);
   }
 
   /**

@@ -13,7 +13,7 @@ import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
 import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
-import type { VectorStatus } from '../protocol/memory-types';
+import type { CallOptions, VectorStatus } from '../protocol/memory-types';
 
 export type { StoredVector } from './vector-blocks';
 
@@ -47,13 +47,18 @@ export class VectorMemory {
   }
 
   /** Loads this model's stored vectors into the index (block by block). */
-  async load(): Promise<void> {
+  async load(options: CallOptions = {}): Promise<void> {
     this.#index.clear();
     this.#hashes.clear();
     this.#small.clear();
     await this.#store.read(['vectorBlocks'], async (tx) => {
-      let cursor = await tx.objectStore('vectorBlocks').index('byModel').openCursor(this.#model);
+      const blocks = tx.objectStore('vectorBlocks').index('byModel');
+      const total = options.onProgress ? await blocks.count(this.#model) : 0;
+      let done = 0;
+      let cursor = await blocks.openCursor(this.#model);
       while (cursor) {
+        if (options.signal?.aborted) throw new MemosError('ABORTED');
+        options.onProgress?.({ phase: 'vectors', done: done++, total, unit: 'items' });
         const block = cursor.value;
         this.#take(block.memoryIds, block.textHashes, block.data, block.dimension);
         if (block.memoryIds.length < SMALL_BLOCK) this.#small.set(block.blockId, { blockId: block.blockId, cubeId: block.cubeId, count: block.memoryIds.length });

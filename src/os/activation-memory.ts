@@ -68,7 +68,9 @@ export class ActivationMemory {
       await cubeWithAccess(tx, cubeId, userId, 'write');
     });
     checkAborted(options.signal);
-    const { item, encoded } = await buildActivationRecord(model as LanguageModel, memories, { userId, cubeId, encoding, now: this.#deps.clock() });
+    const { item, encoded } = await buildActivationRecord(model as LanguageModel, memories, { userId, cubeId, encoding, now: this.#deps.clock() }, options);
+    checkAborted(options.signal);
+    options.onProgress?.({ phase: 'storing', done: 0, total: 1, unit: 'items' });
     await this.#deps.store.write(
       [...ACTIVATION_STORES, 'memories'],
       async (tx) => {

@@ -10,6 +10,7 @@ import { newId } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
 import type { KvCache, TemplateMessage } from '../protocol/inference-types';
 import type { LanguageModel } from '../protocol/language-model';
+import type { CallOptions } from '../protocol/memory-types';
 import { concatCaches } from '../inference/decoding/rope';
 import { checkModel, decodeCache, encodeCache, type EncodedCache } from '../memory/activation/activation-store';
 import type { KvEncoding } from '../memory/activation/kv-codec';
@@ -50,14 +51,19 @@ export async function buildActivationRecord(
   model: LanguageModel,
   memories: readonly MemoryItem[],
   params: { userId: string; cubeId: string; encoding: KvEncoding; now: number },
+  options: CallOptions = {},
 ): Promise<{ item: ActivationItem; encoded: EncodedCache; cache: KvCache }> {
   const kv = kvOf(model);
+  options.onProgress?.({ phase: 'prompt', done: 0, total: memories.length, unit: 'items' });
   const prompt = await activationPrompt(model, memories);
   if (prompt.tokenIds.length >= model.info.contextLength) {
     throw new MemosError('CONTEXT_OVERFLOW', 'These memories do not fit in the context window as one prefix.', { tokens: prompt.tokenIds.length });
   }
+  if (options.signal?.aborted) throw new MemosError('ABORTED');
+  options.onProgress?.({ phase: 'prefill', done: 0, total: prompt.tokenIds.length, unit: 'tokens' });
   const started = performance.now();
   const cache = await kv.prefill(prompt.tokenIds);
+  options.onProgress?.({ phase: 'prefill', done: prompt.tokenIds.length, total: prompt.tokenIds.length, unit: 'tokens' });
   const prefillMs = performance.now() - started;
   const id = newId('kv');
   const encoded = await encodeCache(cache, params.encoding, id, params.cubeId);

@@ -21,7 +21,7 @@ import { peftTensors, readPeftAdapter } from '../inference/lora/peft-adapter';
 import { writeSafetensors } from '../inference/lora/safetensors';
 import type { Store, WriteTx } from '../storage/store';
 import { numberInRange, optionalString, requireId, requireName, requireObject, requireReference } from './validate';
-import type { DistillAdapterParams, ImportAdapterParams } from '../protocol/memory-types';
+import type { CallOptions, DistillAdapterParams, ImportAdapterParams } from '../protocol/memory-types';
 
 const ADAPTER_STORES = ['cubes', 'adapters', 'blobs', 'audit'] as const;
 type AdapterTx = WriteTx<['cubes', 'adapters', 'blobs', 'audit']>;
@@ -128,7 +128,7 @@ export class AdapterMemory {
    */
   async distill(
     params: DistillAdapterParams,
-    call: { signal?: AbortSignal | undefined; onProgress?: ((p: DistillProgress) => void) | undefined } = {},
+    call: CallOptions = {},
   ): Promise<AdapterItem> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
@@ -151,7 +151,7 @@ export class AdapterMemory {
     const id = newId('adapter');
     const result = await model.adapters.distill(
       { id, texts: sources.map((m) => m.text), heldOut: params.heldOut ?? HELD_OUT_TEXT, ...(params.options && { options: params.options }) },
-      call.onProgress,
+      call.onProgress && ((p: DistillProgress) => call.onProgress?.({ phase: 'training', done: p.step, ...(params.options?.maxSteps !== undefined && { total: params.options.maxSteps }), unit: 'steps', note: `loss ${p.loss.toFixed(3)}` })),
       call.signal,
     );
     if (result.report.stopped === 'aborted') throw new MemosError('ABORTED', 'Distillation was stopped; nothing was stored.');

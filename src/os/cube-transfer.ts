@@ -80,8 +80,11 @@ export async function importCubeFile(store: Store, clock: Clock, params: ImportP
   requireObject(params, 'params');
   const userId = requireId(params.userId, 'userId');
   const mode = oneOf(params.mode, 'mode', ['keep-id', 'copy'] as const, 'keep-id');
+  options.onProgress?.({ phase: 'checking', done: 0, total: 1, unit: 'items' });
   const read = await readCubeFile(params.file);
   checkAborted(options.signal);
+  const total = read.memories.length;
+  options.onProgress?.({ phase: 'storing', done: 0, total, unit: 'items' });
   const contents = mode === 'copy' ? withNewIds(read) : read;
   const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: recordOf([]), sharedWith: [] };
   await store.write(
@@ -110,5 +113,6 @@ export async function importCubeFile(store: Store, clock: Clock, params: ImportP
     },
     { signal: options.signal },
   );
+  options.onProgress?.({ phase: 'storing', done: total, total, unit: 'items' });
   return cube;
 }

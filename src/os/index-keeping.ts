@@ -13,11 +13,16 @@ import { issueRequests } from '../storage/requests';
 import type { Commit, Store } from '../storage/store';
 import { checkAborted } from './validate';
 
-/** Fills the index from every stored memory, 500 at a time; returns how many. @throws {MemosError} ABORTED */
+/**
+ * Fills the index from every stored memory, 500 at a time, reporting phase "index"; returns how many.
+ * @throws {MemosError} ABORTED
+ */
 export async function rebuildIndex(store: Store, index: MemoryIndex, options: CallOptions = {}): Promise<number> {
   index.clear();
   let after: string | undefined;
   let total = 0;
+  const expected = options.onProgress ? await store.read(['memories'], (tx) => tx.objectStore('memories').count()) : 0;
+  options.onProgress?.({ phase: 'index', done: 0, total: expected, unit: 'items' });
   for (;;) {
     checkAborted(options.signal);
     const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
@@ -26,6 +31,7 @@ export async function rebuildIndex(store: Store, index: MemoryIndex, options: Ca
     index.upsert(batch);
     total += batch.length;
     after = batch[batch.length - 1]?.id;
+    options.onProgress?.({ phase: 'index', done: total, total: Math.max(expected, total), unit: 'items' });
   }
   return total;
 }

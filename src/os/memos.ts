@@ -15,7 +15,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import { fingerprintKey } from '../inference/embedders/embedder';
 import { VectorMemory } from '../memory/vector-memory';
-import type { DistillProgress, LanguageModel } from '../protocol/language-model';
+import type { LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
@@ -179,8 +179,8 @@ export class MemOS implements MemoryApi {
     const os = new MemOS(store, options);
     try {
       await os.rebuildIndex(callOptions);
-      await os.#vectors?.load();
-      await os.#previous?.load();
+      await os.#vectors?.load(callOptions);
+      await os.#previous?.load(callOptions);
     } catch (error) {
       store.close();
       throw error;
@@ -461,10 +461,7 @@ export class MemOS implements MemoryApi {
   async deactivateAdapter(params: { userId: string; adapterId: string }): Promise<AdapterItem> { return this.#adapters.deactivateAdapter(params); }
 
   /** {@inheritDoc MemoryApi.distillAdapter} */
-  distillAdapter(
-    params: DistillAdapterParams,
-    options: CallOptions & { onProgress?: (p: DistillProgress) => void } = {},
-  ): Promise<AdapterItem> {
+  distillAdapter(params: DistillAdapterParams, options: CallOptions = {}): Promise<AdapterItem> {
     return this.#adapters.distill(params, options);
   }
 

@@ -9,7 +9,6 @@ import type { AuditEntry } from '../core/audit';
 import type { CubeAccess, CubePolicy, CubeRecord, UserRecord } from '../core/cube';
 import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
-import type { DistillProgress } from './language-model';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from './memory-types';
 import type { SearchHit, SearchParams } from './search-types';
 
@@ -268,10 +267,7 @@ export interface MemoryApi {
    * on them and on held-out text. Not activated; the memories stay as they are.
    * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT, MEMORY_NOT_FOUND, FORBIDDEN, ABORTED
    */
-  distillAdapter(
-    params: DistillAdapterParams,
-    options?: CallOptions & { onProgress?: (p: DistillProgress) => void },
-  ): Promise<AdapterItem>;
+  distillAdapter(params: DistillAdapterParams, options?: CallOptions): Promise<AdapterItem>;
 
   /** Memories the scheduler would propose for distillation: stable for a while and used often, not yet in an adapter. */
   distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]>;

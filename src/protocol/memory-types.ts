@@ -14,6 +14,30 @@ import type { SearchHit } from './search-types';
 export interface CallOptions {
   /** Aborts the call; an aborted write keeps nothing. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Told how far a long call has got (opening a store, importing a cube, building a KV cube,
+   * distilling an adapter); quick calls never call it. Across the worker it is called asynchronously,
+   * in order (the last report may arrive just after the call resolves).
+   */
+  readonly onProgress?: ((progress: TaskProgress) => void) | undefined;
+}
+
+/** How far a long call has got. */
+export interface TaskProgress {
+  /**
+   * What the call is doing now. Opening: "embedder" (model bytes read), "index" (memories indexed),
+   * "vectors" (vector blocks read). Import: "checking", "storing". KV cube: "prompt", "prefill" (tokens),
+   * "storing". Distillation: "training" (steps).
+   */
+  readonly phase: string;
+  /** Units done in this phase. */
+  readonly done: number;
+  /** Units in this phase, when known. */
+  readonly total?: number;
+  /** What the units are. */
+  readonly unit: 'items' | 'bytes' | 'tokens' | 'steps';
+  /** A short note for people (e.g. the training loss). */
+  readonly note?: string;
 }
 
 /** A memory given directly to `add` (instead of a conversation). */

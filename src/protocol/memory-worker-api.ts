@@ -3,7 +3,7 @@
  * from the list of method names, which both sides share.
  */
 import type { OnnxEmbedderSpec } from './inference-types';
-import type { CallOptions, ChatParams, ChatResult, ChatToken } from './memory-types';
+import type { CallOptions, ChatParams, ChatResult, ChatToken, TaskProgress } from './memory-types';
 import type { MemoryApi } from './memory-api';
 import type { RankingOptions } from './search-types';
 
@@ -106,9 +106,9 @@ export interface WorkerOpenResult {
 /** The object the memory worker exposes through comlink. */
 export interface MemoryWorkerApi {
   /** Opens the store; resolves once the index is rebuilt. */
-  open(options: WorkerOpenOptions): Promise<WorkerOpenResult>;
-  /** Calls one MemOS method; `abort` is a port from `portForSignal`. */
-  invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort): Promise<ResultOf<M>>;
+  open(options: WorkerOpenOptions, onProgress?: (progress: TaskProgress) => void): Promise<WorkerOpenResult>;
+  /** Calls one MemOS method; `abort` is a port from `portForSignal`, `onProgress` a comlink proxy. */
+  invoke<M extends ApiMethod>(method: M, params: ParamsOf<M>, abort?: MessagePort, onProgress?: (progress: TaskProgress) => void): Promise<ResultOf<M>>;
   /** Runs one chat turn; tokens stream through `onToken` (a comlink proxy). */
   chat(params: ChatParams, onToken?: (token: ChatToken) => void, abort?: MessagePort): Promise<ChatResult>;
   /** Connects chat() to the inference worker through this port (null disconnects). */

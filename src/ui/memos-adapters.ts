@@ -11,6 +11,7 @@ import type { MemoryItem } from '../core/memory-item';
 import type { SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import { formatBytes, formatTime, sharedStyles } from './styles';
+import { RunningTask } from './running-task';
 
 @customElement('memos-adapters')
 export class MemosAdapters extends SessionElement {
@@ -28,6 +29,8 @@ export class MemosAdapters extends SessionElement {
     this.candidates = await s.api.distillCandidates({ userId: s.userId, cubeId: s.cubeId });
     this.modelReady = (await s.inference?.status())?.state === 'ready';
   }
+
+  readonly #task = new RunningTask(this);
 
   async #run(label: string, fn: () => Promise<unknown>): Promise<void> {
     this.busy = label;
@@ -75,7 +78,8 @@ export class MemosAdapters extends SessionElement {
     if (!s) return nothing;
     return html`<section part="adapters" aria-label="adapter cubes">
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      ${this.busy ? html`<div class="muted" role="status">${this.busy}…</div>` : nothing}
+      ${this.busy && !this.#task.busy ? html`<div class="muted" role="status">${this.busy}…</div>` : nothing}
+      ${this.#task.render()}
       ${this.adapters.length === 0
         ? html`<p class="muted">No adapter cubes. Distil memories into one below, or import a PEFT LoRA adapter made for the same base model.</p>`
         : html`<table id="adapters">
@@ -105,7 +109,7 @@ export class MemosAdapters extends SessionElement {
         ? html`<p class="muted">None: memories are proposed once they have stayed unchanged for a week and were recalled at least three times.</p>`
         : html`<ul id="distill-candidates">${this.candidates.map((m) => html`<li>${m.text.slice(0, 120)} <span class="muted">· used ${m.usage.accessCount}×</span></li>`)}</ul>
             <button id="distill" ?disabled=${!this.modelReady || !!this.busy}
-              @click=${() => this.#run('training an adapter on these memories (about a minute on a small model)', () => s.api.distillAdapter({ userId: s.userId, cubeId: s.cubeId, memoryIds: this.candidates.map((m) => m.id) }))}>
+              @click=${() => this.#run('training an adapter on these memories (about a minute on a small model)', () => this.#task.run('training', (options) => s.api.distillAdapter({ userId: s.userId, cubeId: s.cubeId, memoryIds: this.candidates.map((m) => m.id) }, options)))}>
               Distil these into an adapter</button>
             ${this.modelReady ? nothing : html`<span class="muted">Load a model first: the adapter is trained for it.</span>`}`}
     </section>`;

@@ -17,6 +17,8 @@ import './memos-models';
 import './memos-scheduler';
 import './memos-settings';
 import './memos-demo';
+import { describeProgress } from './running-task';
+import type { TaskProgress } from '../protocol/memory-types';
 
 const TABS = [
   ['chat', 'Chat'],
@@ -56,6 +58,8 @@ export class MemosApp extends LitElement {
   @property() store = new URL(location.href).searchParams.get('store') ?? 'memos';
   @state() private session: AppSession | undefined;
   @state() private failed = '';
+  /** How opening the store goes (the embedder's bytes, then the index), shown until it is open. */
+  @state() private opening: TaskProgress | undefined;
   @state() private tab: Tab = 'chat';
   @state() private modelLoaded = '';
   @state() private summary = '';
@@ -65,7 +69,7 @@ export class MemosApp extends LitElement {
     const initial = new URL(location.href).hash.slice(1);
     if (TABS.some(([id]) => id === initial)) this.tab = initial as Tab;
     try {
-      const session = await AppSession.open({ name: this.store });
+      const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
       session.addEventListener('change', (e) => void this.#onChange((e as CustomEvent<SessionChange>).detail));
       this.session = session;
       await this.#onChange('selection');
@@ -136,7 +140,7 @@ export class MemosApp extends LitElement {
 
   override render() {
     if (this.failed && !this.session) return html`<div class="error" role="alert">memos-web could not start: ${this.failed}</div>`;
-    if (!this.session) return html`<p>Opening your memory store…</p>`;
+    if (!this.session) return html`<p role="status">Opening your memory store…${this.opening ? ` ${describeProgress(this.opening)}` : ''}</p>`;
     const s = this.session;
     return html`
       <header part="header">

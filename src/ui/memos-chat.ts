@@ -19,6 +19,7 @@ import { SessionElement } from './session-element';
 import { describeError } from './app-session';
 import { formatTime, sharedStyles } from './styles';
 import './memos-models';
+import { RunningTask } from './running-task';
 
 interface Turn {
   readonly question: string;
@@ -141,6 +142,8 @@ export class MemosChat extends SessionElement {
     this.dispatchEvent(new CustomEvent('memos-answer', { detail: turn.result ?? null, bubbles: true, composed: true }));
   }
 
+  readonly #task = new RunningTask(this);
+
   /** Keeps the memories the last answer used as a KV cube, active for this chat session. */
   async #keepAsKv(): Promise<void> {
     const session = this.session!;
@@ -152,7 +155,7 @@ export class MemosChat extends SessionElement {
     const cubeId = last.result.memories[0]!.memory.cubeId;
     await this.guard(async () => {
       const ids = last.result!.memories.filter((h) => h.memory.cubeId === cubeId).map((h) => h.memory.id);
-      const item = await session.api.buildActivation({ userId: session.userId, cubeId, memoryIds: ids, encoding: 'fp16' });
+      const item = await this.#task.run('building the KV cube', (options) => session.api.buildActivation({ userId: session.userId, cubeId, memoryIds: ids, encoding: 'fp16' }, options));
       await session.api.activate({ userId: session.userId, activationId: item.id, sessionId: this.sessionId });
       this.activeKv = { id: item.id, tokens: item.tokenIds.length, memories: ids.length };
       this.note = `KV cube ${item.id.slice(0, 11)} (${item.tokenIds.length} tokens) is active in this chat: the next answers start from it.`;
@@ -225,6 +228,7 @@ export class MemosChat extends SessionElement {
         <div id="turns">${this.turns.map((t, i) => this.#renderTurn(t, i))}</div>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
         ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
+        ${this.#task.render()}
         ${this.activeKv
           ? html`<div class="row" id="active-kv" role="status">Answers start from KV cube ${this.activeKv.id.slice(0, 11)} (${this.activeKv.memories} memories, ${this.activeKv.tokens} tokens) instead of searching your memories.
               <button type="button" ?disabled=${this.busy !== undefined} @click=${() => this.#turnOffKv()}>Turn off KV cube</button></div>`

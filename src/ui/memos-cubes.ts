@@ -10,6 +10,7 @@ import type { CubeView } from '../protocol/memory-types';
 import type { SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import { formatTime, sharedStyles } from './styles';
+import { RunningTask } from './running-task';
 
 @customElement('memos-cubes')
 export class MemosCubes extends SessionElement {
@@ -52,6 +53,8 @@ export class MemosCubes extends SessionElement {
     this.note = `Exported "${view.cube.name}" (${(file.length / 1e3).toFixed(1)} kB). The file holds the cube's memories, versions and audit log; KV cubes are rebuilt from memories, so they are not in it.`;
   }
 
+  readonly #task = new RunningTask(this);
+
   async #import(event: Event): Promise<void> {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
@@ -63,11 +66,11 @@ export class MemosCubes extends SessionElement {
       let cube;
       let copy = false;
       try {
-        cube = await s.api.importCube({ userId: s.userId, file: text, mode: 'keep-id' });
+        cube = await this.#task.run(`importing ${file.name}`, (options) => s.api.importCube({ userId: s.userId, file: text, mode: 'keep-id' }, options));
       } catch (error) {
         // The same cube is here already: import it as a copy with new ids rather than refuse.
         if ((error as { code?: string }).code !== 'CUBE_EXISTS') throw error;
-        cube = await s.api.importCube({ userId: s.userId, file: text, mode: 'copy' });
+        cube = await this.#task.run(`importing ${file.name} as a copy`, (options) => s.api.importCube({ userId: s.userId, file: text, mode: 'copy' }, options));
         copy = true;
       }
       this.note = copy ? `"${cube.name}" is here already, so the file was imported as a copy with new ids (${cube.cubeId}).` : `Imported "${cube.name}".`;
@@ -82,6 +85,7 @@ export class MemosCubes extends SessionElement {
     return html`<section part="cubes" aria-label="users and cubes">
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
+      ${this.#task.render()}
       <h2>Users</h2>
       <p class="muted">Users are local personas in this browser (for example one per person sharing the device, or per app); each has their own cubes and settings.</p>
       <div class="row">

@@ -13,6 +13,8 @@ declare global {
     /** Present when the page was opened with ?inference=1. */
     inference: InferenceClient;
     MemosError: typeof MemosError;
+    /** The client class, for tests that open a second client (progress, cancel). */
+    MemosClient: typeof MemosClient;
     /** Exposed by some tests (page.exposeFunction) to record acknowledged writes outside the page. */
     ack?: (id: string) => Promise<void>;
   }
@@ -31,6 +33,7 @@ const embedder =
       ? { kind: 'onnx' as const, modelId: 'tiny-bert', revision: '7', baseUrl: new URL(embedderBase, location.href).href, pooling: 'mean' as const }
       : 'none';
 window.MemosError = MemosError;
+window.MemosClient = MemosClient;
 window.memosReady = MemosClient.open({ name: store, embedder, previousEmbedder: params.get('previous') === 'use-lite' ? 'use-lite' : 'none' }).then(async (client) => {
   window.memosClient = client;
   window.memos = client.api;

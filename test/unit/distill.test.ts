@@ -81,7 +81,7 @@ describe.skipIf(!HAS_STORIES)('distillAdapter through MemOS on stories260K (need
     const steps: number[] = [];
     const item = await os.distillAdapter(
       { userId: 'ana', cubeId: 'c1', memoryIds: [cat!.id], name: 'Mia', options: { maxSteps: 30, seed: 3 } },
-      { onProgress: (p) => steps.push(p.step) },
+      { onProgress: (p) => steps.push(p.done) },
     );
     expect(item).toMatchObject({ origin: 'distilled', sourceIds: [cat!.id], sources: [{ memoryId: cat!.id, version: 1 }], active: false, base: { modelId: 'stories260K' } });
     const report = item.training!;

@@ -1,5 +1,6 @@
 // The app's pure helpers: the word diff of the version history, the chat sessions read back from
 // stored memories, and the per-day counts of the memories-over-time plot.
+import { describeProgress } from '../../src/ui/running-task';
 import { describe, expect, it } from 'vitest';
 import type { MemoryItem } from '../../src/core/memory-item';
 import { groupSessions } from '../../src/ui/chat-sessions';
@@ -86,5 +87,14 @@ describe('what the app shows as a match', () => {
     expect(isMatch(hit({ vector: WEAK_MEANING }))).toBe(true);
     expect(isMatch(hit({ vector: WEAK_MEANING - 0.01 }))).toBe(false);
     expect(isMatch(hit({}))).toBe(false);
+  });
+});
+
+describe('describeProgress', () => {
+  it('says what a long call is doing in words, with counts, sizes and notes', () => {
+    expect(describeProgress({ phase: 'storing', done: 1200, total: 3000, unit: 'items' })).toBe('storing 1,200 / 3,000');
+    expect(describeProgress({ phase: 'training', done: 12, total: 200, unit: 'steps', note: 'loss 2.310' })).toBe('training 12 / 200 steps · loss 2.310');
+    expect(describeProgress({ phase: 'embedder', done: 12_345_678, unit: 'bytes' })).toBe('embedder 12.3 MB');
+    expect(describeProgress({ phase: 'index', done: 0, total: 0, unit: 'items' })).toBe('index 0');
   });
 });
