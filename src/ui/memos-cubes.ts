@@ -7,7 +7,7 @@ import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { CubeAccess, UserRecord } from '../core/cube';
 import type { CubeView } from '../protocol/memory-types';
-import type { SessionChange } from './app-session';
+import { DEFAULT_USER, type SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import { formatTime, sharedStyles } from './styles';
 import { RunningTask } from './running-task';
@@ -19,6 +19,8 @@ export class MemosCubes extends SessionElement {
   @state() private users: UserRecord[] = [];
   @state() private cubes: CubeView[] = [];
   @state() private note = '';
+  /** What the user asked to delete and must confirm: a cube id, or "user". */
+  @state() private confirming = '';
 
   protected override async refresh(what: SessionChange): Promise<void> {
     const s = this.session;
@@ -54,6 +56,35 @@ export class MemosCubes extends SessionElement {
   }
 
   readonly #task = new RunningTask(this);
+
+  #deleteCubeButton(c: CubeView) {
+    const s = this.session!;
+    if (this.confirming !== c.cube.cubeId) return html`<button aria-label="delete ${c.cube.name}" @click=${() => { this.confirming = c.cube.cubeId; }}>Delete…</button>`;
+    return html`<div class="error" role="alertdialog" aria-label="confirm deleting ${c.cube.name}">
+      <span>Delete "${c.cube.name}" and everything in it, for every user it is shared with?</span>
+      <button @click=${() => this.guard(async () => {
+        await s.api.deleteCube({ userId: s.userId, cubeId: c.cube.cubeId });
+        this.confirming = '';
+        this.note = `Deleted "${c.cube.name}".`;
+        // The open cube is gone: open (or create) another one.
+        if (c.cube.cubeId === s.cubeId) await s.setUser(s.userId);
+        s.changed('cubes');
+      })}>Delete for good</button>
+      <button @click=${() => { this.confirming = ''; }}>Cancel</button></div>`;
+  }
+
+  async #deleteUser(): Promise<void> {
+    const s = this.session!;
+    const gone = s.userId;
+    await this.guard(async () => {
+      await s.api.deleteUser({ userId: gone });
+      this.confirming = '';
+      const next = (await s.api.listUsers(undefined)).find((u) => u.userId !== gone)?.userId ?? DEFAULT_USER;
+      await s.setUser(next);
+      this.note = `Forgot ${gone}; you now act as ${next}.`;
+      s.changed('cubes');
+    });
+  }
 
   async #import(event: Event): Promise<void> {
     const input = event.target as HTMLInputElement;
@@ -95,6 +126,12 @@ export class MemosCubes extends SessionElement {
           </select>
         </label>
       </div>
+      ${this.confirming === 'user'
+        ? html`<div class="error" role="alertdialog" aria-label="confirm forgetting ${s.userId}">
+            <span>Forget ${s.userId}: their cubes with every memory, version, vector, KV and adapter cube, what they wrote into cubes shared with them, and their shares. The audit log keeps that it happened, not what was there.</span>
+            <button @click=${() => this.#deleteUser()}>Forget ${s.userId} for good</button>
+            <button @click=${() => { this.confirming = ''; }}>Cancel</button></div>`
+        : html`<div class="row"><button aria-label="forget user ${s.userId}" @click=${() => { this.confirming = 'user'; }}>Forget this user…</button></div>`}
       <form aria-label="create a user" @submit=${this.#form(async (d) => { const userId = String(d.get('userId')).trim(); await s.api.createUser({ userId, name: String(d.get('name')).trim() || userId }); await s.setUser(userId); this.note = `Created ${userId}; you now act as ${userId} (change it with "Act as").`; s.changed('cubes'); })}>
         <label>New user id <input name="userId" required pattern="[\\w.@\\-]+" /></label>
         <label>Name <input name="name" /></label>
@@ -113,6 +150,7 @@ export class MemosCubes extends SessionElement {
             <td>
               ${c.cube.cubeId === s.cubeId ? html`<span class="muted">open</span>` : html`<button aria-label="open ${c.cube.name}" @click=${() => s.setCube(c.cube.cubeId)}>Open</button>`}
               <button aria-label="export ${c.cube.name}" @click=${() => this.guard(() => this.#export(c))}>Export</button>
+              ${c.access === 'owner' ? this.#deleteCubeButton(c) : nothing}
             </td>
           </tr>`,
         )}</tbody>

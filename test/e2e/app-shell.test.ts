@@ -149,6 +149,21 @@ describe('the app in memory mode', () => {
     await expect.poll(() => page.locator('#memories memos-memory-card .text').first().textContent()).toContain('Rent is due');
     await page.getByRole('tab', { name: 'Users & cubes' }).click();
     await page.screenshot({ path: 'test-results/app-cubes.png', fullPage: true });
+
+    // Deleting the imported copy asks first, then removes it; Cancel keeps it.
+    await cubes.getByRole('button', { name: /^delete / }).nth(1).click();
+    await cubes.getByRole('alertdialog').getByRole('button', { name: 'Cancel' }).click();
+    expect(await cubes.locator('#cube-list tbody tr').count()).toBe(2);
+    await cubes.getByRole('button', { name: /^delete / }).nth(1).click();
+    await cubes.getByRole('alertdialog').getByRole('button', { name: 'Delete for good' }).click();
+    await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(1);
+    // Forgetting sam removes sam and what was shared with sam; the app acts as another user.
+    await cubes.locator('#user').selectOption('sam');
+    await cubes.getByRole('button', { name: 'forget user sam' }).click();
+    await cubes.getByRole('alertdialog').getByRole('button', { name: 'Forget sam for good' }).click();
+    await cubes.getByText('Forgot sam; you now act as me.').waitFor();
+    expect(await cubes.locator('#user option').allTextContents()).not.toContain('sam (sam)');
+    await expect.poll(() => cubes.locator('#cube-list').textContent()).not.toContain('sam: read');
     errors.expectNone();
     await context.close();
   });
