@@ -4,3 +4,4 @@
 export * from './index';
 export { MemOS, type MemOSOptions } from './os/memos';
 export type { Embedder, EmbedderFingerprint, ModelFiles } from './inference/embedders/embedder';
+export { openAICompatibleModel, listServerModels, type OpenAICompatibleConfig } from './inference/remote/openai-compatible-model';

@@ -22,6 +22,7 @@ export type {
   KvLayout,
   LoadProgress,
   ModelEntry,
+  ModelServerConfig,
   ModelView,
   OnnxEmbedderSpec,
   OrtModelEntry,

@@ -42,6 +42,18 @@ const api: InferenceWorkerApi = {
     }
   },
   unload: async () => (await ready()).unload(),
+  async useServer(config, abort) {
+    const { signal, done } = signalForPort(abort);
+    try {
+      return await (await ready()).useServer(config, signal);
+    } finally {
+      done();
+    }
+  },
+  async listServerModels(config) {
+    const { listServerModels } = await import('../src/inference/remote/openai-compatible-model');
+    return listServerModels(config);
+  },
   async generate(request, options, onToken, abort) {
     const { signal, done } = signalForPort(abort);
     try {

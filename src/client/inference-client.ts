@@ -11,7 +11,7 @@
  */
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { MemosError } from '../core/errors';
-import type { Capabilities, InferenceStatus, LoadProgress, ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../protocol/inference-types';
+import type { Capabilities, InferenceStatus, LoadProgress, ModelEntry, ModelServerConfig, ModelView, OrtModelEntry, UserModelEntry } from '../protocol/inference-types';
 import type { ComputeDevice, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo } from '../protocol/language-model';
 import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
@@ -105,6 +105,25 @@ export class InferenceClient {
 
   unload(): Promise<void> {
     return this.#remote.unload();
+  }
+
+  /**
+   * Uses a model on an OpenAI-compatible server (OpenAI, Ollama, LM Studio, llama.cpp, vLLM) instead of
+   * one in this tab: chat() then sends the prompt — with the memories recalled for it — to that
+   * server, and to no other. The key is kept in the inference worker's memory only.
+   * @throws {MemosError} INVALID_INPUT, MODEL_UNREACHABLE, MODEL_AUTH_FAILED, MODEL_RATE_LIMITED, ABORTED
+   * @example
+   * await inference.useServer({ baseURL: 'http://localhost:11434/v1', model: 'llama3.2' });
+   */
+  useServer(config: ModelServerConfig, options: { signal?: AbortSignal } = {}): Promise<ModelInfo> {
+    if (options.signal?.aborted) return Promise.reject(new MemosError('ABORTED'));
+    const port = portForSignal(options.signal);
+    return port ? this.#remote.useServer(config, transfer(port, [port])) : this.#remote.useServer(config);
+  }
+
+  /** The models an OpenAI-compatible server offers (`GET /models`). @throws {MemosError} MODEL_UNREACHABLE, MODEL_AUTH_FAILED */
+  listServerModels(config: Pick<ModelServerConfig, 'baseURL' | 'apiKey' | 'headers'>): Promise<string[]> {
+    return this.#remote.listServerModels(config);
   }
 
   /**

@@ -11,6 +11,7 @@ import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, Gen
 import type { DownloadProgress, ModelFileStore } from './runtime/model-files';
 import { ModelRegistry } from './runtime/model-registry';
 import type { OrtSettings } from './runtime/ort-runtime';
+import type { OpenAICompatibleConfig } from './remote/openai-compatible-model';
 
 /** Options of {@link InferenceService.load}. */
 export interface LoadOptions {
@@ -149,6 +150,24 @@ export class InferenceService {
         throw failure;
       }
     }, options.signal);
+  }
+
+  /**
+   * Uses a model on an OpenAI-compatible server instead of one in this tab, replacing the loaded
+   * model, after checking that the server answers and takes the key (its model list). The key stays
+   * in this worker's memory only.
+   * @throws {MemosError} INVALID_INPUT, MODEL_UNREACHABLE, MODEL_AUTH_FAILED, MODEL_RATE_LIMITED, ABORTED
+   */
+  useServer(config: OpenAICompatibleConfig, signal?: AbortSignal): Promise<ModelInfo> {
+    return this.#queue.run(async () => {
+      const { openAICompatibleModel, listServerModels } = await import('./remote/openai-compatible-model');
+      const model = openAICompatibleModel(config);
+      await listServerModels(config, signal);
+      await this.#disposeModel();
+      this.#model = model;
+      this.#status = { state: 'ready', model: model.info };
+      return model.info;
+    }, signal);
   }
 
   async #loadOrt(entry: OrtModelEntry, options: LoadOptions): Promise<LanguageModel> {

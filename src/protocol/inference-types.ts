@@ -206,3 +206,22 @@ export interface OnnxEmbedderSpec {
   readonly pooling: 'mean' | 'cls';
   readonly maxTokens?: number;
 }
+
+/** Where an OpenAI-compatible model server is and how to talk to it (see openAICompatibleModel). */
+export interface ModelServerConfig {
+  /** The API's base address, up to and including its version (e.g. "http://localhost:11434/v1"). */
+  readonly baseURL: string;
+  /** The model name the server knows (e.g. "gpt-4o-mini", "llama3.2"). */
+  readonly model: string;
+  /** Sent as `Authorization: Bearer …` when given. */
+  readonly apiKey?: string;
+  /** Extra request headers (e.g. an organisation or project id). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** The model's context window in tokens, for prompt budgeting (default 8,192). */
+  readonly contextLength?: number;
+  /**
+   * How to ask for JSON that follows a schema: "json_schema" (default; OpenAI, vLLM, llama.cpp,
+   * LM Studio, Ollama ≥ 0.5), "json_object" (valid JSON only), or "none".
+   */
+  readonly structuredOutput?: 'json_schema' | 'json_object' | 'none';
+}

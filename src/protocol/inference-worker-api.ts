@@ -4,7 +4,7 @@
  * boundary, so progress and tokens come back through comlink-proxied callbacks and aborts through a
  * MessagePort (see abort-port.ts).
  */
-import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from './inference-types';
+import type { AppliedLora, Capabilities, InferenceStatus, KvCache, LoadProgress, ModelEntry, ModelServerConfig, ModelView, OrtModelEntry, TemplateMessage, UserModelEntry } from './inference-types';
 import type { ComputeDevice, DistillProgress, DistillRequest, DistillResult, GenerateOptions, GenerateRequest, GenerateResult, ModelInfo, TokenEvent } from './language-model';
 
 /** Generation options that can cross the boundary. */
@@ -25,6 +25,10 @@ export interface InferenceWorkerApi {
   storage(): Promise<{ modelBytes: number; usage: number | null; quota: number | null }>;
   load(id: string, options: { device?: ComputeDevice }, onProgress?: (p: LoadProgress) => void, abort?: MessagePort): Promise<ModelInfo>;
   unload(): Promise<void>;
+  /** Uses a model on an OpenAI-compatible server (see InferenceService.useServer). */
+  useServer(config: ModelServerConfig, abort?: MessagePort): Promise<ModelInfo>;
+  /** The models a server offers. */
+  listServerModels(config: Pick<ModelServerConfig, 'baseURL' | 'apiKey' | 'headers'>): Promise<string[]>;
   generate(request: GenerateRequest, options: WireGenerateOptions, onToken?: (t: TokenEvent) => void, abort?: MessagePort): Promise<GenerateResult>;
   countTokens(texts: string[]): Promise<number[]>;
   /** KV access of the loaded model (ORT engine): template rendering, tokenizing, prefill. */

@@ -6,7 +6,7 @@ import type { KvModelFingerprint } from '../core/activation-item';
 import type { AppliedLora, DistillOptions, DistillResult, KvCache, KvLayout, SamplingOptions, TemplateMessage } from './inference-types';
 
 /** Which runtime runs a model, and on what. */
-export type EngineKind = 'ort' | 'web-llm';
+export type EngineKind = 'ort' | 'web-llm' | 'openai-compatible';
 /** Where the model's math runs. */
 export type ComputeDevice = 'wasm' | 'webgpu';
 
@@ -14,7 +14,10 @@ export type ComputeDevice = 'wasm' | 'webgpu';
 export interface ModelInfo {
   readonly id: string;
   readonly engine: EngineKind;
-  readonly device: ComputeDevice;
+  /** Where it runs: in this tab ("wasm", "webgpu") or on a model server the user chose ("server"). */
+  readonly device: ComputeDevice | 'server';
+  /** True when countTokens estimates (a server whose tokenizer this tab does not have). */
+  readonly estimatedTokenCounts?: boolean;
   /** The most token positions a sequence may hold (prompt + output). */
   readonly contextLength: number;
   /** The KV layout, for engines whose cache can be read out (ORT). */
