@@ -3,6 +3,7 @@
 //   dist-lib/index.js      `memos-web`           the page entry: clients, runtime location, MemosError
 //   dist-lib/elements.js   `memos-web/elements`  the custom elements (Lit is the consumer's, a peer)
 //   dist-lib/core.js       `memos-web/core`      MemOS for a worker of your own or Node
+//   dist-lib/ai-sdk.js     `memos-web/ai-sdk`    the AI SDK middleware (the SDK is the consumer's)
 //   dist-lib/memos-web.js  (no bundler)          page entry + elements + Lit in one module
 //   dist-lib/runtime/      the two workers, their chunks and the files they load (ort/, tfjs/, models/);
 //                          served from the consumer's origin by the Vite plugin or `memos-web-assets`
@@ -89,7 +90,11 @@ async function pageBuild(entry: Record<string, string>, chunkDir: string, extern
 }
 
 // The page entries and MemOS, for bundlers: Lit stays an import (a peer dependency).
-await pageBuild({ index: 'src/index.ts', elements: 'src/elements.ts', core: 'src/core-entry.ts' }, 'chunks', [/^lit($|\/)/, /^@lit\//]);
+await pageBuild(
+  { index: 'src/index.ts', elements: 'src/elements.ts', core: 'src/core-entry.ts', 'ai-sdk': 'src/integrations/ai-sdk.ts' },
+  'chunks',
+  [/^lit($|\/)/, /^@lit\//, /^@ai-sdk\//, /^ai($|\/)/],
+);
 // One module for plain pages, Lit inside.
 await pageBuild({ 'memos-web': 'src/standalone.ts' }, 'standalone', []);
 

@@ -7,25 +7,9 @@ import { words } from '../core/words';
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
 import type { TemplateMessage } from '../protocol/inference-types';
+import { MEMORY_BLOCK_HEADER, MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine } from '../protocol/memory-block';
 
-/** The version of the memory block's wording. */
-export const MEMORY_TEMPLATE_VERSION = 'memory-block-1';
-
-const HEADER = 'Memories from earlier chats with the user (date · speaker · session: what was said). Use them when they help; never invent others.';
-
-/** One line of the memory block for a memory: `[n] 2023-05-08 · Caroline · session s3: text`. */
-export function memoryLine(memory: MemoryItem, n: number): string {
-  const ref = memory.sourceRefs[0];
-  const when = new Date(ref?.spokenAt ?? memory.createdAt).toISOString().slice(0, 10);
-  const who = ref?.speaker ? ` · ${ref.speaker}` : '';
-  const session = ref?.sessionId ? ` · session ${ref.sessionId}` : '';
-  return `[${n}] ${when}${who}${session}: ${memory.text.replace(/\s+/g, ' ').trim()}`;
-}
-
-/** The memory block for these lines (empty when there are none). */
-export function memoryBlock(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${HEADER}\n${lines.join('\n')}`;
-}
+export { MEMORY_TEMPLATE_VERSION, memoryBlock, memoryLine };
 
 /** What the prompt builder needs of a model. */
 export interface PromptBudget {
@@ -73,7 +57,7 @@ export async function buildChatPrompt(
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
   const turns = messages.filter((m) => m.role !== 'system');
   const lines = candidates.map((m, i) => memoryLine(m, i + 1));
-  const [headerTokens = 0, systemTokens = 0, ...rest] = await budget.count([HEADER, system, ...lines, ...turns.map((t) => t.content)]);
+  const [headerTokens = 0, systemTokens = 0, ...rest] = await budget.count([MEMORY_BLOCK_HEADER, system, ...lines, ...turns.map((t) => t.content)]);
   const lineTokens = rest.slice(0, lines.length);
   const turnTokens = rest.slice(lines.length);
   const used: number[] = [];

@@ -19,7 +19,8 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   os: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler'],
   client: ['core', 'protocol'],
   ui: ['core', 'protocol', 'client'],
-  '(root)': ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'os', 'client', 'ui'],
+  integrations: ['core', 'protocol'],
+  '(root)': ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'os', 'client', 'ui', 'integrations'],
 };
 
 /** Every relative module specifier in a file's text: import, export … from, and import(). */
