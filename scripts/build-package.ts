@@ -5,6 +5,7 @@
 //   dist-lib/core.js       `memos-web/core`      MemOS for a worker of your own or Node
 //   dist-lib/ai-sdk.js     `memos-web/ai-sdk`    the AI SDK middleware (the SDK is the consumer's)
 //   dist-lib/langchain.js  `memos-web/langchain` a LangChain retriever and a LangGraph store (LangChain is the consumer's)
+//   dist-lib/mem0.js       `memos-web/mem0`      a mem0-shaped Memory facade
 //   dist-lib/memos-web.js  (no bundler)          page entry + elements + Lit in one module
 //   dist-lib/runtime/      the two workers, their chunks and the files they load (ort/, tfjs/, models/);
 //                          served from the consumer's origin by the Vite plugin or `memos-web-assets`
@@ -92,7 +93,7 @@ async function pageBuild(entry: Record<string, string>, chunkDir: string, extern
 
 // The page entries and MemOS, for bundlers: Lit stays an import (a peer dependency).
 await pageBuild(
-  { index: 'src/index.ts', elements: 'src/elements.ts', core: 'src/core-entry.ts', 'ai-sdk': 'src/integrations/ai-sdk.ts', langchain: 'src/integrations/langchain.ts' },
+  { index: 'src/index.ts', elements: 'src/elements.ts', core: 'src/core-entry.ts', 'ai-sdk': 'src/integrations/ai-sdk.ts', langchain: 'src/integrations/langchain.ts', mem0: 'src/integrations/mem0.ts' },
   'chunks',
   [/^lit($|\/)/, /^@lit\//, /^@ai-sdk\//, /^ai($|\/)/, /^@langchain\//],
 );

@@ -48,6 +48,7 @@ const rows: { entry: string; what: string; budgetKb?: number }[] = [
   { entry: 'memos-web.js', what: '`memos-web/elements` with Lit and the page entry (dist-lib/memos-web.js)', budgetKb: 70 },
   { entry: 'core.js', what: '`memos-web/core` (MemOS, for workers of your own and Node)' },
   { entry: 'ai-sdk.js', what: '`memos-web/ai-sdk` (the AI SDK middleware)' },
+  { entry: 'mem0.js', what: '`memos-web/mem0` (the mem0-shaped facade)' },
   { entry: 'langchain.js', what: '`memos-web/langchain` (retriever and LangGraph store; LangChain not included)' },
   { entry: 'runtime/memory.worker.js', what: 'memory worker at start (no embedder loaded)' },
   { entry: 'runtime/inference.worker.js', what: 'inference worker at start (no model loaded)' },
