@@ -9,6 +9,7 @@ export { MemosChat } from './ui/memos-chat';
 export { MemosInspector } from './ui/memos-inspector';
 export { MemosCubes } from './ui/memos-cubes';
 export { MemosModels } from './ui/memos-models';
+export { MemosModelServer } from './ui/memos-model-server';
 export { MemosScheduler } from './ui/memos-scheduler';
 export { MemosSettings } from './ui/memos-settings';
 export { MemosDemo } from './ui/memos-demo';

@@ -62,6 +62,8 @@ export class MemosApp extends LitElement {
   @state() private opening: TaskProgress | undefined;
   @state() private tab: Tab = 'chat';
   @state() private modelLoaded = '';
+  /** Where the loaded model runs: "" in this tab, else the server's host. */
+  @state() private modelServer = '';
   @state() private summary = '';
 
   override async connectedCallback(): Promise<void> {
@@ -92,6 +94,7 @@ export class MemosApp extends LitElement {
       if (what === 'model' || what === 'selection') {
         const status = await s.inference?.status();
         this.modelLoaded = status?.state === 'ready' ? status.model.id : '';
+        this.modelServer = status?.state === 'ready' && status.model.device === 'server' ? status.model.id.slice(status.model.id.lastIndexOf('@') + 1) : '';
       }
       if (what !== 'model' && what !== 'chat') {
         const cubes = await s.api.listCubes({ userId: s.userId });
@@ -149,7 +152,9 @@ export class MemosApp extends LitElement {
       </header>
       <div class="mode" part="mode-banner" role="status">
         ${this.modelLoaded
-          ? html`Chat mode: ${this.modelLoaded} runs in this tab. Answers draw on your memories, and what you say is remembered.`
+          ? this.modelServer
+            ? html`Chat mode: ${this.modelLoaded} runs on ${this.modelServer}, the server you chose. Each message and the memories recalled for it are sent there; everything else stays in this browser.`
+            : html`Chat mode: ${this.modelLoaded} runs in this tab. Answers draw on your memories, and what you say is remembered.`
           : html`Memory mode: no language model is loaded, so there is no chat yet. You can add, search, inspect, version and export
               memories; load a model (Models, or the picker in Chat) and memos-web also answers from them and learns from conversations.`}
         ${s.inferenceError ? html`<div class="muted">The inference worker did not start: ${s.inferenceError}</div>` : nothing}

@@ -72,6 +72,7 @@ export class MemosChat extends SessionElement {
   @state() private sessionId = newSessionId();
   @state() private busy: AbortController | undefined;
   @state() private modelReady = false;
+  @state() private kvPossible = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
   /** The KV cube this chat answers from (instead of searching memories), while one is active. */
@@ -87,6 +88,8 @@ export class MemosChat extends SessionElement {
     if (what === 'model' || what === 'selection') {
       const status = await session.inference?.status();
       this.modelReady = status?.state === 'ready';
+      // A KV cube needs a model whose cache this tab can read (an in-tab ORT model).
+      this.kvPossible = status?.state === 'ready' && status.model.kvModel !== undefined;
     }
     if (what === 'memories' || what === 'selection' || what === 'cubes') await this.#loadSessions();
   }
@@ -240,7 +243,7 @@ export class MemosChat extends SessionElement {
           <div class="row">
             <button class="primary" type="submit" ?disabled=${this.busy !== undefined}>Send</button>
             ${this.busy ? html`<button type="button" @click=${() => this.busy?.abort()}>Stop</button>` : nothing}
-            <button type="button" id="keep-kv" ?disabled=${this.busy !== undefined || !this.modelReady} @click=${() => this.#keepAsKv()}>Keep as KV cube</button>
+            ${this.kvPossible || !this.modelReady ? html`<button type="button" id="keep-kv" ?disabled=${this.busy !== undefined || !this.modelReady} @click=${() => this.#keepAsKv()}>Keep as KV cube</button>` : nothing}
           </div>
         </form>
       </section>

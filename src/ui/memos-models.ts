@@ -9,6 +9,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import type { InferenceStatus, LoadProgress, ModelView } from '../protocol/inference-types';
 import { type SessionChange } from './app-session';
 import { SessionElement } from './session-element';
+import './memos-model-server';
 import { formatBytes, sharedStyles } from './styles';
 
 interface Download {
@@ -175,7 +176,7 @@ export class MemosModels extends SessionElement {
     const total = this.models.reduce((n, m) => n + m.storedBytes, 0);
     return html`<section part="models" aria-label="models">
       <h2>Models</h2>
-      <p class="muted">Models run in this tab. Their files are fetched only when you press Load, then kept in this browser so they load offline.</p>
+      <p class="muted">Models run in this tab. Their files are fetched only when you press Load, then kept in this browser so they load offline. Or use a model server (below).</p>
       ${this.#picker()} ${error}
       <table id="catalogue">
         <thead><tr><th>Model</th><th>Engine</th><th>Stored</th><th>Offline</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -213,6 +214,7 @@ export class MemosModels extends SessionElement {
       </form>
       <p class="muted">A deployment's Content-Security-Policy must list the model's host in connect-src (see docs/decisions/0016).</p>
       <label class="row">Add from files <input type="file" multiple @change=${(e: Event) => this.#addFiles(e)} /></label>
+      <memos-model-server .session=${this.session}></memos-model-server>
     </section>`;
   }
 }
