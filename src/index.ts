@@ -4,6 +4,7 @@
 export { MemosClient, type ClientOptions } from './client/memos-client';
 export { InferenceClient } from './client/inference-client';
 export { runtimeAt, useRuntimeAt, type RuntimeLocation } from './client/runtime-location';
+export { registerMemoryTools, type MemoryToolsOptions, type ModelContextLike, type ModelContextTool, type ToolResult } from './integrations/webmcp';
 export type {
   ComputeDevice,
   FinishReason,

@@ -38,6 +38,7 @@ export const AUDIT_ACTIONS = [
   'adapter.activate',
   'adapter.deactivate',
   'adapter.delete',
+  'agent.call',
 ] as const;
 /** What an audit entry records. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,5 +1,6 @@
 /** The audit log: appending inside the transaction of the change it records, and reading it back. */
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/audit';
+import { MemosError } from '../core/errors';
 import type { AuditQuery } from '../protocol/memory-types';
 import type { AnyWriteTx, Store } from '../storage/store';
 import { cubeWithAccess } from './directory';
@@ -22,6 +23,27 @@ export async function appendAudit(
 }
 
 /** Reads the audit log (see MemoryApi.auditLog). @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN */
+/**
+ * Appends an "agent.call" entry to a cube's audit log (see MemoryApi.recordAgentCall).
+ * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN
+ */
+export async function recordAgentCall(store: Store, at: number, params: { userId: string; cubeId: string; agent: string; tool: string; memoryIds?: readonly string[] }): Promise<void> {
+  requireObject(params, 'params');
+  const userId = requireId(params.userId, 'userId');
+  const cubeId = requireId(params.cubeId, 'cubeId');
+  const label = (value: unknown, field: string): string => {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 100 || /\p{Cc}/u.test(value)) throw new MemosError('INVALID_INPUT', `${field} must be 1–100 characters without control characters.`, { field });
+    return value;
+  };
+  const agent = label(params.agent, 'agent');
+  const tool = label(params.tool, 'tool');
+  const memoryIds = (params.memoryIds ?? []).slice(0, 100).map((id) => requireId(id, 'memoryIds[]'));
+  await store.write(['cubes', 'audit'], async (tx) => {
+    await cubeWithAccess(tx, cubeId, userId, 'read');
+    await appendAudit(tx, at, userId, 'agent.call', cubeId, memoryIds, { agent, tool, memories: memoryIds.length });
+  });
+}
+
 export async function readAuditLog(store: Store, query: AuditQuery): Promise<AuditEntry[]> {
   requireObject(query, 'query');
   const userId = requireId(query.userId, 'userId');

@@ -25,7 +25,7 @@ import { DEFAULT_RANKING } from '../search/ranking';
 import { Store } from '../storage/store';
 import { ActivationMemory } from './activation-memory';
 import { AdapterMemory } from './adapter-memory';
-import { readAuditLog, SCHEDULER_ACTOR } from './audit-log';
+import { readAuditLog, recordAgentCall, SCHEDULER_ACTOR } from './audit-log';
 import { runChat, type ModelSource } from './chat';
 import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
@@ -487,6 +487,9 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.auditLog} */
   async auditLog(query: AuditQuery): Promise<AuditEntry[]> { return readAuditLog(this.#store, query); }
+
+  /** {@inheritDoc MemoryApi.recordAgentCall} */
+  async recordAgentCall(params: { userId: string; cubeId: string; agent: string; tool: string; memoryIds?: readonly string[] }): Promise<void> { return recordAgentCall(this.#store, this.#clock(), params); }
 
 
 }

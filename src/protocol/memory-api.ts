@@ -186,6 +186,14 @@ export interface MemoryApi {
    */
   auditLog(query: AuditQuery): Promise<AuditEntry[]>;
 
+  /**
+   * Records in a cube's audit log that an agent used a tool on it (action "agent.call"): which
+   * agent, which tool, which memories — never their text or the agent's input. The agent-stack plugs
+   * (WebMCP tools) call it for every call, reads included; it needs read access to the cube.
+   * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  recordAgentCall(params: { userId: string; cubeId: string; agent: string; tool: string; memoryIds?: readonly string[] }): Promise<void>;
+
   /** Rebuilds the search index from IndexedDB (done on open). Reads in pages of 500. */
   rebuildIndex(options?: CallOptions): Promise<number>;
 

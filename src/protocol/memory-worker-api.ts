@@ -37,6 +37,7 @@ export const API_METHODS = [
   'exportCube',
   'importCube',
   'auditLog',
+  'recordAgentCall',
   'rebuildIndex',
   'settled',
   'vectorStatus',

@@ -19,6 +19,7 @@ import './memos-settings';
 import './memos-demo';
 import { describeProgress } from './running-task';
 import type { TaskProgress } from '../protocol/memory-types';
+import { registerMemoryTools } from '../integrations/webmcp';
 
 const TABS = [
   ['chat', 'Chat'],
@@ -84,13 +85,31 @@ export class MemosApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#agentTools?.unregister();
     void this.session?.close();
+  }
+
+  /**
+   * Offers the memory to agents in the browser as WebMCP tools (attribute `agent-tools`), acting as
+   * the current user; re-offered when the user changes. Nothing happens on pages without the API.
+   */
+  @property({ type: Boolean, attribute: 'agent-tools' }) agentTools = false;
+  #agentTools: { registered: string[]; unregister(): void } | undefined;
+  #agentToolsUser = '';
+
+  #offerAgentTools(): void {
+    const s = this.session;
+    if (!this.agentTools || !s || this.#agentToolsUser === s.userId) return;
+    this.#agentTools?.unregister();
+    this.#agentToolsUser = s.userId;
+    this.#agentTools = registerMemoryTools({ memos: s.api, userId: s.userId, agent: 'webmcp', onWrite: () => s.changed('memories') });
   }
 
   async #onChange(what: SessionChange): Promise<void> {
     const s = this.session;
     if (!s) return;
     try {
+      if (what === 'selection') this.#offerAgentTools();
       if (what === 'model' || what === 'selection') {
         const status = await s.inference?.status();
         this.modelLoaded = status?.state === 'ready' ? status.model.id : '';

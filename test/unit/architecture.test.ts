@@ -18,7 +18,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   scheduler: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance'],
   os: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler'],
   client: ['core', 'protocol'],
-  ui: ['core', 'protocol', 'client'],
+  ui: ['core', 'protocol', 'client', 'integrations'],
   integrations: ['core', 'protocol'],
   '(root)': ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'os', 'client', 'ui', 'integrations'],
 };
