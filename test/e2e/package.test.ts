@@ -1,6 +1,7 @@
 // The package as a web developer gets it: `npm pack`, install the tarball into a fresh Vite +
-// TypeScript project (test/fixtures/consumer-app, copied to a temporary folder) offline from the npm
-// cache, type-check it with skipLibCheck off (every type the package exposes must resolve), build
+// TypeScript project (test/fixtures/consumer-app, copied to a temporary folder) from the npm cache
+// (the registry only for metadata the cache lacks), type-check it with skipLibCheck off (every type the package exposes must resolve, the
+// agent-stack plugs' too, with the AI SDK and LangChain installed beside it), build
 // it with the package's Vite plugin, serve the output like any static host, and in Chromium add and
 // search memories through `memos-web` and render <memos-chat> from `memos-web/elements`. A file missing
 // from the tarball, a type that does not resolve, or an install script in the package fails it.
@@ -38,7 +39,14 @@ beforeAll(() => {
       name: 'consumer-app',
       private: true,
       type: 'module',
-      dependencies: { 'memos-web': `file:../${tarball}`, lit: ours.devDependencies['lit'] },
+      dependencies: {
+        'memos-web': `file:../${tarball}`,
+        lit: ours.devDependencies['lit'],
+        // The agent-stack plugs' peers, as an app using them has them.
+        ai: ours.devDependencies['ai'],
+        '@langchain/core': ours.devDependencies['@langchain/core'],
+        '@langchain/langgraph': ours.devDependencies['@langchain/langgraph'],
+      },
       devDependencies: { vite: ours.devDependencies['vite'], typescript: ours.devDependencies['typescript'], '@types/node': ours.devDependencies['@types/node'] },
     }),
   );
@@ -65,6 +73,8 @@ describe('the installed package', () => {
   it('type-checks with skipLibCheck off, builds with the Vite plugin, and works in Chromium', async () => {
     run('npx', ['tsc', '-p', 'tsconfig.json'], app);
     run('npx', ['tsc', '-p', 'tsconfig.node.json'], app);
+    // The plugs with the AI SDK and LangChain installed (their own declarations want Node's types and ESNext).
+    run('npx', ['tsc', '-p', 'tsconfig.agents.json'], app);
     run('npx', ['vite', 'build', '--logLevel', 'warn'], app);
     expect(existsSync(join(app, 'dist/memos-web/memory.worker.js'))).toBe(true);
     expect(existsSync(join(app, 'dist/memos-web/models/use-lite/model.json'))).toBe(true);
