@@ -75,7 +75,7 @@ export default defineConfig({
   // Pre-bundle every dependency the page and the workers import, so the dev server never discovers
   // one late and reloads the page in the middle of a test.
   optimizeDeps: {
-    entries: ['index.html', 'test/e2e/harness.html', 'workers/*.ts'],
+    entries: ['index.html', 'test/e2e/harness.html', 'examples/ai-sdk-chat.html', 'workers/*.ts'],
     include: [
       'comlink',
       'idb',
@@ -140,6 +140,8 @@ export default defineConfig({
       '@mlc-ai/web-llm',
       '@mlc-ai/web-xgrammar',
       'workbox-window',
+      'ai',
+      '@ai-sdk/openai-compatible',
     ],
   },
   build: { target: 'es2022', sourcemap: true },

@@ -94,3 +94,12 @@ describe('MemosStore', () => {
     expect(second.recalled).toEqual(['my bike is blue']);
   });
 });
+
+describe('examples/langgraph-memory.ts', () => {
+  it('runs: the second thread recalls what the first was told', async () => {
+    const { main } = await import('../../examples/langgraph-memory');
+    const lines: string[] = [];
+    expect(await main((line) => lines.push(line))).toBe('From memory: my bike is a blue Bianchi');
+    expect(lines[2]).toMatch(/^audit: memory\.add, cube\.create/);
+  });
+});
