@@ -55,6 +55,8 @@ export default defineConfig({
         ],
       },
       workbox: {
+        // The app's own OpenAI-compatible endpoint (v1/models, v1/chat/completions), answered by an open tab.
+        importScripts: ['memos-openai-sw.js'],
         globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest}', 'ort/ort-wasm-simd-threaded.{mjs,wasm}', 'tfjs/*.wasm', 'models/use-lite/*'],
         globIgnores: ['**/ort.all*.js', 'ort/*.jsep.*', 'models/stories260K/**'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,

@@ -20,6 +20,7 @@ import './memos-demo';
 import { describeProgress } from './running-task';
 import type { TaskProgress } from '../protocol/memory-types';
 import { registerMemoryTools } from '../integrations/webmcp';
+import { serveOpenAIEndpoint } from '../client/openai-endpoint';
 
 const TABS = [
   ['chat', 'Chat'],
@@ -73,6 +74,8 @@ export class MemosApp extends LitElement {
     if (TABS.some(([id]) => id === initial)) this.tab = initial as Tab;
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
+      // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
+      if (session.inference) this.#stopEndpoint = serveOpenAIEndpoint({ memos: session.memos, inference: session.inference, userId: () => session.userId, onStored: () => session.changed('memories') });
       session.addEventListener('change', (e) => void this.#onChange((e as CustomEvent<SessionChange>).detail));
       this.session = session;
       await this.#onChange('selection');
@@ -86,6 +89,7 @@ export class MemosApp extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#agentTools?.unregister();
+    this.#stopEndpoint();
     void this.session?.close();
   }
 
@@ -96,6 +100,7 @@ export class MemosApp extends LitElement {
   @property({ type: Boolean, attribute: 'agent-tools' }) agentTools = false;
   #agentTools: { registered: string[]; unregister(): void } | undefined;
   #agentToolsUser = '';
+  #stopEndpoint: () => void = () => undefined;
 
   #offerAgentTools(): void {
     const s = this.session;

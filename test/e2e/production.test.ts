@@ -2,14 +2,14 @@
 // its Content-Security-Policy, no network request after load except model downloads, and the
 // library build embedded in a plain HTML page (examples/embed-chat.html).
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import type { Page } from 'playwright-core';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 import { serveFolder } from '../support/static-server';
 import { HAS_STORIES } from '../support/shared-models';
-import { loadStories } from './app-helpers';
+import { loadStories, remember } from './app-helpers';
 
 let server: PreviewServer | undefined;
 let appUrl = '';
@@ -22,6 +22,8 @@ function run(command: string, args: string[]): void {
 
 beforeAll(async () => {
   run('npx', ['vite', 'build', '--logLevel', 'warn']);
+  // The openai package, served beside the app so a page of the app can import it (the endpoint test).
+  cpSync('node_modules/openai', 'dist/test-openai', { recursive: true });
   server = await preview({ configFile: 'vite.config.ts', logLevel: 'warn', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('preview has no address');
@@ -151,6 +153,48 @@ describe.skipIf(!HAS_STORIES)('the guided demo (needs ../shared stories260K)', (
     await ask('What would be a good birthday present for my sister?', 'hiking');
     await ask('Can you suggest a dinner I could cook for Ana and me on Saturday?', 'vegetarian');
     await page.screenshot({ path: 'test-results/demo-offline.png', fullPage: true });
+    errors.expectNone();
+    await context.close();
+  });
+});
+
+describe.skipIf(!HAS_STORIES)("the app's own OpenAI endpoint (needs ../shared stories260K)", () => {
+  it('answers the openai package on the page from the in-tab model with memory, whole and streamed', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${appUrl}/?store=${storeName('endpoint')}#memories`);
+    await page.getByText('Memory mode').waitFor();
+    await waitForServiceWorker(page);
+    await remember(page, 'My sister Mia lives in Lisbon.');
+    await loadStories(page);
+    const result = (await page.evaluate(`(async () => {
+      const { default: OpenAI } = await import('/test-openai/index.mjs');
+      const client = new OpenAI({ baseURL: location.origin + '/v1', apiKey: 'not-needed', dangerouslyAllowBrowser: true });
+      const models = (await client.models.list()).data.map((m) => m.id);
+      const whole = await client.chat.completions.create({ model: 'stories260K', messages: [{ role: 'user', content: 'Where does my sister Mia live?' }], max_tokens: 12 });
+      const stream = await client.chat.completions.create({ model: 'stories260K', messages: [{ role: 'user', content: 'Tell me about Mia.' }], max_tokens: 12, stream: true });
+      let streamed = '';
+      let chunks = 0;
+      for await (const chunk of stream) { streamed += chunk.choices[0]?.delta?.content ?? ''; chunks += 1; }
+      let refused = '';
+      try { await fetch('/v1/embeddings', { method: 'POST' }).then((r) => { refused = String(r.status); }); } catch (e) { refused = String(e); }
+      return { models, answer: whole.choices[0].message.content, finish: whole.choices[0].finish_reason, usage: whole.usage, memos: whole.memos, streamed, chunks, refused };
+    })()`)) as { models: string[]; answer: string; finish: string; usage: { prompt_tokens: number; completion_tokens: number }; memos: { memories: string[]; stored: string[] }; streamed: string; chunks: number; refused: string };
+    expect(result.models).toEqual(['stories260K']);
+    expect(result.answer.length).toBeGreaterThan(0);
+    expect(result.usage.prompt_tokens).toBeGreaterThan(0);
+    expect(result.usage.completion_tokens).toBeGreaterThan(0);
+    // Memory: Mia's memory was recalled into the prompt, and the user's turn was remembered.
+    expect(result.memos.memories.length).toBeGreaterThan(0);
+    expect(result.memos.stored.length).toBeGreaterThan(0);
+    expect(result.streamed.length).toBeGreaterThan(0);
+    expect(result.chunks).toBeGreaterThan(2);
+    expect(result.refused).toBe('404');
+    await page.getByRole('tab', { name: 'Memories' }).click();
+    await expect.poll(() => page.locator('#memories memos-memory-card').count()).toBeGreaterThan(1);
+    // The one 404 asked for above is logged by the browser; nothing else may be.
+    errors.errors.splice(0, errors.errors.length, ...errors.errors.filter((e) => !/status of 404/.test(e)));
     errors.expectNone();
     await context.close();
   });
