@@ -3,6 +3,10 @@
 // First: the workers this app bundles (before <memos-app> connects and opens a client).
 import '../client/bundled-runtime';
 import './memos-app';
+import { applyTheme } from './theme';
+
+// Light or dark, as the device or as the user chose in Settings.
+applyTheme();
 
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   void import('virtual:pwa-register').then(({ registerSW }) => registerSW({ immediate: true }));

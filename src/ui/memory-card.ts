@@ -31,13 +31,13 @@ export class MemoryCard extends LitElement {
   static override styles = css`
     :host { display: block; border: 1px solid var(--memos-border, #d0d4dc); border-radius: 8px; padding: 0.75rem 1rem; background: var(--memos-card-bg, #fff); }
     .text { white-space: pre-wrap; margin: 0 0 0.5rem; font-size: 0.95rem; }
-    .meta { display: flex; flex-wrap: wrap; gap: 0.35rem 0.75rem; font-size: 0.78rem; color: var(--memos-muted, #5b6170); }
+    .meta { display: flex; flex-wrap: wrap; gap: 0.35rem 0.75rem; font-size: 0.78rem; color: var(--memos-muted, #555b6a); }
     .chip { background: var(--memos-chip-bg, #eef1f6); border-radius: 999px; padding: 0 0.5rem; }
-    .why { margin-top: 0.4rem; font-size: 0.78rem; color: var(--memos-accent, #2f5bd3); }
+    .why { margin-top: 0.4rem; font-size: 0.78rem; color: var(--memos-accent-text, #2450c4); }
     :host([selected]) { border-color: var(--memos-accent, #2f5bd3); box-shadow: 0 0 0 1px var(--memos-accent, #2f5bd3); }
     .actions { margin-top: 0.5rem; display: flex; gap: 0.4rem; }
     button:focus-visible { outline: 2px solid var(--memos-accent, #2f5bd3); outline-offset: 2px; }
-    button { font: inherit; font-size: 0.78rem; padding: 0.15rem 0.6rem; border-radius: 6px; border: 1px solid var(--memos-border, #d0d4dc); background: #fff; cursor: pointer; }
+    button { font: inherit; font-size: 0.78rem; padding: 0.15rem 0.6rem; border-radius: 6px; border: 1px solid var(--memos-border, #d0d4dc); background: var(--memos-button-bg, #fff); color: inherit; cursor: pointer; }
   `;
 
   /** The memory to show. */

@@ -22,8 +22,8 @@ export class MemoryDetail extends LitElement {
       dt { color: var(--_muted); }
       dd { margin: 0; overflow-wrap: anywhere; }
       .text { white-space: pre-wrap; font-size: 0.95rem; }
-      del { background: #fde2e2; text-decoration: line-through; }
-      ins { background: #dcf5e3; text-decoration: none; }
+      del { background: var(--memos-del-bg, #fde2e2); text-decoration: line-through; }
+      ins { background: var(--memos-ins-bg, #dcf5e3); text-decoration: none; }
       ol { padding-left: 1.2rem; font-size: 0.85rem; }
       li { margin: 0.4rem 0; }
       form.edit { display: grid; gap: 0.4rem; }

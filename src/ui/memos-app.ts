@@ -48,9 +48,10 @@ export class MemosApp extends LitElement {
       :host { max-width: 1100px; margin: 0 auto; padding: 1rem; }
       header { display: flex; align-items: baseline; gap: 1rem; flex-wrap: wrap; }
       h1 { font-size: 1.4rem; margin: 0; }
-      .mode { font-size: 0.85rem; background: var(--memos-banner-bg, #fff6db); border: 1px solid #f0d78c; padding: 0.5rem 0.75rem; border-radius: var(--_radius); margin: 0.75rem 0; }
-      [role='tablist'] { display: flex; gap: 0.25rem; flex-wrap: wrap; border-bottom: 1px solid var(--_border); margin-top: 0.5rem; }
-      [role='tab'] { border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; background: transparent; padding: 0.4rem 0.8rem; }
+      .mode { font-size: 0.85rem; background: var(--memos-banner-bg, #fff6db); border: 1px solid var(--memos-banner-border, #e8cf7a); padding: 0.5rem 0.75rem; border-radius: var(--_radius); margin: 0.75rem 0; }
+      /* One row that scrolls sideways on a narrow screen, never wrapping under itself. */
+      [role='tablist'] { display: flex; gap: 0.25rem; flex-wrap: nowrap; overflow-x: auto; overflow-y: hidden; scrollbar-width: thin; border-bottom: 1px solid var(--_border); margin-top: 0.5rem; }
+      [role='tab'] { flex: none; white-space: nowrap; border: 1px solid transparent; border-bottom: none; border-radius: 6px 6px 0 0; background: transparent; padding: 0.4rem 0.8rem; }
       [role='tab'][aria-selected='true'] { border-color: var(--_border); background: var(--memos-card-bg, #fff); font-weight: 600; margin-bottom: -1px; }
       [role='tabpanel'] { padding-top: 0.5rem; }
     `,
@@ -190,11 +191,13 @@ export class MemosApp extends LitElement {
             tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`,
         )}
       </div>
-      ${TABS.map(
-        ([id]) => html`<div role="tabpanel" id="panel-${id}" aria-labelledby="tab-${id}" tabindex="0" ?hidden=${this.tab !== id}>
-          ${this.tab === id || id === 'chat' ? this.#panel(id) : nothing}
-        </div>`,
-      )}
+      <main>
+        ${TABS.map(
+          ([id]) => html`<div role="tabpanel" id="panel-${id}" aria-labelledby="tab-${id}" tabindex="0" ?hidden=${this.tab !== id}>
+            ${this.tab === id || id === 'chat' ? this.#panel(id) : nothing}
+          </div>`,
+        )}
+      </main>
     `;
   }
 }

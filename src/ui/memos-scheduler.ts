@@ -18,7 +18,7 @@ const REFRESH_MS = 3000;
 
 @customElement('memos-scheduler')
 export class MemosScheduler extends SessionElement {
-  static override styles = [sharedStyles, css`.state-failed { color: #9b1c1c; } .state-running { color: var(--_accent); }`];
+  static override styles = [sharedStyles, css`.state-failed { color: var(--memos-error-fg, #7a1414); } .state-running { color: var(--_accent-text); }`];
 
   @state() private status: SchedulerStatus | undefined;
   @state() private jobs: JobRecord[] = [];

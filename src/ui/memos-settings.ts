@@ -11,6 +11,7 @@ import { loadSettings, saveSettings, type AppSettings } from './app-settings';
 import { EMBEDDER_PRESETS, presetOf } from './embedder-presets';
 import { SessionElement } from './session-element';
 import { sharedStyles } from './styles';
+import { applyTheme, savedTheme, type ThemeChoice } from './theme';
 
 type Consent = 'ask' | 'auto' | 'manual';
 type Redaction = 'redact' | 'tag' | 'keep';
@@ -78,6 +79,12 @@ export class MemosSettings extends SessionElement {
     const choice = typeof embedder === 'string' ? embedder : (presetOf(embedder)?.id ?? 'onnx');
     return html`<section part="settings" aria-label="settings">
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+      <h2>Appearance</h2>
+      <label class="row">Theme
+        <select id="theme" @change=${(e: Event) => applyTheme((e.target as HTMLSelectElement).value as ThemeChoice)}>
+          ${(['system', 'light', 'dark'] as const).map((t) => html`<option value=${t} ?selected=${savedTheme() === t}>${t === 'system' ? 'as the device (light or dark)' : t}</option>`)}
+        </select>
+      </label>
       <h2>Learning from chats</h2>
       <label class="row">When a model could extract facts and preferences from what you say
         <select id="consent" @change=${(e: Event) => this.guard(async () => { this.consent = (await s.api.setConsent({ userId: s.userId, mode: (e.target as HTMLSelectElement).value as Consent })).consent ?? 'ask'; })}>

@@ -11,8 +11,9 @@ export const sharedStyles = css`
     font-family: var(--memos-font, system-ui, sans-serif);
     color: var(--memos-fg, #1d2130);
     --_border: var(--memos-border, #d0d4dc);
-    --_muted: var(--memos-muted, #5b6170);
+    --_muted: var(--memos-muted, #555b6a);
     --_accent: var(--memos-accent, #2f5bd3);
+    --_accent-text: var(--memos-accent-text, #2450c4);
     --_radius: var(--memos-radius, 8px);
     /* A long word or URL breaks anywhere rather than widening the page (inherited by everything). */
     overflow-wrap: anywhere;
@@ -27,14 +28,15 @@ export const sharedStyles = css`
     padding: 0.25rem 0.7rem; border-radius: 6px; border: 1px solid var(--_border);
     background: var(--memos-button-bg, #fff); color: inherit; cursor: pointer;
   }
-  button.primary { background: var(--_accent); border-color: var(--_accent); color: #fff; }
+  button.primary { background: var(--_accent); border-color: var(--_accent); color: var(--memos-on-accent, #fff); }
   button:disabled { opacity: 0.55; cursor: default; }
   :focus-visible { outline: 2px solid var(--_accent); outline-offset: 2px; }
   .row { display: flex; gap: 0.5rem; flex-wrap: wrap; align-items: center; margin: 0.5rem 0; }
   .box { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.75rem; margin: 0.75rem 0; background: var(--memos-card-bg, #fff); }
   .muted { color: var(--_muted); font-size: 0.85rem; }
-  .error { background: #fde8e8; border: 1px solid #f2b8b8; padding: 0.4rem 0.7rem; border-radius: 6px; margin: 0.5rem 0; color: #7a1414; }
-  .ok { color: #1f6b3a; }
+  .error { background: var(--memos-error-bg, #fde8e8); border: 1px solid var(--memos-error-border, #f2b8b8); padding: 0.4rem 0.7rem; border-radius: 6px; margin: 0.5rem 0; color: var(--memos-error-fg, #7a1414); }
+  .ok { color: var(--memos-ok, #1f6b3a); }
+  a { color: var(--_accent-text); }
   h2 { font-size: 1.05rem; margin: 1rem 0 0.5rem; }
   h3 { font-size: 0.95rem; margin: 0.75rem 0 0.4rem; }
   /* A wide table scrolls inside itself instead of widening the page. */
@@ -46,6 +48,11 @@ export const sharedStyles = css`
   .plot { color: var(--_muted); max-width: 100%; height: auto; }
   .legend { font-size: 0.75rem; margin-right: 0.6rem; }
   .swatch { display: inline-block; width: 0.7rem; height: 0.7rem; border-radius: 2px; margin-right: 0.25rem; vertical-align: middle; }
+  /* Fingers need bigger targets than a mouse pointer. */
+  @media (pointer: coarse) {
+    button, select, input:not([type='checkbox']):not([type='radio']), [role='tab'] { min-height: 40px; }
+    input[type='checkbox'], input[type='radio'] { min-width: 24px; min-height: 24px; }
+  }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 

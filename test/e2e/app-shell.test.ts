@@ -292,6 +292,11 @@ describe('the app for keyboard and screen-reader users', () => {
     const errors = watchErrors(page);
     await page.goto(`${inject('baseUrl')}/?store=${storeName('a11y')}#memories`);
     await page.getByText('Memory mode').waitFor();
+    // One main landmark holds the tab panels; the tab bar is one row.
+    expect(await page.getByRole('main').count()).toBe(1);
+    expect(await page.getByRole('main').getByRole('tabpanel').count()).toBe(1);
+    const tabTops = await page.getByRole('tab').evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
+    expect(tabTops).toBe(1);
     await remember(page, 'Keyboard users can reach everything.');
     await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
     await page.locator('memos-memory-detail #versions li').first().waitFor();
