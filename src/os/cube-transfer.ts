@@ -16,6 +16,7 @@ import { appendAudit } from './audit-log';
 import { storeNewMemories } from './memory-writes';
 import { cubeWithAccess, userIn } from './directory';
 import { checkAborted, oneOf, requireId, requireObject } from './validate';
+import { LIMITS } from '../core/limits';
 
 /**
  * A cube's contents as `userId` may export them (read access; other users' private memories only
@@ -36,13 +37,20 @@ export function readCubeContents(store: Store, userId: string, cubeId: string): 
   });
 }
 
-/** A copy of a cube's contents under a new cube id and new memory and blob ids (lineage follows). */
+/** "Notes" → "Notes (copy)"; a name that says so already stays as it is. */
+function copyName(name: string): string {
+  if (name.endsWith(' (copy)')) return name;
+  return `${name.slice(0, LIMITS.nameLength - ' (copy)'.length)} (copy)`;
+}
+
+/** A copy of a cube's contents under a new cube id and new memory and blob ids (lineage follows), named as a copy. */
 export function withNewIds(contents: CubeContents): CubeContents {
   const cubeId = newId('cube');
   const ids = new Map(contents.memories.map((m) => [m.id, newId('mem')]));
   const idOf = (old: string) => ids.get(old) ?? old;
   return {
-    manifest: { ...contents.manifest, cubeId },
+    // A copy says so in its name (kept within the name limit), so two cubes of one name are told apart.
+    manifest: { ...contents.manifest, cubeId, name: copyName(contents.manifest.name) },
     // Lineage follows the new ids.
     memories: contents.memories.map((m) => ({
       ...m,

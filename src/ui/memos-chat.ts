@@ -73,6 +73,8 @@ export class MemosChat extends SessionElement {
   @state() private busy: AbortController | undefined;
   @state() private modelReady = false;
   @state() private kvPossible = false;
+  /** The built-in stories260K is loaded: its answers are said to be what they are. */
+  @state() private toyModel = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
   /** The KV cube this chat answers from (instead of searching memories), while one is active. */
@@ -90,6 +92,7 @@ export class MemosChat extends SessionElement {
       this.modelReady = status?.state === 'ready';
       // A KV cube needs a model whose cache this tab can read (an in-tab ORT model).
       this.kvPossible = status?.state === 'ready' && status.model.kvModel !== undefined;
+      this.toyModel = status?.state === 'ready' && status.model.id === 'stories260K';
     }
     if (what === 'memories' || what === 'selection' || what === 'cubes') await this.#loadSessions();
   }
@@ -230,6 +233,9 @@ export class MemosChat extends SessionElement {
         <memos-models compact .session=${session}></memos-models>
         <div id="turns">${this.turns.map((t, i) => this.#renderTurn(t, i))}</div>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+        ${this.toyModel
+          ? html`<p class="muted" id="toy-model">stories260K is a 260K-parameter model of children's stories: it shows the whole pipeline (memories in the prompt, streaming, KV cubes) but follows no instructions, so its answers are not answers. For real ones load a WebGPU model from the catalogue, use a model server, or add model files (Models).</p>`
+          : nothing}
         ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
         ${this.#task.render()}
         ${this.activeKv
@@ -241,7 +247,7 @@ export class MemosChat extends SessionElement {
           <textarea id="message" name="message" placeholder=${this.modelReady ? 'Ask something…' : 'Load a model to chat'}
             @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) (e.target as HTMLTextAreaElement).form?.requestSubmit(); }}></textarea>
           <div class="row">
-            <button class="primary" type="submit" ?disabled=${this.busy !== undefined}>Send</button>
+            <button class="primary" type="submit" ?disabled=${this.busy !== undefined || !this.modelReady}>Send</button>
             ${this.busy ? html`<button type="button" @click=${() => this.busy?.abort()}>Stop</button>` : nothing}
             ${this.kvPossible || !this.modelReady ? html`<button type="button" id="keep-kv" ?disabled=${this.busy !== undefined || !this.modelReady} @click=${() => this.#keepAsKv()}>Keep as KV cube</button>` : nothing}
           </div>

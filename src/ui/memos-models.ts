@@ -139,7 +139,7 @@ export class MemosModels extends SessionElement {
     const percent = d.total ? Math.floor((100 * d.loaded) / d.total) : null;
     return html`<div class="bar" id="download" role="status">
       <progress aria-label="download of ${d.modelId}" max=${d.total ?? 1} value=${d.total ? d.loaded : 0}></progress>
-      <span>${d.file || 'starting'} · ${formatBytes(d.loaded)}${d.total ? ` of ${formatBytes(d.total)} · ${percent}%` : ''}</span>
+      <span>${d.total && d.loaded >= d.total ? `${formatBytes(d.total)} downloaded · preparing the model…` : html`${d.file || 'starting'} · ${formatBytes(d.loaded)}${d.total ? ` of ${formatBytes(d.total)} · ${percent}%` : ''}`}</span>
       <button @click=${() => this.#abort?.abort()}>Cancel</button>
     </div>`;
   }

@@ -241,6 +241,8 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     await expect.poll(() => models.locator('#catalogue tr[data-model="stories260K"]').textContent()).toMatch(/yes/);
     await page.getByRole('tab', { name: 'Chat' }).click();
     const chat = page.locator('memos-chat');
+    // The built-in model is said to be what it is.
+    expect(await chat.locator('#toy-model').textContent()).toMatch(/follows no instructions/);
     await chat.getByRole('textbox', { name: 'Message' }).fill('Where does my sister Mia live?');
     await chat.getByRole('button', { name: 'Send' }).click();
     await chat.locator('.used').waitFor({ timeout: 30_000 });
@@ -297,6 +299,10 @@ describe('the app for keyboard and screen-reader users', () => {
     expect(await page.getByRole('main').getByRole('tabpanel').count()).toBe(1);
     const tabTops = await page.getByRole('tab').evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
     expect(tabTops).toBe(1);
+    // Without a model, Send is off (nothing to send to).
+    await page.getByRole('tab', { name: 'Chat' }).click();
+    expect(await page.locator('memos-chat').getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    await page.getByRole('tab', { name: 'Memories' }).click();
     await remember(page, 'Keyboard users can reach everything.');
     await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
     await page.locator('memos-memory-detail #versions li').first().waitFor();

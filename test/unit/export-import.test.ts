@@ -56,6 +56,10 @@ describe('export and import', () => {
     expect((await errorOf(() => os.importCube({ userId: 'ana', file }))).code).toBe('CUBE_EXISTS');
     const copy = await os.importCube({ userId: 'ana', file, mode: 'copy' });
     expect(copy.cubeId).not.toBe('c1');
+    // A copy is named as one; a copy of a copy is not "(copy) (copy)".
+    expect(copy.name).toBe('Ana notes (copy)');
+    const again = await os.importCube({ userId: 'ana', file: await os.exportCube({ userId: 'ana', cubeId: copy.cubeId }), mode: 'copy' });
+    expect(again.name).toBe('Ana notes (copy)');
     const page = await os.getAll({ userId: 'ana', cubeId: copy.cubeId });
     expect(page.total).toBe(2);
     const original = await os.getAll({ userId: 'ana', cubeId: 'c1' });
