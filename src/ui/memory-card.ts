@@ -44,6 +44,8 @@ export class MemoryCard extends LitElement {
   @property({ attribute: false }) memory?: MemoryItem;
   /** The search hit that found it, when it came from a search. */
   @property({ attribute: false }) hit?: SearchHit;
+  /** The memory is in a cube the user may only read: no change buttons, only Details. */
+  @property({ type: Boolean, reflect: true }) readonly = false;
 
   #act(action: MemoryAction): void {
     this.dispatchEvent(new CustomEvent<{ action: MemoryAction; memoryId: string }>('memory-action', { detail: { action, memoryId: this.memory!.id }, bubbles: true, composed: true }));
@@ -72,9 +74,9 @@ export class MemoryCard extends LitElement {
         ? html`<div class="why" part="why">${whyLine(this.hit)}</div>`
         : nothing}
       <div class="actions">
-        ${live ? html`<button @click=${() => this.#act('archive')}>Delete</button><button @click=${() => this.#act('freeze')}>Freeze</button>` : nothing}
-        ${m.state === 'archived' ? html`<button @click=${() => this.#act('restore')}>Restore</button>` : nothing}
-        ${m.state === 'frozen' ? html`<button @click=${() => this.#act('unfreeze')}>Unfreeze</button>` : nothing}
+        ${live && !this.readonly ? html`<button @click=${() => this.#act('archive')}>Delete</button><button @click=${() => this.#act('freeze')}>Freeze</button>` : nothing}
+        ${m.state === 'archived' && !this.readonly ? html`<button @click=${() => this.#act('restore')}>Restore</button>` : nothing}
+        ${m.state === 'frozen' && !this.readonly ? html`<button @click=${() => this.#act('unfreeze')}>Unfreeze</button>` : nothing}
         <button @click=${() => this.#act('details')} aria-label="details and history">Details</button>
       </div>
     `;

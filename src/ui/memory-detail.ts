@@ -35,6 +35,8 @@ export class MemoryDetail extends LitElement {
   @property({ attribute: false }) api: MemosApi | undefined;
   /** The user acting. */
   @property() userId = '';
+  /** The memory is in a cube the user may only read: history without change actions. */
+  @property({ type: Boolean, reflect: true }) readonly = false;
   @property({ attribute: false }) memoryId = '';
   @state() private memory: MemoryItem | undefined;
   @state() private versions: MemoryVersion[] = [];
@@ -104,7 +106,7 @@ export class MemoryDetail extends LitElement {
         ? html`<div class="text diff">${diffWords(before, String(textChange.to ?? '')).map((p) => (p.kind === 'same' ? p.text : p.kind === 'removed' ? html`<del>${p.text}</del>` : html`<ins>${p.text}</ins>`))}</div>`
         : nothing}
       ${v.changes.filter((c) => c.field !== 'text').map((c) => html`<div class="muted">${c.field}: ${show(c.from)} → ${show(c.to)}</div>`)}
-      ${!current && this.memory?.state !== 'frozen'
+      ${!current && this.memory?.state !== 'frozen' && !this.readonly
         ? html`<button aria-label="roll back to version ${v.version}" @click=${() => this.#act((api, ref) => api.rollback({ ...ref, version: v.version }))}>Roll back to v${v.version}</button>`
         : current ? html`<span class="muted">(current)</span>` : nothing}
     </li>`;
@@ -119,7 +121,7 @@ export class MemoryDetail extends LitElement {
     return html`<article part="detail" aria-label="memory details">
       <p class="text" part="text">${m.text}</p>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      <div class="row" role="toolbar" aria-label="memory actions">
+      <div class="row" role="toolbar" aria-label="memory actions" ?hidden=${this.readonly}>
         ${live || m.state === 'frozen' ? html`<button @click=${() => { this.editing = !this.editing; }} ?disabled=${m.state === 'frozen'}>Edit</button>` : nothing}
         ${live ? html`<button @click=${() => this.#act((api, r) => api.freeze(r))}>Freeze</button><button @click=${() => this.#act((api, r) => api.delete(r))}>Delete</button>` : nothing}
         ${m.state === 'frozen' ? html`<button @click=${() => this.#act((api, r) => api.unfreeze(r))}>Unfreeze</button>` : nothing}

@@ -64,6 +64,8 @@ export class MemosInspector extends SessionElement {
   @state() private words = '';
   @state() private limit = PAGE;
   @state() private embedderLine = '';
+  /** The user's access to the open cube, and who shared it when it is not theirs. */
+  @state() private access: { readonly level: 'owner' | 'read' | 'write'; readonly owner: string } | undefined;
   /** The query whose hits are shown, so they can be read again when memories change. */
   #query = '';
 
@@ -76,6 +78,10 @@ export class MemosInspector extends SessionElement {
       : opened.embedderError
         ? `Search matches words only: the offline embedding model did not load (${opened.embedderError}).`
         : 'Search matches words only.';
+    if (what === 'selection' || what === 'cubes') {
+      const view = (await session.api.listCubes({ userId: session.userId })).find((c) => c.cube.cubeId === session.cubeId);
+      this.access = view ? { level: view.access, owner: view.cube.ownerId } : undefined;
+    }
     if (what === 'selection') this.hits = undefined;
     // Shown hits are read again: an edited, archived or purged memory never stays listed as it was.
     else if (this.hits && this.#query) this.hits = await session.api.search({ userId: session.userId, query: this.#query, cubeIds: [session.cubeId], topK: 20 });
@@ -90,7 +96,7 @@ export class MemosInspector extends SessionElement {
 
   /** Search results: the matches, then weak matches (no shared word, little shared meaning) folded away. */
   #results(hits: readonly SearchHit[]) {
-    const card = (h: SearchHit) => html`<memos-memory-card .memory=${h.memory} .hit=${h} ?selected=${h.memory.id === this.selected}></memos-memory-card>
+    const card = (h: SearchHit) => html`<memos-memory-card .memory=${h.memory} .hit=${h} ?selected=${h.memory.id === this.selected} ?readonly=${this.access?.level === 'read'}></memos-memory-card>
       <details><summary class="muted">score breakdown</summary>${scoreBreakdownPlot(h.parts)}</details>`;
     const strong = hits.filter(isMatch);
     const weak = hits.filter((h) => !isMatch(h));
@@ -185,12 +191,14 @@ export class MemosInspector extends SessionElement {
     return html`<section part="inspector" aria-label="memory inspector">
       <p class="muted" id="search-mode">${this.embedderLine}</p>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
-      <form class="add row" @submit=${this.#onAdd} aria-label="add a memory">
-        <textarea name="text" placeholder="Something worth remembering…" aria-label="memory text" required></textarea>
-        <input name="tags" placeholder="tags, comma separated" aria-label="tags" />
-        <select name="type" aria-label="type">${SEMANTIC_TYPES.map((t) => html`<option value=${t}>${t}</option>`)}</select>
-        <button class="primary" type="submit">Remember</button>
-      </form>
+      ${this.access?.level === 'read'
+        ? html`<p class="badge" id="read-only" role="note">Read-only: ${this.access.owner} shared this cube with you to read. You can search and open its memories, not change them.</p>`
+        : html`<form class="add row" @submit=${this.#onAdd} aria-label="add a memory">
+            <textarea name="text" placeholder="Something worth remembering…" aria-label="memory text" required></textarea>
+            <input name="tags" placeholder="tags, comma separated" aria-label="tags" />
+            <select name="type" aria-label="type">${SEMANTIC_TYPES.map((t) => html`<option value=${t}>${t}</option>`)}</select>
+            <button class="primary" type="submit">Remember</button>
+          </form>`}
       <form class="row" role="search" @submit=${this.#onSearch} aria-label="search memories">
         <input type="search" name="q" placeholder="Search memories" aria-label="search memories" />
         <button type="submit">Search</button>
@@ -211,14 +219,14 @@ export class MemosInspector extends SessionElement {
             <span class="muted">${visible.length} shown of ${this.total}</span>
           </div>
           <div class="list" id="memories">
-            ${visible.length === 0 ? html`<p class="muted">No memories yet.</p>` : visible.map((m) => html`<memos-memory-card .memory=${m} ?selected=${m.id === this.selected}></memos-memory-card>`)}
+            ${visible.length === 0 ? html`<p class="muted">No memories yet.</p>` : visible.map((m) => html`<memos-memory-card .memory=${m} ?selected=${m.id === this.selected} ?readonly=${this.access?.level === 'read'}></memos-memory-card>`)}
           </div>
           ${this.total > this.limit ? html`<button @click=${() => { this.limit += PAGE; void this.guard(() => this.refresh('memories')); }}>Show ${Math.min(PAGE, this.total - this.limit)} older</button>` : nothing}
         </div>
         ${this.selected
           ? html`<aside aria-label="selected memory">
               <div class="row"><h2>Details</h2><button @click=${() => { this.selected = ''; }}>Close details</button></div>
-              <memos-memory-detail .api=${session.api} userId=${session.userId} .memoryId=${this.selected}
+              <memos-memory-detail .api=${session.api} userId=${session.userId} .memoryId=${this.selected} ?readonly=${this.access?.level === 'read'}
                 @memory-changed=${() => session.changed('memories')} @memory-purged=${() => { this.selected = ''; }}></memos-memory-detail>
             </aside>`
           : nothing}

@@ -36,6 +36,7 @@ export const sharedStyles = css`
   .muted { color: var(--_muted); font-size: 0.85rem; }
   .error { background: var(--memos-error-bg, #fde8e8); border: 1px solid var(--memos-error-border, #f2b8b8); padding: 0.4rem 0.7rem; border-radius: 6px; margin: 0.5rem 0; color: var(--memos-error-fg, #7a1414); }
   .ok { color: var(--memos-ok, #1f6b3a); }
+  .badge { display: inline-block; border: 1px solid var(--_border); background: var(--memos-chip-bg, #eef1f6); border-radius: 999px; padding: 0.15rem 0.7rem; font-size: 0.85rem; }
   a { color: var(--_accent-text); }
   h2 { font-size: 1.05rem; margin: 1rem 0 0.5rem; }
   h3 { font-size: 0.95rem; margin: 0.75rem 0 0.4rem; }

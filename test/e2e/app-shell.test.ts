@@ -169,6 +169,39 @@ describe('the app in memory mode', () => {
   });
 });
 
+describe('a cube shared to read', () => {
+  it('shows as read-only: a badge, no way to add, no change buttons on its memories', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-readonly')}#memories`);
+    await page.getByText('Memory mode').waitFor();
+    await remember(page, 'The team meets on Mondays.');
+    await page.getByRole('tab', { name: 'Users & cubes' }).click();
+    const cubes = page.locator('memos-cubes');
+    await cubes.getByRole('textbox', { name: 'New user id' }).fill('sam');
+    await cubes.getByRole('button', { name: 'Create user' }).click();
+    await cubes.getByText('Created sam; you now act as sam').waitFor();
+    await cubes.locator('#user').selectOption('me');
+    await expect.poll(() => cubes.locator('#cube-list tbody tr').count()).toBe(1);
+    await cubes.getByRole('button', { name: 'Share', exact: true }).click();
+    await cubes.getByText('Shared with sam (read).').waitFor();
+    await cubes.locator('#user').selectOption('sam');
+    await cubes.getByRole('button', { name: 'open My memories' }).click();
+    await page.getByRole('tab', { name: 'Memories' }).click();
+    const inspector = page.locator('memos-inspector');
+    await inspector.locator('#read-only').waitFor();
+    expect(await inspector.locator('#read-only').textContent()).toContain('me shared this cube with you to read');
+    expect(await inspector.getByRole('button', { name: 'Remember' }).count()).toBe(0);
+    const card = inspector.locator('#memories memos-memory-card').first();
+    await card.waitFor();
+    expect(await card.getByRole('button', { name: 'Delete' }).count()).toBe(0);
+    expect(await card.getByRole('button', { name: 'details and history' }).count()).toBe(1);
+    errors.expectNone();
+    await context.close();
+  });
+});
+
 /** Counts, through every shadow root, elements that hostile text would have made if it were parsed as markup. */
 function markupFromText(page: import('playwright-core').Page): Promise<number> {
   return page.evaluate(() => {
