@@ -4,7 +4,7 @@
  * the same bytes (keys sorted, nothing time-dependent added), so export → import → export is identical.
  * See docs/cube-file-format.md.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { MemosError } from '../core/errors';
 import { CHANGE_ACTIONS, CONTENT_FIELDS, MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES, contentOf, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import { LIFECYCLE_STATES } from '../core/lifecycle';
@@ -15,33 +15,38 @@ import { LIMITS } from '../core/limits';
 import { checkCubeFileFields } from './cube-file-rules';
 import { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from '../protocol/cube-file-format';
 
+// zod/mini carries no messages of its own: errors name what is wrong in English, as the classic build did.
+z.config(z.locales.en());
+
 export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION };
 
-const time = z.number().int().nonnegative();
+const time = z.int().check(z.nonnegative());
 /** A content field's value, as a version's changes record it before and after. */
 const metadata = z.record(z.string(), z.json());
 const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string()), metadata]);
-const id = z.string().min(1).max(200);
+const id = z.string().check(z.minLength(1), z.maxLength(200));
+const nonNegativeInt = z.int().check(z.nonnegative());
+const positiveInt = z.int().check(z.positive());
 
 const contentShape = {
   text: z.string(),
-  key: z.string().nullable(),
+  key: z.nullable(z.string()),
   semanticType: z.enum(SEMANTIC_TYPES),
   memoryType: z.enum(MEMORY_TYPES),
   tags: z.array(z.string()),
   visibility: z.enum(VISIBILITIES),
-  expiresAt: time.nullable(),
-  priority: z.number().min(0).max(10),
+  expiresAt: z.nullable(time),
+  priority: z.number().check(z.minimum(0), z.maximum(10)),
   sensitivity: z.array(z.string()),
   state: z.enum(LIFECYCLE_STATES),
-  metadata: metadata.optional(),
+  metadata: z.optional(metadata),
 };
 
 const sourceRef = z.strictObject({
-  sessionId: z.string().optional(),
-  messageId: z.string().optional(),
-  speaker: z.string().optional(),
-  spokenAt: z.number().optional(),
+  sessionId: z.optional(z.string()),
+  messageId: z.optional(z.string()),
+  speaker: z.optional(z.string()),
+  spokenAt: z.optional(z.number()),
 });
 
 const memorySchema = z.strictObject({
@@ -54,47 +59,47 @@ const memorySchema = z.strictObject({
   source: z.enum(MEMORY_SOURCES),
   sourceRefs: z.array(sourceRef),
   usage: z.strictObject({
-    accessCount: z.number().int().nonnegative(),
-    lastAccessAt: time.nullable(),
+    accessCount: nonNegativeInt,
+    lastAccessAt: z.nullable(time),
     hits: z.array(z.strictObject({ at: time, by: z.enum(['search', 'get', 'chat', 'scheduler']) })),
   }),
-  version: z.number().int().positive(),
-  stateBefore: z.enum(LIFECYCLE_STATES).nullable(),
-  mergedFrom: z.array(id).optional(),
-  validFrom: time.nullable().optional(),
-  validTo: time.nullable().optional(),
-  supersededBy: id.nullable().optional(),
+  version: positiveInt,
+  stateBefore: z.nullable(z.enum(LIFECYCLE_STATES)),
+  mergedFrom: z.optional(z.array(id)),
+  validFrom: z.optional(z.nullable(time)),
+  validTo: z.optional(z.nullable(time)),
+  supersededBy: z.optional(z.nullable(id)),
 });
 
 const versionSchema = z.strictObject({
   memoryId: id,
   cubeId: id,
-  version: z.number().int().positive(),
+  version: positiveInt,
   at: time,
   by: id,
   action: z.enum(CHANGE_ACTIONS),
-  reason: z.string().nullable(),
-  changes: z.array(z.strictObject({ field: z.enum(CONTENT_FIELDS), from: fieldValue, to: fieldValue })).max(CONTENT_FIELDS.length),
+  reason: z.nullable(z.string()),
+  changes: z.array(z.strictObject({ field: z.enum(CONTENT_FIELDS), from: fieldValue, to: fieldValue })).check(z.maxLength(CONTENT_FIELDS.length)),
   snapshot: z.strictObject(contentShape),
 });
 
 const blobSchema = z.strictObject({
   blobId: id,
-  memoryId: id.nullable(),
-  kind: z.string().min(1),
-  chunk: z.number().int().nonnegative(),
-  checksum: z.string().regex(/^[0-9a-f]{64}$/),
+  memoryId: z.nullable(id),
+  kind: z.string().check(z.minLength(1)),
+  chunk: nonNegativeInt,
+  checksum: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   data: z.string(),
 });
 
 const manifestSchema = z.strictObject({
   cubeId: id,
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   ownerId: id,
   schemaVersion: z.literal(CUBE_SCHEMA_VERSION),
   createdAt: time,
-  embedder: z.strictObject({ modelId: z.string(), revision: z.string(), dimension: z.number().int().positive() }).nullable(),
-  policy: z.strictObject({ redaction: z.enum(['redact', 'tag', 'keep']), language: z.enum(TEXT_LANGUAGES).optional() }).optional(),
+  embedder: z.nullable(z.strictObject({ modelId: z.string(), revision: z.string(), dimension: positiveInt })),
+  policy: z.optional(z.strictObject({ redaction: z.enum(['redact', 'tag', 'keep']), language: z.optional(z.enum(TEXT_LANGUAGES)) })),
 });
 
 const fileSchema = z.strictObject({
@@ -104,7 +109,7 @@ const fileSchema = z.strictObject({
   memories: z.array(memorySchema),
   versions: z.array(versionSchema),
   blobs: z.array(blobSchema),
-  checksum: z.string().regex(/^sha256:[0-9a-f]{64}$/),
+  checksum: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
 });
 
 /** A cube's contents as read from a file, checked and ready to store. */

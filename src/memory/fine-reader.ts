@@ -5,11 +5,14 @@
  * what it emits is validated again here. The raw turns stay (the fast reader keeps them): extracted
  * facts are extra memories, never a replacement.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { SEMANTIC_TYPES, type SourceRef } from '../core/memory-item';
 import type { LanguageModel } from '../protocol/language-model';
 import { parseTimeRange } from '../search/time-expressions';
 import type { ExtractedMemory } from '../protocol/memory-types';
+
+// zod/mini carries no messages of its own: errors name what is wrong in English, as the classic build did.
+z.config(z.locales.en());
 
 /** The prompt's version (extracted memories record it in their tags). */
 export const FINE_READER_VERSION = 'fine-reader-1';
@@ -43,15 +46,17 @@ export const EXTRACTION_SCHEMA = {
 // Lengths are cut by code points here (the grammar counts characters; a JS string's length counts
 // UTF-16 units, so an astral character would count twice).
 const clip = (n: number) => (s: string) => [...s.trim()].slice(0, n).join('');
+/** A string cut to `n` characters and trimmed, then required non-empty. */
+const clipped = (n: number) => z.pipe(z.pipe(z.string(), z.transform(clip(n))), z.string().check(z.minLength(1)));
 const memorySchema = z.object({
-  key: z.string().transform(clip(40)).pipe(z.string().min(1)),
-  value: z.string().transform(clip(200)).pipe(z.string().min(1)),
+  key: clipped(40),
+  value: clipped(200),
   semanticType: z.enum(SEMANTIC_TYPES),
   memoryType: z.enum(['long-term', 'user']),
-  tags: z.array(z.string().transform(clip(20))).max(4),
-  when: z.string().transform(clip(40)).nullable(),
+  tags: z.array(z.pipe(z.string(), z.transform(clip(20)))).check(z.maxLength(4)),
+  when: z.nullable(z.pipe(z.string(), z.transform(clip(40)))),
 });
-const outputSchema = z.object({ memories: z.array(z.unknown()).max(6) });
+const outputSchema = z.object({ memories: z.array(z.unknown()).check(z.maxLength(6)) });
 
 /** One turn the reader reads. */
 export interface ReaderTurn {

@@ -3,40 +3,43 @@
  * disk so nothing is fetched). Files are kept in a {@link ModelFileStore} so the second load is
  * offline; the storage each model uses is visible and can be freed.
  */
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { MemosError } from '../../core/errors';
 import { fetchWithProgress, type DownloadProgress, type ModelFileStore } from './model-files';
 import type { ModelEntry, ModelView, OrtModelEntry, UserModelEntry } from '../../protocol/inference-types';
 
+// zod/mini carries no messages of its own: errors name what is wrong in English, as the classic build did.
+z.config(z.locales.en());
+
 const REGISTRY_ID = '__registry__';
 const REGISTRY_FILE = 'user-models.json';
 
-const fileName = z.string().min(1).max(200).regex(/^[^/\\]+$/, 'a file name, not a path');
+const fileName = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^/\\]+$/, 'a file name, not a path'));
 /** A model's label: shown in every view, so held to the rules of a name (no control characters). */
-const label = z.string().min(1).max(200).regex(/^[^\p{Cc}]+$/u, 'no control characters');
+const label = z.string().check(z.minLength(1), z.maxLength(200), z.regex(/^[^\p{Cc}]+$/u, 'no control characters'));
 const ortEntrySchema = z.object({
-  id: z.string().min(1).max(100).regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore'),
+  id: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\w.-]+$/, 'letters, digits, dot, dash, underscore')),
   label,
   engine: z.literal('ort'),
-  baseUrl: z.string().url().endsWith('/').nullable(),
-  files: z.object({ model: fileName, tokenizer: fileName, tokenizerConfig: fileName.optional() }),
+  baseUrl: z.nullable(z.url().check(z.endsWith('/'))),
+  files: z.object({ model: fileName, tokenizer: fileName, tokenizerConfig: z.optional(fileName) }),
   tokenizerFormat: z.enum(['tokenizer.json', 'llama2c']),
-  vocabSize: z.number().int().positive().optional(),
-  contextLength: z.number().int().positive().max(1 << 20),
-  rope: z.object({ theta: z.number().positive(), layout: z.enum(['interleaved', 'half']) }).optional(),
-  description: z.string().max(2000).optional(),
-  license: z.string().max(200).optional(),
+  vocabSize: z.optional(z.int().check(z.positive())),
+  contextLength: z.int().check(z.positive(), z.maximum(1 << 20)),
+  rope: z.optional(z.object({ theta: z.number().check(z.positive()), layout: z.enum(['interleaved', 'half']) })),
+  description: z.optional(z.string().check(z.maxLength(2000))),
+  license: z.optional(z.string().check(z.maxLength(200))),
 });
 const webLlmEntrySchema = z.object({
-  id: z.string().min(1).max(100).regex(/^[\w.-]+$/),
+  id: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[\w.-]+$/)),
   label,
   engine: z.literal('web-llm'),
-  webLlmModelId: z.string().min(1).max(200),
-  record: z.object({ modelUrl: z.string().url(), modelLibUrl: z.string().url() }).optional(),
-  contextLength: z.number().int().positive(),
+  webLlmModelId: z.string().check(z.minLength(1), z.maxLength(200)),
+  record: z.optional(z.object({ modelUrl: z.url(), modelLibUrl: z.url() })),
+  contextLength: z.int().check(z.positive()),
   needsShaderF16: z.boolean(),
-  vramMB: z.number().positive().optional(),
-  description: z.string().max(2000).optional(),
+  vramMB: z.optional(z.number().check(z.positive())),
+  description: z.optional(z.string().check(z.maxLength(2000))),
 });
 const userEntrySchema = z.discriminatedUnion('engine', [ortEntrySchema, webLlmEntrySchema]);
 
