@@ -61,6 +61,8 @@ export class MemosApp extends LitElement {
   @property() store = new URL(location.href).searchParams.get('store') ?? 'memos';
   @state() private session: AppSession | undefined;
   @state() private failed = '';
+  /** The open cube holds no memory yet: a first-time user is pointed to the guided demo. */
+  @state() private empty = false;
   /** How opening the store goes (the embedder's bytes, then the index), shown until it is open. */
   @state() private opening: TaskProgress | undefined;
   @state() private tab: Tab = 'chat';
@@ -73,6 +75,11 @@ export class MemosApp extends LitElement {
     super.connectedCallback();
     const initial = new URL(location.href).hash.slice(1);
     if (TABS.some(([id]) => id === initial)) this.tab = initial as Tab;
+    // A view asks for another tab (Chat's "Open Models").
+    this.addEventListener('memos-navigate', (e) => {
+      const to = (e as CustomEvent<string>).detail;
+      if (TABS.some(([id]) => id === to)) this.#select(to as Tab, true);
+    });
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
       // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
@@ -126,6 +133,7 @@ export class MemosApp extends LitElement {
         const cube = cubes.find((c) => c.cube.cubeId === s.cubeId);
         const page = await s.api.getAll({ userId: s.userId, cubeId: s.cubeId, limit: 1, states: SHOWN_STATES });
         this.summary = `${s.userId} · ${cube?.cube.name ?? s.cubeId} · ${page.total} memories · stored only in this browser`;
+        this.empty = page.total === 0;
       }
     } catch (error) {
       this.failed = describeError(error);
@@ -183,6 +191,9 @@ export class MemosApp extends LitElement {
           : html`Memory mode: no language model is loaded, so there is no chat yet. You can add, search, inspect, version and export
               memories; load a model (Models, or the picker in Chat) and memos-web also answers from them and learns from conversations.`}
         ${s.inferenceError ? html`<div class="muted">The inference worker did not start: ${s.inferenceError}</div>` : nothing}
+        ${this.empty && this.tab !== 'demo'
+          ? html`<div id="first-run">New here? <button type="button" @click=${() => this.#select('demo', true)}>Try the guided demo</button> — it plays two short conversations, then asks about them.</div>`
+          : nothing}
       </div>
       ${this.failed ? html`<div class="error" role="alert">${this.failed}</div>` : nothing}
       <div role="tablist" aria-label="sections" @keydown=${(e: KeyboardEvent) => this.#onTabKey(e)}>

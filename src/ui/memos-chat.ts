@@ -75,6 +75,8 @@ export class MemosChat extends SessionElement {
   @state() private kvPossible = false;
   /** The built-in stories260K is loaded: its answers are said to be what they are. */
   @state() private toyModel = false;
+  /** The device offers WebGPU (so catalogue models can run here). */
+  @state() private webgpu = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
   /** The KV cube this chat answers from (instead of searching memories), while one is active. */
@@ -93,6 +95,7 @@ export class MemosChat extends SessionElement {
       // A KV cube needs a model whose cache this tab can read (an in-tab ORT model).
       this.kvPossible = status?.state === 'ready' && status.model.kvModel !== undefined;
       this.toyModel = status?.state === 'ready' && status.model.id === 'stories260K';
+      if (!this.modelReady) this.webgpu = (await session.inference?.capabilities())?.webgpu.available === true;
     }
     if (what === 'memories' || what === 'selection' || what === 'cubes') await this.#loadSessions();
   }
@@ -233,6 +236,10 @@ export class MemosChat extends SessionElement {
         <memos-models compact .session=${session}></memos-models>
         <div id="turns">${this.turns.map((t, i) => this.#renderTurn(t, i))}</div>
         ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
+        ${!this.modelReady && this.session?.inference
+          ? html`<div class="muted" id="model-routes" role="note">To chat, a model is needed, three ways: ${this.webgpu ? 'a model from the catalogue on this device’s GPU (WebGPU), ' : ''}a model server you run or use (Ollama, LM Studio, llama.cpp, OpenAI…), or model files from disk — or the tiny built-in stories260K to see the pipeline.
+              <button type="button" @click=${() => this.dispatchEvent(new CustomEvent('memos-navigate', { detail: 'models', bubbles: true, composed: true }))}>Open Models</button></div>`
+          : nothing}
         ${this.toyModel
           ? html`<p class="muted" id="toy-model">stories260K is a 260K-parameter model of children's stories: it shows the whole pipeline (memories in the prompt, streaming, KV cubes) but follows no instructions, so its answers are not answers. For real ones load a WebGPU model from the catalogue, use a model server, or add model files (Models).</p>`
           : nothing}

@@ -332,11 +332,18 @@ describe('the app for keyboard and screen-reader users', () => {
     expect(await page.getByRole('main').getByRole('tabpanel').count()).toBe(1);
     const tabTops = await page.getByRole('tab').evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
     expect(tabTops).toBe(1);
-    // Without a model, Send is off (nothing to send to).
+    // A first-time user is pointed to the guided demo.
+    expect(await page.locator('memos-app #first-run').textContent()).toContain('Try the guided demo');
+    // Without a model, Send is off, and Chat says where models come from and opens Models.
     await page.getByRole('tab', { name: 'Chat' }).click();
     expect(await page.locator('memos-chat').getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    expect(await page.locator('memos-chat #model-routes').textContent()).toMatch(/model server[\s\S]*model files from disk/);
+    await page.locator('memos-chat').getByRole('button', { name: 'Open Models' }).click();
+    expect(await page.getByRole('tab', { name: 'Models' }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('tab', { name: 'Memories' }).click();
     await remember(page, 'Keyboard users can reach everything.');
+    // With a memory, the pointer goes.
+    await expect.poll(() => page.locator('memos-app #first-run').count()).toBe(0);
     await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
     await page.locator('memos-memory-detail #versions li').first().waitFor();
     await page.getByRole('tab', { name: 'Memories' }).focus();
