@@ -27,7 +27,9 @@ export function requireAccess(cube: CubeRecord, userId: string, need: 'read' | '
   const has = accessOf(cube, userId);
   const ok = has === 'owner' || (need === 'read' && has !== 'none') || (need === 'write' && has === 'write');
   if (!ok) {
-    throw new MemosError('FORBIDDEN', `User ${userId} needs ${need} access to cube ${cube.cubeId}.`, {
+    // Named as people know it (its name), with the id for anyone who needs to look it up.
+    const what = need === 'read' ? 'read' : need === 'write' ? 'change' : 'manage (owner only)';
+    throw new MemosError('FORBIDDEN', `${userId} may not ${what} cube "${cube.name}" (${cube.cubeId}); it is ${has === 'none' ? 'not shared with them' : `shared with them to ${has}`}.`, {
       userId,
       cubeId: cube.cubeId,
       need,

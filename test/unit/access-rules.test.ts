@@ -168,3 +168,19 @@ describe('identifier and size rules on imported files', () => {
     expect(await os.listCubes({ userId: 'ana' })).toEqual(before);
   });
 });
+
+describe('a refusal says which cube, by name', () => {
+  it('names the cube and what the user may do with it', async () => {
+    const { os } = await openTestOs();
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createUser({ userId: 'bo', name: 'Bo' });
+    await os.createCube({ userId: 'ana', cubeId: 'trips', name: 'Trips 2027' });
+    await os.shareCube({ userId: 'ana', cubeId: 'trips', targetUserId: 'bo', access: 'read' });
+    const write = await errorOf(() => os.add({ userId: 'bo', cubeId: 'trips', memory: { text: 'x' } }));
+    expect(write.code).toBe('FORBIDDEN');
+    expect(write.message).toContain('bo may not change cube "Trips 2027" (trips); it is shared with them to read.');
+    await os.createUser({ userId: 'cy', name: 'Cy' });
+    expect((await errorOf(() => os.getAll({ userId: 'cy', cubeId: 'trips' }))).message).toContain('cy may not read cube "Trips 2027" (trips); it is not shared with them.');
+    os.close();
+  });
+});
