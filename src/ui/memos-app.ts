@@ -21,6 +21,7 @@ import { describeProgress } from './running-task';
 import type { TaskProgress } from '../protocol/memory-types';
 import { registerMemoryTools } from '../integrations/webmcp';
 import { serveOpenAIEndpoint } from '../client/openai-endpoint';
+import { modelForStart } from './model-on-start';
 
 const TABS = [
   ['chat', 'Chat'],
@@ -83,6 +84,7 @@ export class MemosApp extends LitElement {
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
       // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
+      void this.#loadModelOnStart(session);
       if (session.inference) this.#stopEndpoint = serveOpenAIEndpoint({ memos: session.memos, inference: session.inference, userId: () => session.userId, onStored: () => session.changed('memories') });
       session.addEventListener('change', (e) => void this.#onChange((e as CustomEvent<SessionChange>).detail));
       this.session = session;
@@ -109,6 +111,21 @@ export class MemosApp extends LitElement {
   #agentTools: { registered: string[]; unregister(): void } | undefined;
   #agentToolsUser = '';
   #stopEndpoint: () => void = () => undefined;
+
+  /** Loads the last model if the user asked for it and its files are stored here (never a download). */
+  async #loadModelOnStart(session: AppSession): Promise<void> {
+    const wanted = modelForStart();
+    const inference = session.inference;
+    if (!wanted || !inference) return;
+    try {
+      const view = (await inference.listModels()).find((m) => m.entry.id === wanted.id);
+      if (!view?.cached || (await inference.status()).state !== 'idle') return;
+      await inference.load(wanted.id, wanted.device ? { device: wanted.device } : {});
+      session.changed('model');
+    } catch (error) {
+      this.failed = `The last model did not load on start: ${describeError(error)}`;
+    }
+  }
 
   #offerAgentTools(): void {
     const s = this.session;

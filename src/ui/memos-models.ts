@@ -11,6 +11,7 @@ import { type SessionChange } from './app-session';
 import { SessionElement } from './session-element';
 import './memos-model-server';
 import { formatBytes, sharedStyles } from './styles';
+import { rememberLoadedModel } from './model-on-start';
 
 interface Download {
   readonly modelId: string;
@@ -66,6 +67,7 @@ export class MemosModels extends SessionElement {
           if (p.phase === 'download') this.download = { modelId: id, file: p.file, loaded: p.loaded, total: p.total };
         },
       });
+      rememberLoadedModel(id, device === 'wasm' || device === 'webgpu' ? device : undefined);
     });
     this.download = undefined;
     this.#abort = undefined;

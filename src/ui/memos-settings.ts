@@ -12,6 +12,7 @@ import { EMBEDDER_PRESETS, presetOf } from './embedder-presets';
 import { SessionElement } from './session-element';
 import { sharedStyles } from './styles';
 import { applyTheme, savedTheme, type ThemeChoice } from './theme';
+import { loadsOnStart, setLoadsOnStart } from './model-on-start';
 
 type Consent = 'ask' | 'auto' | 'manual';
 type Redaction = 'redact' | 'tag' | 'keep';
@@ -85,6 +86,8 @@ export class MemosSettings extends SessionElement {
           ${(['system', 'light', 'dark'] as const).map((t) => html`<option value=${t} ?selected=${savedTheme() === t}>${t === 'system' ? 'as the device (light or dark)' : t}</option>`)}
         </select>
       </label>
+      <label class="row"><input type="checkbox" id="model-on-start" .checked=${loadsOnStart()} @change=${(e: Event) => setLoadsOnStart((e.target as HTMLInputElement).checked)} />
+        Load the last model when the app opens (only when its files are already in this browser)</label>
       <h2>Learning from chats</h2>
       <label class="row">When a model could extract facts and preferences from what you say
         <select id="consent" @change=${(e: Event) => this.guard(async () => { this.consent = (await s.api.setConsent({ userId: s.userId, mode: (e.target as HTMLSelectElement).value as Consent })).consent ?? 'ask'; })}>

@@ -320,6 +320,27 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
   });
 });
 
+describe.skipIf(!HAS_STORIES)('loading the last model on start (needs ../shared stories260K)', () => {
+  it('loads it again after a reload when the setting is on, with no click', async () => {
+    const context = await launchProfile(newProfileDir());
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${inject('baseUrl')}/?store=${storeName('app-on-start')}#settings`);
+    await page.locator('memos-settings #model-on-start').check();
+    await loadStories(page);
+    await page.getByText('Chat mode: stories260K').waitFor();
+    await page.reload();
+    await page.getByText('Chat mode: stories260K').waitFor({ timeout: 30_000 });
+    // Off again: the next start stays in memory mode.
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    await page.locator('memos-settings #model-on-start').uncheck();
+    await page.reload();
+    await page.getByText('Memory mode').waitFor();
+    errors.expectNone();
+    await context.close();
+  });
+});
+
 describe('the app for keyboard and screen-reader users', () => {
   it('moves between tabs with the arrow keys, and every control in every tab has an accessible name', async () => {
     const context = await launchProfile(newProfileDir());
