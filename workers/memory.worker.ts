@@ -5,7 +5,9 @@
  */
 import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
-import { filesAtUrl, type Embedder, type ModelFiles } from '../src/inference/embedders/embedder';
+import { filesAtUrl, type Embedder } from '../src/inference/embedders/embedder';
+import { DeferredEmbedder } from '../src/inference/embedders/deferred-embedder';
+import { USE_LITE_INFO } from '../src/inference/embedders/use-lite-info';
 import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
@@ -33,25 +35,10 @@ const methods = new Set<string>(API_METHODS);
  * scripts/copy-model-assets.mjs). tfjs is fetched only here, so a store opened without vectors never
  * loads it.
  */
-async function loadEmbedder(onProgress?: (progress: TaskProgress) => void): Promise<Embedder> {
+async function loadEmbedder(): Promise<Embedder> {
   const base = new URL(import.meta.env.BASE_URL, self.location.href);
   const { UseLiteEmbedder } = await import('../src/inference/embedders/use-lite-embedder');
-  return UseLiteEmbedder.load({ files: countingReads(filesAtUrl(new URL('models/use-lite/', base)), onProgress), wasmPath: new URL('tfjs/', base).href });
-}
-
-/** Reports the bytes read through `files` as phase "embedder". */
-function countingReads(files: ModelFiles, onProgress?: (progress: TaskProgress) => void): ModelFiles {
-  if (!onProgress) return files;
-  let done = 0;
-  return {
-    location: files.location,
-    async read(name) {
-      const bytes = await files.read(name);
-      done += bytes.byteLength;
-      onProgress({ phase: 'embedder', done, unit: 'bytes' });
-      return bytes;
-    },
-  };
+  return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
 }
 
 const api: MemoryWorkerApi = {
@@ -62,7 +49,12 @@ const api: MemoryWorkerApi = {
     let embedderError: string | null = null;
     const choice = options.embedder ?? 'use-lite';
     try {
-      if (choice === 'use-lite') embedder = await loadEmbedder(onProgress);
+      if (choice === 'use-lite') {
+        // The store opens now; the model loads behind it (adds store at once, search waits for it).
+        const deferred = new DeferredEmbedder(USE_LITE_INFO, () => loadEmbedder());
+        void deferred.whenReady().catch(() => undefined);
+        embedder = deferred;
+      }
       else if (choice !== 'none') {
         // One wasm thread here: the inference worker gets the other cores.
         const [{ configureOrt }, { loadOnnxEmbedder }] = await Promise.all([import('../src/inference/runtime/ort-runtime'), import('../src/inference/embedders/onnx-embedder-loader')]);

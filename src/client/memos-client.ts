@@ -22,7 +22,7 @@ export interface ClientOptions extends WorkerOpenOptions {
   readonly worker?: Worker;
   /** Where the runtime is served, for this client only (default: see {@link useRuntimeAt}). */
   readonly assets?: string | URL;
-  /** Told how opening goes: "embedder" (bytes of the model read), "index" and "vectors" (records read). */
+  /** Told how opening goes: "index" and "vectors" (records read). The shipped embedder loads after the store opens. */
   readonly onProgress?: ((progress: TaskProgress) => void) | undefined;
   /** Stops opening: the worker is stopped and `open` rejects with ABORTED. Nothing is written by opening but a schema upgrade, which is all-or-nothing. */
   readonly signal?: AbortSignal | undefined;

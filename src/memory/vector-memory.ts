@@ -9,6 +9,7 @@ import { rawWords, scriptOf } from '../core/words';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
+import { DeferredEmbedder, notReadyYet } from '../inference/embedders/deferred-embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
@@ -72,6 +73,18 @@ export class VectorMemory {
       this.#index.upsert(id, data.subarray(i * d, (i + 1) * d));
       this.#hashes.set(id, hashes[i]!);
     });
+  }
+
+  /**
+   * Embeds memories before they are stored, unless the model is still loading: then nothing, and the
+   * catch-up makes their vectors once it has loaded (so adding never waits for a model download).
+   */
+  async embedIfReady(memories: readonly MemoryItem[], signal?: AbortSignal): Promise<StoredVector[]> {
+    if (notReadyYet(this.embedder)) {
+      this.embedder.whenReady().then(() => void this.sync(), () => undefined);
+      return [];
+    }
+    return this.embed(memories, signal);
   }
 
   /** Embeds memories before they are stored (outside any transaction). */
@@ -142,12 +155,29 @@ export class VectorMemory {
 
   /** The vector of a query, or undefined when there is nothing to compare it with. */
   async embedQuery(query: string, signal?: AbortSignal): Promise<Float32Array | undefined> {
-    if (this.#index.size === 0 || !query.trim()) return undefined;
+    if (!query.trim()) return undefined;
+    if (notReadyYet(this.embedder)) {
+      // The model is still loading: wait for it, then for the vectors of memories added meanwhile.
+      // If it never loads, this search, like the others, is answered by words alone.
+      try {
+        await this.embedder.whenReady();
+      } catch (error) {
+        this.#lastError = String(error);
+        return undefined;
+      }
+      await this.sync();
+    }
+    if (this.#index.size === 0) return undefined;
     // A query the model cannot read (no word in a script it knows) is left to the words alone.
     const known = this.embedder.scripts;
     if (known && !rawWords(query).some((word) => known.includes(scriptOf(word)))) return undefined;
-    const [q] = await this.embedder.embed([query], signal);
-    return q;
+    try {
+      const [q] = await this.embedder.embed([query], signal);
+      return q;
+    } catch (error) {
+      if (this.embedder instanceof DeferredEmbedder && this.embedder.failed) return undefined;
+      throw error;
+    }
   }
 
   /** The nearest memories to a query vector among the allowed ones. */

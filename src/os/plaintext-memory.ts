@@ -112,7 +112,7 @@ export class PlaintextMemory {
     });
     const items = cleaned.map((input, i) => this.#newMemory(input, params.memory !== undefined ? 'memory' : `memories[${i}]`, { userId, cubeId, sessionId, now }));
     checkAborted(options.signal);
-    const vectors = (await this.#deps.vectors()?.embed(items, options.signal)) ?? [];
+    const vectors = (await this.#deps.vectors()?.embedIfReady(items, options.signal)) ?? [];
     await this.#deps.store.write(
       MEMORY_STORES,
       async (tx, changes) => {

@@ -25,8 +25,8 @@ export interface CallOptions {
 /** How far a long call has got. */
 export interface TaskProgress {
   /**
-   * What the call is doing now. Opening: "embedder" (model bytes read), "index" (memories indexed),
-   * "vectors" (vector blocks read). Import: "checking", "storing". KV cube: "prompt", "prefill" (tokens),
+   * What the call is doing now. Opening: "index" (memories indexed), "vectors" (vector blocks read;
+   * the shipped embedder loads behind the open store). Import: "checking", "storing". KV cube: "prompt", "prefill" (tokens),
    * "storing". Distillation: "training" (steps).
    */
   readonly phase: string;

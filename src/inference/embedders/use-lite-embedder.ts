@@ -11,8 +11,9 @@ import { Tokenizer } from '@tensorflow-models/universal-sentence-encoder/dist/to
 import { MemosError } from '../../core/errors';
 import { normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
 
-/** The fingerprint of the shipped model. */
-export const USE_LITE_FINGERPRINT: EmbedderFingerprint = { modelId: 'use-lite', revision: 'energetic-ai-0.2.0', dimension: 512 };
+import { USE_LITE_FINGERPRINT } from './use-lite-info';
+
+export { USE_LITE_FINGERPRINT };
 
 /** Options of {@link UseLiteEmbedder.load}. */
 export interface UseLiteOptions {
