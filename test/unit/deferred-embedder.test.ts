@@ -45,7 +45,7 @@ describe('a store whose embedder is still loading', () => {
     expect(hits.map((h) => h.memory.text)).toEqual(['The kitten sleeps on the rug']);
     expect(hits[0]?.parts.vectorRank).toBeNull();
     expect(embedder.failed).toBe(true);
-    expect((await os.vectorStatus({})).lastError).toMatch(/weights missing/);
+    expect((await os.vectorStatus({}))?.lastError ?? '').toMatch(/weights missing/);
     os.close();
   });
 });
