@@ -9,7 +9,7 @@ import { rawWords, scriptOf } from '../core/words';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
-import { DeferredEmbedder, notReadyYet } from '../inference/embedders/deferred-embedder';
+import { notReadyYet } from '../inference/embedders/deferred-embedder';
 import { VectorIndex, type VectorHit } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
@@ -171,13 +171,8 @@ export class VectorMemory {
     // A query the model cannot read (no word in a script it knows) is left to the words alone.
     const known = this.embedder.scripts;
     if (known && !rawWords(query).some((word) => known.includes(scriptOf(word)))) return undefined;
-    try {
-      const [q] = await this.embedder.embed([query], signal);
-      return q;
-    } catch (error) {
-      if (this.embedder instanceof DeferredEmbedder && this.embedder.failed) return undefined;
-      throw error;
-    }
+    const [q] = await this.embedder.embed([query], signal);
+    return q;
   }
 
   /** The nearest memories to a query vector among the allowed ones. */
