@@ -18,7 +18,7 @@ import { installErrorTransfer } from '../protocol/error-transfer';
 import type { InferenceWorkerApi } from '../protocol/inference-worker-api';
 import type { MemosClient } from './memos-client';
 import { startClientWorker } from './worker-start';
-import { currentRuntime, runtimeAt } from './runtime-location';
+import { runtimeFor } from './runtime-location';
 
 /** A connection to the inference worker. */
 export class InferenceClient {
@@ -36,7 +36,7 @@ export class InferenceClient {
    */
   static async open(options: { worker?: Worker; assets?: string | URL } = {}): Promise<InferenceClient> {
     installErrorTransfer();
-    const { worker, failed } = startClientWorker(options.worker, () => (options.assets !== undefined ? runtimeAt(options.assets) : currentRuntime()).startInferenceWorker());
+    const { worker, failed } = startClientWorker(options.worker, () => runtimeFor(options.assets).startInferenceWorker());
     const client = new InferenceClient(worker, wrap<InferenceWorkerApi>(worker));
     try {
       await Promise.race([client.#remote.status(), failed]);

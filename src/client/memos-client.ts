@@ -12,7 +12,7 @@ import { portForSignal } from '../protocol/abort-port';
 import { installErrorTransfer } from '../protocol/error-transfer';
 import { reportIdle } from './idle-reporter';
 import { startClientWorker } from './worker-start';
-import { currentRuntime, runtimeAt } from './runtime-location';
+import { runtimeFor } from './runtime-location';
 import { API_METHODS, type ApiMethod, type MemoryWorkerApi, type MemosApi, type ParamsOf, type WorkerOpenOptions, type WorkerOpenResult } from '../protocol/memory-worker-api';
 import type { CallOptions, ChatOptions, ChatParams, ChatResult, TaskProgress } from '../protocol/memory-types';
 
@@ -55,7 +55,7 @@ export class MemosClient {
   static async open(options: ClientOptions = {}): Promise<MemosClient> {
     installErrorTransfer();
     if (options.signal?.aborted) throw new MemosError('ABORTED');
-    const { worker, failed } = startClientWorker(options.worker, () => (options.assets !== undefined ? runtimeAt(options.assets) : currentRuntime()).startMemoryWorker());
+    const { worker, failed } = startClientWorker(options.worker, () => runtimeFor(options.assets).startMemoryWorker());
     const remote = wrap<MemoryWorkerApi>(worker);
     const openOptions: WorkerOpenOptions = {
       ...(options.name !== undefined && { name: options.name }),

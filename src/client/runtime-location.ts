@@ -55,3 +55,8 @@ export function chooseRuntimeUnlessChosen(folder: string | URL): void {
 export function currentRuntime(): RuntimeLocation {
   return (chosen ??= runtimeAt('memos-web/'));
 }
+
+/** The runtime a client starts its worker from: its own `assets` folder when given, else the page's. */
+export function runtimeFor(assets: string | URL | undefined): RuntimeLocation {
+  return assets !== undefined ? runtimeAt(assets) : currentRuntime();
+}
