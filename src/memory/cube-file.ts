@@ -20,12 +20,13 @@ z.config(z.locales.en());
 
 export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION };
 
-const time = z.int().check(z.nonnegative());
+const nonNegativeInt = z.int().check(z.nonnegative());
+/** A time: epoch milliseconds. */
+const time = nonNegativeInt;
 /** A content field's value, as a version's changes record it before and after. */
 const metadata = z.record(z.string(), z.json());
 const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string()), metadata]);
 const id = z.string().check(z.minLength(1), z.maxLength(200));
-const nonNegativeInt = z.int().check(z.nonnegative());
 const positiveInt = z.int().check(z.positive());
 
 const contentShape = {
