@@ -32,27 +32,64 @@ const DEFAULT_CONTEXT = 8192;
  * os.setLanguageModel(model);
  */
 export function openAICompatibleModel(config: OpenAICompatibleConfig): LanguageModel {
+  const base = serverBase(config.baseURL);
+  if (typeof config.model !== 'string' || config.model.trim() === '') throw new MemosError('INVALID_INPUT', 'Name the model.', { field: 'model' });
+  return new OpenAICompatibleModel(base, config);
+}
+
+/**
+ * A server's base address as a folder URL (a trailing slash added).
+ * @throws {MemosError} INVALID_INPUT when it is not an http(s) address
+ */
+function serverBase(baseURL: string): URL {
   let base: URL;
   try {
-    base = new URL(config.baseURL.endsWith('/') ? config.baseURL : `${config.baseURL}/`);
+    base = new URL(baseURL.endsWith('/') ? baseURL : `${baseURL}/`);
   } catch {
     throw new MemosError('INVALID_INPUT', 'baseURL is not an address.', { field: 'baseURL' });
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new MemosError('INVALID_INPUT', 'baseURL must be http or https.', { field: 'baseURL' });
-  if (typeof config.model !== 'string' || config.model.trim() === '') throw new MemosError('INVALID_INPUT', 'Name the model.', { field: 'model' });
-  return new OpenAICompatibleModel(base, config);
+  return base;
+}
+
+/**
+ * One request to the server at `base`, with the caller's headers and key; a refusal or no answer
+ * becomes a MemosError with the server's words (never the key).
+ * @throws {MemosError} ABORTED, MODEL_UNREACHABLE and the codes of errorFor
+ */
+async function callServer(
+  config: Pick<OpenAICompatibleConfig, 'apiKey' | 'headers' | 'fetch'>,
+  base: URL,
+  path: string,
+  request: { readonly accept: string; readonly body?: unknown },
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const headers: Record<string, string> = { ...(request.body !== undefined && { 'Content-Type': 'application/json' }), Accept: request.accept, ...config.headers };
+  if (config.apiKey) headers['Authorization'] = `Bearer ${config.apiKey}`;
+  const fetcher = config.fetch ?? ((input: URL, init: RequestInit) => globalThis.fetch(input, init));
+  let response: Response;
+  try {
+    response = await fetcher(new URL(path, base), {
+      headers,
+      ...(request.body !== undefined && { method: 'POST', body: JSON.stringify(request.body) }),
+      ...(signal && { signal }),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw new MemosError('ABORTED');
+    throw new MemosError('MODEL_UNREACHABLE', `${base.origin}: ${error instanceof Error ? error.message : String(error)}`, { url: base.origin });
+  }
+  if (!response.ok) throw errorFor(await readServerError(response), base.origin);
+  return response;
 }
 
 class OpenAICompatibleModel implements LanguageModel {
   readonly info: ModelInfo;
   readonly #base: URL;
   readonly #config: OpenAICompatibleConfig;
-  readonly #fetch: typeof fetch;
 
   constructor(base: URL, config: OpenAICompatibleConfig) {
     this.#base = base;
     this.#config = config;
-    this.#fetch = config.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.info = {
       id: `${config.model}@${base.host}`,
       engine: 'openai-compatible',
@@ -114,18 +151,8 @@ class OpenAICompatibleModel implements LanguageModel {
     return { response_format: { type: 'json_schema', json_schema: { name: 'output', schema, strict: true } } };
   }
 
-  async #post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...this.#config.headers };
-    if (this.#config.apiKey) headers['Authorization'] = `Bearer ${this.#config.apiKey}`;
-    let response: Response;
-    try {
-      response = await this.#fetch(new URL(path, this.#base), { method: 'POST', headers, body: JSON.stringify(body), ...(signal && { signal }) });
-    } catch (error) {
-      if (signal?.aborted) throw new MemosError('ABORTED');
-      throw new MemosError('MODEL_UNREACHABLE', `${this.#base.origin}: ${error instanceof Error ? error.message : String(error)}`, { url: this.#base.origin });
-    }
-    if (!response.ok) throw errorFor(await readServerError(response), this.#base.origin);
-    return response;
+  #post(path: string, body: unknown, signal: AbortSignal | undefined): Promise<Response> {
+    return callServer(this.#config, this.#base, path, { accept: 'application/json, text/event-stream', body }, signal);
   }
 
   async #readWhole(response: Response, chat: boolean): Promise<Reply> {
@@ -257,20 +284,10 @@ function errorFor(error: ServerError, origin: string): MemosError {
 /**
  * The models a server offers (`GET {baseURL}/models`), by id. Also a check that the server answers
  * and takes the key.
- * @throws {MemosError} MODEL_UNREACHABLE, MODEL_AUTH_FAILED, MODEL_RATE_LIMITED, INFERENCE_FAILED
+ * @throws {MemosError} INVALID_INPUT (not an http(s) address), MODEL_UNREACHABLE, MODEL_AUTH_FAILED, MODEL_RATE_LIMITED, INFERENCE_FAILED
  */
 export async function listServerModels(config: Pick<OpenAICompatibleConfig, 'baseURL' | 'apiKey' | 'headers' | 'fetch'>, signal?: AbortSignal): Promise<string[]> {
-  const base = new URL(config.baseURL.endsWith('/') ? config.baseURL : `${config.baseURL}/`);
-  const headers: Record<string, string> = { Accept: 'application/json', ...config.headers };
-  if (config.apiKey) headers['Authorization'] = `Bearer ${config.apiKey}`;
-  let response: Response;
-  try {
-    response = await (config.fetch ?? globalThis.fetch)(new URL('models', base), { headers, ...(signal && { signal }) });
-  } catch (error) {
-    if (signal?.aborted) throw new MemosError('ABORTED');
-    throw new MemosError('MODEL_UNREACHABLE', `${base.origin}: ${error instanceof Error ? error.message : String(error)}`, { url: base.origin });
-  }
-  if (!response.ok) throw errorFor(await readServerError(response), base.origin);
+  const response = await callServer(config, serverBase(config.baseURL), 'models', { accept: 'application/json' }, signal);
   const json = (await response.json().catch(() => null)) as { data?: readonly { id?: unknown }[] } | null;
   return (json?.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
 }
