@@ -49,11 +49,13 @@ export class MemosModelServer extends SessionElement {
     `,
   ];
 
-  @state() private baseURL = loadSaved()?.baseURL ?? 'http://localhost:11434/v1';
-  @state() private model = loadSaved()?.model ?? '';
-  @state() private contextLength = loadSaved()?.contextLength ?? 8192;
-  @state() private apiKey = loadSaved()?.apiKey ?? '';
-  @state() private keepKey = loadSaved()?.apiKey !== undefined;
+  /** What was saved last time, read once. */
+  readonly #saved = loadSaved();
+  @state() private baseURL = this.#saved?.baseURL ?? 'http://localhost:11434/v1';
+  @state() private model = this.#saved?.model ?? '';
+  @state() private contextLength = this.#saved?.contextLength ?? 8192;
+  @state() private apiKey = this.#saved?.apiKey ?? '';
+  @state() private keepKey = this.#saved?.apiKey !== undefined;
   @state() private offered: string[] = [];
   @state() private note = '';
 
