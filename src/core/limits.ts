@@ -25,6 +25,8 @@ export const LIMITS = {
   nameLength: 200,
   referenceLength: 200,
   keyLength: 200,
+  /** The name of an agent or of its tool in the audit log (MemoryApi.recordAgentCall). */
+  agentLabelLength: 100,
   tagLength: 64,
   tagCount: 32,
   textLength: 100_000,
@@ -101,6 +103,15 @@ export function checkName(value: unknown, field: string, context: RuleContext = 
  */
 export function checkReference(value: unknown, field: string, context: RuleContext = 'call'): string {
   return bounded(value, field, context, LIMITS.referenceLength, CONTROL, false);
+}
+
+/**
+ * Checks the name of an agent or tool as the audit log records it: 1–100 characters, not blank, no
+ * control characters, kept as given.
+ * @throws {MemosError} INVALID_INPUT
+ */
+export function checkAgentLabel(value: unknown, field: string): string {
+  return bounded(value, field, 'call', LIMITS.agentLabelLength, CONTROL, false);
 }
 
 /**

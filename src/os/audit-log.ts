@@ -1,6 +1,6 @@
 /** The audit log: appending inside the transaction of the change it records, and reading it back. */
 import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../core/audit';
-import { MemosError } from '../core/errors';
+import { checkAgentLabel } from '../core/limits';
 import type { AuditQuery } from '../protocol/memory-types';
 import type { AnyWriteTx, Store } from '../storage/store';
 import { cubeWithAccess } from './directory';
@@ -31,12 +31,8 @@ export async function recordAgentCall(store: Store, at: number, params: { userId
   requireObject(params, 'params');
   const userId = requireId(params.userId, 'userId');
   const cubeId = requireId(params.cubeId, 'cubeId');
-  const label = (value: unknown, field: string): string => {
-    if (typeof value !== 'string' || value.length === 0 || value.length > 100 || /\p{Cc}/u.test(value)) throw new MemosError('INVALID_INPUT', `${field} must be 1–100 characters without control characters.`, { field });
-    return value;
-  };
-  const agent = label(params.agent, 'agent');
-  const tool = label(params.tool, 'tool');
+  const agent = checkAgentLabel(params.agent, 'agent');
+  const tool = checkAgentLabel(params.tool, 'tool');
   const memoryIds = (params.memoryIds ?? []).slice(0, 100).map((id) => requireId(id, 'memoryIds[]'));
   await store.write(['cubes', 'audit'], async (tx) => {
     await cubeWithAccess(tx, cubeId, userId, 'read');

@@ -184,3 +184,20 @@ describe('a refusal says which cube, by name', () => {
     os.close();
   });
 });
+
+describe('recording an agent call', () => {
+  it('audits tool and memory ids with read access, and refuses bad labels and strangers', async () => {
+    const { os } = await openTestOs();
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createUser({ userId: 'eve', name: 'Eve' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'notes' });
+    await os.recordAgentCall({ userId: 'ana', cubeId: 'c1', agent: 'webmcp', tool: 'search_memories', memoryIds: ['m1'] });
+    const [entry] = await os.auditLog({ userId: 'ana', cubeId: 'c1', actions: ['agent.call'] });
+    expect(entry).toMatchObject({ action: 'agent.call', memoryIds: ['m1'], details: { agent: 'webmcp', tool: 'search_memories', memories: 1 } });
+    for (const agent of ['', '   ', 'x'.repeat(LIMITS.agentLabelLength + 1), 'a\u0007b']) {
+      expect((await errorOf(() => os.recordAgentCall({ userId: 'ana', cubeId: 'c1', agent, tool: 't' }))).code, JSON.stringify(agent)).toBe('INVALID_INPUT');
+    }
+    expect((await errorOf(() => os.recordAgentCall({ userId: 'eve', cubeId: 'c1', agent: 'webmcp', tool: 't' }))).code).toBe('FORBIDDEN');
+    os.close();
+  });
+});
