@@ -83,14 +83,14 @@ export class MemosApp extends LitElement {
     });
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
-      // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
+      // Without a model there is no chat: open on the memories instead, decided before the tabs first show.
+      if (!initial && (await session.inference?.status())?.state !== 'ready') this.tab = 'memories';
       void this.#loadModelOnStart(session);
+      // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
       if (session.inference) this.#stopEndpoint = serveOpenAIEndpoint({ memos: session.memos, inference: session.inference, userId: () => session.userId, onStored: () => session.changed('memories') });
       session.addEventListener('change', (e) => void this.#onChange((e as CustomEvent<SessionChange>).detail));
       this.session = session;
       await this.#onChange('selection');
-      // Without a model there is no chat: open on the memories instead.
-      if (!initial && !this.modelLoaded) this.tab = 'memories';
     } catch (error) {
       this.failed = describeError(error);
     }
