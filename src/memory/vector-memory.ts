@@ -37,6 +37,8 @@ export class VectorMemory {
   readonly #small = new Map<string, BlockSummary>();
   #syncing: Promise<void> | undefined;
   #syncAgain = false;
+  /** Memories were added without vectors while the model loaded: the next search waits for their catch-up. */
+  #addedWhileLoading = false;
   #lastError: string | null = null;
   readonly #stop = new AbortController();
 
@@ -81,6 +83,7 @@ export class VectorMemory {
    */
   async embedIfReady(memories: readonly MemoryItem[], signal?: AbortSignal): Promise<StoredVector[]> {
     if (notReadyYet(this.embedder)) {
+      this.#addedWhileLoading = true;
       this.embedder.whenReady().then(() => void this.sync(), () => undefined);
       return [];
     }
@@ -156,16 +159,18 @@ export class VectorMemory {
   /** The vector of a query, or undefined when there is nothing to compare it with. */
   async embedQuery(query: string, signal?: AbortSignal): Promise<Float32Array | undefined> {
     if (!query.trim()) return undefined;
-    if (notReadyYet(this.embedder)) {
-      // The model is still loading: wait for it, then for the vectors of memories added meanwhile.
+    if (notReadyYet(this.embedder) || this.#addedWhileLoading) {
+      // The model is (or was, when memories were added) still loading: wait for it, then for the
+      // vectors of memories added meanwhile — the catch-up started when it loaded may still be running.
       // If it never loads, this search, like the others, is answered by words alone.
       try {
-        await this.embedder.whenReady();
+        if (notReadyYet(this.embedder)) await this.embedder.whenReady();
       } catch (error) {
         this.#lastError = String(error);
         return undefined;
       }
       await this.sync();
+      this.#addedWhileLoading = false;
     }
     if (this.#index.size === 0) return undefined;
     // A query the model cannot read (no word in a script it knows) is left to the words alone.

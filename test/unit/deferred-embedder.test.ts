@@ -34,6 +34,22 @@ describe('a store whose embedder is still loading', () => {
     os.close();
   });
 
+  it('finds memories added while loading when the model arrives between the add and the search', async () => {
+    // The race CI caught: the model loaded after the add, its catch-up still running when the search came.
+    const { embedder, open } = gated(() => useLite());
+    const { os } = await openTestOs({ embedder });
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'notes' });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'A kitten rested on a rug by the fire' }, { text: 'Stock markets fell sharply' }] });
+    open();
+    await embedder.whenReady();
+    expect(embedder.ready).toBe(true);
+    const [hit] = await os.search({ userId: 'ana', query: 'cat sleeping on a carpet', trackUsage: false });
+    expect(hit?.memory.text).toBe('A kitten rested on a rug by the fire');
+    expect(hit?.parts.vectorRank).toBe(1);
+    os.close();
+  });
+
   it('answers by words when the model never loads, and keeps every memory', async () => {
     const { embedder, open } = gated(() => Promise.reject(new Error('weights missing')));
     const { os } = await openTestOs({ embedder });
