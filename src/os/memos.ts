@@ -36,6 +36,7 @@ import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maint
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
+import { UsageCounter } from './usage-counter';
 import { SessionMemory } from './session-memory';
 import type { MemOSOptions } from './memos-options';
 import { intInRange, optionalListOf, requireId, requireObject } from './validate';
@@ -75,6 +76,7 @@ export class MemOS implements MemoryApi {
   readonly #activations: ActivationMemory;
   readonly #plaintext: PlaintextMemory;
   readonly #recall: Recall;
+  readonly #usage: UsageCounter;
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -107,8 +109,10 @@ export class MemOS implements MemoryApi {
       serving: () => this.#serving,
       model: () => this.#languageModel(),
     });
+    this.#usage = new UsageCounter({ store, index: this.#index });
     this.#recall = new Recall({
       store,
+      usage: this.#usage,
       clock: this.#clock,
       index: this.#index,
       ranking: this.#ranking,
@@ -165,7 +169,11 @@ export class MemOS implements MemoryApi {
         promoteToKv: (userId, sessionId) => this.#activations.promote(userId, sessionId),
         maintainKv: () => this.#activations.maintain(),
         fineRead: (job, signal) => this.#fineReading.job(job, signal),
-        proposeDistillation: () => this.#adapters.proposeDistillation(),
+        proposeDistillation: async () => {
+          // Proposals go by usage: count in the uses not yet written.
+          await this.#usage.flush().catch(() => undefined);
+          return this.#adapters.proposeDistillation();
+        },
       }),
     });
   }
@@ -231,6 +239,8 @@ export class MemOS implements MemoryApi {
     this.#releasePrevious();
     this.#unsubscribe();
     this.#unsubscribeCommits();
+    // Opened before the connection closes, so the uses counted last are kept.
+    void this.#usage.flush().catch(() => undefined);
     this.#store.close();
   }
 
@@ -292,12 +302,15 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.get} */
   async get(params: { userId: string; memoryId: string; trackUsage?: boolean }): Promise<MemoryItem> {
     const memory = await this.#plaintext.get(params);
-    if (params.trackUsage !== true) return memory;
-    return (await this.#recall.countUses([memory.id], 'get'))[0] ?? memory;
+    if (params.trackUsage === true) this.#recall.countUses([memory.id], 'get');
+    return this.#usage.view(memory);
   }
 
   /** {@inheritDoc MemoryApi.getAll} */
-  async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> { return this.#plaintext.getAll(params, options); }
+  async getAll(params: GetAllParams, options: CallOptions = {}): Promise<Page<MemoryItem>> {
+    const page = await this.#plaintext.getAll(params, options);
+    return { ...page, items: page.items.map((m) => this.#usage.view(m)) };
+  }
 
   /** {@inheritDoc MemoryApi.update} */
   async update(params: UpdateParams): Promise<MemoryItem> { return this.#plaintext.update(params); }
@@ -363,7 +376,7 @@ export class MemOS implements MemoryApi {
         activationFor: (userId, sessionId, model) => this.#activations.forSession(userId, sessionId, model),
         noteRecall: (userId, sessionId, query, hits, model) => this.#sessions.noteRecall(userId, sessionId, query, hits, model),
         noteActivationUse: (id, loadMs) => this.#activations.noteUse(id, loadMs),
-        countUses: (ids) => this.#recall.countUses(ids, 'chat').then(() => undefined),
+        countUses: async (ids) => void this.#recall.countUses(ids, 'chat'),
       },
       params,
       options,
@@ -418,6 +431,8 @@ export class MemOS implements MemoryApi {
   async setIdle(params: { idle: boolean }): Promise<void> {
     requireObject(params, 'params');
     this.scheduler.setIdle(params.idle === true);
+    // The user stepped away or hid the tab (perhaps to close it): write the uses counted so far.
+    if (params.idle === true) await this.#usage.flush().catch(() => undefined);
   }
 
   // ─── activation memory (KV MemCubes) ───────────────────────────────────
@@ -466,7 +481,10 @@ export class MemOS implements MemoryApi {
   }
 
   /** {@inheritDoc MemoryApi.distillCandidates} */
-  async distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> { return this.#adapters.distillCandidates(params); }
+  async distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
+    await this.#usage.flush().catch(() => undefined);
+    return this.#adapters.distillCandidates(params);
+  }
 
   /** {@inheritDoc MemoryApi.deleteAdapter} */
   async deleteAdapter(params: { userId: string; adapterId: string }): Promise<void> { return this.#adapters.deleteAdapter(params); }
@@ -474,7 +492,10 @@ export class MemOS implements MemoryApi {
   // ─── export and import ────────────────────────────────────────────────────
 
   /** {@inheritDoc MemoryApi.exportCube} */
-  async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> { return exportCubeFile(this.#store, this.#clock, params, options); }
+  async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
+    await this.#usage.flush().catch(() => undefined);
+    return exportCubeFile(this.#store, this.#clock, params, options);
+  }
 
   /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {

@@ -15,7 +15,7 @@ import type { CubeScope, MemoryIndex } from '../search/memory-index';
 import { matchedTerms, planQuery } from '../search/query-plan';
 import { fuse } from '../search/ranking';
 import type { Store } from '../storage/store';
-import { storeUsage } from './memory-writes';
+import type { UsageCounter } from './usage-counter';
 import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
 
 
@@ -25,6 +25,8 @@ export interface RecallDeps {
   readonly clock: Clock;
   readonly index: MemoryIndex;
   readonly ranking: RankingOptions;
+  /** Where uses are counted (written in batches). */
+  readonly usage: UsageCounter;
   /** The vectors search uses now (the previous model's while the current one catches up), if any. */
   serving(): VectorMemory | undefined;
   /** The cubes a search reads (see Directory.readableCubes). */
@@ -113,26 +115,22 @@ export class Recall {
       hits.push({ memory, score: hit.score, parts: hit.parts, matchedTerms: matchedTerms(plan, embeddingText(memory)) });
     }
     if (params.trackUsage === true && hits.length > 0) return this.#trackUsage(hits);
-    // Copies: the caller may change what it gets without touching the index's records.
-    return hits.map((hit) => ({ ...hit, memory: structuredClone(hit.memory) }));
+    // Copies (the caller may change what it gets without touching the index's records), with the
+    // uses not yet written counted in.
+    return hits.map((hit) => ({ ...hit, memory: this.#deps.usage.view(structuredClone(hit.memory)) }));
   }
 
   /**
    * Counts one use of each memory (a search hit asked to count, a memory put into a prompt, a memory a
-   * person opened) and returns them as now stored. Usage counters may be lost in a crash (relaxed).
+   * person opened) and returns those the index holds as they now are; the counts reach IndexedDB in
+   * batches (see UsageCounter). Usage counters may be lost in a crash (relaxed).
    */
-  async countUses(ids: readonly string[], by: MemoryHit['by']): Promise<MemoryItem[]> {
-    if (ids.length === 0) return [];
-    const updated = await this.#deps.store.write(['memories'], (tx) => storeUsage(tx, ids, this.#deps.clock(), by), { durability: 'relaxed' });
-    // The index keeps copies: what the caller gets is theirs to change.
-    this.#deps.index.refreshRecords(updated.map((m) => structuredClone(m)));
-    return updated;
+  countUses(ids: readonly string[], by: MemoryHit['by']): MemoryItem[] {
+    return this.#deps.usage.count(ids, { at: this.#deps.clock(), by });
   }
 
-  async #trackUsage(hits: SearchHit[]): Promise<SearchHit[]> {
-    const updated = await this.countUses(hits.map((hit) => hit.memory.id), 'search');
-    const byId = new Map(updated.map((m) => [m.id, m]));
-    // A hit purged meanwhile keeps the index's record as it was, copied.
-    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? structuredClone(hit.memory) }));
+  #trackUsage(hits: SearchHit[]): SearchHit[] {
+    const byId = new Map(this.countUses(hits.map((hit) => hit.memory.id), 'search').map((m) => [m.id, m]));
+    return hits.map((hit) => ({ ...hit, memory: byId.get(hit.memory.id) ?? this.#deps.usage.view(structuredClone(hit.memory)) }));
   }
 }

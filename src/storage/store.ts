@@ -226,6 +226,41 @@ export class Store {
     });
   }
 
+  /**
+   * Writes counters (memories' usage) in one read-write transaction opened at once, without the
+   * write lock and without a change record: `fn` must read what it changes inside `tx`, so IndexedDB
+   * keeps it atomic against every other writer (it never runs beside another read-write transaction
+   * on the same stores). Opened synchronously, it is issued even when the store closes right after
+   * the call (a connection closes once its transactions finish). Relaxed durability: counters may be
+   * lost in a crash. Resolves after commit.
+   * @throws {MemosError} STORE_CLOSED, QUOTA_EXCEEDED
+   */
+  writeCounters<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>) => Promise<T>): Promise<T> {
+    let tx: WriteTx<S>;
+    try {
+      this.#assertOpen();
+      tx = this.#db.transaction(storeNames, 'readwrite', { durability: 'relaxed' }) as unknown as WriteTx<S>;
+    } catch (error) {
+      return Promise.reject(toStorageError(error));
+    }
+    tx.done.catch(() => undefined);
+    const run = async () => {
+      try {
+        const result = await fn(tx);
+        await tx.done;
+        return result;
+      } catch (error) {
+        try {
+          tx.abort();
+        } catch {
+          // the transaction already ended
+        }
+        throw toStorageError(tx.error ?? error);
+      }
+    };
+    return run();
+  }
+
   /** Adds the change record of a write inside its transaction, and prunes the log now and then. */
   async #logChange(tx: WriteTx<['changes']>, changes: ChangeSet): Promise<number> {
     const log = tx.objectStore('changes');
