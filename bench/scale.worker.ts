@@ -3,5 +3,5 @@ import { expose } from 'comlink';
 import { runScale } from './lib/scale-run';
 
 expose({
-  run: (sizes: number[]) => runScale(sizes, { name: `scale-${Date.now()}` }, (line) => console.log(line)),
+  run: (sizes: number[], heapBytes: () => Promise<number>) => runScale(sizes, { name: `scale-${Date.now()}` }, (line) => console.log(line), heapBytes),
 });

@@ -12,6 +12,14 @@ export interface ScaleRow {
   readonly searchP50: number;
   readonly searchP95: number;
   readonly textOnlyP95: number;
+  /** Hybrid search p95 with usage tracking on (`trackUsage: true`, as chat and the plugs ask). */
+  readonly trackedP95: number;
+  /** Reopening the store (a new MemOS on the same database) until it answers its first search. */
+  readonly openMs: number;
+  /** The first search after the reopen (included in openMs). */
+  readonly firstSearchMs: number;
+  /** The benchmark worker's heap after the reopen, in MB (null where it cannot be measured: Node). */
+  readonly heapMB: number | null;
   /**
    * How much of the exact vector top 10 the vector index's search finds (sign-bit prefilter, then
    * exact re-rank of the nearest 1,000; exact below 5,000 memories), over the same queries. Measured
@@ -20,17 +28,25 @@ export interface ScaleRow {
   readonly vectorRecallAt10: number;
 }
 
-/** Grows one cube to each size in turn and measures adds and searches (hybrid, and text only). */
-export async function runScale(sizes: readonly number[], options: MemOSOptions, log: (line: string) => void = () => undefined): Promise<ScaleRow[]> {
+/**
+ * Grows one cube to each size in turn and measures adds, searches (hybrid, text only, tracked), a
+ * reopen of the store, and (where `heapBytes` is given) the worker's heap after the reopen — measured
+ * before the recall check's exact index exists, so it holds the store and the benchmark's texts only.
+ */
+export async function runScale(
+  sizes: readonly number[],
+  options: MemOSOptions,
+  log: (line: string) => void = () => undefined,
+  heapBytes?: () => Promise<number>,
+): Promise<ScaleRow[]> {
   const max = Math.max(...sizes);
   const texts = zipfTexts(max, 42);
   const queries = zipfTexts(200, 4242).map((q) => q.split(' ').slice(0, 5).join(' '));
-  const hybrid = await MemOS.open({ ...options, embedder: projectionEmbedder(384) });
+  let hybrid = await MemOS.open({ ...options, embedder: projectionEmbedder(384) });
   await hybrid.createUser({ userId: 'u', name: 'u' });
   await hybrid.createCube({ userId: 'u', cubeId: 'c', name: 'scale' });
   const rows: ScaleRow[] = [];
   const embedder = projectionEmbedder(384);
-  const exactCheck = new VectorIndex(384);
   const queryVectors = await embedder.embed(queries);
   let have = 0;
   for (const size of [...sizes].sort((a, b) => a - b)) {
@@ -40,7 +56,33 @@ export async function runScale(sizes: readonly number[], options: MemOSOptions, 
       await hybrid.add({ userId: 'u', cubeId: 'c', memories: texts.slice(have, have + n).map((text) => ({ text })) });
     }
     const addMs = performance.now() - t0;
-    for (let i = exactCheck.size; i < size; i += 500) {
+    const added = size - (rows.at(-1)?.memories ?? 0);
+    const timings: number[] = [];
+    const textTimings: number[] = [];
+    const trackedTimings: number[] = [];
+    for (const query of queries) {
+      let t = performance.now();
+      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false });
+      timings.push(performance.now() - t);
+      t = performance.now();
+      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false, mode: 'text' });
+      textTimings.push(performance.now() - t);
+    }
+    for (const query of queries) {
+      const t = performance.now();
+      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: true });
+      trackedTimings.push(performance.now() - t);
+    }
+    hybrid.close();
+    const t1 = performance.now();
+    hybrid = await MemOS.open({ ...options, embedder: projectionEmbedder(384) });
+    const t2 = performance.now();
+    await hybrid.search({ userId: 'u', query: queries[0]!, topK: 10, trackUsage: false });
+    const firstSearchMs = performance.now() - t2;
+    const openMs = performance.now() - t1;
+    const heap = heapBytes ? await heapBytes() : null;
+    const exactCheck = new VectorIndex(384);
+    for (let i = 0; i < size; i += 500) {
       const batch = texts.slice(i, Math.min(size, i + 500));
       (await embedder.embed(batch)).forEach((v, j) => exactCheck.upsert(String(i + j), v));
     }
@@ -50,23 +92,16 @@ export async function runScale(sizes: readonly number[], options: MemOSOptions, 
       // Asked for 50, as search asks the vector side for topK 10: its 10 best against the exact 10.
       found += exactCheck.search(q, { k: 50 }).slice(0, 10).filter((h) => exact.has(h.id)).length;
     }
-    const added = size - (rows.at(-1)?.memories ?? 0);
-    const timings: number[] = [];
-    const textTimings: number[] = [];
-    for (const query of queries) {
-      let t = performance.now();
-      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false });
-      timings.push(performance.now() - t);
-      t = performance.now();
-      await hybrid.search({ userId: 'u', query, topK: 10, trackUsage: false, mode: 'text' });
-      textTimings.push(performance.now() - t);
-    }
     const row = {
       memories: size,
       addPerSecond: Math.round(added / (addMs / 1000)),
       searchP50: Number(percentile(timings, 50).toFixed(1)),
       searchP95: Number(percentile(timings, 95).toFixed(1)),
       textOnlyP95: Number(percentile(textTimings, 95).toFixed(1)),
+      trackedP95: Number(percentile(trackedTimings, 95).toFixed(1)),
+      openMs: Math.round(openMs),
+      firstSearchMs: Number(firstSearchMs.toFixed(1)),
+      heapMB: heap === null ? null : Math.round(heap / 1e6),
       vectorRecallAt10: Number((found / (queryVectors.length * 10)).toFixed(3)),
     };
     rows.push(row);
