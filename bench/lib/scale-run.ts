@@ -74,12 +74,15 @@ export async function runScale(
       trackedTimings.push(performance.now() - t);
     }
     hybrid.close();
+    // The close saves the index; a reopen long after it (as in use) does not wait for that write.
+    await hybrid.whenClosed();
     const t1 = performance.now();
     hybrid = await MemOS.open({ ...options, embedder: projectionEmbedder(384) });
     const t2 = performance.now();
     await hybrid.search({ userId: 'u', query: queries[0]!, topK: 10, trackUsage: false });
     const firstSearchMs = performance.now() - t2;
     const openMs = performance.now() - t1;
+    log(`reopened: ${JSON.stringify(hybrid.indexOpened)}`);
     const heap = heapBytes ? await heapBytes() : null;
     const exactCheck = new VectorIndex(384);
     for (let i = 0; i < size; i += 500) {

@@ -117,16 +117,16 @@ export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes:
 
 /**
  * Counts uses of memories, each memory's hits in the order they came (those purged meanwhile are
- * skipped), and returns them as stored. Usage is bookkeeping, not content: no version, no audit entry,
- * no change record; the caller refreshes its index's records itself, and other tabs see the counts when
- * they next read the memory.
+ * skipped), and returns them as stored. Usage is bookkeeping, not content: no version and no audit
+ * entry; the change is noted like any write's, so the index and other tabs hold the counts.
  */
-export async function storeUsage(tx: AnyWriteTx, uses: ReadonlyMap<string, readonly MemoryHit[]>): Promise<MemoryItem[]> {
+export async function storeUsage(tx: AnyWriteTx, changes: ChangeSet, uses: ReadonlyMap<string, readonly MemoryHit[]>): Promise<MemoryItem[]> {
   const store = tx.objectStore('memories');
   const ids = [...uses.keys()];
   const current = await issueRequests<MemoryItem | undefined>((add) => ids.forEach((id) => add(store.get(id))));
   const next = current.filter((m): m is MemoryItem => m !== undefined).map((m) => ({ ...m, usage: uses.get(m.id)!.reduce(recordHit, m.usage) }));
   await issueRequests((add) => next.forEach((m) => add(store.put(m))));
+  for (const m of next) changes.wrote(m);
   return next;
 }
 

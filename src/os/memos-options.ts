@@ -22,6 +22,11 @@ export interface MemOSOptions extends StoreOptions {
   readonly ranking?: Partial<RankingOptions>;
   /** How the full-text index tokenises. */
   readonly textIndex?: TextIndexOptions;
+  /**
+   * Save the search index at idle time and on close, and open from it instead of rebuilding it from
+   * every memory (default true; decision 0028).
+   */
+  readonly indexSnapshots?: boolean;
   /** Set false to run no background scheduler in this instance (tools, one-off scripts). */
   readonly scheduler?: boolean;
   /** Working memory per chat session (size, weights, promotion threshold). */

@@ -34,6 +34,7 @@ import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
 import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
+import { IndexSnapshots, type SnapshotOutcome } from './index-snapshot';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
 import { UsageCounter } from './usage-counter';
@@ -77,6 +78,11 @@ export class MemOS implements MemoryApi {
   readonly #plaintext: PlaintextMemory;
   readonly #recall: Recall;
   readonly #usage: UsageCounter;
+  /** Saving and restoring the search index (undefined when the options turn it off). */
+  readonly #snapshots: IndexSnapshots | undefined;
+  #indexOpened: SnapshotOutcome | undefined;
+  /** The writes `close` issued last (the index snapshot, the uses counted last). */
+  #lastWrites: Promise<void> = Promise.resolve();
   #unsubscribe: () => void = () => undefined;
   /** Remote changes apply one after another, so an older read never overwrites a newer one. */
   #remoteQueue: Promise<void> = Promise.resolve();
@@ -86,6 +92,7 @@ export class MemOS implements MemoryApi {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#index = new MemoryIndex(options.textIndex);
+    this.#snapshots = options.indexSnapshots === false ? undefined : new IndexSnapshots(store, this.#index, this.#clock);
     this.#vectors = options.embedder ? new VectorMemory(store, options.embedder) : undefined;
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
@@ -100,7 +107,10 @@ export class MemOS implements MemoryApi {
     this.#directory = new Directory(store, this.#clock);
     this.#forgetting = new Forgetting({ store, clock: this.#clock });
     // The one place a local write reaches the index and the vectors (other tabs' writes: see open).
-    this.#unsubscribeCommits = store.onCommit((commit) => applyCommit(commit, this.#index, [this.#vectors, this.#previous]));
+    this.#unsubscribeCommits = store.onCommit((commit) => {
+      applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
+      this.#snapshots?.applied(commit.change.seq);
+    });
     this.#consolidator = new Consolidator({
       store,
       index: this.#index,
@@ -186,7 +196,8 @@ export class MemOS implements MemoryApi {
     const store = await Store.open(options);
     const os = new MemOS(store, options);
     try {
-      await os.rebuildIndex(callOptions);
+      if (os.#snapshots) os.#indexOpened = await os.#snapshots.open(() => rebuildIndex(store, os.#index, callOptions), callOptions);
+      else await rebuildIndex(store, os.#index, callOptions);
       await os.#vectors?.load(callOptions);
       await os.#previous?.load(callOptions);
     } catch (error) {
@@ -201,12 +212,29 @@ export class MemOS implements MemoryApi {
       os.scheduler.start();
       const sweep = () => queueMaintenance(os.scheduler);
       sweep();
-      os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
+      os.#periodic = setInterval(() => {
+        sweep();
+        void os.#snapshots?.save().catch(() => undefined);
+      }, SWEEP_EVERY_MS);
     }
     os.#unsubscribe = store.changes.subscribe((change) => {
-      os.#remoteQueue = os.#remoteQueue.then(() => applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous])).catch(() => undefined);
+      os.#remoteQueue = os.#remoteQueue
+        .then(async () => {
+          await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
+          os.#snapshots?.applied(change.seq);
+        })
+        .catch(() => undefined);
     });
     return os;
+  }
+
+  /**
+   * How the search index was filled when the store opened: restored from its snapshot (and how many
+   * memories the changes since named), or rebuilt from the memories and why; undefined when snapshots
+   * are off.
+   */
+  get indexOpened(): SnapshotOutcome | undefined {
+    return this.#indexOpened;
   }
 
   /** The vectors search uses: the previous model's while the current one catches up, else the current one's. */
@@ -239,13 +267,24 @@ export class MemOS implements MemoryApi {
     this.#releasePrevious();
     this.#unsubscribe();
     this.#unsubscribeCommits();
-    // Opened before the connection closes, so the uses counted last are kept.
-    void this.#usage.flush().catch(() => undefined);
+    // Opened before the connection closes: the index is saved if it moved on since its last snapshot
+    // (first, so the uses written next are simply changes after it), and the uses counted last are kept.
+    const saving = this.#store.closed ? undefined : this.#snapshots?.save().catch(() => undefined);
+    this.#lastWrites = Promise.all([saving, this.#usage.flush().catch(() => undefined)]).then(() => undefined);
     this.#store.close();
   }
 
+  /** Resolves when the writes `close` issued (the index snapshot, the last uses) have finished. */
+  whenClosed(): Promise<void> {
+    return this.#lastWrites;
+  }
+
   /** {@inheritDoc MemoryApi.rebuildIndex} */
-  async rebuildIndex(options: CallOptions = {}): Promise<number> { return rebuildIndex(this.#store, this.#index, options); }
+  async rebuildIndex(options: CallOptions = {}): Promise<number> {
+    const count = await rebuildIndex(this.#store, this.#index, options);
+    this.#snapshots?.rebuilt();
+    return count;
+  }
 
   /** {@inheritDoc MemoryApi.vectorStatus} */
   async vectorStatus(params: { wait?: boolean } = {}): Promise<VectorStatus | null> {
@@ -432,7 +471,10 @@ export class MemOS implements MemoryApi {
     requireObject(params, 'params');
     this.scheduler.setIdle(params.idle === true);
     // The user stepped away or hid the tab (perhaps to close it): write the uses counted so far.
-    if (params.idle === true) await this.#usage.flush().catch(() => undefined);
+    if (params.idle === true) {
+      await this.#usage.flush().catch(() => undefined);
+      await this.#snapshots?.save().catch(() => undefined);
+    }
   }
 
   // ─── activation memory (KV MemCubes) ───────────────────────────────────

@@ -80,8 +80,8 @@ export class UsageCounter {
     this.#pending = new Map();
     this.#writing.add(batch);
     try {
-      const stored = await this.#deps.store.writeCounters(['memories'], (tx) => storeUsage(tx, batch));
-      this.#deps.index.refreshRecords(stored);
+      // The commit reaches the index (and other tabs) like any write's.
+      await this.#deps.store.writeAtOnce(['memories'], (tx, changes) => storeUsage(tx, changes, batch));
     } finally {
       this.#writing.delete(batch);
     }

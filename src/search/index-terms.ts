@@ -7,6 +7,13 @@
 import { foldWord, rawWords, scriptOf, type Script } from '../core/words';
 import { DEFAULT_LANGUAGES, LANGUAGES, type LanguageName } from './languages';
 
+/**
+ * The version of the rules in this module and core/words: bump it whenever the terms a text gives
+ * change (a new rule, a stemmer upgrade), so that saved index snapshots made under the old rules are
+ * rebuilt instead of restored.
+ */
+export const TERMS_VERSION = 1;
+
 /** How the index turns text into terms. */
 export interface TokenizerOptions {
   /** Reduce words to their stem. Default true. */

@@ -8,9 +8,9 @@
 import { foldWord } from '../core/words';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
-import { createTokenize, type Tokenize, type TokenizerOptions } from './index-terms';
+import { createTokenize, TERMS_VERSION, type Tokenize, type TokenizerOptions } from './index-terms';
 import { isLanguageName, LANGUAGE_SCRIPTS, type LanguageName } from './languages';
-import { TextIndex } from './text-index';
+import { TextIndex, type TextIndexState } from './text-index';
 import type { SearchFilters } from '../protocol/search-types';
 
 /** What a user may see of one cube: everything (owner) or only shared memories plus their own. */
@@ -47,6 +47,18 @@ interface IndexDoc {
   validTo: number | null;
   speakers: string[];
   sessionId: string | undefined;
+}
+
+/**
+ * The index as data to keep in IndexedDB (see os/index-snapshot.ts): the records, the words' posting
+ * lists and the cubes' languages, so that opening a store restores it without tokenizing every memory.
+ */
+export interface MemoryIndexSnapshot {
+  /** The word rules and options that made the terms; a snapshot made under others is not restored. */
+  readonly termsKey: string;
+  readonly cubeLanguages: readonly (readonly [string, string])[];
+  readonly records: readonly MemoryItem[];
+  readonly text: TextIndexState;
 }
 
 /** A speaker's name as the index keeps it (folded: "José" and "jose" are one speaker). */
@@ -90,6 +102,17 @@ function toDoc(item: MemoryItem): IndexDoc {
     // Session ids are per cube: two cubes may both have a "chat-1".
     sessionId: item.sourceRefs[0]?.sessionId !== undefined ? `${item.cubeId}\u0000${item.sourceRefs[0].sessionId}` : undefined,
   };
+}
+
+/** Whether two docs of one memory index the same: same words, same filtered fields. */
+function indexedAlike(a: IndexDoc, b: IndexDoc): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    a.cubeId === b.cubeId && a.ownerId === b.ownerId && a.visibility === b.visibility && a.memoryType === b.memoryType &&
+    a.semanticType === b.semanticType && a.state === b.state && a.createdAt === b.createdAt && a.updatedAt === b.updatedAt &&
+    a.spokenAt === b.spokenAt && a.validFrom === b.validFrom && a.validTo === b.validTo && a.sessionId === b.sessionId &&
+    sameList(a.tags, b.tags) && sameList(a.speakers, b.speakers) && indexedText(a.item) === indexedText(b.item)
+  );
 }
 
 /** Turn order within a session: when said, then when written, then id. */
@@ -251,21 +274,74 @@ export class MemoryIndex {
     };
   }
 
+  /** Which word rules and options make this index's terms (see MemoryIndexSnapshot.termsKey). */
+  get termsKey(): string {
+    return JSON.stringify({ version: TERMS_VERSION, options: this.#options });
+  }
+
+  /**
+   * The index as data (see MemoryIndexSnapshot). The records are the index's own: serialize them at
+   * once (an IndexedDB put does), before the index changes again.
+   */
+  exportSnapshot(): MemoryIndexSnapshot {
+    return {
+      termsKey: this.termsKey,
+      cubeLanguages: [...this.#cubeLanguages],
+      records: [...this.#docs.values()].map((doc) => doc.item),
+      text: this.#text.exportState(),
+    };
+  }
+
+  /**
+   * Replaces everything with a snapshot from {@link MemoryIndex.exportSnapshot}; the index then owns
+   * its records.
+   * @throws {RangeError} when the snapshot was made under other word rules or does not hold together
+   *   (the index is then left empty)
+   */
+  importSnapshot(snapshot: MemoryIndexSnapshot): void {
+    this.clear();
+    if (snapshot.termsKey !== this.termsKey) throw new RangeError('The snapshot was made under other word rules.');
+    try {
+      this.#cubeLanguages.clear();
+      for (const [cubeId, language] of snapshot.cubeLanguages) if (isLanguageName(language)) this.#cubeLanguages.set(cubeId, language);
+      this.#text.importState(snapshot.text);
+      for (const item of snapshot.records) this.#add(toDoc(item), false);
+      if (this.#docs.size !== snapshot.text.ids.length || !snapshot.text.ids.every((id) => this.#docs.has(id))) {
+        throw new RangeError('The snapshot\'s records and words disagree.');
+      }
+    } catch (error) {
+      this.clear();
+      this.#cubeLanguages.clear();
+      throw error instanceof RangeError ? error : new RangeError(`The snapshot does not hold together: ${String(error)}`);
+    }
+  }
+
   /** Adds or replaces memories in the index. */
   upsert(items: readonly MemoryItem[]): void {
     for (const item of items) {
-      if (this.#docs.has(item.id)) this.remove([item.id]);
       const doc = toDoc(item);
-      this.#docs.set(doc.id, doc);
-      this.#indexWords(doc);
-      if (doc.sessionId !== undefined) {
-        const turns = this.#sessions.get(doc.sessionId);
-        if (!turns) this.#sessions.set(doc.sessionId, [doc]);
-        else if (saidBefore(turns[turns.length - 1]!, doc)) turns.push(doc);
-        else turns.splice(positionIn(turns, doc), 0, doc);
+      const old = this.#docs.get(item.id);
+      if (old && indexedAlike(old, doc)) {
+        // Only what the index does not look at changed (usage counters): keep the record, skip the words.
+        old.item = item;
+        continue;
       }
-      for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
+      if (old) this.remove([item.id]);
+      this.#add(doc, true);
     }
+  }
+
+  /** Adds a memory not yet indexed; its words too unless they are already in the text index. */
+  #add(doc: IndexDoc, words: boolean): void {
+    this.#docs.set(doc.id, doc);
+    if (words) this.#indexWords(doc);
+    if (doc.sessionId !== undefined) {
+      const turns = this.#sessions.get(doc.sessionId);
+      if (!turns) this.#sessions.set(doc.sessionId, [doc]);
+      else if (saidBefore(turns[turns.length - 1]!, doc)) turns.push(doc);
+      else turns.splice(positionIn(turns, doc), 0, doc);
+    }
+    for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
   }
 
   /** The record of an indexed memory as last written, or undefined when not indexed. */

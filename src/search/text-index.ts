@@ -53,6 +53,20 @@ export interface TextHit {
   readonly score: number;
 }
 
+/**
+ * A text index as plain data (typed arrays and one list of words), to keep in IndexedDB and restore
+ * without tokenizing again. Posting lists are concatenated in `words` order; `wordEnds[i]` is where
+ * word i's entries end.
+ */
+export interface TextIndexState {
+  readonly ids: readonly string[];
+  readonly lengths: Float32Array;
+  readonly words: readonly string[];
+  readonly wordEnds: Uint32Array;
+  readonly rows: Int32Array;
+  readonly tfs: Uint16Array;
+}
+
 /** An inverted index with BM25 scoring. */
 export class TextIndex {
   readonly #postings = new Map<string, Postings>();
@@ -124,6 +138,75 @@ export class TextIndex {
     this.#rowOf.clear();
     this.#terms = [];
     this.#totalLength = 0;
+  }
+
+  /** The index as plain data (a copy: later changes do not reach it). */
+  exportState(): TextIndexState {
+    const words = [...this.#postings.keys()];
+    const wordEnds = new Uint32Array(words.length);
+    let total = 0;
+    words.forEach((word, i) => (wordEnds[i] = total += this.#postings.get(word)!.length));
+    const rows = new Int32Array(total);
+    const tfs = new Uint16Array(total);
+    let at = 0;
+    for (const word of words) {
+      const p = this.#postings.get(word)!;
+      rows.set(p.rows.subarray(0, p.length), at);
+      tfs.set(p.tfs.subarray(0, p.length), at);
+      at += p.length;
+    }
+    return { ids: [...this.#ids], lengths: this.#lengths.slice(0, this.#ids.length), words, wordEnds, rows, tfs };
+  }
+
+  /**
+   * Replaces everything with a state from {@link TextIndex.exportState}.
+   * @throws {RangeError} when the state does not hold together (then the index is left empty)
+   */
+  importState(state: TextIndexState): void {
+    this.clear();
+    const n = state.ids.length;
+    const ok =
+      state.lengths instanceof Float32Array && state.lengths.length === n && state.wordEnds instanceof Uint32Array &&
+      state.wordEnds.length === state.words.length && state.rows instanceof Int32Array && state.tfs instanceof Uint16Array &&
+      state.rows.length === state.tfs.length && (state.words.length === 0 ? state.rows.length === 0 : state.wordEnds[state.words.length - 1] === state.rows.length);
+    if (!ok) throw new RangeError('The text index state does not hold together.');
+    const terms: string[][] = Array.from({ length: n }, () => []);
+    let start = 0;
+    for (let i = 0; i < state.words.length; i++) {
+      const word = state.words[i]!;
+      const end = state.wordEnds[i]!;
+      if (end < start || typeof word !== 'string') throw this.#broken();
+      const p = new Postings();
+      p.rows = state.rows.slice(start, end);
+      p.tfs = state.tfs.slice(start, end);
+      p.length = end - start;
+      if (p.length === 0) {
+        // An empty list keeps its capacity for adds, as a fresh one would.
+        p.rows = new Int32Array(8);
+        p.tfs = new Uint16Array(8);
+      }
+      for (let j = 0; j < p.length; j++) {
+        const row = p.rows[j]!;
+        if (!(row >= 0 && row < n)) throw this.#broken();
+        terms[row]!.push(word);
+      }
+      this.#postings.set(word, p);
+      start = end;
+    }
+    this.#ids = [...state.ids];
+    this.#ids.forEach((id, row) => this.#rowOf.set(id, row));
+    if (this.#rowOf.size !== n) throw this.#broken();
+    this.#terms = terms;
+    const capacity = Math.max(1024, 2 ** Math.ceil(Math.log2(n + 1)));
+    this.#lengths = new Float32Array(capacity);
+    this.#lengths.set(state.lengths);
+    this.#scores = new Float32Array(capacity);
+    this.#totalLength = state.lengths.reduce((a, b) => a + b, 0);
+  }
+
+  #broken(): RangeError {
+    this.clear();
+    return new RangeError('The text index state does not hold together.');
   }
 
   /** The `k` best documents for a query's terms by BM25, among the allowed ones. */

@@ -3,7 +3,8 @@
  * Stores: users, cubes, memories, versions, audit, blobs (chunks of KV tensors and other binary
  * payloads), vectors (v2; v6: vectorBlocks), activations (v3: KV MemCube entries), jobs (v4: the
  * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs), changes (v7:
- * the change log, one record per committed write that changed memories, users or cubes).
+ * the change log, one record per committed write that changed memories, users or cubes), snapshots
+ * (v8: the search index saved as data, so that opening does not rebuild it; derived, never the truth).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -54,6 +55,16 @@ export interface VectorBlockRecord {
   readonly data: Float32Array;
 }
 
+/**
+ * One part of a saved snapshot of something derived (the search index: see os/index-snapshot.ts). A
+ * snapshot is a cache: deleting every part loses nothing but the time to rebuild it.
+ */
+export interface SnapshotPart {
+  /** "<snapshot>:<part>", e.g. "index:meta", "index:records:0". */
+  readonly key: string;
+  readonly data: unknown;
+}
+
 /** The typed schema (idb's DBSchema). */
 export interface MemosSchema extends DBSchema {
   users: { key: string; value: UserRecord };
@@ -68,6 +79,7 @@ export interface MemosSchema extends DBSchema {
   jobs: { key: string; value: JobRecord; indexes: { byState: string; byDedupe: string } };
   adapters: { key: string; value: AdapterItem; indexes: { byCube: string; bySource: string } };
   changes: { key: number; value: ChangeRecord };
+  snapshots: { key: string; value: SnapshotPart };
 }
 
 /** A store name of the schema. */
@@ -137,6 +149,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // 7: the change log. Earlier changes are not in it: a reader that needs them rebuilds from the stores.
   (db) => {
     db.createObjectStore('changes', { keyPath: 'seq', autoIncrement: true });
+  },
+  // 8: saved snapshots of derived data (the search index).
+  (db) => {
+    db.createObjectStore('snapshots', { keyPath: 'key' });
   },
 ];
 

@@ -138,6 +138,15 @@ export class Store {
     return () => this.#onCommit.delete(listener);
   }
 
+  /** The sequence number of the newest change record (0 when the log is empty or missing). */
+  async lastChangeSeq(): Promise<number> {
+    if (!this.#db.objectStoreNames.contains('changes')) return 0;
+    return this.read(['changes'], async (tx) => {
+      const last = await tx.objectStore('changes').openKeyCursor(null, 'prev');
+      return last ? last.key : 0;
+    });
+  }
+
   /**
    * The change records after `seq` (oldest first, at most `limit`): what a reader that last saw `seq`
    * missed. The log keeps the last {@link CHANGE_LOG_KEEP} records; `truncated` says when some of what
@@ -176,8 +185,7 @@ export class Store {
       const hasLog = this.#db.objectStoreNames.contains('changes');
       let tx: WriteTx<S>;
       try {
-        const scope: MemosStoreName[] = storeNames.includes('changes') || !hasLog ? storeNames : [...storeNames, 'changes'];
-        tx = this.#db.transaction(scope, 'readwrite', { durability: options.durability ?? this.#durability }) as unknown as WriteTx<S>;
+        tx = this.#db.transaction(this.#scope(storeNames), 'readwrite', { durability: options.durability ?? this.#durability }) as unknown as WriteTx<S>;
       } catch (error) {
         throw toStorageError(error);
       }
@@ -199,6 +207,7 @@ export class Store {
         try {
           result = await fn(tx, changes);
           if (!changes.empty && hasLog) seq = await this.#logChange(tx as unknown as WriteTx<['changes']>, changes);
+          await this.#dropSnapshotsIfRemoved(tx, changes);
         } catch (error) {
           try {
             tx.abort();
@@ -213,12 +222,7 @@ export class Store {
         } catch (error) {
           throw abortedBySignal ? new MemosError('ABORTED') : toStorageError(tx.error ?? error);
         }
-        if (changes.directory) this.#directoryVersion++;
-        if (!changes.empty) {
-          const change = changes.toChange(seq);
-          this.#tell(changes, { change, written: changes.written, removedIds: changes.removedIds });
-          this.changes.announce(change);
-        }
+        this.#committed(changes, seq);
         return result;
       } finally {
         signal?.removeEventListener('abort', onAbort);
@@ -227,28 +231,33 @@ export class Store {
   }
 
   /**
-   * Writes counters (memories' usage) in one read-write transaction opened at once, without the
-   * write lock and without a change record: `fn` must read what it changes inside `tx`, so IndexedDB
-   * keeps it atomic against every other writer (it never runs beside another read-write transaction
-   * on the same stores). Opened synchronously, it is issued even when the store closes right after
-   * the call (a connection closes once its transactions finish). Relaxed durability: counters may be
-   * lost in a crash. Resolves after commit.
+   * Writes what needs no write lock — counters (memories' usage) and snapshots of derived data — in
+   * one read-write transaction opened at once: `fn` must read what it changes inside `tx`, so IndexedDB keeps it atomic against every
+   * other writer (it never runs beside another read-write transaction on the same stores). Opened
+   * synchronously, it is issued even when the store closes right after the call (a connection closes
+   * once its transactions finish). What `fn` notes is logged and told like a write's. Relaxed
+   * durability: what it writes may be lost in a crash. Resolves after commit.
    * @throws {MemosError} STORE_CLOSED, QUOTA_EXCEEDED
    */
-  writeCounters<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>) => Promise<T>): Promise<T> {
+  writeAtOnce<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>): Promise<T> {
+    const hasLog = this.#db.objectStoreNames.contains('changes');
     let tx: WriteTx<S>;
     try {
       this.#assertOpen();
-      tx = this.#db.transaction(storeNames, 'readwrite', { durability: 'relaxed' }) as unknown as WriteTx<S>;
+      tx = this.#db.transaction(this.#scope(storeNames), 'readwrite', { durability: 'relaxed' }) as unknown as WriteTx<S>;
     } catch (error) {
       return Promise.reject(toStorageError(error));
     }
     tx.done.catch(() => undefined);
+    const changes = new ChangeSet();
     const run = async () => {
+      let result: T;
+      let seq: number | undefined;
       try {
-        const result = await fn(tx);
+        result = await fn(tx, changes);
+        if (!changes.empty && hasLog) seq = await this.#logChange(tx as unknown as WriteTx<['changes']>, changes);
+        await this.#dropSnapshotsIfRemoved(tx, changes);
         await tx.done;
-        return result;
       } catch (error) {
         try {
           tx.abort();
@@ -257,8 +266,34 @@ export class Store {
         }
         throw toStorageError(tx.error ?? error);
       }
+      this.#committed(changes, seq);
+      return result;
     };
     return run();
+  }
+
+  /** A write's scope: the stores it names, the change log and the snapshots (where the schema has them). */
+  #scope(storeNames: readonly MemosStoreName[]): MemosStoreName[] {
+    const scope = [...storeNames];
+    for (const extra of ['changes', 'snapshots'] as const) if (!scope.includes(extra) && this.#db.objectStoreNames.contains(extra)) scope.push(extra);
+    return scope;
+  }
+
+  /**
+   * A write that removes memories for good also deletes every saved snapshot, in the same transaction:
+   * a snapshot holds copies of records, and a purged memory's words must not outlive it anywhere.
+   */
+  async #dropSnapshotsIfRemoved(tx: AnyWriteTx, changes: ChangeSet): Promise<void> {
+    if (changes.removedIds.length > 0 && this.#db.objectStoreNames.contains('snapshots')) await tx.objectStore('snapshots').clear();
+  }
+
+  /** After a commit: this tab's listeners and other tabs learn what changed. */
+  #committed(changes: ChangeSet, seq: number | undefined): void {
+    if (changes.directory) this.#directoryVersion++;
+    if (changes.empty) return;
+    const change = changes.toChange(seq);
+    this.#tell(changes, { change, written: changes.written, removedIds: changes.removedIds });
+    this.changes.announce(change);
   }
 
   /** Adds the change record of a write inside its transaction, and prunes the log now and then. */

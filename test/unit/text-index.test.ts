@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BM25 } from '../../src/search/text-index';
+import { BM25, TextIndex } from '../../src/search/text-index';
 import { WordsIndex } from '../support/words-index';
 
 function index(docs: Record<string, string>): WordsIndex {
@@ -71,5 +71,49 @@ describe('the BM25 text index', () => {
     expect(t.search('zebra apple', 5, inA).map((h) => h.id)).toEqual(['a:only']);
     // Without a filter the shortcut still applies: the rare word's rows fill k, the common word is skipped.
     expect(t.search('zebra apple', 5).every((h) => h.id.startsWith('b:zebra'))).toBe(true);
+  });
+});
+
+describe('a text index saved as data', () => {
+  const docs: [string, string[]][] = [
+    ['a', ['cat', 'sofa', 'cat']],
+    ['b', ['tea', 'morning']],
+    ['c', ['cat', 'garden', 'mouse']],
+    ['d', ['report', 'friday', 'tea']],
+  ];
+  const queries = [['cat'], ['tea'], ['cat', 'mouse'], ['friday', 'tea', 'sofa']];
+
+  it('restores to the same rankings, and keeps changing as the original would', () => {
+    const original = new TextIndex();
+    for (const [id, tokens] of docs) original.upsert(id, tokens);
+    original.remove('b');
+    const state = original.exportState();
+    const restored = new TextIndex();
+    restored.importState(state);
+    expect(restored.size).toBe(original.size);
+    for (const q of queries) expect(restored.search(q, 10)).toEqual(original.search(q, 10));
+    for (const index of [original, restored]) {
+      index.remove('a');
+      index.upsert('e', ['cat', 'tea', 'tea']);
+    }
+    for (const q of queries) expect(restored.search(q, 10)).toEqual(original.search(q, 10));
+    // The state is a copy: changing the original later does not change it.
+    expect(state.ids).toEqual(['a', 'd', 'c']);
+  });
+
+  it('refuses a state that does not hold together, and is left empty', () => {
+    const index = new TextIndex();
+    index.upsert('x', ['one']);
+    const good = (() => {
+      const source = new TextIndex();
+      for (const [id, tokens] of docs) source.upsert(id, tokens);
+      return source.exportState();
+    })();
+    expect(() => index.importState({ ...good, rows: good.rows.map((r) => r + 100) })).toThrow(RangeError);
+    expect(index.size).toBe(0);
+    expect(() => index.importState({ ...good, lengths: new Float32Array(1) })).toThrow(RangeError);
+    expect(() => index.importState({ ...good, ids: ['a', 'a', 'b', 'c'] })).toThrow(RangeError);
+    expect(() => index.importState({ ...good, wordEnds: good.wordEnds.map(() => 0) })).toThrow(RangeError);
+    expect(index.search(['cat'], 10)).toEqual([]);
   });
 });

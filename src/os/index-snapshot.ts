@@ -1,0 +1,240 @@
+/**
+ * The search index saved as data in IndexedDB ("snapshots" store), so that opening a store restores it
+ * instead of reading and tokenizing every memory (decision 0028). A snapshot is a cache, never the
+ * truth: it is taken only when the index holds every logged change, names that position, and opening
+ * replays the changes since (the memories they name are read back, as another tab's change is); a
+ * write that purges memories deletes it in the same transaction; a snapshot that is missing, made by
+ * other word rules or another format, damaged, or older than the change log reaches, is ignored and the
+ * index is rebuilt from the memories as before (then saved again at idle time).
+ */
+import type { MemoryItem } from '../core/memory-item';
+import type { CallOptions } from '../protocol/memory-types';
+import type { MemoryIndex } from '../search/memory-index';
+import type { TextIndexState } from '../search/text-index';
+import { issueRequests } from '../storage/requests';
+import type { Store } from '../storage/store';
+import { indexRecords } from './index-keeping';
+import { checkAborted } from './validate';
+
+/** The layout of the saved parts; another value is not read. */
+export const INDEX_SNAPSHOT_FORMAT = 1;
+
+/** Records per saved part (one IndexedDB value each). */
+const RECORDS_PER_PART = 10_000;
+
+const META = 'index:meta';
+const TEXT = 'index:text';
+const recordsKey = (i: number) => `index:records:${i}`;
+
+interface SnapshotMeta {
+  readonly format: number;
+  readonly seq: number;
+  readonly at: number;
+  readonly termsKey: string;
+  readonly count: number;
+  readonly parts: number;
+  readonly cubeLanguages: readonly (readonly [string, string])[];
+}
+
+function isMeta(value: unknown): value is SnapshotMeta {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return (
+    m['format'] === INDEX_SNAPSHOT_FORMAT &&
+    Number.isSafeInteger(m['seq']) && (m['seq'] as number) >= 0 &&
+    typeof m['termsKey'] === 'string' &&
+    Number.isSafeInteger(m['count']) && Number.isSafeInteger(m['parts']) &&
+    Array.isArray(m['cubeLanguages'])
+  );
+}
+
+/** What opening from a snapshot did. */
+export type SnapshotOutcome =
+  | {
+      readonly restored: true;
+      /** The newest change the index now holds. */
+      readonly seq: number;
+      /** How many memories the replay read back. */
+      readonly replayed: number;
+    }
+  | { readonly restored: false; readonly reason: 'missing' | 'other-rules' | 'damaged' | 'too-old' };
+
+/** What a tab knows of the changes its index holds (see IndexSnapshots). */
+export interface AppliedChanges {
+  /** Every change up to this one is in the index. */
+  readonly floor: number;
+  /** Changes after the floor that are in the index too. */
+  readonly applied: ReadonlySet<number>;
+}
+
+/**
+ * Saves the index as it is now, if it holds every change the log has: the snapshot's position is then
+ * the newest logged change. Replaces the previous snapshot in one transaction, opened at once (so a
+ * close right after still saves it). Resolves with the position saved at and how many records, or
+ * null when nothing was saved: a logged change is not in the index yet (another tab's, still on its
+ * way — perhaps a purge, whose words a snapshot must never keep), or a newer snapshot exists.
+ */
+export function saveIndexSnapshot(store: Store, index: MemoryIndex, known: AppliedChanges, at: number): Promise<{ seq: number; count: number } | null> {
+  return store.writeAtOnce(['snapshots', 'changes'], async (tx) => {
+    const parts = tx.objectStore('snapshots');
+    const logged = await tx.objectStore('changes').getAllKeys(IDBKeyRange.lowerBound(known.floor, true));
+    if (logged.some((seq) => !known.applied.has(seq))) return null;
+    const seq = logged.at(-1) ?? known.floor;
+    const previous = (await parts.get(META))?.data;
+    if (isMeta(previous) && previous.seq > seq) return null;
+    // From here on every request is issued without awaiting: each put serializes its value at once,
+    // so what is saved is the index as it is in this instant.
+    const snapshot = index.exportSnapshot();
+    const count = snapshot.records.length;
+    const partCount = Math.ceil(count / RECORDS_PER_PART);
+    const meta: SnapshotMeta = { format: INDEX_SNAPSHOT_FORMAT, seq, at, termsKey: snapshot.termsKey, count, parts: partCount, cubeLanguages: snapshot.cubeLanguages };
+    await issueRequests((add) => {
+      add(parts.delete(IDBKeyRange.bound('index:', 'index;', false, true)));
+      add(parts.put({ key: TEXT, data: snapshot.text }));
+      for (let i = 0; i < partCount; i++) add(parts.put({ key: recordsKey(i), data: snapshot.records.slice(i * RECORDS_PER_PART, (i + 1) * RECORDS_PER_PART) }));
+      add(parts.put({ key: META, data: meta }));
+    });
+    return { seq, count };
+  });
+}
+
+/** Deletes the saved snapshot (a reset, a test). */
+export async function deleteIndexSnapshot(store: Store): Promise<void> {
+  await store.writeAtOnce(['snapshots'], (tx) => tx.objectStore('snapshots').delete(IDBKeyRange.bound('index:', 'index;', false, true)));
+}
+
+/**
+ * Restores the index from the saved snapshot and replays the changes logged since. On any outcome but
+ * `restored`, the index is left empty for the caller to rebuild.
+ */
+export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, options: CallOptions = {}): Promise<SnapshotOutcome> {
+  if (!store.db.objectStoreNames.contains('snapshots')) return { restored: false, reason: 'missing' };
+  const saved = await store.read(['snapshots'], async (tx) => {
+    const parts = tx.objectStore('snapshots');
+    const meta = (await parts.get(META))?.data;
+    if (!isMeta(meta)) return { meta: undefined, found: meta !== undefined };
+    if (meta.termsKey !== index.termsKey) return { meta, found: true, otherRules: true };
+    const [text, ...records] = await issueRequests<{ data: unknown } | undefined>((add) => {
+      add(parts.get(TEXT));
+      for (let i = 0; i < meta.parts; i++) add(parts.get(recordsKey(i)));
+    });
+    return { meta, found: true, text: text?.data, records: records.map((r) => r?.data) };
+  });
+  if (!saved.meta) return { restored: false, reason: saved.found ? 'damaged' : 'missing' };
+  if ('otherRules' in saved) return { restored: false, reason: 'other-rules' };
+  const { meta } = saved;
+  if (meta.seq > (await store.lastChangeSeq())) return { restored: false, reason: 'damaged' };
+  const records = saved.records ?? [];
+  if (!records.every(Array.isArray) || records.reduce((n, r) => n + (r as unknown[]).length, 0) !== meta.count) return { restored: false, reason: 'damaged' };
+  options.onProgress?.({ phase: 'index', done: 0, total: meta.count, unit: 'items' });
+  try {
+    index.importSnapshot({ termsKey: meta.termsKey, cubeLanguages: meta.cubeLanguages, records: (records as MemoryItem[][]).flat(), text: saved.text as TextIndexState });
+  } catch {
+    return { restored: false, reason: 'damaged' };
+  }
+  const replay = await replaySince(store, index, meta.seq);
+  if (replay === undefined) {
+    index.clear();
+    return { restored: false, reason: 'too-old' };
+  }
+  options.onProgress?.({ phase: 'index', done: index.size, total: index.size, unit: 'items' });
+  checkAborted(options.signal);
+  return { restored: true, seq: Math.max(meta.seq, replay.seq), replayed: replay.read };
+}
+
+/**
+ * Applies every change logged after `seq` to the index: the memories named are read back as stored
+ * (indexed) or found gone (removed). Returns how many memories were read and the newest change seen,
+ * or undefined when the log no longer reaches back to `seq`.
+ */
+async function replaySince(store: Store, index: MemoryIndex, seq: number): Promise<{ read: number; seq: number } | undefined> {
+  const ids = new Set<string>();
+  let after = seq;
+  for (;;) {
+    const { changes, truncated } = await store.changesSince(after);
+    if (truncated) return undefined;
+    for (const change of changes) for (const id of change.memoryIds) ids.add(id);
+    if (changes.length > 0) after = changes[changes.length - 1]!.seq;
+    if (changes.length < 1000) break;
+  }
+  const list = [...ids];
+  for (let i = 0; i < list.length; i += 500) {
+    const batch = list.slice(i, i + 500);
+    const found = await store.read(['memories'], (tx) => issueRequests<MemoryItem | undefined>((add) => batch.forEach((id) => add(tx.objectStore('memories').get(id)))));
+    indexRecords(index, [], found.filter((m): m is MemoryItem => m !== undefined), batch.filter((_, j) => found[j] === undefined));
+  }
+  return { read: list.length, seq: after };
+}
+
+/**
+ * Keeps track of which changes the index holds, and saves it when it moved on: at idle, on the
+ * periodic sweep and on close (see MemOS).
+ */
+export class IndexSnapshots {
+  readonly #store: Store;
+  readonly #index: MemoryIndex;
+  readonly #clock: () => number;
+  /** Every change up to this one is in the index. */
+  #floor = 0;
+  /** Changes after the floor in the index (this tab's commits, other tabs' changes as applied). */
+  readonly #applied = new Set<number>();
+  /** The position of the snapshot saved or restored last (-1: none). */
+  #savedSeq = -1;
+  #saving: Promise<number> | undefined;
+
+  constructor(store: Store, index: MemoryIndex, clock: () => number) {
+    this.#store = store;
+    this.#index = index;
+    this.#clock = clock;
+  }
+
+  /** Notes a change the index has applied (this tab's commit or another tab's change). */
+  applied(seq: number | undefined): void {
+    if (seq !== undefined && seq > this.#floor) this.#applied.add(seq);
+  }
+
+  /**
+   * Fills the index: from the snapshot when one can be used, else by `rebuild`. Returns what happened
+   * to the snapshot (restored, or why not).
+   */
+  async open(rebuild: () => Promise<unknown>, options: CallOptions = {}): Promise<SnapshotOutcome> {
+    const outcome = await restoreIndexSnapshot(this.#store, this.#index, options);
+    if (outcome.restored) {
+      this.#floor = outcome.seq;
+      this.#savedSeq = outcome.seq;
+      return outcome;
+    }
+    // Read before the rebuild: changes committed while it runs reach the index as they come.
+    this.#floor = await this.#store.lastChangeSeq();
+    await rebuild();
+    return outcome;
+  }
+
+  /** Whether the index holds changes the saved snapshot does not. */
+  get behind(): boolean {
+    return this.#applied.size > 0 || this.#savedSeq !== this.#floor;
+  }
+
+  /**
+   * Saves the index if it moved on since the last snapshot; the transaction opens at once (a close
+   * right after still saves it). Resolves with how many records were saved (0: none).
+   */
+  save(): Promise<number> {
+    if (!this.behind) return Promise.resolve(0);
+    if (this.#saving) return this.#saving;
+    const run = saveIndexSnapshot(this.#store, this.#index, { floor: this.#floor, applied: new Set(this.#applied) }, this.#clock()).then((saved) => {
+      if (!saved) return 0;
+      this.#floor = Math.max(this.#floor, saved.seq);
+      for (const seq of this.#applied) if (seq <= this.#floor) this.#applied.delete(seq);
+      this.#savedSeq = saved.seq;
+      return saved.count;
+    });
+    this.#saving = run.finally(() => (this.#saving = undefined));
+    return this.#saving;
+  }
+
+  /** The index was rebuilt by hand: whatever was saved is to be replaced. */
+  rebuilt(): void {
+    this.#savedSeq = -1;
+  }
+}
