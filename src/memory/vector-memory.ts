@@ -10,7 +10,7 @@ import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import { fingerprintKey, type Embedder } from '../inference/embedders/embedder';
 import { notReadyYet } from '../inference/embedders/deferred-embedder';
-import { VectorIndex, type VectorHit } from '../search/vector-index';
+import { VectorIndex, type VectorHit, type VectorIndexState } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
 import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
@@ -24,6 +24,15 @@ export function embeddingText(memory: Pick<MemoryItem, 'key' | 'text'>): string 
 }
 
 const SYNC_BATCH = 64;
+
+/** One model's vectors as data, saved with the search index's snapshot (os/index-snapshot.ts). */
+export interface VectorSnapshot {
+  /** The embedder's fingerprint key: another model's snapshot is not restored. */
+  readonly model: string;
+  readonly index: VectorIndexState;
+  /** The hash of the text each vector was made from, in the order of `index.ids`. */
+  readonly hashes: readonly string[];
+}
 
 /** Vectors of one store for one embedder. */
 export class VectorMemory {
@@ -47,6 +56,31 @@ export class VectorMemory {
     this.embedder = embedder;
     this.#model = fingerprintKey(embedder.fingerprint);
     this.#index = new VectorIndex(embedder.fingerprint.dimension);
+  }
+
+  /** This model's vectors as they are held now, as data (copies). */
+  exportSnapshot(): VectorSnapshot {
+    const index = this.#index.exportState();
+    return { model: this.#model, index, hashes: index.ids.map((id) => this.#hashes.get(id) ?? '') };
+  }
+
+  /**
+   * Holds the vectors of a snapshot instead of loading every block; the changes since it are then
+   * applied with `reload`. Returns false (holding nothing) when it is another model's or does not
+   * hold together.
+   */
+  importSnapshot(snapshot: VectorSnapshot): boolean {
+    this.#index.clear();
+    this.#hashes.clear();
+    this.#small.clear();
+    if (snapshot.model !== this.#model || !Array.isArray(snapshot.hashes) || snapshot.hashes.length !== snapshot.index?.ids?.length) return false;
+    try {
+      this.#index.importState(snapshot.index);
+    } catch {
+      return false;
+    }
+    snapshot.index.ids.forEach((id, i) => this.#hashes.set(id, snapshot.hashes[i]!));
+    return true;
   }
 
   /** Loads this model's stored vectors into the index (block by block). */
@@ -138,6 +172,15 @@ export class VectorMemory {
     for (const id of list) this.#hashes.delete(id);
   }
 
+  /**
+   * Re-reads the vectors of memories as now stored (another tab changed them) — only of those whose
+   * text differs from what the held vector was made from, or that have none held: a change of usage
+   * or state keeps the vector, and reading blocks for it would cost a block per memory.
+   */
+  async reloadChanged(memories: readonly MemoryItem[]): Promise<void> {
+    await this.reload(memories.filter((m) => this.#hashes.get(m.id) !== textHash(embeddingText(m))).map((m) => m.id));
+  }
+
   /** Re-reads memories' vectors of this model from the store (another tab wrote them). */
   async reload(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -211,7 +254,7 @@ export class VectorMemory {
 
   /** How far the vectors are. */
   status(): VectorStatus {
-    return { model: this.embedder.fingerprint, embedded: this.#index.size, syncing: this.#syncing !== undefined, lastError: this.#lastError };
+    return { model: this.embedder.fingerprint, embedded: this.#index.size, syncing: this.#syncing !== undefined, lastError: this.#lastError, bytes: this.#index.bytes };
   }
 
   /**

@@ -66,5 +66,5 @@ export async function applyStoredChange(store: Store, change: StoreChange, index
   );
   const present = found.filter((m): m is MemoryItem => m !== undefined);
   indexRecords(index, vectors, present, change.memoryIds.filter((_, i) => found[i] === undefined));
-  for (const side of vectors) await side?.reload(present.map((m) => m.id));
+  for (const side of vectors) await side?.reloadChanged(present);
 }

@@ -9,12 +9,16 @@
  */
 import type { MemoryItem } from '../core/memory-item';
 import type { CallOptions } from '../protocol/memory-types';
+import type { VectorMemory, VectorSnapshot } from '../memory/vector-memory';
 import type { MemoryIndex } from '../search/memory-index';
 import type { TextIndexState } from '../search/text-index';
 import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
 import { indexRecords } from './index-keeping';
 import { checkAborted } from './validate';
+import type { SnapshotOutcome } from './snapshot-outcome';
+
+export type { SnapshotOutcome };
 
 /** The layout of the saved parts; another value is not read. */
 export const INDEX_SNAPSHOT_FORMAT = 1;
@@ -24,6 +28,7 @@ const RECORDS_PER_PART = 10_000;
 
 const META = 'index:meta';
 const TEXT = 'index:text';
+const VECTORS = 'index:vectors';
 const recordsKey = (i: number) => `index:records:${i}`;
 
 interface SnapshotMeta {
@@ -48,17 +53,6 @@ function isMeta(value: unknown): value is SnapshotMeta {
   );
 }
 
-/** What opening from a snapshot did. */
-export type SnapshotOutcome =
-  | {
-      readonly restored: true;
-      /** The newest change the index now holds. */
-      readonly seq: number;
-      /** How many memories the replay read back. */
-      readonly replayed: number;
-    }
-  | { readonly restored: false; readonly reason: 'missing' | 'other-rules' | 'damaged' | 'too-old' };
-
 /** What a tab knows of the changes its index holds (see IndexSnapshots). */
 export interface AppliedChanges {
   /** Every change up to this one is in the index. */
@@ -74,7 +68,7 @@ export interface AppliedChanges {
  * null when nothing was saved: a logged change is not in the index yet (another tab's, still on its
  * way — perhaps a purge, whose words a snapshot must never keep), or a newer snapshot exists.
  */
-export function saveIndexSnapshot(store: Store, index: MemoryIndex, known: AppliedChanges, at: number): Promise<{ seq: number; count: number } | null> {
+export function saveIndexSnapshot(store: Store, index: MemoryIndex, vectors: VectorMemory | undefined, known: AppliedChanges, at: number): Promise<{ seq: number; count: number } | null> {
   return store.writeAtOnce(['snapshots', 'changes'], async (tx) => {
     const parts = tx.objectStore('snapshots');
     const logged = await tx.objectStore('changes').getAllKeys(IDBKeyRange.lowerBound(known.floor, true));
@@ -85,12 +79,14 @@ export function saveIndexSnapshot(store: Store, index: MemoryIndex, known: Appli
     // From here on every request is issued without awaiting: each put serializes its value at once,
     // so what is saved is the index as it is in this instant.
     const snapshot = index.exportSnapshot();
+    const vectorSnapshot = vectors?.exportSnapshot();
     const count = snapshot.records.length;
     const partCount = Math.ceil(count / RECORDS_PER_PART);
     const meta: SnapshotMeta = { format: INDEX_SNAPSHOT_FORMAT, seq, at, termsKey: snapshot.termsKey, count, parts: partCount, cubeLanguages: snapshot.cubeLanguages };
     await issueRequests((add) => {
       add(parts.delete(IDBKeyRange.bound('index:', 'index;', false, true)));
       add(parts.put({ key: TEXT, data: snapshot.text }));
+      if (vectorSnapshot) add(parts.put({ key: VECTORS, data: vectorSnapshot }));
       for (let i = 0; i < partCount; i++) add(parts.put({ key: recordsKey(i), data: snapshot.records.slice(i * RECORDS_PER_PART, (i + 1) * RECORDS_PER_PART) }));
       add(parts.put({ key: META, data: meta }));
     });
@@ -107,18 +103,19 @@ export async function deleteIndexSnapshot(store: Store): Promise<void> {
  * Restores the index from the saved snapshot and replays the changes logged since. On any outcome but
  * `restored`, the index is left empty for the caller to rebuild.
  */
-export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, options: CallOptions = {}): Promise<SnapshotOutcome> {
+export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, vectors: VectorMemory | undefined, options: CallOptions = {}): Promise<SnapshotOutcome> {
   if (!store.db.objectStoreNames.contains('snapshots')) return { restored: false, reason: 'missing' };
   const saved = await store.read(['snapshots'], async (tx) => {
     const parts = tx.objectStore('snapshots');
     const meta = (await parts.get(META))?.data;
     if (!isMeta(meta)) return { meta: undefined, found: meta !== undefined };
     if (meta.termsKey !== index.termsKey) return { meta, found: true, otherRules: true };
-    const [text, ...records] = await issueRequests<{ data: unknown } | undefined>((add) => {
+    const [text, vectorPart, ...records] = await issueRequests<{ data: unknown } | undefined>((add) => {
       add(parts.get(TEXT));
+      add(vectors ? parts.get(VECTORS) : Promise.resolve(undefined));
       for (let i = 0; i < meta.parts; i++) add(parts.get(recordsKey(i)));
     });
-    return { meta, found: true, text: text?.data, records: records.map((r) => r?.data) };
+    return { meta, found: true, text: text?.data, vectors: vectorPart?.data, records: records.map((r) => r?.data) };
   });
   if (!saved.meta) return { restored: false, reason: saved.found ? 'damaged' : 'missing' };
   if ('otherRules' in saved) return { restored: false, reason: 'other-rules' };
@@ -132,22 +129,24 @@ export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, opt
   } catch {
     return { restored: false, reason: 'damaged' };
   }
-  const replay = await replaySince(store, index, meta.seq);
+  // The vectors come back too when they are this model's and whole; else the caller loads the blocks.
+  const vectorsRestored = vectors !== undefined && typeof saved.vectors === 'object' && saved.vectors !== null && vectors.importSnapshot(saved.vectors as VectorSnapshot);
+  const replay = await replaySince(store, index, vectorsRestored ? vectors : undefined, meta.seq);
   if (replay === undefined) {
     index.clear();
     return { restored: false, reason: 'too-old' };
   }
   options.onProgress?.({ phase: 'index', done: index.size, total: index.size, unit: 'items' });
   checkAborted(options.signal);
-  return { restored: true, seq: Math.max(meta.seq, replay.seq), replayed: replay.read };
+  return { restored: true, seq: Math.max(meta.seq, replay.seq), replayed: replay.read, vectors: vectorsRestored };
 }
 
 /**
  * Applies every change logged after `seq` to the index: the memories named are read back as stored
- * (indexed) or found gone (removed). Returns how many memories were read and the newest change seen,
+ * (indexed) or found gone (removed), and their vectors read again. Returns how many memories were read and the newest change seen,
  * or undefined when the log no longer reaches back to `seq`.
  */
-async function replaySince(store: Store, index: MemoryIndex, seq: number): Promise<{ read: number; seq: number } | undefined> {
+async function replaySince(store: Store, index: MemoryIndex, vectors: VectorMemory | undefined, seq: number): Promise<{ read: number; seq: number } | undefined> {
   const ids = new Set<string>();
   let after = seq;
   for (;;) {
@@ -161,7 +160,9 @@ async function replaySince(store: Store, index: MemoryIndex, seq: number): Promi
   for (let i = 0; i < list.length; i += 500) {
     const batch = list.slice(i, i + 500);
     const found = await store.read(['memories'], (tx) => issueRequests<MemoryItem | undefined>((add) => batch.forEach((id) => add(tx.objectStore('memories').get(id)))));
-    indexRecords(index, [], found.filter((m): m is MemoryItem => m !== undefined), batch.filter((_, j) => found[j] === undefined));
+    const present = found.filter((m): m is MemoryItem => m !== undefined);
+    indexRecords(index, [vectors], present, batch.filter((_, j) => found[j] === undefined));
+    await vectors?.reloadChanged(present);
   }
   return { read: list.length, seq: after };
 }
@@ -182,9 +183,13 @@ export class IndexSnapshots {
   #savedSeq = -1;
   #saving: Promise<number> | undefined;
 
-  constructor(store: Store, index: MemoryIndex, clock: () => number) {
+  readonly #vectors: () => VectorMemory | undefined;
+
+  /** @param vectors - the vectors of the current embedder, saved and restored with the index */
+  constructor(store: Store, index: MemoryIndex, vectors: () => VectorMemory | undefined, clock: () => number) {
     this.#store = store;
     this.#index = index;
+    this.#vectors = vectors;
     this.#clock = clock;
   }
 
@@ -195,10 +200,11 @@ export class IndexSnapshots {
 
   /**
    * Fills the index: from the snapshot when one can be used, else by `rebuild`. Returns what happened
-   * to the snapshot (restored, or why not).
+   * to the snapshot (restored, with the vectors or not, or why not). The caller loads the vectors
+   * from their blocks unless they were restored.
    */
   async open(rebuild: () => Promise<unknown>, options: CallOptions = {}): Promise<SnapshotOutcome> {
-    const outcome = await restoreIndexSnapshot(this.#store, this.#index, options);
+    const outcome = await restoreIndexSnapshot(this.#store, this.#index, this.#vectors(), options);
     if (outcome.restored) {
       this.#floor = outcome.seq;
       this.#savedSeq = outcome.seq;
@@ -222,7 +228,7 @@ export class IndexSnapshots {
   save(): Promise<number> {
     if (!this.behind) return Promise.resolve(0);
     if (this.#saving) return this.#saving;
-    const run = saveIndexSnapshot(this.#store, this.#index, { floor: this.#floor, applied: new Set(this.#applied) }, this.#clock()).then((saved) => {
+    const run = saveIndexSnapshot(this.#store, this.#index, this.#vectors(), { floor: this.#floor, applied: new Set(this.#applied) }, this.#clock()).then((saved) => {
       if (!saved) return 0;
       this.#floor = Math.max(this.#floor, saved.seq);
       for (const seq of this.#applied) if (seq <= this.#floor) this.#applied.delete(seq);

@@ -34,7 +34,8 @@ import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
 import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
-import { IndexSnapshots, type SnapshotOutcome } from './index-snapshot';
+import { IndexSnapshots } from './index-snapshot';
+import type { SnapshotOutcome } from './snapshot-outcome';
 import { PlaintextMemory } from './plaintext-memory';
 import { Recall } from './recall';
 import { UsageCounter } from './usage-counter';
@@ -92,7 +93,7 @@ export class MemOS implements MemoryApi {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#index = new MemoryIndex(options.textIndex);
-    this.#snapshots = options.indexSnapshots === false ? undefined : new IndexSnapshots(store, this.#index, this.#clock);
+    this.#snapshots = options.indexSnapshots === false ? undefined : new IndexSnapshots(store, this.#index, () => this.#vectors, this.#clock);
     this.#vectors = options.embedder ? new VectorMemory(store, options.embedder) : undefined;
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
     this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
@@ -198,7 +199,8 @@ export class MemOS implements MemoryApi {
     try {
       if (os.#snapshots) os.#indexOpened = await os.#snapshots.open(() => rebuildIndex(store, os.#index, callOptions), callOptions);
       else await rebuildIndex(store, os.#index, callOptions);
-      await os.#vectors?.load(callOptions);
+      const vectorsRestored = os.#indexOpened?.restored === true && os.#indexOpened.vectors;
+      if (!vectorsRestored) await os.#vectors?.load(callOptions);
       await os.#previous?.load(callOptions);
     } catch (error) {
       store.close();

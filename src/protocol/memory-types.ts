@@ -290,6 +290,8 @@ export interface VectorStatus {
   readonly syncing: boolean;
   /** The last catch-up's failure, if it failed. */
   readonly lastError: string | null;
+  /** Bytes the held vectors take in memory (int8 rows, scales and sign bits). */
+  readonly bytes?: number;
   /**
    * The model whose vectors search uses now: the previous one while `model` catches up after a
    * change of embedder, else `model` (MemOS fills it in).

@@ -1,11 +1,12 @@
 /**
- * The vector side of retrieval, on typed arrays. Rows are unit vectors in one Float32Array; each row
- * also has its sign bits packed into 32-bit words. Small collections are scanned exactly; large ones
- * are first ranked by Hamming distance of the sign bits (a cheap stand-in for angle), and the best few
- * hundred are re-ranked exactly. See docs/decisions/0007-vector-search-on-typed-arrays.md.
+ * The vector side of retrieval, on typed arrays. Rows are unit vectors kept as 8-bit integers with a
+ * scale each (int8-rows.ts; a quarter of the memory of floats); each row also has its sign bits packed
+ * into 32-bit words. Small collections are scanned in full; large ones are first ranked by Hamming
+ * distance of the sign bits (a cheap stand-in for angle), and the best few hundred are re-ranked on
+ * their rows. See docs/decisions/0007-vector-search-on-typed-arrays.md and 0029-int8-vectors.md.
  */
 import { TopK } from './top-k';
-import { FloatRows } from './wasm/float-rows';
+import { Int8Rows } from './wasm/int8-rows';
 import { SignBits } from './wasm/sign-bits';
 
 /** One vector hit: the memory id and its cosine similarity to the query. */
@@ -22,15 +23,26 @@ export interface VectorSearchOptions {
   readonly allow?: (id: string) => boolean;
   /** Collections at most this large are scanned exactly. Default 5,000 (the prefilter is faster beyond). */
   readonly exactUpTo?: number;
-  /** How many prefilter candidates per hit are re-ranked exactly (at least 256 in all). Default 20. */
+  /** How many prefilter candidates per hit are re-ranked exactly (at least 256 in all). Default 30. */
   readonly oversample?: number;
+}
+
+/** A vector index as plain data, to keep in IndexedDB and restore without quantizing again. */
+export interface VectorIndexState {
+  readonly dimension: number;
+  readonly ids: readonly string[];
+  /** ids.length rows of the int8 row stride, row by row. */
+  readonly rows: Int8Array;
+  readonly scales: Float32Array;
+  /** ids.length rows of sign-bit words. */
+  readonly signs: Uint32Array;
 }
 
 /** An in-memory index of unit vectors of one dimension. */
 export class VectorIndex {
   readonly dimension: number;
   readonly #signs: SignBits;
-  readonly #vectors: FloatRows;
+  readonly #vectors: Int8Rows;
   #capacity = 0;
   #count = 0;
   #ids: string[] = [];
@@ -40,7 +52,12 @@ export class VectorIndex {
   constructor(dimension: number, options: { simd?: boolean } = {}) {
     this.dimension = dimension;
     this.#signs = new SignBits(dimension, options.simd ?? true);
-    this.#vectors = new FloatRows(dimension, options.simd ?? true);
+    this.#vectors = new Int8Rows(dimension, options.simd ?? true);
+  }
+
+  /** Bytes the rows and their sign bits take. */
+  get bytes(): number {
+    return this.#vectors.bytes + this.#signs.bytes;
   }
 
   /** Whether the scans run on WebAssembly SIMD. */
@@ -58,7 +75,7 @@ export class VectorIndex {
     return this.#rowOf.has(id);
   }
 
-  /** The stored vector of a memory (a view; do not keep it across writes). */
+  /** The stored vector of a memory, as its int8 row gives it back (a new array). */
   get(id: string): Float32Array | undefined {
     const row = this.#rowOf.get(id);
     return row === undefined ? undefined : this.#vectors.get(row);
@@ -75,7 +92,8 @@ export class VectorIndex {
       this.#rowOf.set(id, row);
     }
     this.#vectors.set(row, vector);
-    this.#signs.set(row, vector);
+    // Signs of the row as kept, so that an index restored from its rows ranks exactly as this one.
+    this.#signs.set(row, this.#vectors.get(row));
   }
 
   /** Removes memories' vectors (the last row moves into the gap). */
@@ -96,6 +114,32 @@ export class VectorIndex {
     }
   }
 
+  /** The index as plain data (copies). */
+  exportState(): VectorIndexState {
+    const { data, scales } = this.#vectors.exportRows(this.#count);
+    return { dimension: this.dimension, ids: this.#ids.slice(0, this.#count), rows: data, scales, signs: this.#signs.exportRows(this.#count) };
+  }
+
+  /**
+   * Replaces everything with a state from {@link VectorIndex.exportState}.
+   * @throws {RangeError} when it is of another dimension or does not hold together (the index is then empty)
+   */
+  importState(state: VectorIndexState): void {
+    this.clear();
+    const n = state.ids.length;
+    const ok =
+      state.dimension === this.dimension && state.rows instanceof Int8Array && state.rows.length === n * this.#vectors.stride &&
+      state.scales instanceof Float32Array && state.scales.length === n && state.signs instanceof Uint32Array && state.signs.length === n * this.#signs.words &&
+      new Set(state.ids).size === n && state.ids.every((id) => typeof id === 'string');
+    if (!ok) throw new RangeError('The vector index state does not hold together.');
+    while (this.#capacity < n) this.#grow();
+    this.#vectors.importRows(state.rows, state.scales);
+    this.#signs.importRows(state.signs);
+    this.#ids = [...state.ids];
+    this.#ids.forEach((id, row) => this.#rowOf.set(id, row));
+    this.#count = n;
+  }
+
   /** Forgets everything. */
   clear(): void {
     this.#count = 0;
@@ -108,7 +152,7 @@ export class VectorIndex {
     const { k, allow } = options;
     const n = this.#count;
     if (k <= 0 || n === 0) return [];
-    const pool = Math.max(256, k * (options.oversample ?? 20));
+    const pool = Math.max(256, k * (options.oversample ?? 30));
     let candidates: number[];
     if (n <= (options.exactUpTo ?? 5_000) || n <= pool) {
       candidates = [];

@@ -5,6 +5,7 @@
 // reaches is ignored and the index rebuilt. Storage is fake-indexeddb; the snapshot parts are read
 // (and damaged) with IndexedDB's own API, as a crash or a disk error would leave them.
 import { beforeEach, describe, expect, it } from 'vitest';
+import { projectionEmbedder } from '../../bench/lib/synthetic';
 import { MemOS } from '../../src/os/memos';
 import { broadcastChangeFeed, type ChangeFeed } from '../../src/storage/change-feed';
 import { freshIndexedDb, openTestOs } from './helpers';
@@ -165,6 +166,40 @@ describe('the search index snapshot', () => {
     os = await reopen(name);
     expect(os.indexOpened).toEqual({ restored: false, reason: 'too-old' });
     expect((await os.search({ userId: 'ana', query: 'pruned note', topK: 50 })).length).toBe(25);
+    os.close();
+  });
+
+  it('keeps the vectors too: restored without reading the blocks, with the changes since read again', async () => {
+    // (The random-projection embedder of the benchmarks stands in for a model: vectors from words.)
+    const embedder = projectionEmbedder(64);
+    let os = await reopen(name, { embedder });
+    await os.vectorStatus({ wait: true });
+    os.close();
+    await os.whenClosed();
+    os = await reopen(name, { embedder });
+    expect(os.indexOpened).toMatchObject({ restored: true, vectors: true, replayed: 0 });
+    const other = await reopen(name, { embedder, indexSnapshots: false });
+    const [added] = await other.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Ben booked a flight to Lisbon' } });
+    other.close();
+    os.close();
+    await os.whenClosed();
+    os = await reopen(name, { embedder });
+    expect(os.indexOpened).toMatchObject({ restored: true, vectors: true, replayed: 1 });
+    const rebuilt = await reopen(name, { embedder, indexSnapshots: false });
+    const vectorAnswers = async (m: MemOS) => {
+      const out: string[][] = [];
+      for (const query of [...QUERIES, 'Lisbon flight']) out.push((await m.search({ userId: 'ana', query, mode: 'vector', trackUsage: false })).map((h) => `${h.memory.id} ${h.score.toFixed(6)}`));
+      return out;
+    };
+    expect(await vectorAnswers(os)).toEqual(await vectorAnswers(rebuilt));
+    expect((await os.search({ userId: 'ana', query: 'Lisbon flight', mode: 'vector', trackUsage: false }))[0]?.memory.id).toBe(added!.id);
+    await expect(os.vectorStatus({})).resolves.toMatchObject({ embedded: TEXTS.length + 1 });
+    os.close();
+    rebuilt.close();
+    await os.whenClosed();
+    // Another model's vectors are not restored: they are loaded (and made) for the new one.
+    os = await reopen(name, { embedder: projectionEmbedder(32) });
+    expect(os.indexOpened).toMatchObject({ restored: true, vectors: false });
     os.close();
   });
 });

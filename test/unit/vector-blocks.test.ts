@@ -127,7 +127,7 @@ describe('vectors in blocks', () => {
     store.close();
     const [hit] = await os.search({ userId: 'ana', query: 'a paper boat', mode: 'vector', trackUsage: false });
     expect(hit!.memory.id).toBe('mem_1');
-    expect(hit!.parts.vector).toBeCloseTo(1, 5);
+    expect(hit!.parts.vector).toBeCloseTo(1, 2);
     os.close();
   });
 });

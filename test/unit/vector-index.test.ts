@@ -33,7 +33,25 @@ describe('the vector index', () => {
     const query = vectors[7]!;
     const hits = index.search(query, { k: 5 });
     expect(hits.map((h) => h.id)).toEqual(bruteForce(vectors, query, 5));
-    expect(hits[0]).toEqual({ id: 'm7', score: expect.closeTo(1, 5) });
+    // Rows are kept as int8 with a scale: a cosine comes back within a few thousandths.
+    expect(hits[0]).toEqual({ id: 'm7', score: expect.closeTo(1, 2) });
+  });
+
+  it('keeps rows as int8 whose cosines stay within 2e-3 of the floats, on SIMD and in JavaScript alike', () => {
+    const vectors = randomVectors(2_000, 384, 11);
+    const queries = randomVectors(20, 384, 12);
+    for (const simd of [true, false]) {
+      const index = new VectorIndex(384, { simd });
+      vectors.forEach((v, i) => index.upsert(`m${i}`, v));
+      let worst = 0;
+      for (const q of queries) {
+        for (const hit of index.search(q, { k: 50, exactUpTo: Number.MAX_SAFE_INTEGER })) {
+          worst = Math.max(worst, Math.abs(hit.score - dot(vectors[Number(hit.id.slice(1))]!, q)));
+        }
+      }
+      expect(worst).toBeLessThan(2e-3);
+    }
+    expect(new VectorIndex(384).bytes).toBeGreaterThan(0);
   });
 
   it('respects the allow filter', () => {
@@ -56,7 +74,10 @@ describe('the vector index', () => {
     expect(index.search(vectors[49]!, { k: 1 })[0]!.id).toBe('m49');
     index.upsert('m49', vectors[5]!);
     expect(index.search(vectors[5]!, { k: 2 }).map((h) => h.id).sort()).toEqual(['m49', 'm5']);
-    expect(index.get('m49')).toEqual(vectors[5]);
+    // The row as kept: each value within half a step (max |v| / 254) of what was given.
+    const kept = index.get('m49')!;
+    const step = Math.max(...vectors[5]!.map(Math.abs)) / 127;
+    kept.forEach((x, i) => expect(Math.abs(x - vectors[5]![i]!)).toBeLessThanOrEqual(step / 2 + 1e-7));
   });
 
   it('keeps most of the exact top 10 when the sign-bit prefilter is used on a large collection', () => {

@@ -10,7 +10,7 @@ export interface Kernels {
   hamming(q: number, bits: number, rows: number, vecs: number, out: number, hist: number): void;
   hammingRows(q: number, bits: number, list: number, count: number, vecs: number, out: number, hist: number): void;
   collect(dist: number, count: number, threshold: number, ties: number, out: number): number;
-  dots(q: number, data: number, rows: number, count: number, dim4: number, out: number): void;
+  dots8(q: number, data: number, rows: number, count: number, stride: number, out: number): void;
 }
 
 /** WebAssembly pages are 64 KiB. */
@@ -59,6 +59,11 @@ export abstract class KernelRows {
   /** Whether the loops run on WebAssembly SIMD. */
   get simd(): boolean {
     return this.kernels !== null;
+  }
+
+  /** Bytes of memory the rows take (the instance's memory, or what the JavaScript arrays need). */
+  get bytes(): number {
+    return this.kernels ? this.kernels.memory.buffer.byteLength : this.bytesFor(this.#capacity);
   }
 
   /** How many rows fit. */

@@ -1,5 +1,5 @@
 ;; The vector index's inner loops on WebAssembly SIMD. Built into kernels-wasm.ts by
-;; `npm run build:wasm` (wabt); used through sign-bits.ts and float-rows.ts, which fall back to
+;; `npm run build:wasm` (wabt); used through sign-bits.ts and int8-rows.ts, which fall back to
 ;; JavaScript where the engine lacks SIMD. Each instance owns one memory; offsets are in bytes.
 (module
   (memory (export "memory") 1)
@@ -94,13 +94,14 @@
         (br $next)))
     (local.get $n))
 
-  ;; Dot products of the query at `q` with the rows listed as u32 at `rows` (`count` of them) of the
-  ;; f32 matrix at `data`, whose rows are `dim4` groups of four values; stored as f32 at `out`.
-  (func (export "dots") (param $q i32) (param $data i32) (param $rows i32) (param $count i32) (param $dim4 i32) (param $out i32)
-    (local $j i32) (local $i i32) (local $p i32) (local $acc v128) (local $stride i32)
-    (local.set $stride (i32.shl (local.get $dim4) (i32.const 4)))
+  ;; Integer dot products of the query at `q` (i16, `stride` values) with the rows listed as u32 at
+  ;; `rows` (`count` of them) of the i8 matrix at `data`, whose rows are `stride` bytes (a multiple of
+  ;; 16); stored as i32 at `out`. Each i8 row group is widened to i16 and multiplied pairwise
+  ;; (i32x4.dot_i16x8_s); the caller scales the sums back to floats.
+  (func (export "dots8") (param $q i32) (param $data i32) (param $rows i32) (param $count i32) (param $stride i32) (param $out i32)
+    (local $j i32) (local $i i32) (local $p i32) (local $acc v128) (local $row v128) (local $qi i32)
     (block $done
-      (loop $row
+      (loop $next
         (br_if $done (i32.ge_u (local.get $j) (local.get $count)))
         (local.set $p
           (i32.add (local.get $data)
@@ -110,17 +111,20 @@
         (block $rowDone
           (loop $group
             (br_if $rowDone (i32.ge_u (local.get $i) (local.get $stride)))
+            (local.set $row (v128.load (i32.add (local.get $p) (local.get $i))))
+            (local.set $qi (i32.add (local.get $q) (i32.shl (local.get $i) (i32.const 1))))
             (local.set $acc
-              (f32x4.add (local.get $acc)
-                (f32x4.mul
-                  (v128.load (i32.add (local.get $p) (local.get $i)))
-                  (v128.load (i32.add (local.get $q) (local.get $i))))))
+              (i32x4.add (local.get $acc)
+                (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_s (local.get $row)) (v128.load (local.get $qi)))))
+            (local.set $acc
+              (i32x4.add (local.get $acc)
+                (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_s (local.get $row)) (v128.load (i32.add (local.get $qi) (i32.const 16))))))
             (local.set $i (i32.add (local.get $i) (i32.const 16)))
             (br $group)))
-        (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
-          (f32.add
-            (f32.add (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-            (f32.add (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+        (i32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2)))
+          (i32.add
+            (i32.add (i32x4.extract_lane 0 (local.get $acc)) (i32x4.extract_lane 1 (local.get $acc)))
+            (i32.add (i32x4.extract_lane 2 (local.get $acc)) (i32x4.extract_lane 3 (local.get $acc)))))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $row))))
+        (br $next))))
 )

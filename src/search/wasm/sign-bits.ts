@@ -64,6 +64,17 @@ export class SignBits extends KernelRows {
     for (let i = 0; i < this.dimension; i++) if (vector[i]! > 0) bits[base + (i >>> 5)]! |= 1 << (i & 31);
   }
 
+  /** The first `count` rows' bits (a copy). */
+  exportRows(count: number): Uint32Array {
+    return this.#bits.slice(0, count * this.words);
+  }
+
+  /** Replaces the first rows with exported ones (`bits.length / words` of them). */
+  importRows(bits: Uint32Array): void {
+    this.reserve(bits.length / this.words);
+    this.#bits.set(bits);
+  }
+
   /** Copies one row's bits over another's. */
   move(from: number, to: number): void {
     this.#bits.copyWithin(to * this.words, from * this.words, (from + 1) * this.words);
