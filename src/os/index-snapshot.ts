@@ -53,6 +53,33 @@ function isMeta(value: unknown): value is SnapshotMeta {
   );
 }
 
+/*
+ * Lists of strings are saved as one JSON string each: IndexedDB reads one long string much faster
+ * than 100,000 short ones (measured at 100k memories in Chromium).
+ */
+
+function parsedList(value: unknown): unknown {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function unpackText(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  return { ...d, ids: parsedList(d['ids']), words: parsedList(d['words']) };
+}
+
+function unpackVectors(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  const index = typeof d['index'] === 'object' && d['index'] !== null ? (d['index'] as Record<string, unknown>) : {};
+  return { ...d, index: { ...index, ids: parsedList(index['ids']) }, hashes: parsedList(d['hashes']) };
+}
+
 /** What a tab knows of the changes its index holds (see IndexSnapshots). */
 export interface AppliedChanges {
   /** Every change up to this one is in the index. */
@@ -85,8 +112,11 @@ export function saveIndexSnapshot(store: Store, index: MemoryIndex, vectors: Vec
     const meta: SnapshotMeta = { format: INDEX_SNAPSHOT_FORMAT, seq, at, termsKey: snapshot.termsKey, count, parts: partCount, cubeLanguages: snapshot.cubeLanguages };
     await issueRequests((add) => {
       add(parts.delete(IDBKeyRange.bound('index:', 'index;', false, true)));
-      add(parts.put({ key: TEXT, data: snapshot.text }));
-      if (vectorSnapshot) add(parts.put({ key: VECTORS, data: vectorSnapshot }));
+      add(parts.put({ key: TEXT, data: { ...snapshot.text, ids: JSON.stringify(snapshot.text.ids), words: JSON.stringify(snapshot.text.words) } }));
+      if (vectorSnapshot) {
+        const { index: vectorIndex, hashes } = vectorSnapshot;
+        add(parts.put({ key: VECTORS, data: { ...vectorSnapshot, index: { ...vectorIndex, ids: JSON.stringify(vectorIndex.ids) }, hashes: JSON.stringify(hashes) } }));
+      }
       for (let i = 0; i < partCount; i++) add(parts.put({ key: recordsKey(i), data: snapshot.records.slice(i * RECORDS_PER_PART, (i + 1) * RECORDS_PER_PART) }));
       add(parts.put({ key: META, data: meta }));
     });
@@ -115,7 +145,7 @@ export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, vec
       add(vectors ? parts.get(VECTORS) : Promise.resolve(undefined));
       for (let i = 0; i < meta.parts; i++) add(parts.get(recordsKey(i)));
     });
-    return { meta, found: true, text: text?.data, vectors: vectorPart?.data, records: records.map((r) => r?.data) };
+    return { meta, found: true, text: unpackText(text?.data), vectors: unpackVectors(vectorPart?.data), records: records.map((r) => r?.data) };
   });
   if (!saved.meta) return { restored: false, reason: saved.found ? 'damaged' : 'missing' };
   if ('otherRules' in saved) return { restored: false, reason: 'other-rules' };

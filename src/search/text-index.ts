@@ -164,6 +164,7 @@ export class TextIndex {
    */
   importState(state: TextIndexState): void {
     this.clear();
+    if (!Array.isArray(state.ids) || !Array.isArray(state.words)) throw new RangeError('The text index state does not hold together.');
     const n = state.ids.length;
     const ok =
       state.lengths instanceof Float32Array && state.lengths.length === n && state.wordEnds instanceof Uint32Array &&

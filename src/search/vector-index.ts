@@ -126,13 +126,15 @@ export class VectorIndex {
    */
   importState(state: VectorIndexState): void {
     this.clear();
+    if (!Array.isArray(state.ids)) throw new RangeError('The vector index state does not hold together.');
     const n = state.ids.length;
     const ok =
       state.dimension === this.dimension && state.rows instanceof Int8Array && state.rows.length === n * this.#vectors.stride &&
       state.scales instanceof Float32Array && state.scales.length === n && state.signs instanceof Uint32Array && state.signs.length === n * this.#signs.words &&
       new Set(state.ids).size === n && state.ids.every((id) => typeof id === 'string');
     if (!ok) throw new RangeError('The vector index state does not hold together.');
-    while (this.#capacity < n) this.#grow();
+    // Room for an eighth more before the next growth, not the doubling adds would leave.
+    this.#reserve(Math.max(1024, Math.ceil(n * 1.125)));
     this.#vectors.importRows(state.rows, state.scales);
     this.#signs.importRows(state.signs);
     this.#ids = [...state.ids];
@@ -179,10 +181,14 @@ export class VectorIndex {
     return best.results().map(({ item, score }) => ({ id: this.#ids[item]!, score }));
   }
 
+  /** Half as much again when full: at 100k rows a doubling would leave up to 50k rows unused. */
   #grow(): void {
-    const capacity = Math.max(1024, this.#capacity * 2);
+    this.#reserve(Math.max(1024, Math.ceil(this.#capacity * 1.5)));
+  }
+
+  #reserve(capacity: number): void {
     this.#vectors.reserve(capacity);
     this.#signs.reserve(capacity);
-    this.#capacity = capacity;
+    this.#capacity = this.#vectors.capacity;
   }
 }
