@@ -161,10 +161,10 @@ export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, vec
   }
   // The vectors come back too when they are this model's and whole; else the caller loads the blocks.
   const vectorsRestored = vectors !== undefined && typeof saved.vectors === 'object' && saved.vectors !== null && vectors.importSnapshot(saved.vectors as VectorSnapshot);
-  const replay = await replaySince(store, index, vectorsRestored ? vectors : undefined, meta.seq);
-  if (replay === undefined) {
+  const replay = await replaySince(store, index, vectorsRestored ? vectors : undefined, meta.seq, Math.max(1000, meta.count / 4));
+  if (replay === undefined || replay === 'too-many') {
     index.clear();
-    return { restored: false, reason: 'too-old' };
+    return { restored: false, reason: replay === 'too-many' ? 'many-changes' : 'too-old' };
   }
   options.onProgress?.({ phase: 'index', done: index.size, total: index.size, unit: 'items' });
   checkAborted(options.signal);
@@ -173,10 +173,11 @@ export async function restoreIndexSnapshot(store: Store, index: MemoryIndex, vec
 
 /**
  * Applies every change logged after `seq` to the index: the memories named are read back as stored
- * (indexed) or found gone (removed), and their vectors read again. Returns how many memories were read and the newest change seen,
- * or undefined when the log no longer reaches back to `seq`.
+ * (indexed) or found gone (removed), and their vectors read again. Returns how many memories were read
+ * and the newest change seen; undefined when the log no longer reaches back to `seq`, "too-many" when
+ * the changes name more than `most` memories.
  */
-async function replaySince(store: Store, index: MemoryIndex, vectors: VectorMemory | undefined, seq: number): Promise<{ read: number; seq: number } | undefined> {
+async function replaySince(store: Store, index: MemoryIndex, vectors: VectorMemory | undefined, seq: number, most: number): Promise<{ read: number; seq: number } | 'too-many' | undefined> {
   const ids = new Set<string>();
   let after = seq;
   for (;;) {
@@ -186,6 +187,8 @@ async function replaySince(store: Store, index: MemoryIndex, vectors: VectorMemo
     if (changes.length > 0) after = changes[changes.length - 1]!.seq;
     if (changes.length < 1000) break;
   }
+  // Reading memories one by one costs more than reading them all in order: past this, rebuild.
+  if (ids.size > most) return 'too-many';
   const list = [...ids];
   for (let i = 0; i < list.length; i += 500) {
     const batch = list.slice(i, i + 500);

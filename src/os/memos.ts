@@ -45,6 +45,11 @@ import { intInRange, optionalListOf, requireId, requireObject } from './validate
 
 /** How often the TTL sweep is queued (deduplicated: at most one waits at a time). */
 const SWEEP_EVERY_MS = 10 * 60_000;
+/**
+ * How often the search index is saved while it keeps changing (only when it did): a tab is usually
+ * closed without `close`, so idle time and this timer are what keep the snapshot recent.
+ */
+const SNAPSHOT_EVERY_MS = 30_000;
 /** How long finished jobs are kept (the newest 200 always are). */
 const JOB_HISTORY_MS = 7 * 86_400_000;
 /** Default storage budget of KV MemCubes. */
@@ -68,6 +73,8 @@ export class MemOS implements MemoryApi {
    */
   readonly scheduler: MemScheduler;
   #periodic: ReturnType<typeof setInterval> | undefined;
+  #snapshotTimer: ReturnType<typeof setInterval> | undefined;
+  #firstSnapshot: ReturnType<typeof setTimeout> | undefined;
   readonly #consolidationAsked = new Set<string>();
   readonly #directory: Directory;
   readonly #forgetting: Forgetting;
@@ -214,10 +221,13 @@ export class MemOS implements MemoryApi {
       os.scheduler.start();
       const sweep = () => queueMaintenance(os.scheduler);
       sweep();
-      os.#periodic = setInterval(() => {
-        sweep();
-        void os.#snapshots?.save().catch(() => undefined);
-      }, SWEEP_EVERY_MS);
+      os.#periodic = setInterval(sweep, SWEEP_EVERY_MS);
+    }
+    if (os.#snapshots) {
+      const snapshots = os.#snapshots;
+      // A first save soon after an open that had to rebuild, then whenever the index moved on.
+      if (!os.#indexOpened?.restored) os.#firstSnapshot = setTimeout(() => void snapshots.save().catch(() => undefined), 2_000);
+      os.#snapshotTimer = setInterval(() => void snapshots.save().catch(() => undefined), SNAPSHOT_EVERY_MS);
     }
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue
@@ -265,6 +275,8 @@ export class MemOS implements MemoryApi {
   close(): void {
     this.scheduler.stop();
     if (this.#periodic !== undefined) clearInterval(this.#periodic);
+    if (this.#snapshotTimer !== undefined) clearInterval(this.#snapshotTimer);
+    if (this.#firstSnapshot !== undefined) clearTimeout(this.#firstSnapshot);
     this.#vectors?.stop();
     this.#releasePrevious();
     this.#unsubscribe();

@@ -14,4 +14,4 @@ export type SnapshotOutcome =
       /** Whether the current embedder's vectors came back too (else they were loaded from their blocks). */
       readonly vectors: boolean;
     }
-  | { readonly restored: false; readonly reason: 'missing' | 'other-rules' | 'damaged' | 'too-old' };
+  | { readonly restored: false; readonly reason: 'missing' | 'other-rules' | 'damaged' | 'too-old' | 'many-changes' };

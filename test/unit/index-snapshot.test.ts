@@ -202,4 +202,15 @@ describe('the search index snapshot', () => {
     expect(os.indexOpened).toMatchObject({ restored: true, vectors: false });
     os.close();
   });
+
+  it('rebuilds instead of replaying when the changes since name more memories than a rebuild would read', async () => {
+    const writer = await reopen(name, { indexSnapshots: false });
+    await writer.add({ userId: 'ana', cubeId: 'c1', memories: Array.from({ length: 1_001 }, (_, i) => ({ text: `Bulk note ${i}` })) });
+    writer.close();
+    const os = await reopen(name);
+    expect(os.indexOpened).toEqual({ restored: false, reason: 'many-changes' });
+    expect((await os.getAll({ userId: 'ana', cubeId: 'c1', limit: 1 })).total).toBe(TEXTS.length + 1_001);
+    expect((await os.search({ userId: 'ana', query: 'bulk note 1000' }))[0]?.memory.text).toBe('Bulk note 1000');
+    os.close();
+  });
 });
