@@ -51,8 +51,16 @@ export class VectorMemory {
   #lastError: string | null = null;
   readonly #stop = new AbortController();
 
-  constructor(store: Store, embedder: Embedder) {
+  /** The records the search index holds (every stored memory as stored), when there is one. */
+  readonly #held: (() => Iterable<MemoryItem>) | undefined;
+
+  /**
+   * @param held - every stored memory as the search index holds it: the catch-up then finds what
+   *   lacks a vector without reading every memory from IndexedDB (3 s at 100k memories)
+   */
+  constructor(store: Store, embedder: Embedder, held?: () => Iterable<MemoryItem>) {
     this.#store = store;
+    this.#held = held;
     this.embedder = embedder;
     this.#model = fingerprintKey(embedder.fingerprint);
     this.#index = new VectorIndex(embedder.fingerprint.dimension);
@@ -290,6 +298,12 @@ export class VectorMemory {
   }
 
   async #syncOnce(): Promise<void> {
+    if (this.#held) {
+      const stale: MemoryItem[] = [];
+      for (const m of this.#held()) if (this.#hashes.get(m.id) !== textHash(embeddingText(m))) stale.push(m);
+      await this.#embedAndStore(stale);
+      return;
+    }
     let after: string | undefined;
     for (;;) {
       if (this.#stop.signal.aborted) throw new MemosError('ABORTED');
@@ -299,11 +313,17 @@ export class VectorMemory {
       const stale = memories.filter((m) => this.#hashes.get(m.id) !== textHash(embeddingText(m)));
       if (memories.length === 0) return;
       after = memories[memories.length - 1]!.id;
-      for (let i = 0; i < stale.length; i += SYNC_BATCH) {
-        const batch = stale.slice(i, i + SYNC_BATCH);
-        const records = await this.embed(batch, this.#stop.signal);
-        await this.#storeIfCurrent(records, { durability: 'relaxed', signal: this.#stop.signal });
-      }
+      await this.#embedAndStore(stale);
+    }
+  }
+
+  /** Embeds memories and stores their vectors, a batch per transaction (skipping ones changed meanwhile). */
+  async #embedAndStore(stale: readonly MemoryItem[]): Promise<void> {
+    for (let i = 0; i < stale.length; i += SYNC_BATCH) {
+      if (this.#stop.signal.aborted) throw new MemosError('ABORTED');
+      const batch = stale.slice(i, i + SYNC_BATCH);
+      const records = await this.embed(batch, this.#stop.signal);
+      await this.#storeIfCurrent(records, { durability: 'relaxed', signal: this.#stop.signal });
     }
   }
 }

@@ -101,9 +101,9 @@ export class MemOS implements MemoryApi {
     this.#clock = options.clock ?? systemClock;
     this.#index = new MemoryIndex(options.textIndex);
     this.#snapshots = options.indexSnapshots === false ? undefined : new IndexSnapshots(store, this.#index, () => this.#vectors, this.#clock);
-    this.#vectors = options.embedder ? new VectorMemory(store, options.embedder) : undefined;
+    this.#vectors = options.embedder ? new VectorMemory(store, options.embedder, () => this.#index.records()) : undefined;
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
-    this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder) : undefined;
+    this.#previous = changed && options.previousEmbedder ? new VectorMemory(store, options.previousEmbedder, () => this.#index.records()) : undefined;
     this.#ranking = { ...DEFAULT_RANKING, ...options.ranking };
     this.#sessions = new SessionMemory({
       policy: options.workingMemory,

@@ -344,6 +344,11 @@ export class MemoryIndex {
     for (const sp of doc.speakers) this.#speakerCounts.set(sp, (this.#speakerCounts.get(sp) ?? 0) + 1);
   }
 
+  /** Every indexed memory's record as last written (the index's own: do not change them). */
+  *records(): IterableIterator<MemoryItem> {
+    for (const doc of this.#docs.values()) yield doc.item;
+  }
+
   /** The record of an indexed memory as last written, or undefined when not indexed. */
   record(id: string): MemoryItem | undefined {
     return this.#docs.get(id)?.item;
