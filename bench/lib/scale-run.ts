@@ -89,21 +89,22 @@ export async function runScale(
     const heap = heapBytes ? await heapBytes() : null;
     const vectorBytes = (await hybrid.vectorStatus({}))?.bytes ?? 0;
     // The recall check: the index's 10 best (asked for 50, as search asks the vector side for topK
-    // 10) against the exact 10 by float cosine, computed here over the embedder's own vectors.
+    // 10) against the exact 10 by float cosine, computed here over the embedder's own vectors, chunk by
+    // chunk (a million float rows would not fit the worker).
     const check = new VectorIndex(384);
-    const exact = new Float32Array(size * 384);
+    const best = queryVectors.map(() => [] as { row: number; score: number }[]);
     for (let i = 0; i < size; i += 500) {
       const batch = texts.slice(i, Math.min(size, i + 500));
       (await embedder.embed(batch)).forEach((v, j) => {
         check.upsert(String(i + j), v);
-        exact.set(v, (i + j) * 384);
+        queryVectors.forEach((q, k) => offer(best[k]!, i + j, dot(v, q), 10));
       });
     }
     let found = 0;
-    for (const q of queryVectors) {
-      const best = exactTop(exact, size, q, 10);
-      found += check.search(q, { k: 50 }).slice(0, 10).filter((h) => best.has(Number(h.id))).length;
-    }
+    queryVectors.forEach((q, k) => {
+      const exact = new Set(best[k]!.map((b) => b.row));
+      found += check.search(q, { k: 50 }).slice(0, 10).filter((h) => exact.has(Number(h.id))).length;
+    });
     const row = {
       memories: size,
       addPerSecond: Math.round(added / (addMs / 1000)),
@@ -124,18 +125,16 @@ export async function runScale(
   return rows;
 }
 
-/** The rows of the `k` largest dot products with `q`, by exact float arithmetic. */
-function exactTop(rows: Float32Array, count: number, q: Float32Array, k: number): Set<number> {
-  const d = q.length;
-  const best: { row: number; score: number }[] = [];
-  for (let r = 0; r < count; r++) {
-    let s = 0;
-    for (let i = 0; i < d; i++) s += rows[r * d + i]! * q[i]!;
-    if (best.length < k || s > best[best.length - 1]!.score) {
-      best.push({ row: r, score: s });
-      best.sort((a, b) => b.score - a.score);
-      if (best.length > k) best.pop();
-    }
-  }
-  return new Set(best.map((b) => b.row));
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** Keeps the `k` best rows by score in `best` (sorted, best first). */
+function offer(best: { row: number; score: number }[], row: number, score: number, k: number): void {
+  if (best.length === k && score <= best[k - 1]!.score) return;
+  best.push({ row, score });
+  best.sort((a, b) => b.score - a.score);
+  if (best.length > k) best.pop();
 }
