@@ -12,6 +12,8 @@ describe('recognising stated preferences', () => {
     'My favourite band is Khruangbin.',
     'I am allergic to peanuts',
     'Honestly I can’t stand crowded museums.',
+    'My partner and I love slow travel.',
+    'I’m vegetarian, so I avoid meat broths.',
   ])('takes "%s" for a preference', (text) => expect(statesPreference(text)).toBe(true));
 
   it.each([
@@ -20,6 +22,10 @@ describe('recognising stated preferences', () => {
     'Do you prefer tea or coffee?',
     'She likes hiking.',
     'Here is the equivalent Fibonacci function in Go.',
+    // Someone else's likes and limits are facts about them, not the user's preferences.
+    'I live in Porto with my partner Ana, who is allergic to peanuts.',
+    'My sister loves horror films.',
+    'I went hiking with my friend, she hates the cold.',
   ])('does not take "%s" for one', (text) => expect(statesPreference(text)).toBe(false));
 });
 
