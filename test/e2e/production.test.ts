@@ -2,7 +2,7 @@
 // its Content-Security-Policy, no network request after load except model downloads, and the
 // library build embedded in a plain HTML page (examples/embed-chat.html).
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preview, type PreviewServer } from 'vite';
 import type { Page } from 'playwright-core';
@@ -32,6 +32,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  // The build stays as `npm run build` makes it: the test's copy of the openai package goes.
+  rmSync('dist/test-openai', { recursive: true, force: true });
 });
 
 async function waitForServiceWorker(page: Page): Promise<void> {
