@@ -181,8 +181,6 @@ export class Store {
       this.#assertOpen();
       if (signal?.aborted) throw new MemosError('ABORTED');
       const changes = new ChangeSet();
-      // (A store opened with a test's shorter migration list has no change log.)
-      const hasLog = this.#db.objectStoreNames.contains('changes');
       let tx: WriteTx<S>;
       try {
         tx = this.#db.transaction(this.#scope(storeNames), 'readwrite', { durability: options.durability ?? this.#durability }) as unknown as WriteTx<S>;
@@ -205,9 +203,7 @@ export class Store {
         let result: T;
         let seq: number | undefined;
         try {
-          result = await fn(tx, changes);
-          if (!changes.empty && hasLog) seq = await this.#logChange(tx as unknown as WriteTx<['changes']>, changes);
-          await this.#dropSnapshotsIfRemoved(tx, changes);
+          ({ result, seq } = await this.#runInTx(tx, changes, fn));
         } catch (error) {
           try {
             tx.abort();
@@ -240,7 +236,6 @@ export class Store {
    * @throws {MemosError} STORE_CLOSED, QUOTA_EXCEEDED
    */
   writeAtOnce<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>): Promise<T> {
-    const hasLog = this.#db.objectStoreNames.contains('changes');
     let tx: WriteTx<S>;
     try {
       this.#assertOpen();
@@ -254,9 +249,7 @@ export class Store {
       let result: T;
       let seq: number | undefined;
       try {
-        result = await fn(tx, changes);
-        if (!changes.empty && hasLog) seq = await this.#logChange(tx as unknown as WriteTx<['changes']>, changes);
-        await this.#dropSnapshotsIfRemoved(tx, changes);
+        ({ result, seq } = await this.#runInTx(tx, changes, fn));
         await tx.done;
       } catch (error) {
         try {
@@ -280,11 +273,17 @@ export class Store {
   }
 
   /**
-   * A write that removes memories for good also deletes every saved snapshot, in the same transaction:
-   * a snapshot holds copies of records, and a purged memory's words must not outlive it anywhere.
+   * What every write does inside its transaction: runs `fn`, logs what it noted, and — when it removed
+   * memories for good — deletes every saved snapshot (a snapshot holds copies of records, and a purged
+   * memory's words must not outlive it anywhere). Returns `fn`'s result and the change's log position.
    */
-  async #dropSnapshotsIfRemoved(tx: AnyWriteTx, changes: ChangeSet): Promise<void> {
-    if (changes.removedIds.length > 0 && this.#db.objectStoreNames.contains('snapshots')) await tx.objectStore('snapshots').clear();
+  async #runInTx<T, S extends MemosStoreName[]>(tx: WriteTx<S>, changes: ChangeSet, fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>): Promise<{ result: T; seq: number | undefined }> {
+    const result = await fn(tx, changes);
+    // (A store opened with a test's shorter migration list has no change log.)
+    const hasLog = this.#db.objectStoreNames.contains('changes');
+    const seq = !changes.empty && hasLog ? await this.#logChange(tx as unknown as WriteTx<['changes']>, changes) : undefined;
+    if (changes.removedIds.length > 0 && this.#db.objectStoreNames.contains('snapshots')) await (tx as unknown as AnyWriteTx).objectStore('snapshots').clear();
+    return { result, seq };
   }
 
   /** After a commit: this tab's listeners and other tabs learn what changed. */
