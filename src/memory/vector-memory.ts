@@ -74,7 +74,7 @@ export class VectorMemory {
 
   /**
    * Holds the vectors of a snapshot instead of loading every block; the changes since it are then
-   * applied with `reload`. Returns false (holding nothing) when it is another model's or does not
+   * applied with `reloadChanged`. Returns false (holding nothing) when it is another model's or does not
    * hold together.
    */
   importSnapshot(snapshot: VectorSnapshot): boolean {
@@ -186,7 +186,7 @@ export class VectorMemory {
    * or state keeps the vector, and reading blocks for it would cost a block per memory.
    */
   async reloadChanged(memories: readonly MemoryItem[]): Promise<void> {
-    await this.reload(memories.filter((m) => this.#hashes.get(m.id) !== textHash(embeddingText(m))).map((m) => m.id));
+    await this.reload(memories.filter((m) => this.#lacksVector(m)).map((m) => m.id));
   }
 
   /** Re-reads memories' vectors of this model from the store (another tab wrote them). */
@@ -300,7 +300,7 @@ export class VectorMemory {
   async #syncOnce(): Promise<void> {
     if (this.#held) {
       const stale: MemoryItem[] = [];
-      for (const m of this.#held()) if (this.#hashes.get(m.id) !== textHash(embeddingText(m))) stale.push(m);
+      for (const m of this.#held()) if (this.#lacksVector(m)) stale.push(m);
       await this.#embedAndStore(stale);
       return;
     }
@@ -310,11 +310,16 @@ export class VectorMemory {
       const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
       const memories = await this.#store.read(['memories'], (tx) => tx.objectStore('memories').getAll(range, 500));
       // What the index holds is what is stored (this tab wrote it or heard of it): no read needed.
-      const stale = memories.filter((m) => this.#hashes.get(m.id) !== textHash(embeddingText(m)));
+      const stale = memories.filter((m) => this.#lacksVector(m));
       if (memories.length === 0) return;
       after = memories[memories.length - 1]!.id;
       await this.#embedAndStore(stale);
     }
+  }
+
+  /** Whether a memory has no vector held, or one made from other text than it has now. */
+  #lacksVector(m: MemoryItem): boolean {
+    return this.#hashes.get(m.id) !== textHash(embeddingText(m));
   }
 
   /** Embeds memories and stores their vectors, a batch per transaction (skipping ones changed meanwhile). */
