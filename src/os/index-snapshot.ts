@@ -14,7 +14,7 @@ import type { MemoryIndex } from '../search/memory-index';
 import type { TextIndexState } from '../search/text-index';
 import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
-import { indexRecords } from './index-keeping';
+import { applyStoredChange } from './index-keeping';
 import { checkAborted } from './validate';
 import type { SnapshotOutcome } from './snapshot-outcome';
 
@@ -124,11 +124,6 @@ export function saveIndexSnapshot(store: Store, index: MemoryIndex, vectors: Vec
   });
 }
 
-/** Deletes the saved snapshot (a reset, a test). */
-export async function deleteIndexSnapshot(store: Store): Promise<void> {
-  await store.writeAtOnce(['snapshots'], (tx) => tx.objectStore('snapshots').delete(IDBKeyRange.bound('index:', 'index;', false, true)));
-}
-
 /**
  * Restores the index from the saved snapshot and replays the changes logged since. On any outcome but
  * `restored`, the index is left empty for the caller to rebuild.
@@ -190,13 +185,8 @@ async function replaySince(store: Store, index: MemoryIndex, vectors: VectorMemo
   // Reading memories one by one costs more than reading them all in order: past this, rebuild.
   if (ids.size > most) return 'too-many';
   const list = [...ids];
-  for (let i = 0; i < list.length; i += 500) {
-    const batch = list.slice(i, i + 500);
-    const found = await store.read(['memories'], (tx) => issueRequests<MemoryItem | undefined>((add) => batch.forEach((id) => add(tx.objectStore('memories').get(id)))));
-    const present = found.filter((m): m is MemoryItem => m !== undefined);
-    indexRecords(index, [vectors], present, batch.filter((_, j) => found[j] === undefined));
-    await vectors?.reloadChanged(present);
-  }
+  // Each batch is applied as another tab's change would be.
+  for (let i = 0; i < list.length; i += 500) await applyStoredChange(store, { memoryIds: list.slice(i, i + 500), cubeIds: [], userIds: [] }, index, [vectors]);
   return { read: list.length, seq: after };
 }
 
@@ -256,7 +246,8 @@ export class IndexSnapshots {
 
   /**
    * Saves the index if it moved on since the last snapshot; the transaction opens at once (a close
-   * right after still saves it). Resolves with how many records were saved (0: none).
+   * right after still saves it). Resolves with how many records were saved (0: none). Never rejects:
+   * a save that fails (a full disk, a closed store) is tried again at the next occasion.
    */
   save(): Promise<number> {
     if (!this.behind) return Promise.resolve(0);
@@ -267,7 +258,7 @@ export class IndexSnapshots {
       for (const seq of this.#applied) if (seq <= this.#floor) this.#applied.delete(seq);
       this.#savedSeq = saved.seq;
       return saved.count;
-    });
+    }, () => 0);
     this.#saving = run.finally(() => (this.#saving = undefined));
     return this.#saving;
   }

@@ -189,7 +189,7 @@ export class MemOS implements MemoryApi {
         fineRead: (job, signal) => this.#fineReading.job(job, signal),
         proposeDistillation: async () => {
           // Proposals go by usage: count in the uses not yet written.
-          await this.#usage.flush().catch(() => undefined);
+          await this.#usage.flush();
           return this.#adapters.proposeDistillation();
         },
       }),
@@ -226,8 +226,8 @@ export class MemOS implements MemoryApi {
     if (os.#snapshots) {
       const snapshots = os.#snapshots;
       // A first save soon after an open that had to rebuild, then whenever the index moved on.
-      if (!os.#indexOpened?.restored) os.#firstSnapshot = setTimeout(() => void snapshots.save().catch(() => undefined), 2_000);
-      os.#snapshotTimer = setInterval(() => void snapshots.save().catch(() => undefined), SNAPSHOT_EVERY_MS);
+      if (!os.#indexOpened?.restored) os.#firstSnapshot = setTimeout(() => void snapshots.save(), 2_000);
+      os.#snapshotTimer = setInterval(() => void snapshots.save(), SNAPSHOT_EVERY_MS);
     }
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue
@@ -283,8 +283,7 @@ export class MemOS implements MemoryApi {
     this.#unsubscribeCommits();
     // Opened before the connection closes: the index is saved if it moved on since its last snapshot
     // (first, so the uses written next are simply changes after it), and the uses counted last are kept.
-    const saving = this.#store.closed ? undefined : this.#snapshots?.save().catch(() => undefined);
-    this.#lastWrites = Promise.all([saving, this.#usage.flush().catch(() => undefined)]).then(() => undefined);
+    this.#lastWrites = Promise.all([this.#snapshots?.save(), this.#usage.flush()]).then(() => undefined);
     this.#store.close();
   }
 
@@ -486,8 +485,8 @@ export class MemOS implements MemoryApi {
     this.scheduler.setIdle(params.idle === true);
     // The user stepped away or hid the tab (perhaps to close it): write the uses counted so far.
     if (params.idle === true) {
-      await this.#usage.flush().catch(() => undefined);
-      await this.#snapshots?.save().catch(() => undefined);
+      await this.#usage.flush();
+      await this.#snapshots?.save();
     }
   }
 
@@ -538,7 +537,7 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.distillCandidates} */
   async distillCandidates(params: { userId: string; cubeId: string; minAgeDays?: number; minUses?: number; limit?: number }): Promise<MemoryItem[]> {
-    await this.#usage.flush().catch(() => undefined);
+    await this.#usage.flush();
     return this.#adapters.distillCandidates(params);
   }
 
@@ -549,7 +548,7 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.exportCube} */
   async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
-    await this.#usage.flush().catch(() => undefined);
+    await this.#usage.flush();
     return exportCubeFile(this.#store, this.#clock, params, options);
   }
 

@@ -12,13 +12,12 @@ import type { Store } from '../storage/store';
 import { storeUsage } from './memory-writes';
 
 /** How long uses wait for more before their batch is written. */
-export const USAGE_FLUSH_DELAY_MS = 1000;
+const USAGE_FLUSH_DELAY_MS = 1000;
 
 /** What the counter needs. */
 export interface UsageCounterDeps {
   readonly store: Store;
   readonly index: MemoryIndex;
-  readonly delayMs?: number;
 }
 
 /** Counts uses in memory and writes them in batches (see the module's comment). */
@@ -34,11 +33,6 @@ export class UsageCounter {
     this.#deps = deps;
   }
 
-  /** How many memories have uses not yet written. */
-  get pending(): number {
-    return this.#pending.size;
-  }
-
   /**
    * Counts one use of each memory. Returns copies of the index's records with every use counted so
    * far, for the memories the index holds (in the order of `ids`); the write follows within the delay.
@@ -49,7 +43,7 @@ export class UsageCounter {
       if (hits) hits.push(hit);
       else this.#pending.set(id, [hit]);
     }
-    if (ids.length > 0) this.#timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.#deps.delayMs ?? USAGE_FLUSH_DELAY_MS);
+    if (ids.length > 0) this.#timer ??= setTimeout(() => void this.flush(), USAGE_FLUSH_DELAY_MS);
     const counted: MemoryItem[] = [];
     for (const id of ids) {
       const record = this.#deps.index.record(id);
@@ -69,8 +63,8 @@ export class UsageCounter {
 
   /**
    * Writes every use counted so far, in one transaction opened at once (so a close right after still
-   * keeps them). Resolves when they are stored; a memory purged meanwhile is skipped. Uses whose write
-   * fails (a full disk) are dropped: counters are relaxed.
+   * keeps them). Resolves when they are stored; a memory purged meanwhile is skipped. Never rejects:
+   * uses whose write fails (a full disk, a closed store) are dropped, as counters are relaxed.
    */
   async flush(): Promise<void> {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -82,6 +76,8 @@ export class UsageCounter {
     try {
       // The commit reaches the index (and other tabs) like any write's.
       await this.#deps.store.writeAtOnce(['memories'], (tx, changes) => storeUsage(tx, changes, batch));
+    } catch {
+      // Dropped (see above).
     } finally {
       this.#writing.delete(batch);
     }

@@ -355,17 +355,6 @@ export class MemoryIndex {
   }
 
   /**
-   * Holds newer records of indexed memories whose change the index does not look at (usage
-   * counters); text and filtered fields stay as indexed. Memories not indexed are left out.
-   */
-  refreshRecords(items: readonly MemoryItem[]): void {
-    for (const item of items) {
-      const doc = this.#docs.get(item.id);
-      if (doc) doc.item = item;
-    }
-  }
-
-  /**
    * Removes memories from the index (purged ones, or ones the index must forget). Removing many at
    * once (a deleted cube, a reset) rebuilds the word index from what stays instead of editing its
    * posting lists one memory at a time.
