@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   'memory.expire',
   'memory.merge',
   'memory.supersede',
+  'document.add',
+  'document.delete',
   'activation.build',
   'activation.activate',
   'activation.deactivate',

@@ -41,6 +41,10 @@ export const ERROR_MESSAGES = {
   KV_INCOMPATIBLE: 'This KV cache was made for another model or layout and cannot be used with this one.',
   KV_CORRUPT: 'This stored KV cache is damaged (a checksum or size does not match). Rebuild it from its memories.',
   ADAPTER_INCOMPATIBLE: 'This adapter was made for another base model (or its weights do not fit this one) and cannot be applied.',
+  DOCUMENT_UNSUPPORTED: 'memos-web does not read this kind of file (it reads PDF, Word .docx, HTML, Markdown and plain text; not encrypted PDFs). Nothing was stored.',
+  DOCUMENT_INVALID: 'The file is damaged or truncated, or is not what its name says. Nothing was stored.',
+  DOCUMENT_TOO_LARGE: 'The document is over a limit (bytes, pages, or what its parts unpack to). Nothing was stored; raise the limit in the call\'s options or split the document.',
+  DOCUMENT_NOT_FOUND: 'No such document. It may have been deleted.',
   ADAPTER_INVALID: 'The adapter files are not a LoRA adapter memos-web can read (safetensors with lora_A/lora_B pairs, and their config). Nothing was stored.',
 } as const;
 

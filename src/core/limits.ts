@@ -43,6 +43,8 @@ export const LIMITS = {
   metadataChars: 8_192,
   /** How deep metadata objects and arrays may nest. */
   metadataDepth: 4,
+  /** Headings a document chunk's source reference may name (its heading path). */
+  headingDepth: 16,
 } as const;
 
 const ID = /^[\p{L}\p{M}\p{N}_.:@+-]+$/u;
@@ -165,7 +167,9 @@ export function checkReason(value: unknown, field: string, context: RuleContext 
 
 /**
  * Checks a memory's source references: an array of at most 1,000 objects holding only `sessionId`,
- * `messageId`, `speaker` (references) and `spokenAt` (epoch ms). Returns fresh copies.
+ * `messageId`, `speaker` (references) and `spokenAt` (epoch ms) for a conversation, and `documentId`
+ * (an id), `documentName` (a reference), `page`, `pageEnd` (from 1), `headings` (at most 16
+ * references), `charStart`, `charEnd` (from 0) for a document. Returns fresh copies.
  * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
  */
 export function checkSourceRefs(value: unknown, field: string, context: RuleContext = 'call'): SourceRef[] {
@@ -180,16 +184,34 @@ export function checkSourceRefs(value: unknown, field: string, context: RuleCont
     }
     const spokenAt = r['spokenAt'];
     if (spokenAt !== undefined && (typeof spokenAt !== 'number' || !Number.isFinite(spokenAt))) throw ruleError(context, `${at}.spokenAt`, 'must be a time in epoch ms');
+    const count = (key: string, min: number) => {
+      const v = r[key];
+      if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)) throw ruleError(context, `${at}.${key}`, `must be a whole number of at least ${min}`);
+      return v as number | undefined;
+    };
+    const headings = r['headings'];
+    if (headings !== undefined && (!Array.isArray(headings) || headings.length > LIMITS.headingDepth)) throw ruleError(context, `${at}.headings`, `must be an array of at most ${LIMITS.headingDepth} headings`);
+    const page = count('page', 1);
+    const pageEnd = count('pageEnd', 1);
+    const charStart = count('charStart', 0);
+    const charEnd = count('charEnd', 0);
     return {
       ...(r['sessionId'] !== undefined && { sessionId: checkReference(r['sessionId'], `${at}.sessionId`, context) }),
       ...(r['messageId'] !== undefined && { messageId: checkReference(r['messageId'], `${at}.messageId`, context) }),
       ...(r['speaker'] !== undefined && { speaker: checkReference(r['speaker'], `${at}.speaker`, context) }),
       ...(spokenAt !== undefined && { spokenAt: spokenAt as number }),
+      ...(r['documentId'] !== undefined && { documentId: checkId(r['documentId'], `${at}.documentId`, context) }),
+      ...(r['documentName'] !== undefined && { documentName: checkReference(r['documentName'], `${at}.documentName`, context) }),
+      ...(page !== undefined && { page }),
+      ...(pageEnd !== undefined && { pageEnd }),
+      ...(headings !== undefined && { headings: Array.from(headings as unknown[], (h, j) => checkReference(h, `${at}.headings[${j}]`, context)) }),
+      ...(charStart !== undefined && { charStart }),
+      ...(charEnd !== undefined && { charEnd }),
     };
   });
 }
 
-const SOURCE_REF_FIELDS: readonly string[] = ['sessionId', 'messageId', 'speaker', 'spokenAt'];
+const SOURCE_REF_FIELDS: readonly string[] = ['sessionId', 'messageId', 'speaker', 'spokenAt', 'documentId', 'documentName', 'page', 'pageEnd', 'headings', 'charStart', 'charEnd'];
 
 /** A JSON value as metadata holds it. */
 export type MetadataValue = string | number | boolean | null | readonly MetadataValue[] | { readonly [key: string]: MetadataValue };

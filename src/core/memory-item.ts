@@ -36,6 +36,19 @@ export interface SourceRef {
   readonly speaker?: string | undefined;
   /** When it was said, as epoch milliseconds. */
   readonly spokenAt?: number | undefined;
+  /** The document the memory was read from (a chunk of it: see addDocument). */
+  readonly documentId?: string | undefined;
+  /** That document's name as added. */
+  readonly documentName?: string | undefined;
+  /** The (first) page the passage is on, from 1. */
+  readonly page?: number | undefined;
+  /** The last page the passage is on, when it runs over pages. */
+  readonly pageEnd?: number | undefined;
+  /** The headings above the passage, outermost first. */
+  readonly headings?: readonly string[] | undefined;
+  /** Where the passage starts and ends in the document's text (characters). */
+  readonly charStart?: number | undefined;
+  readonly charEnd?: number | undefined;
 }
 
 /** One use of a memory: when, and by which query or job. */

@@ -49,7 +49,8 @@ export class Consolidator {
   /** Consolidates the `limit` newest live memories of a cube, acting as `actor`. */
   async run(cubeId: string, actor: string, limit: number): Promise<{ merged: number; archived: number; superseded: number }> {
     const all = await this.#deps.store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAll(cubeId));
-    const live = all.filter((m) => LIVE_STATES.includes(m.state)).sort((a, b) => b.createdAt - a.createdAt);
+    // A document's chunks are its text as read: never merged with each other or with other memories.
+    const live = all.filter((m) => LIVE_STATES.includes(m.state) && m.source !== 'document').sort((a, b) => b.createdAt - a.createdAt);
     const recent = live.slice(0, limit);
     const scope = [{ cubeId }];
     const allow = this.#deps.index.matcher(scope, {});

@@ -32,7 +32,8 @@ export function readCubeContents(store: Store, userId: string, cubeId: string): 
     const stored = (await tx.objectStore('versions').index('byCube').getAll(cubeId)).filter((v) => visible.has(v.memoryId));
     const recorded = new Set(stored.map((v) => v.memoryId));
     const versions = [...stored, ...memories.filter((m) => m.version === 1 && !recorded.has(m.id)).map(firstVersionOf)];
-    const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.memoryId === null || visible.has(b.memoryId));
+    // A document's kept bytes stay behind (document records do not travel; the chunks do, as memories).
+    const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.kind !== 'document' && (b.memoryId === null || visible.has(b.memoryId)));
     return { manifest: manifestOf(cube), memories, versions, blobs };
   });
 }

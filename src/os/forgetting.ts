@@ -14,7 +14,7 @@ import { removeCubeContents, removeMemory, type MemoryTx } from './memory-writes
 import { requireId, requireObject } from './validate';
 
 /** Every store a deletion may touch. */
-const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters'];
+const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters', 'documents'];
 
 /** The words `reset` must be given, so that no stray call empties a store. */
 export const RESET_CONFIRMATION = 'delete everything';
@@ -78,6 +78,10 @@ export class Forgetting {
           // (The transaction spans every store, those of a memory write among them.)
           await removeMemory(tx as unknown as MemoryTx, changes, memory, now);
           memories++;
+        }
+        // Documents they added there go with their chunks (whose memories they wrote).
+        for (const document of await tx.objectStore('documents').index('byCube').getAll(cube.cubeId)) {
+          if (document.addedBy === userId) await tx.objectStore('documents').delete(document.documentId);
         }
         const shares = recordOf(Object.entries(cube.shares).filter(([id]) => id !== userId));
         await cubes.put({ ...cube, shares, sharedWith: cube.sharedWith.filter((id) => id !== userId) });

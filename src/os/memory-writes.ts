@@ -84,11 +84,12 @@ export interface RemovedContents {
   readonly memories: number;
   readonly activations: number;
   readonly adapters: number;
+  readonly documents: number;
 }
 
 /**
  * Removes everything stored in a cube, for good: its memories (noted as removed, so the index and the
- * vectors drop them), their versions and vector blocks, its blobs, KV cubes and adapter cubes. The
+ * vectors drop them), their versions and vector blocks, its blobs, KV cubes, adapter cubes and document records. The
  * cube record itself is the caller's to delete.
  */
 export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes: ChangeSet, cubeId: string): Promise<RemovedContents> {
@@ -97,7 +98,9 @@ export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes:
   const blobKeys = await tx.objectStore('blobs').index('byCube').getAllKeys(cubeId);
   const activationKeys = await tx.objectStore('activations').index('byCube').getAllKeys(cubeId);
   const adapterKeys = await tx.objectStore('adapters').index('byCube').getAllKeys(cubeId);
+  const documentKeys = await tx.objectStore('documents').index('byCube').getAllKeys(cubeId);
   await issueRequests((add) => {
+    for (const key of documentKeys) add(tx.objectStore('documents').delete(key));
     for (const id of memoryIds) add(tx.objectStore('memories').delete(id));
     for (const key of versionKeys) add(tx.objectStore('versions').delete(key));
     for (const key of blobKeys) add(tx.objectStore('blobs').delete(key));
@@ -112,7 +115,7 @@ export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes:
   }
   for (const id of memoryIds) changes.removed(cubeId, id);
   changes.cubeIds.add(cubeId);
-  return { memories: memoryIds.length, activations: activationKeys.length, adapters: adapterKeys.length };
+  return { memories: memoryIds.length, activations: activationKeys.length, adapters: adapterKeys.length, documents: documentKeys.length };
 }
 
 /**

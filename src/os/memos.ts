@@ -19,6 +19,7 @@ import type { LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
+import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { MemoryIndex } from '../search/memory-index';
 import { DEFAULT_RANKING } from '../search/ranking';
@@ -30,6 +31,7 @@ import { runChat, type ModelSource } from './chat';
 import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
+import { DocumentMemory } from './document-memory';
 import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
 import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
@@ -84,6 +86,7 @@ export class MemOS implements MemoryApi {
   readonly #fineReading: FineReading;
   readonly #activations: ActivationMemory;
   readonly #plaintext: PlaintextMemory;
+  readonly #documents: DocumentMemory;
   readonly #recall: Recall;
   readonly #usage: UsageCounter;
   /** Saving and restoring the search index (undefined when the options turn it off). */
@@ -152,6 +155,7 @@ export class MemOS implements MemoryApi {
         }
       },
     });
+    this.#documents = new DocumentMemory({ store, clock: this.#clock, plaintext: this.#plaintext, vectors: () => this.#vectors });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
     this.#fineReading = new FineReading({
       store,
@@ -551,6 +555,23 @@ export class MemOS implements MemoryApi {
     await this.#usage.flush();
     return exportCubeFile(this.#store, this.#clock, params, options);
   }
+
+  // ─── documents ────────────────────────────────────────────────────────────
+
+  /** {@inheritDoc MemoryApi.addDocument} */
+  async addDocument(params: AddDocumentParams, options: CallOptions = {}): Promise<AddDocumentResult> { return this.#documents.add(params, options); }
+
+  /** {@inheritDoc MemoryApi.listDocuments} */
+  async listDocuments(params: ListDocumentsParams): Promise<DocumentRecord[]> { return this.#documents.list(params); }
+
+  /** {@inheritDoc MemoryApi.getDocument} */
+  async getDocument(params: { userId: string; documentId: string }): Promise<DocumentWithChunks> { return this.#documents.get(params); }
+
+  /** {@inheritDoc MemoryApi.documentFile} */
+  async documentFile(params: { userId: string; documentId: string }): Promise<Uint8Array | null> { return this.#documents.file(params); }
+
+  /** {@inheritDoc MemoryApi.deleteDocument} */
+  async deleteDocument(params: { userId: string; documentId: string; reason?: string }): Promise<DeletedDocument> { return this.#documents.delete(params); }
 
   /** {@inheritDoc MemoryApi.importCube} */
   async importCube(params: ImportParams, options: CallOptions = {}): Promise<CubeRecord> {

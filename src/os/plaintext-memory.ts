@@ -97,30 +97,14 @@ export class PlaintextMemory {
       listed.forEach((m, i) => requireObject(m, `memories[${i}]`));
       inputs.push(...(listed as MemoryInput[]));
     }
-    // Redaction happens before anything is embedded or stored. The policy comes from a cache (read
-    // once per cube) and is checked again in the write: if another tab changed it meanwhile, the add
-    // starts over with the new policy instead of bypassing it.
-    const policy = this.#policies.has(cubeId)
-      ? this.#policies.get(cubeId)
-      : await this.#deps.store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
-    this.#policies.set(cubeId, policy);
-    let redacted = 0;
-    const cleaned = inputs.map((input) => {
-      const { redacted: count, ...rest } = this.#redacted(input, policy);
-      redacted += count;
-      return rest as MemoryInput;
-    });
-    const items = cleaned.map((input, i) => this.#newMemory(input, params.memory !== undefined ? 'memory' : `memories[${i}]`, { userId, cubeId, sessionId, now }));
+    const { items, policy, redacted } = await this.draft(inputs, { userId, cubeId, sessionId, now }, (i) => (params.memory !== undefined ? 'memory' : `memories[${i}]`));
     checkAborted(options.signal);
     const vectors = (await this.#deps.vectors()?.embedIfReady(items, options.signal)) ?? [];
     await this.#deps.store.write(
       MEMORY_STORES,
       async (tx, changes) => {
         const cube = await cubeWithAccess(tx, cubeId, userId, 'write');
-        if (JSON.stringify(cube.policy) !== JSON.stringify(policy)) {
-          this.#policies.set(cubeId, cube.policy);
-          throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId, policyChanged: true });
-        }
+        this.checkPolicyUnchanged(cube, policy);
         // Version 1 is the memory itself until it first changes (firstVersionOf): not written here.
         await storeNewMemories(tx, changes, items);
         await this.#deps.vectors()?.write(tx, changes, vectors, { fresh: true });
@@ -134,6 +118,42 @@ export class PlaintextMemory {
     );
     this.#deps.added(userId, cubeId, items, params.messages !== undefined);
     return items;
+  }
+
+  /**
+   * Makes memory records of inputs for a cube: redacted by the cube's policy (before anything is
+   * embedded or stored), checked field by field (`fieldOf(i)` names input i in errors). The policy comes
+   * from a cache (read once per cube); the write that stores the records must call
+   * {@link checkPolicyUnchanged} with the cube it read, so that if another tab changed the policy
+   * meanwhile the call starts over with the new one instead of bypassing it.
+   */
+  async draft(
+    inputs: readonly MemoryInput[],
+    ctx: { userId: string; cubeId: string; sessionId: string | undefined; now: number },
+    fieldOf: (index: number) => string,
+  ): Promise<{ items: MemoryItem[]; policy: CubePolicy | undefined; redacted: number }> {
+    const { cubeId } = ctx;
+    const policy = this.#policies.has(cubeId)
+      ? this.#policies.get(cubeId)
+      : await this.#deps.store.read(['cubes'], async (tx) => (await tx.objectStore('cubes').get(cubeId))?.policy);
+    this.#policies.set(cubeId, policy);
+    let redacted = 0;
+    const items = inputs.map((input, i) => {
+      const { redacted: count, ...rest } = this.#redacted(input, policy);
+      redacted += count;
+      return this.#newMemory(rest as MemoryInput, fieldOf(i), ctx);
+    });
+    return { items, policy, redacted };
+  }
+
+  /**
+   * Inside a write: fails with VERSION_CONFLICT (details.policyChanged) when the cube's policy is not
+   * the one {@link draft} redacted with, and remembers the new one.
+   */
+  checkPolicyUnchanged(cube: CubeRecord, policy: CubePolicy | undefined): void {
+    if (JSON.stringify(cube.policy) === JSON.stringify(policy)) return;
+    this.#policies.set(cube.cubeId, cube.policy);
+    throw new MemosError('VERSION_CONFLICT', "The cube's policy changed during the add; add again.", { cubeId: cube.cubeId, policyChanged: true });
   }
 
   #newMemory(input: MemoryInput, field: string, ctx: { userId: string; cubeId: string; sessionId: string | undefined; now: number }): MemoryItem {

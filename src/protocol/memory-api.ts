@@ -11,6 +11,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from './memory-types';
 import type { SearchHit, SearchParams } from './search-types';
+import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {
@@ -166,6 +167,44 @@ export interface MemoryApi {
    * @throws {MemosError} MEMORY_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION
    */
   rollback(params: MemoryRef & { version: number }): Promise<MemoryItem>;
+
+  /**
+   * Reads a document — PDF, Word (.docx), HTML, Markdown or plain text — into the cube as chunk
+   * memories (source "document") that cite their place (page, heading path, character offsets), and
+   * keeps a record of it. Everything is stored in one transaction, audited ("document.add"): a bad
+   * file, a limit passed or an abort leaves nothing. The same bytes added again change nothing
+   * (`unchanged`); a document of the same name with other bytes supersedes the previous version (its
+   * chunks are archived with their validity end, so searches `asOf` an earlier time find them). Reports
+   * progress ("reading" pages, "embedding" chunks, "storing") and stops on `signal`. Needs write access.
+   * @throws {MemosError} INVALID_INPUT, CUBE_NOT_FOUND, FORBIDDEN, DOCUMENT_UNSUPPORTED (other formats, encrypted PDFs), DOCUMENT_INVALID (damaged, truncated, misnamed), DOCUMENT_TOO_LARGE (bytes, pages, or a Word file that unpacks past 8× the byte limit), QUOTA_EXCEEDED, ABORTED
+   */
+  addDocument(params: AddDocumentParams, options?: CallOptions): Promise<AddDocumentResult>;
+
+  /**
+   * Lists a cube's documents, newest first (current versions only unless `includeSuperseded`).
+   * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
+   */
+  listDocuments(params: ListDocumentsParams): Promise<DocumentRecord[]>;
+
+  /**
+   * Reads one document with its chunks in reading order (chunks purged one by one are left out).
+   * @throws {MemosError} DOCUMENT_NOT_FOUND, FORBIDDEN
+   */
+  getDocument(params: { userId: string; documentId: string }): Promise<DocumentWithChunks>;
+
+  /**
+   * The original bytes of a document, when they were kept (`keepOriginal`), else null.
+   * @throws {MemosError} DOCUMENT_NOT_FOUND, FORBIDDEN
+   */
+  documentFile(params: { userId: string; documentId: string }): Promise<Uint8Array | null>;
+
+  /**
+   * Deletes a document for good, in one transaction: this version and every version it superseded,
+   * all their chunks (records, versions, vectors) and kept bytes. Audited with counts, no content.
+   * Needs write access.
+   * @throws {MemosError} DOCUMENT_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN (a chunk is frozen: unfreeze it first)
+   */
+  deleteDocument(params: { userId: string; documentId: string; reason?: string }): Promise<DeletedDocument>;
 
   /**
    * Writes a cube to a self-checking JSON file (docs/cube-file-format.md). Needs read access; private

@@ -4,7 +4,8 @@
  * payloads), vectors (v2; v6: vectorBlocks), activations (v3: KV MemCube entries), jobs (v4: the
  * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs), changes (v7:
  * the change log, one record per committed write that changed memories, users or cubes), snapshots
- * (v8: the search index saved as data, so that opening does not rebuild it; derived, never the truth).
+ * (v8: the search index saved as data, so that opening does not rebuild it; derived, never the truth),
+ * documents (v9: the records of documents read into memory; their chunks are memories).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -12,6 +13,7 @@ import type { AdapterItem } from '../core/adapter-item';
 import type { AuditEntry } from '../core/audit';
 import type { JobRecord } from '../core/job';
 import type { CubeRecord, UserRecord } from '../core/cube';
+import type { DocumentRecord } from '../core/document-item';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import type { ChangeRecord } from './change-feed';
 
@@ -80,6 +82,7 @@ export interface MemosSchema extends DBSchema {
   adapters: { key: string; value: AdapterItem; indexes: { byCube: string; bySource: string } };
   changes: { key: number; value: ChangeRecord };
   snapshots: { key: string; value: SnapshotPart };
+  documents: { key: string; value: DocumentRecord; indexes: { byCube: string; byCubeName: [string, string]; byCubeHash: [string, string] } };
 }
 
 /** A store name of the schema. */
@@ -153,6 +156,13 @@ export const MIGRATIONS: readonly Migration[] = [
   // 8: saved snapshots of derived data (the search index).
   (db) => {
     db.createObjectStore('snapshots', { keyPath: 'key' });
+  },
+  // 9: documents read into memory (their chunks are memories; these are their records).
+  (db) => {
+    const documents = db.createObjectStore('documents', { keyPath: 'documentId' });
+    documents.createIndex('byCube', 'cubeId');
+    documents.createIndex('byCubeName', ['cubeId', 'name']);
+    documents.createIndex('byCubeHash', ['cubeId', 'sha256']);
   },
 ];
 
