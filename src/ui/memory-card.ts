@@ -7,6 +7,7 @@ import { customElement, property } from 'lit/decorators.js';
 import type { MemoryItem } from '../core/memory-item';
 import type { SearchHit } from '../protocol/search-types';
 import { formatTime } from './styles';
+import { citationOf } from './citation';
 
 /** Says in one line why a hit was recalled: which side found it, at which rank, and which words matched. */
 export function whyLine(hit: SearchHit): string {
@@ -69,6 +70,7 @@ export class MemoryCard extends LitElement {
         ${m.tags.map((t) => html`<span class="chip">#${t}</span>`)}
         ${m.sensitivity.map((t) => html`<span class="chip" title="sensitivity">⚠ ${t}</span>`)}
         ${m.sourceRefs[0]?.speaker ? html`<span title="said by">said by ${m.sourceRefs[0].speaker} ${formatTime(m.sourceRefs[0].spokenAt)}</span>` : nothing}
+        ${citationOf(m.sourceRefs[0]) ? html`<span class="citation" title="where in the document">in ${citationOf(m.sourceRefs[0])}</span>` : nothing}
       </div>
       ${this.hit
         ? html`<div class="why" part="why">${whyLine(this.hit)}</div>`

@@ -9,6 +9,7 @@ import { SEMANTIC_TYPES, type MemoryItem, type MemoryVersion, type SemanticType 
 import type { MemosApi } from '../protocol/memory-worker-api';
 import { describeError } from './app-session';
 import { formatTime, sharedStyles } from './styles';
+import { citationOf } from './citation';
 import { diffWords } from './text-diff';
 
 const show = (value: unknown): string => (value === null || value === undefined ? '—' : Array.isArray(value) ? value.join(', ') || '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
@@ -147,7 +148,7 @@ export class MemoryDetail extends LitElement {
         <dt>type</dt><dd>${m.semanticType}</dd>
         <dt>kind</dt><dd>${m.memoryType} (plaintext)</dd>
         <dt>state</dt><dd>${m.state}</dd>
-        <dt>source</dt><dd>${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ''}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''}</dd>
+        <dt>source</dt><dd>${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ''}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''}${citationOf(ref) ? ` · ${citationOf(ref)}` : ''}</dd>
         <dt>created</dt><dd>${formatTime(m.createdAt)}</dd>
         <dt>updated</dt><dd>${formatTime(m.updatedAt)}</dd>
         ${m.validFrom != null || m.validTo != null ? html`<dt>valid</dt><dd>${formatTime(m.validFrom)} → ${formatTime(m.validTo)}</dd>` : nothing}

@@ -81,6 +81,17 @@ export class MemosApp extends LitElement {
       const to = (e as CustomEvent<string>).detail;
       if (TABS.some(([id]) => id === to)) this.#select(to as Tab, true);
     });
+    // Files dropped anywhere in the app become documents of the open cube (the Memories tab shows them).
+    this.addEventListener('dragover', (e) => {
+      if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+    });
+    this.addEventListener('drop', (e) => {
+      const files = [...(e.dataTransfer?.files ?? [])];
+      if (files.length === 0 || !this.session) return;
+      e.preventDefault();
+      this.#select('memories');
+      void this.updateComplete.then(() => this.renderRoot.querySelector('memos-inspector')?.addFiles(files));
+    });
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
       // Without a model there is no chat: open on the memories instead, decided before the tabs first show.

@@ -18,6 +18,7 @@ import { scoreBreakdownPlot } from './plots';
 import { SessionElement } from './session-element';
 import { describeError } from './app-session';
 import { formatTime, sharedStyles } from './styles';
+import { citationOf } from './citation';
 import './memos-models';
 import { RunningTask } from './running-task';
 
@@ -189,7 +190,7 @@ export class MemosChat extends SessionElement {
       <div>${whyLine(hit)}</div>
       ${scoreBreakdownPlot(hit.parts)}
       <div class="muted">
-        ${m.semanticType} · ${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ` · written ${formatTime(m.createdAt)}`}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''} · v${m.version}
+        ${m.semanticType} · ${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ` · written ${formatTime(m.createdAt)}`}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''}${citationOf(ref) ? ` · ${citationOf(ref)}` : ''} · v${m.version}
       </div>
     </div>`;
   }

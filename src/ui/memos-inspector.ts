@@ -2,7 +2,8 @@
  * <memos-inspector>: the memory inspector. Add and search memories; filter by type, state and words;
  * memories over time by type; every memory's header on a card, and its details (all fields, edit,
  * version history as diffs, rollback, lifecycle actions) beside the list; the three kinds of memory of
- * the cube side by side — plaintext, KV (activation) cubes with their sizes and states, parametric.
+ * the cube side by side — plaintext, KV (activation) cubes with their sizes and states, parametric;
+ * the cube's documents (<memos-documents>).
  * Embeddable on its own: `<memos-inspector store="my-app"></memos-inspector>`.
  */
 import { html, css, nothing } from 'lit';
@@ -22,6 +23,7 @@ import './memory-card';
 import './memory-detail';
 import { isMatch, WEAK_MEANING } from './relevance';
 import './memos-adapters';
+import './memos-documents';
 
 const PAGE = 200;
 
@@ -107,6 +109,11 @@ export class MemosInspector extends SessionElement {
         ? html`<details id="weak-hits"><summary class="muted">${weak.length} weak matches (no shared word, meaning similarity below ${WEAK_MEANING})</summary>
             <div class="list">${weak.map(card)}</div></details>`
         : nothing}`;
+  }
+
+  /** Adds files to the open cube as documents (the app calls it for files dropped on it). */
+  addFiles(files: readonly File[]): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector('memos-documents')?.addFiles(files));
   }
 
   #visible(): MemoryItem[] {
@@ -205,6 +212,8 @@ export class MemosInspector extends SessionElement {
         ${this.hits ? html`<button type="button" @click=${() => { this.hits = undefined; }}>Clear results</button>` : nothing}
       </form>
       ${this.#kinds()}
+      <h2>Documents</h2>
+      <memos-documents .session=${session} ?readonly=${this.access?.level === 'read'}></memos-documents>
       ${memoriesOverTimePlot(this.memories)}
       <div class="layout ${this.selected ? 'with-detail' : ''}">
         <div @memory-action=${this.#onAction}>
