@@ -66,7 +66,8 @@ export class MemosApp extends LitElement {
   @state() private empty = false;
   /** How opening the store goes (the embedder's bytes, then the index), shown until it is open. */
   @state() private opening: TaskProgress | undefined;
-  @state() private tab: Tab = 'chat';
+  /** Memories until a model is loaded: without one there is no chat. */
+  @state() private tab: Tab = 'memories';
   @state() private modelLoaded = '';
   /** Where the loaded model runs: "" in this tab, else the server's host. */
   @state() private modelServer = '';
@@ -94,8 +95,8 @@ export class MemosApp extends LitElement {
     });
     try {
       const session = await AppSession.open({ name: this.store, onProgress: (p) => (this.opening = p) });
-      // Without a model there is no chat: open on the memories instead, decided before the tabs first show.
-      if (!initial && (await session.inference?.status())?.state !== 'ready') this.tab = 'memories';
+      // With a model already loaded (a worker shared with another view) the app opens on chat.
+      if (!initial && (await session.inference?.status())?.state === 'ready') this.tab = 'chat';
       void this.#loadModelOnStart(session);
       // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
       if (session.inference) this.#stopEndpoint = serveOpenAIEndpoint({ memos: session.memos, inference: session.inference, userId: () => session.userId, onStored: () => session.changed('memories') });
@@ -203,14 +204,36 @@ export class MemosApp extends LitElement {
   }
 
   override render() {
-    if (this.failed && !this.session) return html`<div class="error" role="alert">memos-web could not start: ${this.failed}</div>`;
-    if (!this.session) return html`<p role="status">Opening your memory store…${this.opening ? ` ${describeProgress(this.opening)}` : ''}</p>`;
     const s = this.session;
+    // The shell (title, tabs) shows at once; the views come when the store is open.
     return html`
       <header part="header">
         <h1>memos-web</h1>
-        <span class="muted" id="summary">${this.summary}</span>
+        <span class="muted" id="summary">${s ? this.summary : ''}</span>
       </header>
+      ${s ? this.#banner(s) : this.failed
+        ? html`<div class="error" role="alert">memos-web could not start: ${this.failed}</div>`
+        : html`<div class="mode" part="mode-banner" role="status" id="opening">Opening your memory store…${this.opening ? ` ${describeProgress(this.opening)}` : ''}
+            <div class="muted">Everything stays in this browser. The first visit also readies the offline search model (about 25 MB, from this site).</div></div>`}
+      ${s && this.failed ? html`<div class="error" role="alert">${this.failed}</div>` : nothing}
+      <div role="tablist" aria-label="sections" @keydown=${(e: KeyboardEvent) => this.#onTabKey(e)}>
+        ${TABS.map(
+          ([id, label]) => html`<button role="tab" id="tab-${id}" aria-controls="panel-${id}" aria-selected=${this.tab === id ? 'true' : 'false'}
+            tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`,
+        )}
+      </div>
+      <main>
+        ${TABS.map(
+          ([id]) => html`<div role="tabpanel" id="panel-${id}" aria-labelledby="tab-${id}" tabindex="0" ?hidden=${this.tab !== id}>
+            ${s ? (this.tab === id || id === 'chat' ? this.#panel(id) : nothing) : this.tab === id ? html`<p class="muted">Opening your memory store…</p>` : nothing}
+          </div>`,
+        )}
+      </main>
+    `;
+  }
+
+  #banner(s: AppSession) {
+    return html`
       <div class="mode" part="mode-banner" role="status">
         ${this.modelLoaded
           ? this.modelServer
@@ -222,22 +245,7 @@ export class MemosApp extends LitElement {
         ${this.empty && this.tab !== 'demo'
           ? html`<div id="first-run">New here? <button type="button" @click=${() => this.#select('demo', true)}>Try the guided demo</button> — it plays two short conversations, then asks about them.</div>`
           : nothing}
-      </div>
-      ${this.failed ? html`<div class="error" role="alert">${this.failed}</div>` : nothing}
-      <div role="tablist" aria-label="sections" @keydown=${(e: KeyboardEvent) => this.#onTabKey(e)}>
-        ${TABS.map(
-          ([id, label]) => html`<button role="tab" id="tab-${id}" aria-controls="panel-${id}" aria-selected=${this.tab === id ? 'true' : 'false'}
-            tabindex=${this.tab === id ? 0 : -1} @click=${() => this.#select(id)}>${label}</button>`,
-        )}
-      </div>
-      <main>
-        ${TABS.map(
-          ([id]) => html`<div role="tabpanel" id="panel-${id}" aria-labelledby="tab-${id}" tabindex="0" ?hidden=${this.tab !== id}>
-            ${this.tab === id || id === 'chat' ? this.#panel(id) : nothing}
-          </div>`,
-        )}
-      </main>
-    `;
+      </div>`;
   }
 }
 
