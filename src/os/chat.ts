@@ -7,7 +7,8 @@
 import { MemosError } from '../core/errors';
 import type { MemoryItem } from '../core/memory-item';
 import type { ActivationItem } from '../core/activation-item';
-import type { KvCache } from '../protocol/inference-types';
+import type { KvCache, TemplateMessage } from '../protocol/inference-types';
+import { MEMORY_BLOCK_HEADER, memoryBlock, memoryLine } from '../protocol/memory-block';
 import type { GenerateResult, LanguageModel } from '../protocol/language-model';
 import { idsAfterPrefix } from './activations';
 import type { AddParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView } from '../protocol/memory-types';
@@ -91,7 +92,8 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     ...(signal && { signal }),
     ...(options.onToken && { onToken: (t: { text: string; index: number }) => options.onToken?.({ text: t.text, index: t.index }) }),
   };
-  // A KV MemCube active in this session replaces the pasted memory block (never both).
+  // A KV MemCube active in this session stands in for the memories it holds (never pasted again);
+  // those it lacks follow its prefix.
   const loadStarted = performance.now();
   const active = await deps.activationFor(params.userId, params.sessionId, model);
   const loadMs = performance.now() - loadStarted;
@@ -99,23 +101,42 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
   let hits: SearchHit[] = [];
   let result: GenerateResult | undefined;
   let prompt: { usedMemories: number[]; memoryTokens: number; droppedMessages: number } = { usedMemories: [], memoryTokens: 0, droppedMessages: 0 };
+  /** What this turn's search found, once searched. */
+  let found: SearchHit[] | undefined;
   if (active?.cache) {
     const cache = active.cache;
-    const fitted = await fitAfterPrefix(model, active.item, params.messages, cache.length, maxTokens);
+    // The cube holds the memories it was built from; memories it lacks that this question finds
+    // (added since, or about something else) follow its prefix in a short block of their own.
+    found = topK === 0 ? [] : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+    const held = new Set(active.item.sourceIds);
+    const lacking = found.filter((h) => !held.has(h.memory.id));
+    const room = Math.min(memoryTokens, Math.floor((model.info.contextLength - cache.length - maxTokens) / 2));
+    const extra = await memoriesAfterPrefix(model, lacking.map((h) => h.memory), active.item.sources.length, room);
+    let fitted = await fitAfterPrefix(model, active.item, [...extra.messages, ...params.messages], cache.length, maxTokens).catch((error: unknown) => {
+      if (extra.messages.length > 0 && error instanceof MemosError && error.code === 'CONTEXT_OVERFLOW') return null;
+      throw error;
+    });
+    let used = extra.count;
+    // Without room for them, the cube and the conversation come first.
+    if (fitted === null) {
+      fitted = await fitAfterPrefix(model, active.item, params.messages, cache.length, maxTokens);
+      used = 0;
+    }
     if (fitted) {
+      hits = lacking.slice(0, used);
+      if (found.length > 0) deps.noteRecall?.(params.userId, params.sessionId, question, found, model);
       result = await model.generate({ promptIds: fitted.ids, prefix: cache }, streaming);
       activation = { id: active.item.id, used: true, reason: null };
       await deps.noteActivationUse?.(active.item.id, loadMs).catch(() => undefined);
-      prompt = { usedMemories: [], memoryTokens: cache.length, droppedMessages: fitted.dropped };
+      prompt = { usedMemories: hits.map((_, i) => i), memoryTokens: cache.length + (used > 0 ? extra.tokens : 0), droppedMessages: fitted.dropped };
     } else {
       activation = { id: active.item.id, used: false, reason: "the model's chat template does not keep the memory block as a prefix" };
     }
   }
   if (!result) {
     hits =
-      topK === 0
-        ? []
-        : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+      found ??
+      (topK === 0 ? [] : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal }));
     deps.noteRecall?.(params.userId, params.sessionId, question, hits, model);
     const built = await buildChatPrompt(
       params.messages,
@@ -157,6 +178,26 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     timings: result.timings,
     activation,
   };
+}
+
+/**
+ * The memories a KV cube lacks, as a system message to follow its prefix: as many lines as fit `room`
+ * tokens, numbered after the cube's own (so no two memories share a number in the model's view).
+ */
+async function memoriesAfterPrefix(
+  model: LanguageModel,
+  memories: readonly MemoryItem[],
+  heldCount: number,
+  room: number,
+): Promise<{ messages: TemplateMessage[]; count: number; tokens: number }> {
+  if (memories.length === 0 || room <= 0) return { messages: [], count: 0, tokens: 0 };
+  const lines = memories.map((m, i) => memoryLine(m, heldCount + i + 1));
+  const [header = 0, ...sizes] = await model.countTokens([MEMORY_BLOCK_HEADER, ...lines]);
+  let tokens = header;
+  let count = 0;
+  while (count < lines.length && tokens + sizes[count]! <= room) tokens += sizes[count++]!;
+  if (count === 0) return { messages: [], count: 0, tokens: 0 };
+  return { messages: [{ role: 'system', content: memoryBlock(lines.slice(0, count)) }], count, tokens };
 }
 
 /**

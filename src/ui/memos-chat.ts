@@ -80,7 +80,7 @@ export class MemosChat extends SessionElement {
   @state() private webgpu = false;
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
-  /** The KV cube this chat answers from (instead of searching memories), while one is active. */
+  /** The KV cube this chat answers from (with the memories it lacks searched and added after it), while one is active. */
   @state() private activeKv: { id: string; tokens: number; memories: number } | undefined;
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -214,7 +214,7 @@ export class MemosChat extends SessionElement {
       ${openHit ? this.#why(openHit) : nothing}
       ${r
         ? html`<div class="used">${r.activation?.used
-            ? `started from KV cube ${r.activation.id.slice(0, 11)} (${r.memoryTokens} tokens not re-read)`
+            ? `started from KV cube ${r.activation.id.slice(0, 11)}${r.memories.length ? `, then ${r.memories.length} memories it lacks` : ''}`
             : `used ${r.memories.length} memories${r.memories.length ? ': ' : ''}${r.memories.map((h) => `“${h.memory.text.slice(0, 60)}”`).join(', ')}`}${r.activation && !r.activation.used ? ` · KV cube not used: ${r.activation.reason}` : ''} · stored ${r.stored.length} · first token ${r.timings.firstTokenMs.toFixed(0)} ms · ${r.timings.tokensPerSecond.toFixed(0)} tokens/s</div>`
         : nothing}
     </div>`;
@@ -247,7 +247,7 @@ export class MemosChat extends SessionElement {
         ${this.note ? html`<div class="muted" role="status">${this.note}</div>` : nothing}
         ${this.#task.render()}
         ${this.activeKv
-          ? html`<div class="row" id="active-kv" role="status">Answers start from KV cube ${this.activeKv.id.slice(0, 11)} (${this.activeKv.memories} memories, ${this.activeKv.tokens} tokens) instead of searching your memories.
+          ? html`<div class="row" id="active-kv" role="status">Answers start from KV cube ${this.activeKv.id.slice(0, 11)} (${this.activeKv.memories} memories, ${this.activeKv.tokens} tokens, not read again); memories it lacks are still searched and added after it.
               <button type="button" ?disabled=${this.busy !== undefined} @click=${() => this.#turnOffKv()}>Turn off KV cube</button></div>`
           : nothing}
         <form @submit=${(e: SubmitEvent) => this.#send(e)} aria-label="chat message">

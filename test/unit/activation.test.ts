@@ -4,7 +4,8 @@ import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import { concatCaches, shiftKeys } from '../../src/inference/decoding/rope';
 import { decodeCache, encodeCache } from '../../src/memory/activation/activation-store';
 import { decodeTensor, encodeTensor, fromHalf, toHalf } from '../../src/memory/activation/kv-codec';
-import { activationPrompt, usableCache } from '../../src/os/activations';
+import { activationPrompt, idsAfterPrefix, usableCache } from '../../src/os/activations';
+import { memoryBlock, memoryLine } from '../../src/protocol/memory-block';
 import type { MemOS } from '../../src/os/memos';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import { maxAbsDiff, storiesDecoder, syntheticDecoder } from '../support/decoders';
@@ -161,6 +162,28 @@ describe.skipIf(!HAS_STORIES)('activation memory on stories260K (needs ../shared
     await os.evictActivation({ userId: 'ana', activationId: item.id });
     expect(await os.listActivations({ userId: 'ana', cubeId: 'life' })).toEqual([]);
     expect((await os.auditLog({ userId: 'ana', cubeId: 'life', actions: ['activation.build', 'activation.activate', 'activation.evict'] })).map((e) => e.action).sort()).toEqual(['activation.activate', 'activation.build', 'activation.evict']);
+    os.close();
+  });
+
+  it('recalls what the active KV cube lacks after its prefix, numbered after its memories, and answers as from the whole text', async () => {
+    const { os, memories } = await seed();
+    const item = await os.buildActivation({ userId: 'ana', cubeId: 'life', memoryIds: [memories[0]!.id, memories[1]!.id] });
+    await os.activate({ userId: 'ana', activationId: item.id, sessionId: 'k' });
+    const [kite] = await os.add({ userId: 'ana', cubeId: 'life', memory: { text: 'Sam flies a green kite.' } });
+    const question = [{ role: 'user' as const, content: 'Who flies a green kite?' }];
+    const reply = await os.chat({ userId: 'ana', sessionId: 'k', messages: question, maxTokens: 12, writeCubeId: null, sampling: { temperature: 0 } });
+    expect(reply.activation).toEqual({ id: item.id, used: true, reason: null });
+    // The cube's own memories are never pasted again; the kite (added since) and the cat (not in the cube) follow it.
+    const recalled = reply.memories.map((h) => h.memory.id);
+    expect(recalled).toContain(kite!.id);
+    expect(recalled).not.toContain(memories[0]!.id);
+    expect(recalled).not.toContain(memories[1]!.id);
+    expect(reply.memoryTokens).toBeGreaterThan(item.tokenIds.length);
+    // Exactly what decoding the whole text from scratch gives: the cube's tokens, then the block of the rest and the question.
+    const block = memoryBlock(reply.memories.map((h, i) => memoryLine(h.memory, item.sources.length + i + 1)));
+    const after = await idsAfterPrefix(decoder, item, [{ role: 'system', content: block }, ...question]);
+    const scratch = await decoder.generate({ promptIds: [...item.tokenIds, ...after!] }, { maxTokens: 12, temperature: 0 });
+    expect(reply.answer).toBe(scratch.text.trim());
     os.close();
   });
 
