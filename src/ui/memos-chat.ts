@@ -81,7 +81,7 @@ export class MemosChat extends SessionElement {
   @state() private open: { turn: number; memory: number } | undefined;
   @state() private note = '';
   /** The KV cube this chat answers from (with the memories it lacks searched and added after it), while one is active. */
-  @state() private activeKv: { id: string; tokens: number; memories: number } | undefined;
+  @state() private activeKv: { id: string; tokens: number; memories: number; texts: readonly string[] } | undefined;
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
     if ((changed.has('sessionId') || changed.has('session')) && this.session && this.session.chatSessionId !== this.sessionId) this.session.chatSessionId = this.sessionId;
@@ -164,10 +164,11 @@ export class MemosChat extends SessionElement {
     }
     const cubeId = last.result.memories[0]!.memory.cubeId;
     await this.guard(async () => {
-      const ids = last.result!.memories.filter((h) => h.memory.cubeId === cubeId).map((h) => h.memory.id);
+      const held = last.result!.memories.filter((h) => h.memory.cubeId === cubeId);
+      const ids = held.map((h) => h.memory.id);
       const item = await this.#task.run('building the KV cube', (options) => session.api.buildActivation({ userId: session.userId, cubeId, memoryIds: ids, encoding: 'fp16' }, options));
       await session.api.activate({ userId: session.userId, activationId: item.id, sessionId: this.sessionId });
-      this.activeKv = { id: item.id, tokens: item.tokenIds.length, memories: ids.length };
+      this.activeKv = { id: item.id, tokens: item.tokenIds.length, memories: ids.length, texts: held.map((h) => h.memory.text) };
       this.note = `KV cube ${item.id.slice(0, 11)} (${item.tokenIds.length} tokens) is active in this chat: the next answers start from it.`;
       session.changed('memories');
     });
@@ -248,7 +249,8 @@ export class MemosChat extends SessionElement {
         ${this.#task.render()}
         ${this.activeKv
           ? html`<div class="row" id="active-kv" role="status">Answers start from KV cube ${this.activeKv.id.slice(0, 11)} (${this.activeKv.memories} memories, ${this.activeKv.tokens} tokens, not read again); memories it lacks are still searched and added after it.
-              <button type="button" ?disabled=${this.busy !== undefined} @click=${() => this.#turnOffKv()}>Turn off KV cube</button></div>`
+              <button type="button" ?disabled=${this.busy !== undefined} @click=${() => this.#turnOffKv()}>Turn off KV cube</button>
+              <details id="active-kv-memories"><summary>The memories it holds</summary><ul>${this.activeKv.texts.map((t) => html`<li>${t}</li>`)}</ul></details></div>`
           : nothing}
         <form @submit=${(e: SubmitEvent) => this.#send(e)} aria-label="chat message">
           <label class="visually-hidden" for="message">Message</label>

@@ -295,6 +295,8 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     expect(await chat.locator('.used').nth(1).textContent()).toMatch(/^started from KV cube kv_/);
     // The chat says a cube answers (and that what it lacks is still searched); turning it off brings the whole search back.
     expect(await chat.locator('#active-kv').textContent()).toMatch(/not read again\); memories it lacks are still searched/);
+    await chat.locator('#active-kv-memories summary').click();
+    expect(await chat.locator('#active-kv-memories li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: 'test-results/app-chat.png', fullPage: true });
     await chat.getByRole('button', { name: 'Turn off KV cube' }).click();
     await chat.getByText(/KV cube turned off/).waitFor();
