@@ -37,6 +37,9 @@ export class MemosDocuments extends SessionElement {
     sharedStyles,
     css`
       .failed { color: var(--memos-error-fg, #7a1414); }
+      /* A document's title and name may be one endless word: they break anywhere, the other columns keep theirs. */
+      td.name { overflow-wrap: anywhere; min-width: 10rem; }
+      .uploads li { min-width: 0; }
       .uploads { display: grid; gap: 0.3rem; margin: 0.5rem 0; padding: 0; list-style: none; }
       .chunk { border-left: 3px solid var(--_border); padding: 0.2rem 0.6rem; margin: 0.4rem 0; white-space: pre-wrap; }
     `,
@@ -119,7 +122,7 @@ export class MemosDocuments extends SessionElement {
   #row(d: DocumentRecord) {
     const confirm = this.confirming === d.documentId;
     return html`<tr>
-      <td><strong>${d.title}</strong><div class="muted">${d.name}${d.version > 1 ? ` · version ${d.version}` : ''}</div></td>
+      <td class="name"><strong>${d.title}</strong><div class="muted">${d.name}${d.version > 1 ? ` · version ${d.version}` : ''}</div></td>
       <td>${d.type}</td>
       <td>${d.pageCount ?? '—'}${d.pagesWithoutText.length > 0 ? html`<div class="muted">${d.pagesWithoutText.length} without text</div>` : nothing}</td>
       <td>${d.chunkIds.length}</td>

@@ -40,8 +40,9 @@ export const sharedStyles = css`
   a { color: var(--_accent-text); }
   h2 { font-size: 1.05rem; margin: 1rem 0 0.5rem; }
   h3 { font-size: 0.95rem; margin: 0.75rem 0 0.4rem; }
-  /* A wide table scrolls inside itself instead of widening the page. */
-  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; display: block; overflow-x: auto; }
+  /* A wide table scrolls inside itself instead of widening the page (positioned, so that a visually
+     hidden header inside it, which is absolutely positioned, scrolls with it instead of widening the page). */
+  table { border-collapse: collapse; width: 100%; font-size: 0.85rem; display: block; overflow-x: auto; position: relative; }
   /* Table cells and buttons keep their words whole (a table scrolls instead); only the page's text breaks anywhere. */
   th, td, button { overflow-wrap: break-word; }
   th, td { text-align: left; padding: 0.3rem 0.4rem; border-bottom: 1px solid var(--_border); vertical-align: top; }
