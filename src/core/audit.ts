@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'memory.merge',
   'memory.supersede',
   'document.add',
+  'sync.configure',
+  'memory.sync',
   'document.delete',
   'activation.build',
   'activation.activate',

@@ -45,6 +45,10 @@ export const ERROR_MESSAGES = {
   DOCUMENT_INVALID: 'The file is damaged or truncated, or is not what its name says. Nothing was stored.',
   DOCUMENT_TOO_LARGE: 'The document is over a limit (bytes, pages, or what its parts unpack to). Nothing was stored; raise the limit in the call\'s options or split the document.',
   DOCUMENT_NOT_FOUND: 'No such document. It may have been deleted.',
+  SYNC_KEY_INVALID: 'The passphrase does not open this cube\'s key on the sync server. Nothing was synced; check the passphrase.',
+  SYNC_TAMPERED: 'A document from the sync server failed its authentication (it was changed on the server or on the way). It was refused and nothing of it was applied.',
+  SYNC_UNREACHABLE: 'The sync server could not be reached or refused the request (address, database name, credentials). Local memory keeps working; sync retries when started again.',
+  SYNC_NOT_CONFIGURED: 'Sync is not set up for this cube. Call configureSync first.',
   ADAPTER_INVALID: 'The adapter files are not a LoRA adapter memos-web can read (safetensors with lora_A/lora_B pairs, and their config). Nothing was stored.',
 } as const;
 

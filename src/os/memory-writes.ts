@@ -1,6 +1,6 @@
 /**
  * The one write path of memories. Every change to a memory record — add, edit, lifecycle move,
- * rollback, merge, supersession, import, purge — is stored by one of the three functions here, inside
+ * rollback, merge, supersession, import, replication, purge — is stored by one of the functions here, inside
  * the caller's transaction: the record, its version, the stale marks of KV caches built from it, and
  * the change note that becomes the write's change record. The caller appends its audit entry (one per
  * call) in the same transaction. After commit, the store hands the written records to the search index
@@ -65,6 +65,19 @@ export async function storeChangedMemory(tx: MemoryTx, changes: ChangeSet, befor
   await tx.objectStore('memories').put(after);
   await tx.objectStore('versions').add(versionRecord(after, facts.by, facts.action, facts.reason, facts.changes));
   if (facts.stale !== undefined) await markStale(tx, [after.id], facts.stale, after.updatedAt);
+  changes.wrote(after);
+}
+
+/**
+ * Stores a memory as replication merged it (src/sync/merge-history.ts): the record, and its version
+ * chain in place of the stored one (merging may number versions anew). KV caches built from it are
+ * marked stale when its text changed; its vector is made again by the catch-up when it did.
+ */
+export async function storeSyncedMemory(tx: MemoryTx, changes: ChangeSet, before: MemoryItem | undefined, after: MemoryItem, versions: readonly MemoryVersion[]): Promise<void> {
+  await tx.objectStore('versions').delete(IDBKeyRange.bound([after.id, 0], [after.id, Number.MAX_SAFE_INTEGER]));
+  await tx.objectStore('memories').put(after);
+  await issueRequests((add) => versions.forEach((v) => add(tx.objectStore('versions').add(v))));
+  if (before !== undefined && before.text !== after.text) await markStale(tx, [after.id], `memory ${after.id} changed on another device`, after.updatedAt);
   changes.wrote(after);
 }
 

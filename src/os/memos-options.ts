@@ -27,6 +27,11 @@ export interface MemOSOptions extends StoreOptions {
    * every memory (default true; decision 0028).
    */
   readonly indexSnapshots?: boolean;
+  /**
+   * Where sync keeps each synced cube's local replica (its outbox and inbox): "idb" (IndexedDB; the
+   * default where `indexedDB` is the browser's own) or "memory" (Node, tests).
+   */
+  readonly syncAdapter?: 'idb' | 'memory';
   /** Set false to run no background scheduler in this instance (tools, one-off scripts). */
   readonly scheduler?: boolean;
   /** Working memory per chat session (size, weights, promotion threshold). */

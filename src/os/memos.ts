@@ -19,6 +19,7 @@ import type { LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
+import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { MemoryIndex } from '../search/memory-index';
@@ -32,6 +33,7 @@ import { Consolidator } from './consolidator';
 import { exportCubeFile, importCubeFile } from './cube-transfer';
 import { cubeWithAccess, Directory } from './directory';
 import { DocumentMemory } from './document-memory';
+import { CubeSync } from './cube-sync';
 import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
 import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
@@ -87,6 +89,7 @@ export class MemOS implements MemoryApi {
   readonly #activations: ActivationMemory;
   readonly #plaintext: PlaintextMemory;
   readonly #documents: DocumentMemory;
+  readonly #sync: CubeSync;
   readonly #recall: Recall;
   readonly #usage: UsageCounter;
   /** Saving and restoring the search index (undefined when the options turn it off). */
@@ -154,6 +157,15 @@ export class MemOS implements MemoryApi {
           void this.scheduler.enqueue({ kind: 'consolidate', priority: 'organise', needsIdle: true, dedupeKey: `consolidate:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
         }
       },
+    });
+    this.#sync = new CubeSync({
+      store,
+      storeName: store.name,
+      clock: this.#clock,
+      // fake-indexeddb in Node is no browser: its replicas live in memory there.
+      adapter: options.syncAdapter ?? (typeof (globalThis as { document?: unknown; WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { document?: unknown }).document !== 'undefined' ? 'idb' : 'memory'),
+      createCube: (params) => this.#directory.createCube(params),
+      received: () => void this.#vectors?.sync(),
     });
     this.#documents = new DocumentMemory({ store, clock: this.#clock, plaintext: this.#plaintext, vectors: () => this.#vectors });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });
@@ -285,6 +297,7 @@ export class MemOS implements MemoryApi {
     this.#releasePrevious();
     this.#unsubscribe();
     this.#unsubscribeCommits();
+    void this.#sync.close();
     // Opened before the connection closes: the index is saved if it moved on since its last snapshot
     // (first, so the uses written next are simply changes after it), and the uses counted last are kept.
     this.#lastWrites = Promise.all([this.#snapshots?.save(), this.#usage.flush()]).then(() => undefined);
@@ -555,6 +568,20 @@ export class MemOS implements MemoryApi {
     await this.#usage.flush();
     return exportCubeFile(this.#store, this.#clock, params, options);
   }
+
+  // ─── sync ─────────────────────────────────────────────────────────────────
+
+  /** {@inheritDoc MemoryApi.configureSync} */
+  async configureSync(params: SyncConfigParams): Promise<SyncStatus> { return this.#sync.configure(params); }
+
+  /** {@inheritDoc MemoryApi.startSync} */
+  async startSync(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus> { return this.#sync.start(params); }
+
+  /** {@inheritDoc MemoryApi.stopSync} */
+  async stopSync(params: { userId: string; cubeId: string }): Promise<void> { return this.#sync.stop(params); }
+
+  /** {@inheritDoc MemoryApi.syncStatus} */
+  async syncStatus(params: { userId: string; cubeId: string }): Promise<SyncStatus> { return this.#sync.status(params); }
 
   // ─── documents ────────────────────────────────────────────────────────────
 

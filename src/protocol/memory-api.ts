@@ -11,6 +11,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from './memory-types';
 import type { SearchHit, SearchParams } from './search-types';
+import type { SyncConfigParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
@@ -167,6 +168,35 @@ export interface MemoryApi {
    * @throws {MemosError} MEMORY_NOT_FOUND, VERSION_NOT_FOUND, FORBIDDEN, MEMORY_FROZEN, ILLEGAL_TRANSITION
    */
   rollback(params: MemoryRef & { version: number }): Promise<MemoryItem>;
+
+  /**
+   * Sets up end-to-end encrypted replication of a cube through a CouchDB-protocol server (CouchDB,
+   * Cloudant, PouchDB Server): opens the cube's key on the server with the passphrase, or — for a
+   * database that has none — makes the key and keeps it there wrapped. A device that lacks the cube gets
+   * it from the server. The server sees only opaque ids and ciphertext. Keys stay in memory: configure
+   * again after a reload. Needs ownership of the cube (when this device has it). Audited.
+   * @throws {MemosError} INVALID_INPUT, FORBIDDEN, CUBE_NOT_FOUND (neither side has the cube), SYNC_KEY_INVALID (wrong passphrase), SYNC_UNREACHABLE
+   */
+  configureSync(params: SyncConfigParams): Promise<SyncStatus>;
+
+  /**
+   * Runs one pass of a configured cube's sync (send what changed here, replicate both ways, apply what
+   * arrived) and resolves when it is done; with `live`, keeps following changes on both sides after it
+   * (retrying while the server is away) until stopSync. A document that fails authentication is refused
+   * (counted in `refused`; nothing of it applied); two devices' edits of one memory are merged with
+   * both versions kept; a purge anywhere purges everywhere.
+   * @throws {MemosError} SYNC_NOT_CONFIGURED, SYNC_UNREACHABLE
+   */
+  startSync(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus>;
+
+  /** Stops a cube's live sync (after the step running now). */
+  stopSync(params: { userId: string; cubeId: string }): Promise<void>;
+
+  /**
+   * Where a cube's sync stands: state, last pass, last error, memories sent, received and refused.
+   * @throws {MemosError} SYNC_NOT_CONFIGURED
+   */
+  syncStatus(params: { userId: string; cubeId: string }): Promise<SyncStatus>;
 
   /**
    * Reads a document — PDF, Word (.docx), HTML, Markdown or plain text — into the cube as chunk

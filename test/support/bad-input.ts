@@ -12,7 +12,7 @@ export const METHODS = [
   'exportCube', 'importCube', 'auditLog', 'consolidate', 'workingMemory', 'extract', 'acceptProposals', 'listJobs', 'setIdle',
   'buildActivation', 'composeActivations', 'listActivations', 'activate', 'deactivate', 'evictActivation', 'importAdapter',
   'listAdapters', 'exportAdapter', 'activateAdapter', 'deactivateAdapter', 'distillCandidates', 'deleteAdapter',
-  'deleteCube', 'deleteUser', 'reset',
+  'deleteCube', 'deleteUser', 'reset', 'addDocument', 'listDocuments', 'getDocument', 'documentFile', 'deleteDocument', 'syncStatus', 'stopSync',
 ] as const;
 
 /** Values that break assumptions: wrong types, prototype names, huge and hostile strings, nesting. */
@@ -74,6 +74,13 @@ const VALID: Readonly<Record<(typeof METHODS)[number], Record<string, unknown> |
   deactivateAdapter: { userId: 'ana', adapterId: 'adp_x' },
   distillCandidates: { userId: 'ana', cubeId: 'c1', minAgeDays: 1, minUses: 1, limit: 5 },
   deleteAdapter: { userId: 'ana', adapterId: 'adp_x' },
+  addDocument: { userId: 'ana', cubeId: 'c1', file: { name: 'notes.md', type: 'text/markdown', bytes: new TextEncoder().encode('# Plants\n\nThe fern needs shade.') }, options: { chunkTokens: 50, overlapTokens: 5, tags: ['d'], keepOriginal: true, embed: false, maxBytes: 1000, maxPages: 3 } },
+  listDocuments: { userId: 'ana', cubeId: 'c1', includeSuperseded: true },
+  getDocument: { userId: 'ana', documentId: 'doc_x' },
+  documentFile: { userId: 'ana', documentId: 'doc_x' },
+  deleteDocument: { userId: 'ana', documentId: 'doc_x', reason: 'why' },
+  syncStatus: { userId: 'ana', cubeId: 'c1' },
+  stopSync: { userId: 'ana', cubeId: 'c1' },
 };
 
 /** Every path to a value inside a params object (arrays and objects included). */

@@ -16,11 +16,12 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   governance: ['core', 'protocol', 'storage'],
   memory: ['core', 'protocol', 'storage', 'search', 'inference'],
   scheduler: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance'],
-  os: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler'],
+  sync: ['core', 'protocol'],
+  os: ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'sync'],
   client: ['core', 'protocol'],
   ui: ['core', 'protocol', 'client', 'integrations'],
   integrations: ['core', 'protocol'],
-  '(root)': ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'os', 'client', 'ui', 'integrations'],
+  '(root)': ['core', 'protocol', 'storage', 'search', 'inference', 'memory', 'governance', 'scheduler', 'sync', 'os', 'client', 'ui', 'integrations'],
 };
 
 /** Every relative module specifier in a file's text: import, export … from, and import(). */

@@ -1,0 +1,420 @@
+/**
+ * Replicating a cube through a CouchDB-protocol server, end to end encrypted (decision 0031). Per
+ * synced cube a local PouchDB database is the outbox and inbox:
+ * - **push**: what the store's change log says changed in the cube (or, the first time, every memory)
+ *   is sealed (src/sync/sync-crypto.ts) — a memory with its whole history, or the mark of a purge — and
+ *   put in the local database under an opaque id;
+ * - PouchDB replicates the local database with the server's, both ways, once or live;
+ * - **pull**: documents that arrived are opened (a document that fails authentication is refused and
+ *   nothing of it applied), merged with what this device holds (src/sync/merge-history.ts: both sides'
+ *   versions kept, the same result on every device) and stored through the one write path; a purge
+ *   mark purges here too.
+ * Keys and passphrases live only in memory: after a reload, configure again.
+ */
+import { MemosError } from '../core/errors';
+import type { Clock } from '../core/ids';
+import { textHash } from '../core/hash';
+import type { MemoryItem } from '../core/memory-item';
+import type { CubeRecord } from '../core/cube';
+import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
+import type { Store } from '../storage/store';
+import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
+import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
+import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
+import { checkPayload, docName, KEY_DOC_ID, type SyncPayload } from '../sync/sync-documents';
+import { appendAudit } from './audit-log';
+import { cubeWithAccess } from './directory';
+import { MEMORY_STORES, removeMemory, storeSyncedMemory } from './memory-writes';
+import { requireId, requireObject } from './validate';
+
+/** What sync needs of MemOS. */
+export interface CubeSyncDeps {
+  readonly store: Store;
+  readonly storeName: string;
+  readonly clock: Clock;
+  readonly adapter: LocalAdapter;
+  /** Creates a cube this device lacks, as the server's manifest names it. */
+  createCube(params: { userId: string; cubeId: string; name: string }): Promise<CubeRecord>;
+  /** Called after memories arrived (vectors catch up). */
+  received(): void;
+}
+
+interface Checkpoint {
+  /** The store's change-log seq pushed up to; null: push every memory of the cube. */
+  pushedSeq: number | null;
+  /** The local database's change seq pulled up to. */
+  pulledSeq: number | string;
+}
+
+interface Synced {
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly keys: CubeKeys;
+  readonly local: PouchDatabase;
+  readonly remote: PouchDatabase;
+  checkpoint: Checkpoint;
+  /** Per memory, a hash of the history last sealed or received (nothing is sent twice). */
+  readonly sent: Map<string, string>;
+  state: SyncStatus['state'];
+  lastSyncAt: number | null;
+  lastError: SyncStatus['lastError'];
+  counts: { sent: number; received: number; refused: number };
+  replication: PouchReplication | undefined;
+  /** Push and pull run one at a time. */
+  queue: Promise<void>;
+  unsubscribe: (() => void) | undefined;
+}
+
+const DATABASE = /^[a-z][a-z0-9_$()+/-]{0,237}$/;
+const CHECKPOINT_ID = '_local/memos-sync';
+const BATCH = 200;
+/** The key under which `sent` remembers the manifest last sent (no memory id is empty). */
+const MANIFEST = '';
+
+/** A hash of a history, usage left out (usage is this device's own). */
+function historyHash(h: MemoryHistory): string {
+  return textHash(JSON.stringify({ ...h.memory, usage: null }) + JSON.stringify(h.versions));
+}
+
+function unreachable(error: unknown): MemosError {
+  if (error instanceof MemosError) return error;
+  const e = error as { status?: number; message?: string; name?: string };
+  return new MemosError('SYNC_UNREACHABLE', `The sync server answered ${e.status ?? 'nothing'}: ${e.message ?? e.name ?? String(error)}`, { status: e.status ?? null });
+}
+
+/** configureSync, startSync, stopSync and syncStatus (see MemoryApi). */
+export class CubeSync {
+  readonly #deps: CubeSyncDeps;
+  readonly #cubes = new Map<string, Synced>();
+
+  constructor(deps: CubeSyncDeps) {
+    this.#deps = deps;
+  }
+
+  /** See MemoryApi.configureSync. */
+  async configure(params: SyncConfigParams): Promise<SyncStatus> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    if (typeof params.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(params.url)) throw new MemosError('INVALID_INPUT', 'url must be an http(s) address.', { field: 'url' });
+    if (typeof params.database !== 'string' || !DATABASE.test(params.database)) throw new MemosError('INVALID_INPUT', 'database must be a CouchDB database name (lower-case, starting with a letter).', { field: 'database' });
+    if (typeof params.passphrase !== 'string' || params.passphrase.length < 8) throw new MemosError('INVALID_INPUT', 'passphrase must have at least 8 characters.', { field: 'passphrase' });
+    const credentials = params.credentials;
+    if (credentials !== undefined && (typeof credentials !== 'object' || credentials === null || typeof credentials.username !== 'string' || typeof credentials.password !== 'string')) {
+      throw new MemosError('INVALID_INPUT', 'credentials must be { username, password }.', { field: 'credentials' });
+    }
+    await this.stop({ userId, cubeId }).catch(() => undefined);
+    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
+    if (cube) await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
+    const remote = await openRemote(`${params.url.replace(/\/$/, '')}/${params.database}`, credentials, this.#deps.adapter);
+    let keyDoc: (PouchDoc & Partial<WrappedKey>) | undefined;
+    try {
+      keyDoc = await remote.get(KEY_DOC_ID);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw unreachable(error);
+    }
+    let keys: CubeKeys;
+    if (keyDoc) keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
+    else {
+      if (!cube) throw new MemosError('CUBE_NOT_FOUND', `The server's database holds no cube yet, and this device has no cube ${cubeId} to send.`, { cubeId });
+      const made = await newCubeKey(params.passphrase);
+      await remote.put({ _id: KEY_DOC_ID, ...made.wrapped }).catch((error: unknown) => {
+        throw unreachable(error);
+      });
+      keys = made.keys;
+    }
+    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${cubeId}`, this.#deps.adapter);
+    const saved = await local.get(CHECKPOINT_ID).catch(() => undefined);
+    const synced: Synced = {
+      userId,
+      cubeId,
+      keys,
+      local,
+      remote,
+      checkpoint: { pushedSeq: (saved?.['pushedSeq'] as number | null | undefined) ?? null, pulledSeq: (saved?.['pulledSeq'] as number | string | undefined) ?? 0 },
+      sent: new Map(),
+      state: 'idle',
+      lastSyncAt: null,
+      lastError: null,
+      counts: { sent: 0, received: 0, refused: 0 },
+      replication: undefined,
+      queue: Promise.resolve(),
+      unsubscribe: undefined,
+    };
+    this.#cubes.set(cubeId, synced);
+    if (!cube) {
+      // A new device: the cube comes from the server.
+      await this.#replicateOnce(synced);
+      const manifest = await this.#openDoc(synced, await opaqueId(keys, docName.cube()));
+      if (manifest?.kind !== 'cube') throw new MemosError('CUBE_NOT_FOUND', 'The server holds no manifest for this cube.', { cubeId });
+      await this.#deps.createCube({ userId, cubeId, name: manifest.name });
+    }
+    await this.#deps.store.write(['audit'], async (tx) => {
+      await appendAudit(tx, this.#deps.clock(), userId, 'sync.configure', cubeId, [], { database: params.database, created: !keyDoc });
+    });
+    return this.status({ userId, cubeId });
+  }
+
+  /** See MemoryApi.startSync. */
+  async start(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus> {
+    const synced = this.#synced(params);
+    await this.#pass(synced);
+    if (params.live === true && !synced.replication) {
+      synced.state = 'live';
+      const replication = synced.local.sync(synced.remote, { live: true, retry: true });
+      replication.on('change', () => void this.#enqueue(synced, () => this.#pull(synced)));
+      replication.on('error', (error) => this.#failed(synced, unreachable(error)));
+      synced.replication = replication;
+      // A write here or in another tab goes out at once (its change record tells what changed).
+      const push = (cubeIds: readonly string[]) => {
+        if (cubeIds.includes(synced.cubeId)) void this.#enqueue(synced, () => this.#push(synced));
+      };
+      const mine = this.#deps.store.onCommit((commit) => push(commit.change.cubeIds));
+      const theirs = this.#deps.store.changes.subscribe((change) => push(change.cubeIds));
+      synced.unsubscribe = () => {
+        mine();
+        theirs();
+      };
+    }
+    return this.status(params);
+  }
+
+  /** See MemoryApi.stopSync. */
+  async stop(params: { userId: string; cubeId: string }): Promise<void> {
+    const synced = this.#cubes.get(params.cubeId);
+    if (!synced) return;
+    synced.replication?.cancel();
+    synced.replication = undefined;
+    synced.unsubscribe?.();
+    synced.unsubscribe = undefined;
+    await synced.queue;
+    synced.state = 'idle';
+  }
+
+  /** See MemoryApi.syncStatus. */
+  status(params: { userId: string; cubeId: string }): SyncStatus {
+    const s = this.#synced(params);
+    return { cubeId: s.cubeId, state: s.state, lastSyncAt: s.lastSyncAt, lastError: s.lastError, ...s.counts };
+  }
+
+  /** Stops every cube's sync (on close). */
+  async close(): Promise<void> {
+    for (const s of this.#cubes.values()) {
+      await this.stop({ userId: s.userId, cubeId: s.cubeId });
+      await s.local.close().catch(() => undefined);
+    }
+    this.#cubes.clear();
+  }
+
+  #synced(params: { userId: string; cubeId: string }): Synced {
+    requireObject(params, 'params');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    requireId(params.userId, 'userId');
+    const synced = this.#cubes.get(cubeId);
+    if (!synced) throw new MemosError('SYNC_NOT_CONFIGURED', undefined, { cubeId });
+    return synced;
+  }
+
+  #enqueue(synced: Synced, step: () => Promise<void>): Promise<void> {
+    const run = synced.queue.then(step).catch((error: unknown) => this.#failed(synced, unreachable(error)));
+    synced.queue = run;
+    return run;
+  }
+
+  #failed(synced: Synced, error: MemosError): void {
+    synced.lastError = { code: error.code, message: error.message };
+    if (synced.state !== 'live') synced.state = 'error';
+  }
+
+  /** One pass: push, replicate both ways, pull. */
+  async #pass(synced: Synced): Promise<void> {
+    synced.state = 'syncing';
+    await this.#enqueue(synced, async () => {
+      await this.#push(synced);
+      await this.#replicateOnce(synced);
+      synced.lastError = null;
+      await this.#pull(synced);
+      synced.lastSyncAt = this.#deps.clock();
+    });
+    // A refused document is reported in the status; a pass that could not run fails.
+    if (synced.lastError && synced.lastError.code !== 'SYNC_TAMPERED') {
+      synced.state = 'error';
+      throw new MemosError(synced.lastError.code as 'SYNC_UNREACHABLE', synced.lastError.message);
+    }
+    synced.state = 'idle';
+  }
+
+  async #replicateOnce(synced: Synced): Promise<void> {
+    try {
+      await synced.local.sync(synced.remote, { batch_size: 500 });
+    } catch (error) {
+      throw unreachable(error);
+    }
+  }
+
+  async #saveCheckpoint(synced: Synced): Promise<void> {
+    const current = await synced.local.get(CHECKPOINT_ID).catch(() => undefined);
+    await synced.local.put({ _id: CHECKPOINT_ID, ...(current?._rev && { _rev: current._rev }), ...synced.checkpoint });
+  }
+
+  /** Seals what changed here into the local database. */
+  async #push(synced: Synced): Promise<void> {
+    const { store } = this.#deps;
+    let ids: string[];
+    let upTo: number;
+    const since = synced.checkpoint.pushedSeq;
+    const log = since === null ? undefined : await store.changesSince(since, 100_000);
+    if (log === undefined || log.truncated) {
+      // Everything in the cube, and the manifest (the log's end read first: what is written meanwhile goes next time).
+      upTo = await store.lastChangeSeq();
+      ids = (await store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAllKeys(synced.cubeId))) as string[];
+      await this.#pushManifest(synced);
+    } else {
+      const touched = log.changes.filter((c) => c.cubeIds.includes(synced.cubeId));
+      ids = [...new Set(touched.flatMap((c) => c.memoryIds))];
+      upTo = log.changes.at(-1)?.seq ?? since!;
+      if (touched.some((c) => c.directory)) await this.#pushManifest(synced);
+    }
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const rows = await store.read(['memories', 'versions'], async (tx) =>
+        Promise.all(batch.map(async (id) => {
+          const memory = await tx.objectStore('memories').get(id);
+          const versions = memory ? await tx.objectStore('versions').getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER])) : [];
+          return { id, memory, versions };
+        })),
+      );
+      const docs: PouchDoc[] = [];
+      for (const { id, memory, versions } of rows) {
+        if (memory && memory.cubeId !== synced.cubeId) continue;
+        const docId = await opaqueId(synced.keys, docName.memory(id));
+        if (memory) {
+          const history: MemoryHistory = { memory, versions: fullChain(memory, versions) };
+          const hash = historyHash(history);
+          if (synced.sent.get(id) === hash) continue;
+          synced.sent.set(id, hash);
+          docs.push({ _id: docId, ...(await seal(synced.keys, docId, { kind: 'memory', history } satisfies SyncPayload)) });
+        } else if (synced.sent.get(id) !== 'purged') {
+          synced.sent.set(id, 'purged');
+          docs.push({ _id: docId, ...(await seal(synced.keys, docId, { kind: 'purged', memoryId: id } satisfies SyncPayload)) });
+        }
+      }
+      await putAll(synced.local, docs);
+      synced.counts.sent += docs.length;
+    }
+    synced.checkpoint.pushedSeq = upTo;
+    await this.#saveCheckpoint(synced);
+  }
+
+  async #pushManifest(synced: Synced): Promise<void> {
+    const cube = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').get(synced.cubeId));
+    if (!cube || synced.sent.get(MANIFEST) === cube.name) return;
+    const docId = await opaqueId(synced.keys, docName.cube());
+    const current = await this.#openDoc(synced, docId).catch(() => undefined);
+    synced.sent.set(MANIFEST, cube.name);
+    if (current?.kind === 'cube' && current.name === cube.name) return;
+    await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'cube', name: cube.name } satisfies SyncPayload)) }]);
+  }
+
+  /** Opens a document of the local database (every conflicting version of it), or undefined when absent. */
+  async #openDoc(synced: Synced, docId: string): Promise<SyncPayload | undefined> {
+    const doc = await synced.local.get(docId).catch(() => undefined);
+    return doc ? checkPayload(await open(synced.keys, docId, doc), docId) : undefined;
+  }
+
+  /** Applies what arrived in the local database. */
+  async #pull(synced: Synced): Promise<void> {
+    const cubeDoc = await opaqueId(synced.keys, docName.cube());
+    for (;;) {
+      const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
+      for (const change of results) {
+        const doc = change.doc;
+        if (!doc || doc._deleted || doc._id === KEY_DOC_ID || doc._id === cubeDoc || doc._id.startsWith('_')) continue;
+        try {
+          await this.#applyDoc(synced, doc);
+        } catch (error) {
+          if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
+          synced.counts.refused++;
+          synced.lastError = { code: error.code, message: error.message };
+        }
+      }
+      synced.checkpoint.pulledSeq = last_seq;
+      await this.#saveCheckpoint(synced);
+      if (results.length < BATCH) break;
+    }
+  }
+
+  async #applyDoc(synced: Synced, doc: PouchDoc): Promise<void> {
+    // Every leaf of the document: the winning revision and those in conflict with it.
+    const leaves = [doc, ...(await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev }))))];
+    const payloads = await Promise.all(leaves.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id)));
+    const memoryId = payloads.map((p) => (p.kind === 'memory' ? p.history.memory.id : p.kind === 'purged' ? p.memoryId : '')).find((id) => id !== '');
+    if (memoryId === undefined || (await opaqueId(synced.keys, docName.memory(memoryId))) !== doc._id) {
+      throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} names a memory that is not its own.`, { docId: doc._id });
+    }
+    if (payloads.some((p) => p.kind === 'purged')) {
+      await this.#purge(synced, memoryId);
+      synced.sent.set(memoryId, 'purged');
+    } else {
+      let remote: MemoryHistory | undefined;
+      for (const p of payloads) {
+        if (p.kind !== 'memory' || p.history.memory.cubeId !== synced.cubeId || p.history.memory.id !== memoryId) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds a memory of another cube.`, { docId: doc._id });
+        remote = remote ? (await mergeHistories(remote, p.history)).merged : p.history;
+      }
+      await this.#applyHistory(synced, remote!);
+    }
+    // Conflicting revisions are settled: the merge (sent again by the next push) replaces them all.
+    if (leaves.length > 1) {
+      await synced.local.bulkDocs(leaves.slice(1).map((leaf) => ({ _id: leaf._id, _rev: leaf._rev!, _deleted: true })));
+      synced.sent.delete(memoryId);
+    }
+  }
+
+  async #applyHistory(synced: Synced, remote: MemoryHistory): Promise<void> {
+    const { store } = this.#deps;
+    const id = remote.memory.id;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const local = await store.read(['memories', 'versions'], async (tx) => {
+        const memory = await tx.objectStore('memories').get(id);
+        return memory ? { memory, versions: fullChain(memory, await tx.objectStore('versions').getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]))) } : undefined;
+      });
+      const next = local ? await mergeHistories(local, remote) : { merged: { ...remote, memory: { ...remote.memory, usage: { accessCount: 0, lastAccessAt: null, hits: [] } } }, changed: true };
+      // What this device sent coming back, or older: nothing to write. When the merge is the remote's
+      // history itself, nothing needs sending back either.
+      if (historyHash(next.merged) === historyHash(remote)) synced.sent.set(id, historyHash(remote));
+      if (!next.changed) return;
+      const written = await store.write(MEMORY_STORES, async (tx, changes) => {
+        const now = await tx.objectStore('memories').get(id);
+        if ((now?.version ?? 0) !== (local?.memory.version ?? 0) || (now?.updatedAt ?? 0) !== (local?.memory.updatedAt ?? 0)) return false;
+        await storeSyncedMemory(tx, changes, now, next.merged.memory as MemoryItem, next.merged.versions);
+        await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.sync', synced.cubeId, [id], { version: next.merged.memory.version, ...(local === undefined && { created: true }) });
+        return true;
+      });
+      if (written) {
+        synced.counts.received++;
+        this.#deps.received();
+        return;
+      }
+    }
+  }
+
+  async #purge(synced: Synced, memoryId: string): Promise<void> {
+    await this.#deps.store.write(MEMORY_STORES, async (tx, changes) => {
+      const memory = await tx.objectStore('memories').get(memoryId);
+      if (!memory || memory.cubeId !== synced.cubeId) return;
+      await removeMemory(tx, changes, memory, this.#deps.clock());
+      await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.purge', synced.cubeId, [memoryId], { versions: memory.version, reason: 'purged on another device' });
+      synced.counts.received++;
+    });
+  }
+}
+
+/** Puts documents, each over its current revision when there is one. */
+async function putAll(db: PouchDatabase, docs: PouchDoc[]): Promise<void> {
+  if (docs.length === 0) return;
+  const current = await db.allDocs({ keys: docs.map((d) => d._id) });
+  const revs = new Map(current.rows.filter((r) => r.value && !r.value.deleted).map((r) => [r.id, r.value!.rev]));
+  const results = await db.bulkDocs(docs.map((d) => (revs.has(d._id) ? { ...d, _rev: revs.get(d._id)! } : d)));
+  const failed = results.find((r) => 'error' in r);
+  if (failed) throw new MemosError('STORAGE_FAILED', `The local sync database refused document ${failed.id}.`, { docId: failed.id });
+}

@@ -1,0 +1,32 @@
+/** The parameter and result types of the sync calls of the MemOS API (configureSync and those after it). */
+
+/** Parameters of `configureSync`. */
+export interface SyncConfigParams {
+  readonly userId: string;
+  /** The cube to replicate. A device that lacks it gets it from the server (the server must hold it). */
+  readonly cubeId: string;
+  /** The CouchDB-protocol server, e.g. "https://couch.example.org" or "http://127.0.0.1:5984". */
+  readonly url: string;
+  /** The database on it: lower-case letters, digits and `_ $ ( ) + - /`, starting with a letter. */
+  readonly database: string;
+  /** The server's user and password, if it asks for them. */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** Opens (or, for a new database, makes) the cube's key; at least 8 characters. Never stored. */
+  readonly passphrase: string;
+}
+
+/** Where a cube's sync stands. */
+export interface SyncStatus {
+  readonly cubeId: string;
+  /** "idle" (configured, not running), "syncing" (a pass runs), "live" (following changes), "error". */
+  readonly state: 'idle' | 'syncing' | 'live' | 'error';
+  /** When a pass last finished, or null. */
+  readonly lastSyncAt: number | null;
+  /** The last failure, with its code, or null. */
+  readonly lastError: { readonly code: string; readonly message: string } | null;
+  /** Memories sent and received since configured. */
+  readonly sent: number;
+  readonly received: number;
+  /** Documents from the server refused because they failed authentication (SYNC_TAMPERED). */
+  readonly refused: number;
+}

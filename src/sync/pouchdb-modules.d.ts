@@ -1,0 +1,6 @@
+// PouchDB's packages ship no type declarations; src/sync/pouch.ts types the part memos-web uses.
+declare module 'pouchdb-core';
+declare module 'pouchdb-adapter-http';
+declare module 'pouchdb-replication';
+declare module 'pouchdb-adapter-idb';
+declare module 'pouchdb-adapter-memory';

@@ -1,0 +1,150 @@
+/**
+ * End-to-end encrypted sync through a real CouchDB-protocol server (PouchDB Server in memory, started
+ * here; COUCHDB_URL for a real CouchDB). Two "devices" are two MemOS stores in this process (on
+ * fake-indexeddb, standing in for two browser profiles' IndexedDB), each with its own local replica.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MemOS } from '../../src/os/memos';
+import { startCouchServer, type CouchServer } from '../support/couch-server';
+import { errorOf, openTestOs } from './helpers';
+
+let server: CouchServer;
+beforeAll(async () => {
+  server = await startCouchServer();
+}, 60_000);
+afterAll(() => server?.stop());
+
+const PASSPHRASE = 'correct horse battery staple';
+let n = 0;
+
+async function device(): Promise<MemOS> {
+  // Real time: each device's versions carry its own clock's times, as on two real devices.
+  const { os } = await openTestOs({ syncAdapter: 'memory', scheduler: false, clock: () => Date.now() });
+  await os.createUser({ userId: 'ana', name: 'Ana' });
+  return os;
+}
+
+async function serverDocs(database: string): Promise<{ id: string; doc: Record<string, unknown> }[]> {
+  const answer = (await (await fetch(`${server.url}/${database}/_all_docs?include_docs=true`)).json()) as { rows: { id: string; doc: Record<string, unknown> }[] };
+  return answer.rows;
+}
+
+describe('sync through a CouchDB-protocol server', () => {
+  it('sends a cube encrypted, a new device gets it whole, and the server sees nothing readable', async () => {
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const a = await device();
+    await a.createCube({ userId: 'ana', cubeId: 'notes', name: 'Secret garden notes' });
+    const [tea] = await a.add({ userId: 'ana', cubeId: 'notes', memories: [{ text: 'Favourite tea is genmaicha.', tags: ['drinks'] }, { text: 'The gate code is 4812.' }] });
+    await a.update({ userId: 'ana', memoryId: tea!.id, patch: { text: 'Favourite tea is sencha now.' } });
+    await a.configureSync({ userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: PASSPHRASE });
+    const sent = await a.startSync({ userId: 'ana', cubeId: 'notes' });
+    expect(sent).toMatchObject({ state: 'idle', sent: 2, refused: 0, lastError: null });
+
+    const docs = await serverDocs(database);
+    const everything = JSON.stringify(docs);
+    for (const secret of ['genmaicha', 'sencha', '4812', 'Secret garden', 'drinks', 'notes', tea!.id, 'ana']) expect(everything).not.toContain(secret);
+    expect(docs.map((d) => d.id).filter((id) => id !== 'memos-key').every((id) => /^m[0-9a-f]{40}$/.test(id))).toBe(true);
+
+    const b = await device();
+    const status = await b.configureSync({ userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: PASSPHRASE });
+    expect(status.state).toBe('idle');
+    expect((await b.listCubes({ userId: 'ana' })).map((c) => c.cube.name)).toEqual(['Secret garden notes']);
+    await b.startSync({ userId: 'ana', cubeId: 'notes' });
+    const hits = await b.search({ userId: 'ana', query: 'tea', cubeIds: ['notes'] });
+    expect(hits.map((h) => h.memory.text)).toEqual(['Favourite tea is sencha now.']);
+    expect((await b.history({ userId: 'ana', memoryId: tea!.id })).map((v) => v.snapshot.text)).toEqual(['Favourite tea is genmaicha.', 'Favourite tea is sencha now.']);
+    expect((await b.auditLog({ userId: 'ana', cubeId: 'notes', actions: ['memory.sync'] })).length).toBe(2);
+
+    // A wrong passphrase opens nothing.
+    const c = await device();
+    expect((await errorOf(() => c.configureSync({ userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: 'not the passphrase' }))).code).toBe('SYNC_KEY_INVALID');
+    expect(await c.listCubes({ userId: 'ana' })).toEqual([]);
+    for (const os of [a, b, c]) os.close();
+  }, 60_000);
+
+  it('keeps both sides of an offline conflict with the same result on both devices, and a purge reaches the other', async () => {
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const a = await device();
+    await a.createCube({ userId: 'ana', cubeId: 'home', name: 'Home' });
+    const [rent, bin] = await a.add({ userId: 'ana', cubeId: 'home', memories: [{ text: 'Rent is 870 euros.' }, { text: 'Bins go out on Tuesday.' }] });
+    await a.configureSync({ userId: 'ana', cubeId: 'home', url: server.url, database, passphrase: PASSPHRASE });
+    await a.startSync({ userId: 'ana', cubeId: 'home' });
+    const b = await device();
+    await b.configureSync({ userId: 'ana', cubeId: 'home', url: server.url, database, passphrase: PASSPHRASE });
+    await b.startSync({ userId: 'ana', cubeId: 'home' });
+
+    // Both edit the same memory apart; b's edit is the later one.
+    await a.update({ userId: 'ana', memoryId: rent!.id, patch: { text: 'Rent is 900 euros.' } });
+    await new Promise((r) => setTimeout(r, 5));
+    await b.update({ userId: 'ana', memoryId: rent!.id, patch: { text: 'Rent is 910 euros.' } });
+    await a.purge({ userId: 'ana', memoryId: bin!.id });
+    await a.startSync({ userId: 'ana', cubeId: 'home' });
+    await b.startSync({ userId: 'ana', cubeId: 'home' });
+    await a.startSync({ userId: 'ana', cubeId: 'home' });
+    await b.startSync({ userId: 'ana', cubeId: 'home' });
+    const view = async (os: MemOS) => ({
+      text: (await os.get({ userId: 'ana', memoryId: rent!.id })).text,
+      history: (await os.history({ userId: 'ana', memoryId: rent!.id })).map((v) => [v.version, v.snapshot.text, v.reason]),
+      memories: (await os.getAll({ userId: 'ana', cubeId: 'home' })).items.map((m) => m.id),
+    });
+    const [onA, onB] = [await view(a), await view(b)];
+    expect(onA).toEqual(onB);
+    expect(onA.text).toBe('Rent is 910 euros.');
+    expect(onA.history).toEqual([
+      [1, 'Rent is 870 euros.', null],
+      [2, 'Rent is 900 euros.', 'sync conflict'],
+      [3, 'Rent is 910 euros.', null],
+    ]);
+    expect(onA.memories).toEqual([rent!.id]);
+    expect((await errorOf(() => b.history({ userId: 'ana', memoryId: bin!.id }))).code).toBe('MEMORY_NOT_FOUND');
+    a.close();
+    b.close();
+  }, 60_000);
+
+  it('refuses a document the server changed and applies nothing of it', async () => {
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const a = await device();
+    await a.createCube({ userId: 'ana', cubeId: 'c', name: 'C' });
+    const [m] = await a.add({ userId: 'ana', cubeId: 'c', memory: { text: 'The boat is moored at pier 7.' } });
+    await a.configureSync({ userId: 'ana', cubeId: 'c', url: server.url, database, passphrase: PASSPHRASE });
+    await a.startSync({ userId: 'ana', cubeId: 'c' });
+    const b = await device();
+    await b.configureSync({ userId: 'ana', cubeId: 'c', url: server.url, database, passphrase: PASSPHRASE });
+    await b.startSync({ userId: 'ana', cubeId: 'c' });
+    const before = new Map((await serverDocs(database)).map((d) => [d.id, d.doc['_rev']]));
+    await a.update({ userId: 'ana', memoryId: m!.id, patch: { text: 'The boat is moored at pier 9.' } });
+    await a.startSync({ userId: 'ana', cubeId: 'c' });
+    // The server flips a bit of the new ciphertext (the one document the edit changed).
+    const changed = (await serverDocs(database)).filter((d) => before.get(d.id) !== d.doc['_rev']);
+    expect(changed).toHaveLength(1);
+    const target = changed[0]!;
+    const ct = String(target.doc['ct']);
+    const flipped = { ...target.doc, ct: (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1) };
+    expect((await fetch(`${server.url}/${database}/${target.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flipped) })).ok).toBe(true);
+    const status = await b.startSync({ userId: 'ana', cubeId: 'c' });
+    expect(status.refused).toBe(1);
+    expect(status.lastError?.code).toBe('SYNC_TAMPERED');
+    expect((await b.get({ userId: 'ana', memoryId: m!.id })).text).toBe('The boat is moored at pier 7.');
+    a.close();
+    b.close();
+  }, 60_000);
+
+  it('in live mode a write on one device arrives on the other by itself', async () => {
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const a = await device();
+    await a.createCube({ userId: 'ana', cubeId: 'live', name: 'Live' });
+    await a.add({ userId: 'ana', cubeId: 'live', memory: { text: 'First note.' } });
+    await a.configureSync({ userId: 'ana', cubeId: 'live', url: server.url, database, passphrase: PASSPHRASE });
+    await a.startSync({ userId: 'ana', cubeId: 'live', live: true });
+    const b = await device();
+    await b.configureSync({ userId: 'ana', cubeId: 'live', url: server.url, database, passphrase: PASSPHRASE });
+    expect((await b.startSync({ userId: 'ana', cubeId: 'live', live: true })).state).toBe('live');
+    const [later] = await a.add({ userId: 'ana', cubeId: 'live', memory: { text: 'The parcel arrives on Friday.' } });
+    await expect.poll(async () => (await b.getAll({ userId: 'ana', cubeId: 'live' })).items.map((m) => m.id), { timeout: 15_000 }).toContain(later!.id);
+    await b.stopSync({ userId: 'ana', cubeId: 'live' });
+    await a.stopSync({ userId: 'ana', cubeId: 'live' });
+    expect((await a.syncStatus({ userId: 'ana', cubeId: 'live' })).state).toBe('idle');
+    a.close();
+    b.close();
+  }, 60_000);
+});
