@@ -55,7 +55,10 @@ async function pouch(local: LocalAdapter): Promise<PouchConstructor> {
     const PouchDB = (core.default ?? core) as unknown as { plugin(p: unknown): unknown } & PouchConstructor;
     PouchDB.plugin(http.default ?? http);
     PouchDB.plugin(replication.default ?? replication);
-    const adapter = local === 'idb' ? await import('pouchdb-adapter-idb') : await import('pouchdb-adapter-memory');
+    // The memory adapter is for Node (tests, tools) and never part of a browser bundle: its name is
+    // given at run time, so bundlers leave it out (Node users of memos-web/core install it).
+    const memoryAdapter = 'pouchdb-adapter-memory';
+    const adapter = local === 'idb' ? await import('pouchdb-adapter-idb') : await import(/* @vite-ignore */ memoryAdapter);
     PouchDB.plugin(adapter.default ?? adapter);
     return PouchDB;
   })();

@@ -23,6 +23,21 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Lets pages of any origin use the server (CORS), as a browser device needs; CouchDB takes the same settings. */
+export async function allowBrowsers(url: string): Promise<void> {
+  const settings: [string, string][] = [
+    ['httpd/enable_cors', 'true'],
+    ['cors/origins', '*'],
+    ['cors/credentials', 'true'],
+    ['cors/methods', 'GET, PUT, POST, HEAD, DELETE'],
+    ['cors/headers', 'accept, authorization, content-type, origin, referer'],
+  ];
+  for (const [key, value] of settings) {
+    const answer = await fetch(`${url}/_config/${key}`, { method: 'PUT', body: JSON.stringify(value) });
+    if (!answer.ok) throw new Error(`could not set ${key}: ${answer.status}`);
+  }
+}
+
 /** Starts PouchDB Server in memory (or uses COUCHDB_URL) and waits until it answers. */
 export async function startCouchServer(port?: number): Promise<CouchServer> {
   const given = process.env['COUCHDB_URL'];
