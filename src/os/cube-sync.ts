@@ -327,24 +327,28 @@ export class CubeSync {
     const cubeDoc = await opaqueId(synced.keys, docName.cube());
     for (;;) {
       const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
+      const histories: MemoryHistory[] = [];
       for (const change of results) {
         const doc = change.doc;
         if (!doc || doc._deleted || doc._id === KEY_DOC_ID || doc._id === cubeDoc || doc._id.startsWith('_')) continue;
         try {
-          await this.#applyDoc(synced, doc);
+          const history = await this.#openMemoryDoc(synced, doc);
+          if (history) histories.push(history);
         } catch (error) {
           if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
           synced.counts.refused++;
           synced.lastError = { code: error.code, message: error.message };
         }
       }
+      await this.#applyHistories(synced, histories);
       synced.checkpoint.pulledSeq = last_seq;
       await this.#saveCheckpoint(synced);
       if (results.length < BATCH) break;
     }
   }
 
-  async #applyDoc(synced: Synced, doc: PouchDoc): Promise<void> {
+  /** Opens every leaf of a memory's document; purges at once when one is a purge mark, else returns the leaves' merged history. */
+  async #openMemoryDoc(synced: Synced, doc: PouchDoc): Promise<MemoryHistory | undefined> {
     // Every leaf of the document: the winning revision and those in conflict with it.
     const leaves = [doc, ...(await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev }))))];
     const payloads = await Promise.all(leaves.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id)));
@@ -352,49 +356,68 @@ export class CubeSync {
     if (memoryId === undefined || (await opaqueId(synced.keys, docName.memory(memoryId))) !== doc._id) {
       throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} names a memory that is not its own.`, { docId: doc._id });
     }
+    let remote: MemoryHistory | undefined;
     if (payloads.some((p) => p.kind === 'purged')) {
       await this.#purge(synced, memoryId);
       synced.sent.set(memoryId, 'purged');
     } else {
-      let remote: MemoryHistory | undefined;
       for (const p of payloads) {
         if (p.kind !== 'memory' || p.history.memory.cubeId !== synced.cubeId || p.history.memory.id !== memoryId) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds a memory of another cube.`, { docId: doc._id });
         remote = remote ? (await mergeHistories(remote, p.history)).merged : p.history;
       }
-      await this.#applyHistory(synced, remote!);
     }
     // Conflicting revisions are settled: the merge (sent again by the next push) replaces them all.
     if (leaves.length > 1) {
       await synced.local.bulkDocs(leaves.slice(1).map((leaf) => ({ _id: leaf._id, _rev: leaf._rev!, _deleted: true })));
       synced.sent.delete(memoryId);
     }
+    return remote;
   }
 
-  async #applyHistory(synced: Synced, remote: MemoryHistory): Promise<void> {
+  /** Merges histories that arrived with what this device holds and stores the changed ones, a batch per transaction. */
+  async #applyHistories(synced: Synced, arrived: readonly MemoryHistory[]): Promise<void> {
     const { store } = this.#deps;
-    const id = remote.memory.id;
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const local = await store.read(['memories', 'versions'], async (tx) => {
-        const memory = await tx.objectStore('memories').get(id);
-        return memory ? { memory, versions: fullChain(memory, await tx.objectStore('versions').getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]))) } : undefined;
-      });
-      const next = local ? await mergeHistories(local, remote) : { merged: { ...remote, memory: { ...remote.memory, usage: { accessCount: 0, lastAccessAt: null, hits: [] } } }, changed: true };
-      // What this device sent coming back, or older: nothing to write. When the merge is the remote's
-      // history itself, nothing needs sending back either.
-      if (historyHash(next.merged) === historyHash(remote)) synced.sent.set(id, historyHash(remote));
-      if (!next.changed) return;
-      const written = await store.write(MEMORY_STORES, async (tx, changes) => {
-        const now = await tx.objectStore('memories').get(id);
-        if ((now?.version ?? 0) !== (local?.memory.version ?? 0) || (now?.updatedAt ?? 0) !== (local?.memory.updatedAt ?? 0)) return false;
-        await storeSyncedMemory(tx, changes, now, next.merged.memory as MemoryItem, next.merged.versions);
-        await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.sync', synced.cubeId, [id], { version: next.merged.memory.version, ...(local === undefined && { created: true }) });
-        return true;
-      });
-      if (written) {
-        synced.counts.received++;
-        this.#deps.received();
-        return;
+    let pending = arrived;
+    for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
+      const ids = pending.map((h) => h.memory.id);
+      const locals = await store.read(['memories', 'versions'], async (tx) =>
+        Promise.all(ids.map(async (id) => {
+          const memory = await tx.objectStore('memories').get(id);
+          return memory ? { memory, versions: fullChain(memory, await tx.objectStore('versions').getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]))) } : undefined;
+        })),
+      );
+      const plans: { local: MemoryHistory | undefined; merged: MemoryHistory }[] = [];
+      for (let i = 0; i < pending.length; i++) {
+        const remote = pending[i]!;
+        const local = locals[i];
+        const next = local ? await mergeHistories(local, remote) : { merged: { ...remote, memory: { ...remote.memory, usage: { accessCount: 0, lastAccessAt: null, hits: [] } } }, changed: true };
+        // The remote's own history: nothing needs sending back. Nothing new here: nothing to write.
+        if (historyHash(next.merged) === historyHash(remote)) synced.sent.set(remote.memory.id, historyHash(remote));
+        if (next.changed) plans.push({ local, merged: next.merged });
       }
+      if (plans.length === 0) return;
+      const retry: MemoryHistory[] = [];
+      const written = await store.write(MEMORY_STORES, async (tx, changes) => {
+        const done: string[] = [];
+        let created = 0;
+        for (const { local, merged } of plans) {
+          const id = merged.memory.id;
+          const now = await tx.objectStore('memories').get(id);
+          // Changed here since it was read: merged again on the next attempt.
+          if ((now?.version ?? 0) !== (local?.memory.version ?? 0) || (now?.updatedAt ?? 0) !== (local?.memory.updatedAt ?? 0)) {
+            retry.push(pending.find((h) => h.memory.id === id)!);
+            continue;
+          }
+          await storeSyncedMemory(tx, changes, now, merged.memory as MemoryItem, merged.versions);
+          done.push(id);
+          if (local === undefined) created++;
+        }
+        if (done.length > 0) await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.sync', synced.cubeId, done, { count: done.length, created });
+        return done.length;
+      });
+      synced.counts.received += written;
+      if (written > 0) this.#deps.received();
+      pending = retry;
     }
   }
 
