@@ -152,7 +152,7 @@ export default defineConfig({
       'fflate',
       'pouchdb-core',
       'pouchdb-adapter-http',
-      'pouchdb-adapter-idb',
+      'pouchdb-adapter-indexeddb',
       'pouchdb-replication',
       'events',
     ],

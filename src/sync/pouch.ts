@@ -58,7 +58,7 @@ async function pouch(local: LocalAdapter): Promise<PouchConstructor> {
     // The memory adapter is for Node (tests, tools) and never part of a browser bundle: its name is
     // given at run time, so bundlers leave it out (Node users of memos-web/core install it).
     const memoryAdapter = 'pouchdb-adapter-memory';
-    const adapter = local === 'idb' ? await import('pouchdb-adapter-idb') : await import(/* @vite-ignore */ memoryAdapter);
+    const adapter = local === 'idb' ? await import('pouchdb-adapter-indexeddb') : await import(/* @vite-ignore */ memoryAdapter);
     PouchDB.plugin(adapter.default ?? adapter);
     return PouchDB;
   })();
@@ -68,7 +68,7 @@ async function pouch(local: LocalAdapter): Promise<PouchConstructor> {
 /** Opens (creating) this device's local database for a synced cube. */
 export async function openLocal(name: string, adapter: LocalAdapter): Promise<PouchDatabase> {
   const PouchDB = await pouch(adapter);
-  return new PouchDB(name, { adapter, auto_compaction: true });
+  return new PouchDB(name, { adapter: adapter === 'idb' ? 'indexeddb' : adapter, auto_compaction: true });
 }
 
 /** Opens the server's database (over HTTP, with basic auth when given). */

@@ -2,5 +2,5 @@
 declare module 'pouchdb-core';
 declare module 'pouchdb-adapter-http';
 declare module 'pouchdb-replication';
-declare module 'pouchdb-adapter-idb';
 declare module 'pouchdb-adapter-memory';
+declare module 'pouchdb-adapter-indexeddb';
