@@ -95,7 +95,7 @@ export class CubeSync {
   async configure(params: SyncConfigParams): Promise<SyncStatus> {
     requireObject(params, 'params');
     const userId = requireId(params.userId, 'userId');
-    const cubeId = requireId(params.cubeId, 'cubeId');
+    const asked = params.cubeId === undefined ? undefined : requireId(params.cubeId, 'cubeId');
     if (typeof params.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(params.url)) throw new MemosError('INVALID_INPUT', 'url must be an http(s) address.', { field: 'url' });
     if (typeof params.database !== 'string' || !DATABASE.test(params.database)) throw new MemosError('INVALID_INPUT', 'database must be a CouchDB database name (lower-case, starting with a letter).', { field: 'database' });
     if (typeof params.passphrase !== 'string' || params.passphrase.length < 8) throw new MemosError('INVALID_INPUT', 'passphrase must have at least 8 characters.', { field: 'passphrase' });
@@ -103,29 +103,46 @@ export class CubeSync {
     if (credentials !== undefined && (typeof credentials !== 'object' || credentials === null || typeof credentials.username !== 'string' || typeof credentials.password !== 'string')) {
       throw new MemosError('INVALID_INPUT', 'credentials must be { username, password }.', { field: 'credentials' });
     }
-    await this.stop({ userId, cubeId }).catch(() => undefined);
-    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
-    if (cube) await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
-    const remote = await openRemote(`${params.url.replace(/\/$/, '')}/${params.database}`, credentials, this.#deps.adapter);
+    const url = params.url.replace(/\/$/, '');
+    const remote = await openRemote(`${url}/${params.database}`, credentials, this.#deps.adapter);
     let keyDoc: (PouchDoc & Partial<WrappedKey>) | undefined;
     try {
       keyDoc = await remote.get(KEY_DOC_ID);
     } catch (error) {
       if ((error as { status?: number }).status !== 404) throw unreachable(error);
     }
+    // One database holds one cube; this device's replica of it is named after the server and database.
+    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${textHash(url)}-${params.database}`, this.#deps.adapter);
     let keys: CubeKeys;
-    if (keyDoc) keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
-    else {
-      if (!cube) throw new MemosError('CUBE_NOT_FOUND', `The server's database holds no cube yet, and this device has no cube ${cubeId} to send.`, { cubeId });
-      const made = await newCubeKey(params.passphrase);
-      await remote.put({ _id: KEY_DOC_ID, ...made.wrapped }).catch((error: unknown) => {
+    let cubeId: string;
+    let serverName: string | undefined;
+    if (keyDoc) {
+      keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
+      try {
+        await local.sync(remote, { batch_size: 500 });
+      } catch (error) {
         throw unreachable(error);
-      });
-      keys = made.keys;
+      }
+      const manifestId = await opaqueId(keys, docName.cube());
+      const manifestDoc = await local.get(manifestId).catch(() => undefined);
+      const manifest = manifestDoc ? checkPayload(await open(keys, manifestId, manifestDoc), manifestId) : undefined;
+      if (manifest?.kind !== 'cube') throw new MemosError('SYNC_TAMPERED', 'The database holds a key but no cube.', { database: params.database });
+      if (asked !== undefined && asked !== manifest.cubeId) {
+        throw new MemosError('INVALID_INPUT', `The database holds another cube ("${manifest.name}"); leave cubeId out to get it, or use another database.`, { field: 'cubeId', serverCubeId: manifest.cubeId });
+      }
+      cubeId = manifest.cubeId;
+      serverName = manifest.name;
+    } else {
+      if (asked === undefined) throw new MemosError('CUBE_NOT_FOUND', 'The database holds no cube yet: name the cube of this device to send (cubeId).', { database: params.database });
+      cubeId = asked;
+      keys = (await this.#newKey(remote, params.passphrase, cubeId, userId)).keys;
     }
-    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${cubeId}`, this.#deps.adapter);
+    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
+    if (cube) await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
+    else await this.#deps.createCube({ userId, cubeId, name: serverName ?? cubeId });
+    await this.stop({ userId, cubeId }).catch(() => undefined);
     const saved = await local.get(CHECKPOINT_ID).catch(() => undefined);
-    const synced: Synced = {
+    this.#cubes.set(cubeId, {
       userId,
       cubeId,
       keys,
@@ -140,19 +157,23 @@ export class CubeSync {
       replication: undefined,
       queue: Promise.resolve(),
       unsubscribe: undefined,
-    };
-    this.#cubes.set(cubeId, synced);
-    if (!cube) {
-      // A new device: the cube comes from the server.
-      await this.#replicateOnce(synced);
-      const manifest = await this.#openDoc(synced, await opaqueId(keys, docName.cube()));
-      if (manifest?.kind !== 'cube') throw new MemosError('CUBE_NOT_FOUND', 'The server holds no manifest for this cube.', { cubeId });
-      await this.#deps.createCube({ userId, cubeId, name: manifest.name });
-    }
+    });
     await this.#deps.store.write(['audit'], async (tx) => {
       await appendAudit(tx, this.#deps.clock(), userId, 'sync.configure', cubeId, [], { database: params.database, created: !keyDoc });
     });
     return this.status({ userId, cubeId });
+  }
+
+  /** Makes the cube key of a new database and keeps it there wrapped. */
+  async #newKey(remote: PouchDatabase, passphrase: string, cubeId: string, userId: string): Promise<{ keys: CubeKeys }> {
+    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
+    if (!cube) throw new MemosError('CUBE_NOT_FOUND', `This device has no cube ${cubeId} to send.`, { cubeId });
+    await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
+    const made = await newCubeKey(passphrase);
+    await remote.put({ _id: KEY_DOC_ID, ...made.wrapped }).catch((error: unknown) => {
+      throw unreachable(error);
+    });
+    return { keys: made.keys };
   }
 
   /** See MemoryApi.startSync. */
@@ -313,7 +334,7 @@ export class CubeSync {
     const current = await this.#openDoc(synced, docId).catch(() => undefined);
     synced.sent.set(MANIFEST, cube.name);
     if (current?.kind === 'cube' && current.name === cube.name) return;
-    await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'cube', name: cube.name } satisfies SyncPayload)) }]);
+    await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'cube', cubeId: cube.cubeId, name: cube.name } satisfies SyncPayload)) }]);
   }
 
   /** Opens a document of the local database (every conflicting version of it), or undefined when absent. */

@@ -3,8 +3,11 @@
 /** Parameters of `configureSync`. */
 export interface SyncConfigParams {
   readonly userId: string;
-  /** The cube to replicate. A device that lacks it gets it from the server (the server must hold it). */
-  readonly cubeId: string;
+  /**
+   * The cube of this device to send, for a new database. For a database that already holds a cube,
+   * leave it out (that cube comes to this device) or give that cube's id; another id is refused.
+   */
+  readonly cubeId?: string;
   /** The CouchDB-protocol server, e.g. "https://couch.example.org" or "http://127.0.0.1:5984". */
   readonly url: string;
   /** The database on it: lower-case letters, digits and `_ $ ( ) + - /`, starting with a letter. */

@@ -13,7 +13,7 @@ export const KEY_DOC_ID = 'memos-key';
 export type SyncPayload =
   | { readonly kind: 'memory'; readonly history: MemoryHistory }
   | { readonly kind: 'purged'; readonly memoryId: string }
-  | { readonly kind: 'cube'; readonly name: string };
+  | { readonly kind: 'cube'; readonly cubeId: string; readonly name: string };
 
 /** What a document's opaque id is computed from. */
 export const docName = {
@@ -30,7 +30,7 @@ export function checkPayload(value: unknown, docId: string): SyncPayload {
   if (typeof value !== 'object' || value === null) throw bad();
   const v = value as Record<string, unknown>;
   if (v['kind'] === 'purged' && typeof v['memoryId'] === 'string') return { kind: 'purged', memoryId: v['memoryId'] };
-  if (v['kind'] === 'cube' && typeof v['name'] === 'string') return { kind: 'cube', name: v['name'] };
+  if (v['kind'] === 'cube' && typeof v['name'] === 'string' && typeof v['cubeId'] === 'string') return { kind: 'cube', cubeId: v['cubeId'], name: v['name'] };
   if (v['kind'] === 'memory') {
     const h = v['history'] as Partial<MemoryHistory> | undefined;
     if (h && typeof h.memory === 'object' && h.memory !== null && typeof h.memory.id === 'string' && Array.isArray(h.versions) && h.versions.length > 0) return { kind: 'memory', history: h as MemoryHistory };

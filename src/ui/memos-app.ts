@@ -72,6 +72,9 @@ export class MemosApp extends LitElement {
   /** Where the loaded model runs: "" in this tab, else the server's host. */
   @state() private modelServer = '';
   @state() private summary = '';
+  /** The open cube's sync, when it is set up: "live", "idle", "syncing" or "error", with the last error's code. */
+  @state() private sync: { state: string; error: string | null } | undefined;
+  #syncTimer: ReturnType<typeof setInterval> | undefined;
 
   override async connectedCallback(): Promise<void> {
     super.connectedCallback();
@@ -101,6 +104,13 @@ export class MemosApp extends LitElement {
       // The app's OpenAI-compatible endpoint (the service worker forwards v1/* requests to this tab).
       if (session.inference) this.#stopEndpoint = serveOpenAIEndpoint({ memos: session.memos, inference: session.inference, userId: () => session.userId, onStored: () => session.changed('memories') });
       session.addEventListener('change', (e) => void this.#onChange((e as CustomEvent<SessionChange>).detail));
+      // The header says when the open cube syncs, and when its sync failed.
+      this.#syncTimer = setInterval(() => {
+        void session.api.syncStatus({ userId: session.userId, cubeId: session.cubeId }).then(
+          (st) => (this.sync = { state: st.state, error: st.lastError?.code ?? null }),
+          () => (this.sync = undefined),
+        );
+      }, 3_000);
       this.session = session;
       await this.#onChange('selection');
     } catch (error) {
@@ -112,6 +122,7 @@ export class MemosApp extends LitElement {
     super.disconnectedCallback();
     this.#agentTools?.unregister();
     this.#stopEndpoint();
+    clearInterval(this.#syncTimer);
     void this.session?.close();
   }
 
@@ -210,6 +221,7 @@ export class MemosApp extends LitElement {
       <header part="header">
         <h1>memos-web</h1>
         <span class="muted" id="summary">${s ? this.summary : ''}</span>
+        ${this.sync ? html`<span class="badge" id="sync-chip" role="status">${this.sync.error ? `sync error: ${this.sync.error}` : `sync ${this.sync.state}`}</span>` : nothing}
       </header>
       ${s ? this.#banner(s) : this.failed
         ? html`<div class="error" role="alert">memos-web could not start: ${this.failed}</div>`

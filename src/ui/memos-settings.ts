@@ -1,7 +1,7 @@
 /**
  * <memos-settings>: consent (may a loaded model turn chats into extracted memories), the redaction
  * policy of the open cube, the embedder and the KV memory budget (the last two apply when the app
- * next opens the store, since they configure the worker), and what the app stores where.
+ * next opens the store, since they configure the worker), sync across devices (<memos-sync>), and what the app stores where.
  */
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -13,6 +13,7 @@ import { SessionElement } from './session-element';
 import { sharedStyles } from './styles';
 import { applyTheme, savedTheme, type ThemeChoice } from './theme';
 import { loadsOnStart, setLoadsOnStart } from './model-on-start';
+import './memos-sync';
 
 type Consent = 'ask' | 'auto' | 'manual';
 type Redaction = 'redact' | 'tag' | 'keep';
@@ -133,9 +134,12 @@ export class MemosSettings extends SessionElement {
         </div>
       </form>
       ${this.pending ? html`<div class="row" role="status">Saved. They apply when the app opens the store again. <button @click=${() => location.reload()}>Reload now</button></div>` : nothing}
+      <h2>Sync across devices</h2>
+      <memos-sync .session=${s}></memos-sync>
       <h2>Where your data is</h2>
       <p class="muted">Memories, versions, the audit log and KV cubes are in this browser's IndexedDB ("${s.store}"); model files in its Cache Storage;
-        these settings in localStorage. Nothing is sent anywhere: the only network requests after the page loads are model downloads you start.</p>
+        these settings in localStorage. Nothing is sent anywhere: the only network requests after the page loads are model downloads you start,
+        a model server you choose, and — encrypted — the sync server you set up above.</p>
     </section>`;
   }
 }

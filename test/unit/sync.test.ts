@@ -46,9 +46,13 @@ describe('sync through a CouchDB-protocol server', () => {
     expect(docs.map((d) => d.id).filter((id) => id !== 'memos-key').every((id) => /^m[0-9a-f]{40}$/.test(id))).toBe(true);
 
     const b = await device();
-    const status = await b.configureSync({ userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: PASSPHRASE });
-    expect(status.state).toBe('idle');
-    expect((await b.listCubes({ userId: 'ana' })).map((c) => c.cube.name)).toEqual(['Secret garden notes']);
+    await b.createCube({ userId: 'ana', cubeId: 'other', name: 'Other' });
+    // The database holds "notes": another cube of this device is refused, naming the one it holds.
+    expect(await errorOf(() => b.configureSync({ userId: 'ana', cubeId: 'other', url: server.url, database, passphrase: PASSPHRASE }))).toMatchObject({ code: 'INVALID_INPUT', details: { serverCubeId: 'notes' } });
+    // Leaving the cube out joins the one the database holds.
+    const status = await b.configureSync({ userId: 'ana', url: server.url, database, passphrase: PASSPHRASE });
+    expect(status).toMatchObject({ cubeId: 'notes', state: 'idle' });
+    expect((await b.listCubes({ userId: 'ana' })).map((c) => c.cube.name).sort()).toEqual(['Other', 'Secret garden notes']);
     await b.startSync({ userId: 'ana', cubeId: 'notes' });
     const hits = await b.search({ userId: 'ana', query: 'tea', cubeIds: ['notes'] });
     expect(hits.map((h) => h.memory.text)).toEqual(['Favourite tea is sencha now.']);

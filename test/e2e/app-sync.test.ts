@@ -1,0 +1,58 @@
+// Settings → Sync in the app: one profile sends its cube through PouchDB Server (started here), a second
+// profile enters the same server and passphrase and gets the memory; the header says the cube syncs;
+// a wrong passphrase is shown with its code and changes nothing.
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Page } from 'playwright-core';
+import { allowBrowsers, startCouchServer, type CouchServer } from '../support/couch-server';
+import { remember } from './app-helpers';
+import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
+
+let server: CouchServer;
+beforeAll(async () => {
+  server = await startCouchServer();
+  await allowBrowsers(server.url);
+}, 60_000);
+afterAll(() => server?.stop());
+
+async function fillSync(page: Page, database: string, passphrase: string): Promise<void> {
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  const form = page.locator('memos-sync form');
+  await form.getByLabel('Server', { exact: true }).fill(server.url);
+  await form.getByLabel('Database').fill(database);
+  await form.getByLabel('Passphrase').fill(passphrase);
+  await form.getByRole('button', { name: 'Sync now' }).click();
+}
+
+describe('sync in the app', () => {
+  it('sends a cube from one profile and receives it on another, with status and errors shown', async () => {
+    const database = `memos-app-${Date.now()}`;
+    const first = await launchProfile(newProfileDir());
+    const a = await first.newPage();
+    const errorsA = watchErrors(a);
+    await a.goto(`${inject('baseUrl')}/?store=${storeName('app-sync-a')}#memories`);
+    await a.getByText('Memory mode').waitFor();
+    await remember(a, 'The shed key hangs behind the kitchen door.');
+    await fillSync(a, database, 'our family passphrase');
+    await a.locator('memos-sync #sync-status').getByText(/sent 1/).waitFor({ timeout: 30_000 });
+    await a.locator('#sync-chip').getByText('sync live').waitFor({ timeout: 10_000 });
+
+    const second = await launchProfile(newProfileDir());
+    const b = await second.newPage();
+    const errorsB = watchErrors(b);
+    await b.goto(`${inject('baseUrl')}/?store=${storeName('app-sync-b')}#memories`);
+    await b.getByText('Memory mode').waitFor();
+    await fillSync(b, database, 'not the passphrase');
+    expect(await b.locator('memos-sync [role=alert]').textContent()).toContain('SYNC_KEY_INVALID');
+    // The default cube of this profile is another cube: its memories come with the cube of the first.
+    await fillSync(b, database, 'our family passphrase');
+    await b.locator('memos-sync #sync-status').getByText(/received 1/).waitFor({ timeout: 30_000 });
+    await b.getByRole('tab', { name: 'Memories' }).click();
+    await b.getByRole('searchbox', { name: 'search memories' }).fill('shed key');
+    await b.getByRole('button', { name: 'Search', exact: true }).click();
+    await b.locator('#hits memos-memory-card').first().waitFor({ timeout: 10_000 });
+    errorsA.expectNone();
+    errorsB.expectNone();
+    await first.close();
+    await second.close();
+  });
+});
