@@ -1,23 +1,18 @@
 // Settings → Sync in the app: one profile sends its cube through PouchDB Server (started here), a second
 // profile enters the same server and passphrase and gets the memory; the header says the cube syncs;
 // a wrong passphrase is shown with its code and changes nothing.
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { describe, expect, it, inject } from 'vitest';
 import type { Page } from 'playwright-core';
-import { allowBrowsers, startCouchServer, type CouchServer } from '../support/couch-server';
+import { couchForBrowsers } from './couch-for-browsers';
 import { remember } from './app-helpers';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
 
-let server: CouchServer;
-beforeAll(async () => {
-  server = await startCouchServer();
-  await allowBrowsers(server.url);
-}, 60_000);
-afterAll(() => server?.stop());
+const couchUrl = couchForBrowsers();
 
 async function fillSync(page: Page, database: string, passphrase: string): Promise<void> {
   await page.getByRole('tab', { name: 'Settings' }).click();
   const form = page.locator('memos-sync form');
-  await form.getByLabel('Server', { exact: true }).fill(server.url);
+  await form.getByLabel('Server', { exact: true }).fill(couchUrl());
   await form.getByLabel('Database').fill(database);
   await form.getByLabel('Passphrase').fill(passphrase);
   await form.getByRole('button', { name: 'Sync now' }).click();

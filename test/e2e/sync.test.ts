@@ -1,21 +1,16 @@
 // Sync between two browser profiles through a CouchDB-protocol server (PouchDB Server in memory,
 // started here): the cube written on one appears on the other, whole and searchable, once and then
 // live; each profile's replica lives in its own IndexedDB, inside the memory worker.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allowBrowsers, startCouchServer, type CouchServer } from '../support/couch-server';
+import { describe, expect, it } from 'vitest';
+import { couchForBrowsers } from './couch-for-browsers';
 import { launchProfile, newProfileDir, openHarness, storeName, watchErrors } from './browser';
 
-let server: CouchServer;
-beforeAll(async () => {
-  server = await startCouchServer();
-  await allowBrowsers(server.url);
-}, 60_000);
-afterAll(() => server?.stop());
+const couchUrl = couchForBrowsers();
 
 describe('sync between two browsers', () => {
   it('sends a cube from one profile to another, then follows new writes live', async () => {
     const database = `memos-e2e-${Date.now()}`;
-    const config = { userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: 'a long enough passphrase' };
+    const config = { userId: 'ana', cubeId: 'notes', url: couchUrl(), database, passphrase: 'a long enough passphrase' };
     const [first, second] = [await launchProfile(newProfileDir()), await launchProfile(newProfileDir())];
     const a = await openHarness(first, storeName('sync-a'));
     const b = await openHarness(second, storeName('sync-b'));
