@@ -1,9 +1,14 @@
 // Starts the Vite dev server once for all browser tests and hands its address to them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchProfile, newProfileDir } from '../support/chromium';
 
 let server: ViteDevServer | undefined;
+/** Where this run's browser profiles go (each is hundreds of MB with its IndexedDB): removed at the end. */
+let profiles: string | undefined;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +17,8 @@ declare module 'vitest' {
 }
 
 export async function setup(project: TestProject): Promise<void> {
+  profiles = mkdtempSync(join(tmpdir(), 'memos-run-'));
+  process.env['MEMOS_PROFILE_ROOT'] = profiles;
   server = await createServer({ configFile: 'vite.config.ts', logLevel: 'warn', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
   await server.listen();
   const address = server.httpServer?.address();
@@ -39,4 +46,5 @@ async function warmUp(baseUrl: string): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await server?.close();
+  if (profiles) rmSync(profiles, { recursive: true, force: true });
 }

@@ -25,7 +25,8 @@ export function chromiumPath(): string {
 
 /** A new, empty profile folder. */
 export function newProfileDir(): string {
-  return mkdtempSync(join(tmpdir(), 'memos-profile-'));
+  // The browser tests' global setup names a folder for the run's profiles and removes it afterwards.
+  return mkdtempSync(join(process.env['MEMOS_PROFILE_ROOT'] ?? tmpdir(), 'memos-profile-'));
 }
 
 /** Launches Chromium on a profile folder (IndexedDB persists between launches on the same folder). */
