@@ -101,13 +101,15 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
   let hits: SearchHit[] = [];
   let result: GenerateResult | undefined;
   let prompt: { usedMemories: number[]; memoryTokens: number; droppedMessages: number } = { usedMemories: [], memoryTokens: 0, droppedMessages: 0 };
-  /** What this turn's search found, once searched. */
+  /** The memories this turn's question finds (searched once, by whichever path needs them first). */
+  const searchForQuestion = async (): Promise<SearchHit[]> =>
+    topK === 0 ? [] : deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
   let found: SearchHit[] | undefined;
   if (active?.cache) {
     const cache = active.cache;
     // The cube holds the memories it was built from; memories it lacks that this question finds
     // (added since, or about something else) follow its prefix in a short block of their own.
-    found = topK === 0 ? [] : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal });
+    found = await searchForQuestion();
     const held = new Set(active.item.sourceIds);
     const lacking = found.filter((h) => !held.has(h.memory.id));
     const room = Math.min(memoryTokens, Math.floor((model.info.contextLength - cache.length - maxTokens) / 2));
@@ -134,9 +136,7 @@ export async function runChat(deps: ChatDeps, params: ChatParams, options: ChatO
     }
   }
   if (!result) {
-    hits =
-      found ??
-      (topK === 0 ? [] : await deps.search({ userId: params.userId, query: question, topK, ...(params.cubeIds && { cubeIds: params.cubeIds }) }, { signal }));
+    hits = found ?? (await searchForQuestion());
     deps.noteRecall?.(params.userId, params.sessionId, question, hits, model);
     const built = await buildChatPrompt(
       params.messages,
