@@ -3,6 +3,7 @@
  * cite their place, storing them with the document's record in one transaction through the one write
  * path, new versions that supersede old ones, and deleting a document with everything of it.
  */
+import type { CubeRecord } from '../core/cube';
 import type { DocumentRecord } from '../core/document-item';
 import { MemosError } from '../core/errors';
 import { sha256Hex } from '../core/hash';
@@ -286,9 +287,7 @@ export class DocumentMemory {
     const userId = requireId(params.userId, 'userId');
     const documentId = requireId(params.documentId, 'documentId');
     return this.#deps.store.read(['cubes', 'documents', 'memories'], async (tx) => {
-      const document = await tx.objectStore('documents').get(documentId);
-      if (!document) throw new MemosError('DOCUMENT_NOT_FOUND', undefined, { documentId });
-      const cube = await cubeWithAccess(tx, document.cubeId, userId, 'read');
+      const { document, cube } = await documentWithAccess(tx, documentId, userId, 'read');
       const chunks: MemoryItem[] = [];
       for (const id of document.chunkIds) {
         const memory = await tx.objectStore('memories').get(id);
@@ -304,9 +303,7 @@ export class DocumentMemory {
     const userId = requireId(params.userId, 'userId');
     const documentId = requireId(params.documentId, 'documentId');
     return this.#deps.store.read(['cubes', 'documents', 'blobs'], async (tx) => {
-      const document = await tx.objectStore('documents').get(documentId);
-      if (!document) throw new MemosError('DOCUMENT_NOT_FOUND', undefined, { documentId });
-      await cubeWithAccess(tx, document.cubeId, userId, 'read');
+      const { document } = await documentWithAccess(tx, documentId, userId, 'read');
       if (document.original === null) return null;
       const out = new Uint8Array(document.original.bytes);
       let at = 0;
@@ -328,9 +325,7 @@ export class DocumentMemory {
     const reason = optionalReason(params.reason, 'reason');
     return this.#deps.store.write(DOCUMENT_STORES, async (tx, changes) => {
       const documents = tx.objectStore('documents');
-      const named = await documents.get(documentId);
-      if (!named) throw new MemosError('DOCUMENT_NOT_FOUND', undefined, { documentId });
-      await cubeWithAccess(tx, named.cubeId, userId, 'write');
+      const { document: named } = await documentWithAccess(tx, documentId, userId, 'write');
       const now = this.#deps.clock();
       const chain: DocumentRecord[] = [];
       for (let d: DocumentRecord | undefined = named; d && chain.length < 10_000; d = d.previousId === null ? undefined : await documents.get(d.previousId)) chain.push(d);
@@ -354,6 +349,22 @@ export class DocumentMemory {
       return { documents: chain.length, chunks };
     });
   }
+}
+
+/** A transaction that can read documents and cubes (read-only or read-write, any wider scope). */
+interface DocumentReader {
+  objectStore(name: 'documents'): { get(key: string): Promise<DocumentRecord | undefined> };
+  objectStore(name: 'cubes'): { get(key: string): Promise<CubeRecord | undefined> };
+}
+
+/**
+ * Reads a document and its cube inside a transaction, checking the user's access to the cube.
+ * @throws {MemosError} DOCUMENT_NOT_FOUND, FORBIDDEN
+ */
+async function documentWithAccess(tx: DocumentReader, documentId: string, userId: string, need: 'read' | 'write'): Promise<{ document: DocumentRecord; cube: CubeRecord }> {
+  const document = await tx.objectStore('documents').get(documentId);
+  if (!document) throw new MemosError('DOCUMENT_NOT_FOUND', undefined, { documentId });
+  return { document, cube: await cubeWithAccess(tx, document.cubeId, userId, need) };
 }
 
 /** The kept bytes as blob records (checksummed like every blob). */
