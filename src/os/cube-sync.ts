@@ -18,12 +18,12 @@ import type { MemoryItem } from '../core/memory-item';
 import type { CubeRecord } from '../core/cube';
 import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
 import type { Store } from '../storage/store';
+import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
 import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
 import { checkPayload, docName, KEY_DOC_ID, type SyncPayload } from '../sync/sync-documents';
 import { appendAudit } from './audit-log';
-import { cubeWithAccess } from './directory';
 import { MEMORY_STORES, removeMemory, storeSyncedMemory } from './memory-writes';
 import { requireId, requireObject } from './validate';
 
@@ -118,14 +118,8 @@ export class CubeSync {
     let serverName: string | undefined;
     if (keyDoc) {
       keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
-      try {
-        await local.sync(remote, { batch_size: 500 });
-      } catch (error) {
-        throw unreachable(error);
-      }
-      const manifestId = await opaqueId(keys, docName.cube());
-      const manifestDoc = await local.get(manifestId).catch(() => undefined);
-      const manifest = manifestDoc ? checkPayload(await open(keys, manifestId, manifestDoc), manifestId) : undefined;
+      await replicateOnce(local, remote);
+      const manifest = await openDoc(keys, local, await opaqueId(keys, docName.cube()));
       if (manifest?.kind !== 'cube') throw new MemosError('SYNC_TAMPERED', 'The database holds a key but no cube.', { database: params.database });
       if (asked !== undefined && asked !== manifest.cubeId) {
         throw new MemosError('INVALID_INPUT', `The database holds another cube ("${manifest.name}"); leave cubeId out to get it, or use another database.`, { field: 'cubeId', serverCubeId: manifest.cubeId });
@@ -135,11 +129,11 @@ export class CubeSync {
     } else {
       if (asked === undefined) throw new MemosError('CUBE_NOT_FOUND', 'The database holds no cube yet: name the cube of this device to send (cubeId).', { database: params.database });
       cubeId = asked;
-      keys = (await this.#newKey(remote, params.passphrase, cubeId, userId)).keys;
+      if (!(await this.#ownedCube(cubeId, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device has no cube ${cubeId} to send.`, { cubeId });
+      keys = await this.#newKey(remote, params.passphrase);
     }
-    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
-    if (cube) await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
-    else await this.#deps.createCube({ userId, cubeId, name: serverName ?? cubeId });
+    // A device that lacks the database's cube gets it; one that has it must own it.
+    if (serverName !== undefined && !(await this.#ownedCube(cubeId, userId))) await this.#deps.createCube({ userId, cubeId, name: serverName });
     await this.stop({ userId, cubeId }).catch(() => undefined);
     const saved = await local.get(CHECKPOINT_ID).catch(() => undefined);
     this.#cubes.set(cubeId, {
@@ -164,16 +158,22 @@ export class CubeSync {
     return this.status({ userId, cubeId });
   }
 
+  /** This device's cube, checked to be the user's own; undefined when this device has none of that id. @throws {MemosError} FORBIDDEN */
+  async #ownedCube(cubeId: string, userId: string): Promise<CubeRecord | undefined> {
+    return this.#deps.store.read(['cubes'], async (tx) => {
+      const cube = await tx.objectStore('cubes').get(cubeId);
+      if (cube) requireAccess(cube, userId, 'owner');
+      return cube;
+    });
+  }
+
   /** Makes the cube key of a new database and keeps it there wrapped. */
-  async #newKey(remote: PouchDatabase, passphrase: string, cubeId: string, userId: string): Promise<{ keys: CubeKeys }> {
-    const cube = await this.#deps.store.read(['cubes'], async (tx) => tx.objectStore('cubes').get(cubeId));
-    if (!cube) throw new MemosError('CUBE_NOT_FOUND', `This device has no cube ${cubeId} to send.`, { cubeId });
-    await this.#deps.store.read(['cubes'], (tx) => cubeWithAccess(tx, cubeId, userId, 'owner'));
+  async #newKey(remote: PouchDatabase, passphrase: string): Promise<CubeKeys> {
     const made = await newCubeKey(passphrase);
     await remote.put({ _id: KEY_DOC_ID, ...made.wrapped }).catch((error: unknown) => {
       throw unreachable(error);
     });
-    return { keys: made.keys };
+    return made.keys;
   }
 
   /** See MemoryApi.startSync. */
@@ -252,7 +252,7 @@ export class CubeSync {
     synced.state = 'syncing';
     await this.#enqueue(synced, async () => {
       await this.#push(synced);
-      await this.#replicateOnce(synced);
+      await replicateOnce(synced.local, synced.remote);
       synced.lastError = null;
       await this.#pull(synced);
       synced.lastSyncAt = this.#deps.clock();
@@ -263,14 +263,6 @@ export class CubeSync {
       throw new MemosError(synced.lastError.code as 'SYNC_UNREACHABLE', synced.lastError.message);
     }
     synced.state = 'idle';
-  }
-
-  async #replicateOnce(synced: Synced): Promise<void> {
-    try {
-      await synced.local.sync(synced.remote, { batch_size: 500 });
-    } catch (error) {
-      throw unreachable(error);
-    }
   }
 
   async #saveCheckpoint(synced: Synced): Promise<void> {
@@ -331,16 +323,10 @@ export class CubeSync {
     const cube = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').get(synced.cubeId));
     if (!cube || synced.sent.get(MANIFEST) === cube.name) return;
     const docId = await opaqueId(synced.keys, docName.cube());
-    const current = await this.#openDoc(synced, docId).catch(() => undefined);
+    const current = await openDoc(synced.keys, synced.local, docId).catch(() => undefined);
     synced.sent.set(MANIFEST, cube.name);
     if (current?.kind === 'cube' && current.name === cube.name) return;
     await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'cube', cubeId: cube.cubeId, name: cube.name } satisfies SyncPayload)) }]);
-  }
-
-  /** Opens a document of the local database (every conflicting version of it), or undefined when absent. */
-  async #openDoc(synced: Synced, docId: string): Promise<SyncPayload | undefined> {
-    const doc = await synced.local.get(docId).catch(() => undefined);
-    return doc ? checkPayload(await open(synced.keys, docId, doc), docId) : undefined;
   }
 
   /** Applies what arrived in the local database. */
@@ -451,6 +437,21 @@ export class CubeSync {
       synced.counts.received++;
     });
   }
+}
+
+/** One replication pass of a local database with the server's, both ways. @throws {MemosError} SYNC_UNREACHABLE */
+async function replicateOnce(local: PouchDatabase, remote: PouchDatabase): Promise<void> {
+  try {
+    await local.sync(remote, { batch_size: 500 });
+  } catch (error) {
+    throw unreachable(error);
+  }
+}
+
+/** Opens a document of a local database (its winning revision), or undefined when absent. @throws {MemosError} SYNC_TAMPERED */
+async function openDoc(keys: CubeKeys, local: PouchDatabase, docId: string): Promise<SyncPayload | undefined> {
+  const doc = await local.get(docId).catch(() => undefined);
+  return doc ? checkPayload(await open(keys, docId, doc), docId) : undefined;
 }
 
 /** Puts documents, each over its current revision when there is one. */
