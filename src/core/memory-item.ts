@@ -3,6 +3,7 @@
  * fields (where it came from, what it is), governance (who owns it, who sees it, how long it lives),
  * behaviour (how it is used) and version.
  */
+import { canonicalJson } from './canonical-json';
 import type { MetadataValue } from './limits';
 import type { LifecycleState } from './lifecycle';
 
@@ -218,9 +219,7 @@ export function diffContent(before: MemoryContent, after: MemoryContent): FieldC
 
 /** JSON with object keys sorted, for comparing metadata; absent and `{}` are the same. */
 function sortedJson(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
-  return JSON.stringify(sort(value ?? {}));
+  return canonicalJson(value ?? {});
 }
 
 /** Records one hit in a usage record, keeping the hit history bounded. */

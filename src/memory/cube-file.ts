@@ -10,7 +10,7 @@ import { CHANGE_ACTIONS, CONTENT_FIELDS, MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_
 import { LIFECYCLE_STATES } from '../core/lifecycle';
 import { CUBE_SCHEMA_VERSION, TEXT_LANGUAGES, type CubeManifest } from '../core/cube';
 import type { BlobRecord } from '../storage/schema';
-import { canonicalJson, fromBase64, sha256Hex, toBase64 } from './canonical-json';
+import { canonicalJson, fromBase64, sha256Hex, toBase64 } from '../core/canonical-json';
 import { LIMITS } from '../core/limits';
 import { checkCubeFileFields } from './cube-file-rules';
 import { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from '../protocol/cube-file-format';

@@ -9,6 +9,7 @@
  * (test/unit/sync-merge.test.ts checks it with random histories).
  */
 import { contentOf, firstVersionOf, type MemoryItem, type MemoryVersion } from '../core/memory-item';
+import { canonicalJson } from '../core/canonical-json';
 import { sha256Hex } from '../core/hash';
 
 /** A memory with its whole version chain (version 1 included), as it travels. */
@@ -28,15 +29,7 @@ export function fullChain(memory: MemoryItem, stored: readonly MemoryVersion[]):
 
 /** What a version says, apart from its number and reason: its identity across devices. */
 async function identityOf(v: MemoryVersion): Promise<string> {
-  return sha256Hex(new TextEncoder().encode(canonical({ at: v.at, by: v.by, action: v.action, snapshot: v.snapshot })));
-}
-
-/** JSON with object keys sorted, so equal values give equal text. */
-function canonical(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  return sha256Hex(new TextEncoder().encode(canonicalJson({ at: v.at, by: v.by, action: v.action, snapshot: v.snapshot })));
 }
 
 const isConflictMark = (v: MemoryVersion): boolean => v.reason !== null && v.reason.startsWith(CONFLICT_REASON);
@@ -81,6 +74,6 @@ export async function mergeHistories(local: MemoryHistory, remote: MemoryHistory
   // The content is the head version's (metadata included: absent there means none).
   const { metadata: _dropped, ...rest } = base;
   const memory: MemoryItem = { ...rest, ...contentOf(head.snapshot), version: versions.length, updatedAt, usage: local.memory.usage };
-  const changed = versions.length !== local.versions.length || versions.some((v, i) => canonical(v) !== canonical(local.versions[i])) || canonical({ ...memory, usage: null }) !== canonical({ ...local.memory, usage: null });
+  const changed = versions.length !== local.versions.length || versions.some((v, i) => canonicalJson(v) !== canonicalJson(local.versions[i])) || canonicalJson({ ...memory, usage: null }) !== canonicalJson({ ...local.memory, usage: null });
   return { merged: { memory, versions }, changed };
 }

@@ -7,6 +7,7 @@
  * - document **ids** are HMAC-SHA-256 of what they name under a key derived from the cube key, so the
  *   server sees opaque ids, and every device computes the same id for the same memory.
  */
+import { fromBase64 as base64ToBytes, toBase64 as bytesToBase64 } from '../core/canonical-json';
 import { MemosError } from '../core/errors';
 
 /** PBKDF2 iterations for new wrapped keys. */
@@ -42,17 +43,15 @@ const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 const encoder = new TextEncoder();
 
 /** base64 of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+function toBase64(bytes: Uint8Array): string {
+  return bytesToBase64(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 
 /** Bytes of base64. @throws {MemosError} SYNC_TAMPERED when it is not base64 */
-export function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
+function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
   if (typeof text !== 'string') throw new MemosError('SYNC_TAMPERED', 'A field that should be base64 is not text.');
   try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+    return new Uint8Array(base64ToBytes(text));
   } catch {
     throw new MemosError('SYNC_TAMPERED', 'A field that should be base64 is not.');
   }

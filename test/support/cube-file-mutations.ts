@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { MemosError } from '../../src/core/errors';
 import { LIMITS } from '../../src/core/limits';
-import { canonicalJson, sha256Hex, toBase64 } from '../../src/memory/canonical-json';
+import { canonicalJson, sha256Hex, toBase64 } from '../../src/core/canonical-json';
 import { MemOS } from '../../src/os/memos';
 
 /** The codes a refused file may carry. */

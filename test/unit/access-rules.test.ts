@@ -2,7 +2,7 @@
 // and the identifier and size rules of src/core/limits.ts on calls and on imported files.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/core/limits';
-import { canonicalJson, sha256Hex } from '../../src/memory/canonical-json';
+import { canonicalJson, sha256Hex } from '../../src/core/canonical-json';
 import type { MemOS } from '../../src/os/memos';
 import { errorOf, openTestOs } from './helpers';
 

@@ -91,7 +91,7 @@ describe('export and import', () => {
   });
 
   it('refuses a file whose checksum was recomputed over an inconsistent history', async () => {
-    const { canonicalJson, sha256Hex } = await import('../../src/memory/canonical-json');
+    const { canonicalJson, sha256Hex } = await import('../../src/core/canonical-json');
     const body = JSON.parse(await os.exportCube({ userId: 'ana', cubeId: 'c1' }));
     delete body.checksum;
     body.versions = body.versions.slice(1);

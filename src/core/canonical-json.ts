@@ -1,4 +1,5 @@
-/** Deterministic JSON: object keys sorted, two-space indent, so equal data gives equal bytes. */
+/** Deterministic JSON: object keys sorted, two-space indent, so equal data gives equal bytes (cube files, merge identities). */
+import { sha256Hex as sha256OfBytes } from './hash';
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
@@ -21,9 +22,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The hex SHA-256 of a string's UTF-8 bytes. */
 export async function sha256Hex(text: string | ArrayBuffer): Promise<string> {
-  const bytes = typeof text === 'string' ? new TextEncoder().encode(text) : new Uint8Array(text);
-  const digest = await crypto.subtle.digest('SHA-256', bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256OfBytes(typeof text === 'string' ? new TextEncoder().encode(text) : new Uint8Array(text));
 }
 
 /** Encodes bytes as base64. */
