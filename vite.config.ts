@@ -31,8 +31,8 @@ export default defineConfig({
   },
   plugins: [
     cspMeta(),
-    // The offline PWA (decision 0017): the service worker precaches the app, ORT's plain wasm build,
-    // tfjs's wasm and the shipped embedder, so the app starts and searches offline. ORT's WebGPU build
+    // The offline PWA (decision 0017): the service worker precaches the app, ORT's plain wasm build
+    // and the shipped embedder's files (run on ORT: decision 0032), so the app starts and searches offline. ORT's WebGPU build
     // is cached the first time it is used. Models users download live in the inference worker's own
     // Cache Storage and are left alone here.
     VitePWA({
@@ -57,7 +57,7 @@ export default defineConfig({
       workbox: {
         // The app's own OpenAI-compatible endpoint (v1/models, v1/chat/completions), answered by an open tab.
         importScripts: ['memos-openai-sw.js'],
-        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest}', 'ort/ort-wasm-simd-threaded.{mjs,wasm}', 'tfjs/*.wasm', 'models/use-lite/*'],
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,webmanifest}', 'ort/ort-wasm-simd-threaded.{mjs,wasm}', 'models/use-lite/*'],
         globIgnores: ['**/ort.all*.js', 'ort/*.jsep.*', 'models/stories260K/**'],
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',

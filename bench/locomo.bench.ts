@@ -6,13 +6,15 @@
  * tfjs-wasm — the same vectors as in Chromium). Prints figures; asserts nothing.
  *
  * Options: --data PATH (default ../shared/data/locomo/locomo-dev.json), --embedder use-lite|none,
+ * --runtime ort|tfjs (default ort), --precision int8|float32 (ort; default int8), --threads N (ort; default 2),
  * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --speaker-weight, --session-weight, --neighbour-weight, --no-stemming,
  * --no-stop-words, --cache (keep vectors in bench/.cache between runs, for tuning),
  * --out PATH (default bench/results/locomo.json).
  */
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
+import { loadUseLiteInNode, loadUseLiteOrtInNode } from '../src/inference/embedders/use-lite-node';
+import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import { MemOS } from '../src/os/memos';
 import { DEFAULT_RANKING } from '../src/search/ranking';
 import { options, percentile, writeResults } from './lib/bench-utils';
@@ -37,7 +39,12 @@ const ranking = {
 };
 const windowSize = Number(opts.get('window') ?? 1);
 
-const loaded = useEmbedder ? await loadUseLiteInNode() : undefined;
+// --runtime ort (default) runs USE-lite on onnxruntime-web (--precision int8|float32, --threads N);
+// --runtime tfjs runs the tfjs graph as shipped.
+const runtime = opts.get('runtime') ?? 'ort';
+const precision = (opts.get('precision') ?? 'int8') as 'int8' | 'float32';
+if (runtime === 'ort') configureOrt({ threads: Number(opts.get('threads') ?? 2) });
+const loaded = !useEmbedder ? undefined : runtime === 'tfjs' ? await loadUseLiteInNode() : await loadUseLiteOrtInNode({ precision });
 // --cache keeps vectors on disk between runs (for tuning); ingest throughput is then not meaningful.
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 
@@ -71,13 +78,14 @@ const figures = {
   conversations: conversations.length,
   turns,
   embedder: embedder ? embedder.fingerprint : null,
+  runtime: useEmbedder ? (runtime === 'ort' ? `onnxruntime-web ${precision}, ${opts.get('threads') ?? 2} threads` : 'tfjs wasm') : null,
   windowSize,
   ranking,
   recall: table,
   ingestTurnsPerSecond: Math.round(turns / (ingestMs / 1000)),
   searchMs: { p50: Number(percentile(latencies, 50).toFixed(1)), p95: Number(percentile(latencies, 95).toFixed(1)) },
 };
-console.log(`LoCoMo retrieval — ${conversations.length} conversations, ${turns} turns, embedder ${embedder ? 'use-lite' : 'none'}, window ${windowSize}`);
+console.log(`LoCoMo retrieval — ${conversations.length} conversations, ${turns} turns, embedder ${embedder ? `use-lite (${figures.runtime})` : 'none'}, window ${windowSize}`);
 console.table(table);
 console.log(`ingest ${figures.ingestTurnsPerSecond} turns/s (embedding included) · search p50 ${figures.searchMs.p50} ms, p95 ${figures.searchMs.p95} ms (query embedding included)`);
 writeResults(opts.get('out') ?? 'bench/results/locomo.json', figures);

@@ -7,7 +7,7 @@
 //   dist-lib/langchain.js  `memos-web/langchain` a LangChain retriever and a LangGraph store (LangChain is the consumer's)
 //   dist-lib/mem0.js       `memos-web/mem0`      a mem0-shaped Memory facade
 //   dist-lib/memos-web.js  (no bundler)          page entry + elements + Lit in one module
-//   dist-lib/runtime/      the two workers, their chunks and the files they load (ort/, tfjs/, models/);
+//   dist-lib/runtime/      the two workers, their chunks and the files they load (ort/, models/);
 //                          served from the consumer's origin by the Vite plugin or `memos-web-assets`
 //   dist-lib/types/        declarations; dist-lib/custom-elements.json the elements' manifest
 //
@@ -70,7 +70,7 @@ for (const worker of ['memory', 'inference']) {
     }),
   );
 }
-for (const folder of ['ort', 'tfjs', 'models']) {
+for (const folder of ['ort', 'models']) {
   if (!existsSync(`public/${folder}`)) throw new Error(`public/${folder} is missing: run npm ci (its prepare step copies the model files)`);
   cpSync(`public/${folder}`, `${OUT}/runtime/${folder}`, { recursive: true, dereference: true });
 }

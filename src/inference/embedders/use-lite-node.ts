@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { filesInFolder } from '../runtime/node-model-files';
 import { UseLiteEmbedder, type UseLiteOptions } from './use-lite-embedder';
+import { UseLiteOrtEmbedder, type UseLiteOrtOptions } from './use-lite-ort-embedder';
 
 const require = createRequire(import.meta.url);
 
@@ -14,4 +15,9 @@ export const TFJS_WASM_DIR = `${dirname(require.resolve('@tensorflow/tfjs-backen
 /** Loads USE-lite from node_modules. */
 export function loadUseLiteInNode(options: Partial<UseLiteOptions> = {}): Promise<UseLiteEmbedder> {
   return UseLiteEmbedder.load({ files: filesInFolder(USE_MODEL_DIR), wasmPath: TFJS_WASM_DIR, ...options });
+}
+
+/** Loads USE-lite on onnxruntime-web from node_modules (configure ORT's threads with `configureOrt` first). */
+export function loadUseLiteOrtInNode(options: Partial<UseLiteOrtOptions> = {}): Promise<UseLiteOrtEmbedder> {
+  return UseLiteOrtEmbedder.load({ files: filesInFolder(USE_MODEL_DIR), ...options });
 }

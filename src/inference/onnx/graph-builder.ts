@@ -56,6 +56,13 @@ export class GraphBuilder {
     return name;
   }
 
+  /** Adds a node of another operator domain (e.g. onnxruntime's "com.microsoft") and returns its output. */
+  opIn(domain: string, op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}): string {
+    const name = this.#fresh(op);
+    this.#nodes.push({ op, domain, inputs, outputs: [name], name: `${op}_${this.#counter++}`, attributes });
+    return name;
+  }
+
   /** Adds a node with several outputs and returns their names. */
   opN(op: string, inputs: readonly string[], count: number, attributes: Record<string, OnnxAttribute> = {}): string[] {
     const outputs = Array.from({ length: count }, () => this.#fresh(op));

@@ -7,7 +7,7 @@
 import protobuf from 'protobufjs/minimal.js';
 
 /** ONNX element types this writer produces (TensorProto.DataType). */
-export const ONNX_TYPE = { float: 1, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
+export const ONNX_TYPE = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 
 /** An element type name. */
 export type OnnxType = keyof typeof ONNX_TYPE;
@@ -20,7 +20,7 @@ export interface OnnxTensor {
   readonly name: string;
   readonly type: OnnxType;
   readonly dims: readonly number[];
-  readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+  readonly data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
 }
 
 /** An attribute value of a node. */
@@ -156,6 +156,13 @@ export function encodeOnnxModel(model: OnnxModel): Uint8Array {
   opset.uint32(tag(1, LENGTH)).string('');
   opset.uint32(tag(2, VARINT)).int64(model.opset);
   w.ldelim();
+  // Operators of other domains (onnxruntime's com.microsoft contrib operators) need their own import, version 1.
+  for (const domain of new Set(model.nodes.flatMap((n) => (n.domain ? [n.domain] : [])))) {
+    const other = w.uint32(tag(8, LENGTH)).fork();
+    other.uint32(tag(1, LENGTH)).string(domain);
+    other.uint32(tag(2, VARINT)).int64(1);
+    w.ldelim();
+  }
   for (const [key, value] of Object.entries(model.metadata ?? {})) {
     const entry = w.uint32(tag(14, LENGTH)).fork();
     entry.uint32(tag(1, LENGTH)).string(key);
