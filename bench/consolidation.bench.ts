@@ -6,15 +6,15 @@
  * Options: --data PATH, --embedder use-lite|none (default use-lite), --cache (reuse vectors), --out PATH.
  */
 import 'fake-indexeddb/auto';
-import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, writeResults } from './lib/bench-utils';
+import { benchUseLite } from './lib/use-lite-bench';
 import { cachedEmbedder } from './lib/embedding-cache';
 import { locomoRecall, readLocomo } from './lib/locomo';
 
 const opts = options();
 const data = opts.get('data') ?? '../shared/data/locomo/locomo-dev.json';
-const loaded = (opts.get('embedder') ?? 'use-lite') === 'use-lite' ? await loadUseLiteInNode() : undefined;
+const loaded = (opts.get('embedder') ?? 'use-lite') === 'use-lite' ? (await benchUseLite(opts)).embedder : undefined;
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 const os = await MemOS.open({ name: `consolidation-${Date.now()}`, durability: 'relaxed', scheduler: false, ...(embedder && { embedder }) });
 await os.createUser({ userId: 'bench', name: 'bench' });
@@ -42,7 +42,7 @@ for (const c of conversations) {
 const consolidateMs = performance.now() - started;
 const after = { memories: await live(), recall: (await locomoRecall(os, 'bench', conversations)).table };
 os.close();
-if (embedder && 'save' in embedder) embedder.save();
+if (embedder && 'save' in embedder) (embedder as { save(): void }).save();
 
 const overall = (table: Record<string, number | string>[]) => table.find((r) => r['category'] === 'overall') ?? {};
 console.log(`LoCoMo consolidation — ${conversations.length} conversations, embedder ${embedder ? 'use-lite' : 'none'}`);

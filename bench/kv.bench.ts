@@ -72,7 +72,7 @@ if (opts.get('only') !== 'chromium') {
 console.table(
   rows.map((r) => ({
     model: r.model, where: r.where, 'memory+query': `${r.memoryTokens}+${r.queryTokens}`, 'prefill TTFT': Math.round(r.prefillTtftMs), 'KV TTFT': Math.round(r.kvTtftMs),
-    'of which load': Math.round(r.loadMs), reduction: `${(r.reduction * 100).toFixed(1)}%`, same: r.sameOutput, 'cube MB': (r.cubeBytes / 1e6).toFixed(2),
+    'of which load': Math.round(r.loadMs), reduction: `${(r.reduction * 100).toFixed(1)}%`, 'in memory ms': Math.round(r.hotTtftMs), 'reduction in memory': `${(r.hotReduction * 100).toFixed(1)}%`, same: r.sameOutput, 'cube MB': (r.cubeBytes / 1e6).toFixed(2),
     'store MB/s': Math.round(r.storeMBps), 'load MB/s': Math.round(r.loadMBps), 'raw read MB/s': Math.round(r.rawReadMBps),
   })),
 );

@@ -13,12 +13,11 @@
  */
 import 'fake-indexeddb/auto';
 import { existsSync } from 'node:fs';
-import { loadUseLiteInNode, loadUseLiteOrtInNode } from '../src/inference/embedders/use-lite-node';
-import { configureOrt } from '../src/inference/runtime/ort-runtime';
 import { MemOS } from '../src/os/memos';
 import { DEFAULT_RANKING } from '../src/search/ranking';
 import { options, percentile, writeResults } from './lib/bench-utils';
 import { cachedEmbedder } from './lib/embedding-cache';
+import { benchUseLite } from './lib/use-lite-bench';
 import { locomoRecall, readLocomo } from './lib/locomo';
 
 const opts = options();
@@ -39,12 +38,8 @@ const ranking = {
 };
 const windowSize = Number(opts.get('window') ?? 1);
 
-// --runtime ort (default) runs USE-lite on onnxruntime-web (--precision int8|float32, --threads N);
-// --runtime tfjs runs the tfjs graph as shipped.
-const runtime = opts.get('runtime') ?? 'ort';
-const precision = (opts.get('precision') ?? 'int8') as 'int8' | 'float32';
-if (runtime === 'ort') configureOrt({ threads: Number(opts.get('threads') ?? 2) });
-const loaded = !useEmbedder ? undefined : runtime === 'tfjs' ? await loadUseLiteInNode() : await loadUseLiteOrtInNode({ precision });
+const chosen = useEmbedder ? await benchUseLite(opts) : undefined;
+const loaded = chosen?.embedder;
 // --cache keeps vectors on disk between runs (for tuning); ingest throughput is then not meaningful.
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 
@@ -71,14 +66,14 @@ const ingestMs = performance.now() - ingestStart;
 
 const { table, latencies } = await locomoRecall(os, 'bench', conversations);
 os.close();
-if (embedder && 'save' in embedder) embedder.save();
+if (embedder && 'save' in embedder) (embedder as { save(): void }).save();
 
 const figures = {
   data,
   conversations: conversations.length,
   turns,
   embedder: embedder ? embedder.fingerprint : null,
-  runtime: useEmbedder ? (runtime === 'ort' ? `onnxruntime-web ${precision}, ${opts.get('threads') ?? 2} threads` : 'tfjs wasm') : null,
+  runtime: chosen?.runtime ?? null,
   windowSize,
   ranking,
   recall: table,

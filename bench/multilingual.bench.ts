@@ -13,15 +13,15 @@
 import 'fake-indexeddb/auto';
 import { TEXT_LANGUAGES, type TextLanguage } from '../src/core/cube';
 import { seededRandom } from '../src/core/seeded-random';
-import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { cachedEmbedder } from './lib/embedding-cache';
 import { CORPUS, type LanguageCorpus } from './data/multilingual-corpus';
 import { options, percentile, writeResults } from './lib/bench-utils';
+import { benchUseLite } from './lib/use-lite-bench';
 
 const opts = options();
 const random = seededRandom(2026);
-const embedder = opts.get('embedder') === 'use-lite' ? cachedEmbedder(await loadUseLiteInNode()) : undefined;
+const embedder = opts.get('embedder') === 'use-lite' ? cachedEmbedder((await benchUseLite(opts)).embedder) : undefined;
 const os = await MemOS.open({ name: `multilingual-${Date.now()}`, scheduler: false, ...(embedder && { embedder }) });
 await os.createUser({ userId: 'u', name: 'Bench' });
 

@@ -5,7 +5,8 @@
  * preference is in the top 5 and top 10. Each preference gets a store of its own. Node, fake-indexeddb,
  * USE-lite. Prints figures; asserts nothing.
  *
- * Options: --data DIR (default ../shared/data/prefeval), --embedder use-lite|none, --fillers N,N
+ * Options: --data DIR (default ../shared/data/prefeval), --embedder use-lite|none, --runtime ort|tfjs,
+ * --precision int8|float32, --threads N (bench/lib/use-lite-bench.ts), --fillers N,N
  * (default 10,24), --limit N (preferences, default all), --cache, --misses (print each preference not in
  * the top 5), --out PATH.
  */
@@ -14,9 +15,9 @@ import { IDBFactory } from 'fake-indexeddb';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChatMessage } from '../src/protocol/memory-types';
-import { loadUseLiteInNode } from '../src/inference/embedders/use-lite-node';
 import { MemOS } from '../src/os/memos';
 import { options, percentile, writeResults } from './lib/bench-utils';
+import { benchUseLite } from './lib/use-lite-bench';
 import { cachedEmbedder } from './lib/embedding-cache';
 
 const opts = options();
@@ -42,7 +43,8 @@ const fillers = (JSON.parse(readFileSync(join(dir, 'filtered_inter_turns.json'),
   c.conversation.map((m): ChatMessage => ({ role: m.role === 'assistant' ? 'assistant' : 'user', content: m.content })),
 );
 
-const loaded = useEmbedder ? await loadUseLiteInNode() : undefined;
+const chosen = useEmbedder ? await benchUseLite(opts) : undefined;
+const loaded = chosen?.embedder;
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 
 const rows: { fillers: number; preferences: number; top5: number; top10: number; searchP50: number; searchP95: number }[] = [];
@@ -81,9 +83,9 @@ for (const count of fillerCounts) {
     searchP95: Number(percentile(latencies, 95).toFixed(1)),
   });
 }
-if (embedder && 'save' in embedder) embedder.save();
+if (embedder && 'save' in embedder) (embedder as { save(): void }).save();
 
-console.log(`PrefEval explicit preferences — ${preferences.length} preferences, embedder ${embedder ? 'use-lite' : 'none'}`);
+console.log(`PrefEval explicit preferences — ${preferences.length} preferences, embedder ${chosen ? `use-lite (${chosen.runtime})` : 'none'}`);
 console.table(rows);
 console.table(Object.fromEntries(Object.entries(byTopic).map(([topic, r]) => [topic, Object.fromEntries(Object.entries(r).map(([k, v]) => [`top5@${k}`, Number((v.top5 / v.n).toFixed(2))]))])));
 writeResults(opts.get('out') ?? 'bench/results/prefeval.json', { data: dir, embedder: embedder?.fingerprint ?? null, results: rows });

@@ -15,7 +15,8 @@ import type { LanguageModel } from '../protocol/language-model';
 import type { BuildActivationParams, CallOptions, WorkingEntry } from '../protocol/memory-types';
 import type { SearchHit, SearchParams } from '../protocol/search-types';
 import type { Store, WriteTx } from '../storage/store';
-import { buildActivationRecord, composeActivationRecord, usableCache } from './activations';
+import { HotKvCaches } from '../memory/activation/hot-kv-caches';
+import { buildActivationRecord, checkUsable, composeActivationRecord, usableCache } from './activations';
 import { appendAudit, SCHEDULER_ACTOR } from './audit-log';
 import { cubeWithAccess } from './directory';
 import { checkAborted, idList, intInRange, oneOf, requireId, requireObject, requireReference } from './validate';
@@ -28,6 +29,8 @@ export interface ActivationMemoryDeps {
   readonly clock: Clock;
   /** The most bytes KV cubes may take before the least recently used are evicted. */
   readonly kvBudgetBytes: number;
+  /** The most bytes of decoded KV caches kept in memory for the next chat turns (HotKvCaches). */
+  readonly hotKvBytes: number;
   model(): Promise<LanguageModel | undefined>;
   get(params: { userId: string; memoryId: string }): Promise<MemoryItem>;
   search(params: SearchParams, options?: CallOptions): Promise<SearchHit[]>;
@@ -38,9 +41,21 @@ export interface ActivationMemoryDeps {
 /** KV MemCubes (see MemoryApi.buildActivation and the methods after it). */
 export class ActivationMemory {
   readonly #deps: ActivationMemoryDeps;
+  readonly #hot: HotKvCaches;
 
   constructor(deps: ActivationMemoryDeps) {
     this.#deps = deps;
+    this.#hot = new HotKvCaches(deps.hotKvBytes);
+  }
+
+  /** What the in-memory KV caches hold now. */
+  hotStatus(): { bytes: number; activationIds: string[] } {
+    return { bytes: this.#hot.bytes, activationIds: this.#hot.ids() };
+  }
+
+  /** Lets every in-memory KV cache go (the store closes). */
+  releaseHot(): void {
+    this.#hot.clear();
   }
 
   /** See MemoryApi.buildActivation. */
@@ -134,7 +149,7 @@ export class ActivationMemory {
     const userId = requireId(params.userId, 'userId');
     const id = requireId(params.activationId, 'activationId');
     const sessionId = requireReference(params.sessionId, 'sessionId');
-    return this.#deps.store.write(ACTIVATION_STORES, async (tx) => {
+    const activated = await this.#deps.store.write(ACTIVATION_STORES, async (tx) => {
       const item = await tx.objectStore('activations').get(id);
       if (!item) throw new MemosError('MEMORY_NOT_FOUND', 'No such activation.', { activationId: id });
       await cubeWithAccess(tx, item.cubeId, userId, 'read');
@@ -145,6 +160,16 @@ export class ActivationMemory {
       await appendAudit(tx, this.#deps.clock(), userId, 'activation.activate', item.cubeId, [id], { sessionId });
       return updated;
     });
+    void this.#warm(activated).catch(() => undefined);
+    return activated;
+  }
+
+  /** Reads and decodes an activated cube into memory ahead of the session's first turn (when a model that can use it is loaded). */
+  async #warm(item: ActivationItem): Promise<void> {
+    const model = await this.#deps.model();
+    if (!model?.kv || this.#hot.get(item.id)) return;
+    const blobs = await this.#deps.store.read(['blobs'], (tx) => tx.objectStore('blobs').index('byMemory').getAll(item.id));
+    this.#hot.put(item.id, await usableCache(item, blobs, model));
   }
 
   /** See MemoryApi.deactivate. */
@@ -176,22 +201,31 @@ export class ActivationMemory {
       await deleteActivation(tx, id);
       await appendAudit(tx, this.#deps.clock(), userId, 'activation.evict', item.cubeId, [id], { bytes: item.bytes });
     });
+    this.#hot.drop(id);
   }
 
   /**
    * The KV cache to start a session's chat from, with its entry; or why it cannot be used.
    */
-  async forSession(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined> {
+  async forSession(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string; hot?: boolean } | undefined> {
     const found = await this.#deps.store.read(['cubes', 'activations', 'blobs'], async (tx) => {
       const [item] = await tx.objectStore('activations').index('bySession').getAll(sessionId);
       if (!item) return undefined;
       const cube = await tx.objectStore('cubes').get(item.cubeId);
       if (!cube || accessOf(cube, userId) === 'none') return undefined;
-      return { item, blobs: await tx.objectStore('blobs').index('byMemory').getAll(item.id) };
+      // A cube decoded before (an earlier turn, or warmed when activated) needs no chunks read.
+      const hot = this.#hot.get(item.id);
+      return { item, hot, blobs: hot ? [] : await tx.objectStore('blobs').index('byMemory').getAll(item.id) };
     });
     if (!found) return undefined;
     try {
-      return { item: found.item, cache: await usableCache(found.item, found.blobs, model) };
+      if (found.hot) {
+        checkUsable(found.item, model);
+        return { item: found.item, cache: found.hot, hot: true };
+      }
+      const cache = await usableCache(found.item, found.blobs, model);
+      this.#hot.put(found.item.id, cache);
+      return { item: found.item, cache, hot: false };
     } catch (error) {
       if (error instanceof MemosError) return { item: found.item, refused: `${error.code}: ${error.message}` };
       throw error;
@@ -271,5 +305,6 @@ export class ActivationMemory {
       await deleteActivation(tx, id);
       await appendAudit(tx, this.#deps.clock(), SCHEDULER_ACTOR, 'activation.evict', item.cubeId, [id], { bytes: item.bytes, stale: item.staleReason !== null });
     });
+    this.#hot.drop(id);
   }
 }

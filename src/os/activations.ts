@@ -126,10 +126,18 @@ export async function composeActivationRecord(
  * @throws {MemosError} KV_INCOMPATIBLE (another model), KV_CORRUPT (damaged), INVALID_INPUT (stale)
  */
 export async function usableCache(item: ActivationItem, blobs: readonly BlobRecord[], model: LanguageModel): Promise<KvCache> {
-  const kv = kvOf(model);
-  checkModel(item.model, kv.fingerprint);
-  if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: item.id });
+  checkUsable(item, model);
   return decodeCache(item, blobs);
+}
+
+/**
+ * Checks that a stored cube can start `model` now (its model, and not stale) — also when its decoded
+ * cache is already held in memory.
+ * @throws {MemosError} KV_INCOMPATIBLE, INVALID_INPUT (stale), MODEL_NOT_LOADED
+ */
+export function checkUsable(item: ActivationItem, model: LanguageModel): void {
+  checkModel(item.model, kvOf(model).fingerprint);
+  if (item.staleReason) throw new MemosError('INVALID_INPUT', `The activation is stale (${item.staleReason}): rebuild it.`, { activationId: item.id });
 }
 
 /**

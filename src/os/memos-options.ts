@@ -38,4 +38,10 @@ export interface MemOSOptions extends StoreOptions {
   readonly workingMemory?: Partial<WorkingMemoryPolicy>;
   /** The most bytes KV MemCubes may take before the least recently used are evicted (256 MB). */
   readonly kvBudgetBytes?: number;
+  /**
+   * The most bytes of decoded KV caches kept in memory (128 MB): a chat turn from a cube already read —
+   * an earlier turn, or one activated while a model that can use it is loaded — starts without reading
+   * it from IndexedDB. 0 keeps none.
+   */
+  readonly hotKvBytes?: number;
 }

@@ -58,6 +58,7 @@ const SNAPSHOT_EVERY_MS = 30_000;
 const JOB_HISTORY_MS = 7 * 86_400_000;
 /** Default storage budget of KV MemCubes. */
 const DEFAULT_KV_BUDGET = 256 * 1024 * 1024;
+const DEFAULT_HOT_KV_BYTES = 128 * 1024 * 1024;
 export { SCHEDULER_ACTOR } from '../core/audit';
 export type { MemOSOptions } from './memos-options';
 
@@ -182,6 +183,7 @@ export class MemOS implements MemoryApi {
       store,
       clock: this.#clock,
       kvBudgetBytes: options.kvBudgetBytes ?? DEFAULT_KV_BUDGET,
+      hotKvBytes: options.hotKvBytes ?? DEFAULT_HOT_KV_BYTES,
       model: () => this.#languageModel(),
       get: (params) => this.get(params),
       search: (params, callOptions) => this.search(params, callOptions),
@@ -265,6 +267,14 @@ export class MemOS implements MemoryApi {
     return this.#indexOpened;
   }
 
+  /**
+   * The KV caches this instance keeps decoded in memory for the next chat turns (`hotKvBytes`): their
+   * bytes and activation ids, least recently used first.
+   */
+  kvMemoryStatus(): { bytes: number; activationIds: string[] } {
+    return this.#activations.hotStatus();
+  }
+
   /** The vectors search uses: the previous model's while the current one catches up, else the current one's. */
   get #serving(): VectorMemory | undefined {
     return this.#previous ?? this.#vectors;
@@ -294,6 +304,7 @@ export class MemOS implements MemoryApi {
     if (this.#snapshotTimer !== undefined) clearInterval(this.#snapshotTimer);
     if (this.#firstSnapshot !== undefined) clearTimeout(this.#firstSnapshot);
     this.#vectors?.stop();
+    this.#activations.releaseHot();
     this.#releasePrevious();
     this.#unsubscribe();
     this.#unsubscribeCommits();

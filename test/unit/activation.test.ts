@@ -137,9 +137,38 @@ describe.skipIf(!HAS_STORIES)('activation memory on stories260K (needs ../shared
       tx.onerror = () => reject(tx.error);
     });
     db.close();
-    const damaged = await os.chat({ userId: 'ana', sessionId: 's1', messages: [{ role: 'user', content: 'Who has a red ball?' }], maxTokens: 4, writeCubeId: null });
-    expect(damaged.activation?.reason).toMatch(/^KV_CORRUPT/);
+    // The copy this instance read and checked when the cube was activated stays in its memory; the
+    // damage is found where the chunks are read again: after a reload.
     os.close();
+    const { os: reloaded } = await openTestOs({ name });
+    reloaded.setLanguageModel(decoder);
+    const damaged = await reloaded.chat({ userId: 'ana', sessionId: 's1', messages: [{ role: 'user', content: 'Who has a red ball?' }], maxTokens: 4, writeCubeId: null });
+    expect(damaged.activation?.reason).toMatch(/^KV_CORRUPT/);
+    expect(reloaded.kvMemoryStatus().activationIds).toEqual([]);
+    reloaded.close();
+  });
+
+  it('keeps an activated cube decoded in memory: later turns skip reading and checking its chunks, and answer as a cold start does', async () => {
+    const { os, memories, name } = await seed();
+    const item = await os.buildActivation({ userId: 'ana', cubeId: 'life', memoryIds: memories.map((m) => m.id), encoding: 'fp16' });
+    await os.activate({ userId: 'ana', activationId: item.id, sessionId: 'hot' });
+    await expect.poll(() => os.kvMemoryStatus().activationIds).toEqual([item.id]); // warmed when activated
+    expect(os.kvMemoryStatus().bytes).toBe(2 * 5 * 4 * 8 * item.tokenIds.length * 4); // float32 keys and values, 5 layers
+    const ask = (target: MemOS) => target.chat({ userId: 'ana', sessionId: 'hot', messages: [{ role: 'user', content: 'Who has a red ball?' }], maxTokens: 12, writeCubeId: null });
+    const first = await ask(os);
+    const second = await ask(os);
+    expect(first.activation).toEqual({ id: item.id, used: true, reason: null });
+    expect(second.answer).toBe(first.answer);
+    os.close();
+    // A cold start (a reload, nothing in memory until the first turn reads the chunks) answers the same.
+    const { os: cold } = await openTestOs({ name });
+    cold.setLanguageModel(decoder);
+    expect(cold.kvMemoryStatus().activationIds).toEqual([]);
+    expect((await ask(cold)).answer).toBe(first.answer);
+    expect(cold.kvMemoryStatus().activationIds).toEqual([item.id]);
+    await cold.evictActivation({ userId: 'ana', activationId: item.id });
+    expect(cold.kvMemoryStatus()).toEqual({ bytes: 0, activationIds: [] });
+    cold.close();
   });
 
   it('chat starts from the active KV cube instead of pasting its memories, and a changed source makes it stale', async () => {
