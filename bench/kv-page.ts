@@ -1,5 +1,6 @@
 // The page of the Chromium KV run: one worker per model setting, figures handed back to the runner.
 import { wrap } from 'comlink';
+import type { BenchModel } from './lib/decode-run';
 import type { KvRow } from './lib/kv-run';
 
 /** What the KV worker runs. */
@@ -9,7 +10,7 @@ export interface KvWorkerApi {
 
 /** Settings of one run. */
 export interface KvBenchOptions {
-  readonly model: 'stories260K' | 'synthetic-30m';
+  readonly model: BenchModel;
   readonly threads: number;
   readonly memory: number[];
   readonly query: number[];

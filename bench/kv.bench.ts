@@ -3,7 +3,7 @@
  * decoded) against prefilling the same memory + query, with identical greedy output checked; cube
  * size, store and load MB/s, raw IndexedDB read MB/s. In a Chromium worker (real IndexedDB) and in
  * Node (fake-indexeddb).
- * Options: --models synthetic-30m,stories260K --memory 256,1024,2048 --query 32,128 --threads 2
+ * Options: --models synthetic-30m,stories260K (synthetic-30m-8k for --memory 4096) --memory 256,1024,2048 --query 32,128 --threads 2
  * --encoding fp16 --repeats 3 --only node|chromium --out PATH.
  * Any Optimum-layout decoder (Node): --onnx PATH/model.onnx [--tokenizer PATH/tokenizer.json] --vocab N
  * --context N (without a tokenizer, random token ids are used and output text is not decoded).

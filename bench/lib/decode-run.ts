@@ -37,8 +37,8 @@ export async function storiesFromOrigin(): Promise<StoriesFiles> {
   return { onnx: await get('stories260K.onnx'), tokenizer: await get('tok512.bin') };
 }
 
-/** The models the benchmark knows. */
-export type BenchModel = 'stories260K' | 'synthetic-30m';
+/** The models the benchmark knows; "synthetic-30m-8k" is the same model with room for 8,192 positions (KV at 4k memory). */
+export type BenchModel = 'stories260K' | 'synthetic-30m' | 'synthetic-30m-8k';
 
 /** Opens a model; `stories` gives stories260K's files (the .onnx and tok512.bin). */
 export async function openBenchModel(model: BenchModel, stories?: StoriesFiles): Promise<{ decoder: OrtDecoder; parameters: number; loadMs: number }> {
@@ -49,7 +49,7 @@ export async function openBenchModel(model: BenchModel, stories?: StoriesFiles):
     const decoder = await OrtDecoder.create({ id: model, model: stories.onnx, tokenizer, contextLength: 512 });
     return { decoder, parameters: 260_000, loadMs: performance.now() - started };
   }
-  const shape = SYNTHETIC_SHAPES['30m'];
+  const shape = model === 'synthetic-30m-8k' ? { ...SYNTHETIC_SHAPES['30m'], maxPositions: 8192 } : SYNTHETIC_SHAPES['30m'];
   const built = buildSyntheticLlama(shape, 11);
   const decoder = await OrtDecoder.create({
     id: model,

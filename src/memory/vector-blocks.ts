@@ -170,3 +170,20 @@ export async function mergeSmallBlocks(store: Store, model: string, small: reado
   }
   return { merged, stillSmall };
 }
+
+/**
+ * Deletes every stored block of a model no longer used (after a change of model has re-embedded every
+ * memory), up to `batch` blocks per transaction. Returns how many blocks went.
+ */
+export async function dropModelBlocks(store: Store, model: string, batch = 200): Promise<number> {
+  let dropped = 0;
+  for (;;) {
+    const count = await store.write(['vectorBlocks'], async (tx) => {
+      const keys = await tx.objectStore('vectorBlocks').index('byModel').getAllKeys(model, batch);
+      await issueRequests((add) => keys.forEach((key) => add(tx.objectStore('vectorBlocks').delete(key))));
+      return keys.length;
+    });
+    dropped += count;
+    if (count < batch) return dropped;
+  }
+}

@@ -13,7 +13,7 @@ import { notReadyYet } from '../inference/embedders/deferred-embedder';
 import { VectorIndex, type VectorHit, type VectorIndexState } from '../search/vector-index';
 import { issueRequests } from '../storage/requests';
 import type { ChangeSet, Store, WriteOptions, WriteTx } from '../storage/store';
-import { SMALL_BLOCK, blocksHolding, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
+import { SMALL_BLOCK, blocksHolding, dropModelBlocks, mergeSmallBlocks, vectorsOf, writeVectors, type BlockSummary, type StoredVector } from './vector-blocks';
 import type { CallOptions, VectorStatus } from '../protocol/memory-types';
 
 export type { StoredVector } from './vector-blocks';
@@ -295,6 +295,20 @@ export class VectorMemory {
   /** Stops a running catch-up (on close). */
   stop(): void {
     this.#stop.abort();
+  }
+
+  /** Whether `stop` was called (a catch-up that ended then did not finish). */
+  get stopped(): boolean {
+    return this.#stop.signal.aborted;
+  }
+
+  /**
+   * Deletes this model's stored vectors, once another model has re-embedded every memory and replaced
+   * it. Returns how many blocks went.
+   */
+  async dropStored(): Promise<number> {
+    this.forget([...this.#hashes.keys()]);
+    return dropModelBlocks(this.#store, this.#model);
   }
 
   async #syncOnce(): Promise<void> {

@@ -233,7 +233,12 @@ export class MemOS implements MemoryApi {
     }
     if (os.#previous && os.#previous.status().embedded === 0) os.#releasePrevious();
     void os.#vectors?.sync().then(() => {
-      if (os.#vectors?.status().lastError === null) os.#releasePrevious();
+      const current = os.#vectors;
+      if (!current || current.stopped || current.status().lastError !== null) return;
+      // Every memory has the new model's vector: the old model's go, from memory and from the store.
+      const previous = os.#previous;
+      os.#releasePrevious();
+      void previous?.dropStored().catch(() => undefined);
     });
     if (options.scheduler !== false) {
       os.scheduler.start();

@@ -2,7 +2,7 @@
 // the old vectors. The two "models" are seeded random-projection embedders (bench/lib/synthetic.ts):
 // they stand for two real models with different fingerprints, at no cost.
 import { describe, expect, it } from 'vitest';
-import type { Embedder } from '../../src/inference/embedders/embedder';
+import { fingerprintKey, type Embedder } from '../../src/inference/embedders/embedder';
 import { projectionEmbedder } from '../../bench/lib/synthetic';
 import { openTestOs } from './helpers';
 
@@ -28,6 +28,24 @@ function gated(inner: Embedder): { embedder: Embedder; release: () => void; batc
   };
 }
 
+/** How many vector blocks of a model a store holds, read straight from IndexedDB. */
+async function blocksOf(storeName: string, model: string): Promise<number> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(storeName);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      const request = db.transaction('vectorBlocks').objectStore('vectorBlocks').index('byModel').count(model);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
 describe('changing the embedding model', () => {
   it('keeps serving the old vectors until the new model has re-embedded every memory, then switches', async () => {
     const oldModel = projectionEmbedder(64, 1);
@@ -50,6 +68,13 @@ describe('changing the embedding model', () => {
     const [again] = await os.search({ userId: 'ana', query: 'markets fell', mode: 'vector', trackUsage: false });
     expect(again?.memory.text).toBe('stock markets fell sharply');
     expect(newModel.batches()).toBeGreaterThan(0);
+    // The old model's vectors are then deleted from the store too (they would only take room).
+    const oldKey = fingerprintKey(projectionEmbedder(64, 1).fingerprint);
+    await expect.poll(() => blocksOf(first.name, oldKey)).toBe(0);
+    expect(await blocksOf(first.name, fingerprintKey(projectionEmbedder(64, 2).fingerprint))).toBeGreaterThan(0);
     os.close();
+    const { os: reopened } = await openTestOs({ name: first.name, embedder: projectionEmbedder(64, 2), previousEmbedder: projectionEmbedder(64, 1) });
+    expect(await reopened.vectorStatus()).toMatchObject({ serving: { revision: '2' }, embedded: 3 });
+    reopened.close();
   });
 });
