@@ -223,6 +223,7 @@ export class CubeSync {
     for (const s of this.#cubes.values()) {
       await this.stop({ userId: s.userId, cubeId: s.cubeId });
       await s.local.close().catch(() => undefined);
+      await s.remote.close().catch(() => undefined);
     }
     this.#cubes.clear();
   }

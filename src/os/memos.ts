@@ -313,14 +313,14 @@ export class MemOS implements MemoryApi {
     this.#releasePrevious();
     this.#unsubscribe();
     this.#unsubscribeCommits();
-    void this.#sync.close();
+    const syncClosed = this.#sync.close();
     // Opened before the connection closes: the index is saved if it moved on since its last snapshot
     // (first, so the uses written next are simply changes after it), and the uses counted last are kept.
-    this.#lastWrites = Promise.all([this.#snapshots?.save(), this.#usage.flush()]).then(() => undefined);
+    this.#lastWrites = Promise.all([this.#snapshots?.save(), this.#usage.flush(), syncClosed]).then(() => undefined);
     this.#store.close();
   }
 
-  /** Resolves when the writes `close` issued (the index snapshot, the last uses) have finished. */
+  /** Resolves when what `close` started has finished: the index snapshot, the last uses, and stopping sync (no request to the server left open). */
   whenClosed(): Promise<void> {
     return this.#lastWrites;
   }

@@ -24,6 +24,12 @@ async function device(): Promise<MemOS> {
   return os;
 }
 
+/** Closes devices and waits until their sync has stopped, so no request is left open when the server stops. */
+async function closeAll(...devices: MemOS[]): Promise<void> {
+  for (const os of devices) os.close();
+  await Promise.all(devices.map((os) => os.whenClosed()));
+}
+
 async function serverDocs(database: string): Promise<{ id: string; doc: Record<string, unknown> }[]> {
   const answer = (await (await fetch(`${server.url}/${database}/_all_docs?include_docs=true`)).json()) as { rows: { id: string; doc: Record<string, unknown> }[] };
   return answer.rows;
@@ -71,7 +77,7 @@ describe('sync through a CouchDB-protocol server', () => {
     const c = await device();
     expect((await errorOf(() => c.configureSync({ userId: 'ana', cubeId: 'notes', url: server.url, database, passphrase: 'not the passphrase' }))).code).toBe('SYNC_KEY_INVALID');
     expect(await c.listCubes({ userId: 'ana' })).toEqual([]);
-    for (const os of [a, b, c]) os.close();
+    await closeAll(a, b, c);
   }, 60_000);
 
   it('keeps both sides of an offline conflict with the same result on both devices, and a purge reaches the other', async () => {
@@ -109,8 +115,7 @@ describe('sync through a CouchDB-protocol server', () => {
     ]);
     expect(onA.memories).toEqual([rent!.id]);
     expect((await errorOf(() => b.history({ userId: 'ana', memoryId: bin!.id }))).code).toBe('MEMORY_NOT_FOUND');
-    a.close();
-    b.close();
+    await closeAll(a, b);
   }, 60_000);
 
   it('refuses a document the server changed and applies nothing of it', async () => {
@@ -137,8 +142,7 @@ describe('sync through a CouchDB-protocol server', () => {
     expect(status.refused).toBe(1);
     expect(status.lastError?.code).toBe('SYNC_TAMPERED');
     expect((await b.get({ userId: 'ana', memoryId: m!.id })).text).toBe('The boat is moored at pier 7.');
-    a.close();
-    b.close();
+    await closeAll(a, b);
   }, 60_000);
 
   it('in live mode a write on one device arrives on the other by itself', async () => {
@@ -156,7 +160,6 @@ describe('sync through a CouchDB-protocol server', () => {
     await b.stopSync({ userId: 'ana', cubeId: 'live' });
     await a.stopSync({ userId: 'ana', cubeId: 'live' });
     expect((await a.syncStatus({ userId: 'ana', cubeId: 'live' })).state).toBe('idle');
-    a.close();
-    b.close();
+    await closeAll(a, b);
   }, 60_000);
 });
