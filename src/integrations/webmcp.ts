@@ -10,6 +10,11 @@ import type { MemoryApi } from '../protocol/memory-api';
 import { memoryLine } from '../protocol/memory-block';
 import { writeCube } from './memory-link';
 
+/** The memory tools there are. */
+export type MemoryToolName = 'search_memories' | 'remember' | 'forget' | 'list_cubes' | 'get_memory' | 'update_memory';
+
+const PAGE_TOOLS: readonly MemoryToolName[] = ['search_memories', 'remember', 'forget', 'list_cubes'];
+
 /** What a tool returns, as the WebMCP draft (and MCP) shapes it. */
 export interface ToolResult {
   content: { type: 'text'; text: string }[];
@@ -34,15 +39,19 @@ export interface ModelContextLike {
 
 /** Options of {@link registerMemoryTools}. */
 export interface MemoryToolsOptions {
-  readonly memos: Pick<MemoryApi, 'search' | 'add' | 'delete' | 'get' | 'listCubes' | 'createCube' | 'recordAgentCall'>;
+  readonly memos: Pick<MemoryApi, 'search' | 'add' | 'delete' | 'get' | 'update' | 'listCubes' | 'createCube' | 'recordAgentCall'>;
   /** The user every tool acts as. */
   readonly userId: string;
   /** The cubes search reads (default: every cube the user can read). */
   readonly cubeIds?: readonly string[];
   /** Where "remember" writes (default: the first of cubeIds, else the user's first own cube). */
   readonly writeCubeId?: string;
-  /** Which tools to offer (default all four; leave out "forget" to keep agents from deleting). */
-  readonly tools?: readonly ('search_memories' | 'remember' | 'forget' | 'list_cubes')[];
+  /**
+   * Which tools to offer (default the four of the page: search_memories, remember, forget, list_cubes;
+   * get_memory and update_memory when named — the MCP server offers all six). Leave out "forget" to
+   * keep agents from deleting.
+   */
+  readonly tools?: readonly MemoryToolName[];
   /** Unregisters the tools when aborted. */
   readonly signal?: AbortSignal;
   /** The API to register with (default: document.modelContext, else navigator.modelContext). */
@@ -74,6 +83,31 @@ function refusal(error: unknown): ToolResult {
 export function registerMemoryTools(options: MemoryToolsOptions): { registered: string[]; unregister(): void } {
   const context = options.context ?? pageContext();
   if (!context) return { registered: [], unregister: () => undefined };
+  const wanted = memoryTools(options);
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  for (const tool of wanted) context.registerTool(tool, { signal: controller.signal });
+  return {
+    registered: wanted.map((t) => t.name),
+    unregister() {
+      controller.abort();
+      // Drafts before the signal option had unregisterTool.
+      for (const tool of wanted) {
+        try {
+          context.unregisterTool?.(tool.name);
+        } catch {
+          // Already gone (the signal removed it).
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The memory tools as data (name, description, JSON schema, execute), each acting as `options.userId`
+ * and auditing its call; WebMCP registers them on a page, the MCP server (integrations/mcp) serves them.
+ */
+export function memoryTools(options: Omit<MemoryToolsOptions, 'context' | 'signal'>): ModelContextTool[] {
   const { memos, userId } = options;
   const agent = options.agent ?? 'webmcp';
   const audit = async (cubeIds: Iterable<string>, tool: string, memoryIds: readonly string[]): Promise<void> => {
@@ -149,23 +183,38 @@ export function registerMemoryTools(options: MemoryToolsOptions): { registered: 
         }
       },
     },
-  ];
-  const wanted = all.filter((t) => !options.tools || options.tools.includes(t.name as never));
-  const controller = new AbortController();
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-  for (const tool of wanted) context.registerTool(tool, { signal: controller.signal });
-  return {
-    registered: wanted.map((t) => t.name),
-    unregister() {
-      controller.abort();
-      // Drafts before the signal option had unregisterTool.
-      for (const tool of wanted) {
+    {
+      name: 'get_memory',
+      description: "Reads one of the user's memories by id: its text, tags, cube, version and dates.",
+      inputSchema: { type: 'object', properties: { memoryId: { type: 'string', description: 'The id search_memories gave.' } }, required: ['memoryId'] },
+      annotations: { readOnlyHint: true },
+      async execute(input) {
         try {
-          context.unregisterTool?.(tool.name);
-        } catch {
-          // Already gone (the signal removed it).
+          const memory = await memos.get({ userId, memoryId: String(input['memoryId'] ?? ''), trackUsage: true });
+          await audit([memory.cubeId], 'get_memory', [memory.id]);
+          const view = { id: memory.id, text: memory.text, tags: [...memory.tags], cubeId: memory.cubeId, version: memory.version, state: memory.state, createdAt: new Date(memory.createdAt).toISOString(), updatedAt: new Date(memory.updatedAt).toISOString() };
+          return text(`${memory.text} (id ${memory.id}, version ${memory.version}, ${memory.state})`, view);
+        } catch (error) {
+          return refusal(error);
         }
-      }
+      },
     },
-  };
+    {
+      name: 'update_memory',
+      description: "Changes the text of one of the user's memories by id; the old text stays in its history.",
+      inputSchema: { type: 'object', properties: { memoryId: { type: 'string', description: 'The id search_memories gave.' }, text: { type: 'string', description: 'The new text, as one self-contained sentence.' } }, required: ['memoryId', 'text'] },
+      async execute(input) {
+        try {
+          const memory = await memos.update({ userId, memoryId: String(input['memoryId'] ?? ''), patch: { text: String(input['text'] ?? '') } });
+          await audit([memory.cubeId], 'update_memory', [memory.id]);
+          options.onWrite?.();
+          return text(`Updated (id ${memory.id}, version ${memory.version}).`, { id: memory.id, version: memory.version });
+        } catch (error) {
+          return refusal(error);
+        }
+      },
+    },
+  ];
+  const names = options.tools ?? PAGE_TOOLS;
+  return all.filter((t) => names.includes(t.name as MemoryToolName));
 }

@@ -1,0 +1,53 @@
+/**
+ * `memos-web mcp --url URL --database NAME [--user ID]`: an MCP server on stdio over a replica of the
+ * cube a CouchDB database holds (see synced-replica.ts). The passphrase comes from the environment
+ * (MEMOS_SYNC_PASSPHRASE), never from the command line; the server's login, if it asks for one, from
+ * MEMOS_COUCH_USER and MEMOS_COUCH_PASSWORD. stdout carries the protocol: everything else goes to
+ * stderr. Node only (the replica lives in memory on fake-indexeddb).
+ */
+import 'fake-indexeddb/auto';
+import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { isMemosError } from '../../core/errors';
+import { memoryMcpServer } from './memory-mcp-server';
+import { openSyncedReplica } from './synced-replica';
+
+// stdout is the protocol's: anything a library logs goes to stderr.
+console.log = (...args: unknown[]) => console.error(...args);
+console.info = console.log;
+
+const USAGE = 'usage: memos-web mcp --url http://host:5984 --database NAME [--user ID]   (passphrase in MEMOS_SYNC_PASSPHRASE)';
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { positionals, values } = parseArgs({ args: [...argv], allowPositionals: true, options: { url: { type: 'string' }, database: { type: 'string' }, user: { type: 'string' } } });
+  const passphrase = process.env['MEMOS_SYNC_PASSPHRASE'];
+  if (positionals[0] !== 'mcp' || !values.url || !values.database || !passphrase) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exit(2);
+  }
+  const username = process.env['MEMOS_COUCH_USER'];
+  const password = process.env['MEMOS_COUCH_PASSWORD'] ?? '';
+  const replica = await openSyncedReplica({
+    url: values.url,
+    database: values.database,
+    passphrase,
+    ...(values.user && { userId: values.user }),
+    ...(username && { credentials: { username, password } }),
+  });
+  const server = memoryMcpServer({ memos: replica.memos, userId: replica.userId, cubeIds: [replica.cubeId], writeCubeId: replica.cubeId });
+  const stop = async (): Promise<void> => {
+    await server.close().catch(() => undefined);
+    await replica.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.stdin.on('end', () => void stop());
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`memos-web mcp: serving cube ${replica.cubeId} of ${values.database} as ${replica.userId}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`memos-web mcp: ${isMemosError(error) ? `${error.code}: ${error.message}` : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * A replica of one synced cube for a process outside the browser: a MemOS store in memory (the
+ * caller provides an IndexedDB implementation, e.g. fake-indexeddb, and PouchDB's memory adapter)
+ * that joins the cube a CouchDB database holds, pulls it, then follows it live. CouchDB is its durable
+ * store: what the replica adds goes to the server and from there to the browser.
+ */
+import { MemosError } from '../../core/errors';
+import { MemOS } from '../../os/memos';
+
+/** Where the cube is and how to open it. */
+export interface SyncedReplicaOptions {
+  /** The CouchDB server, e.g. http://localhost:5984. */
+  readonly url: string;
+  readonly database: string;
+  readonly passphrase: string;
+  readonly credentials?: { readonly username: string; readonly password: string };
+  /** The user the replica acts as (it owns the cube here). Default "agent". */
+  readonly userId?: string;
+}
+
+/** An open replica. */
+export interface SyncedReplica {
+  readonly memos: MemOS;
+  readonly userId: string;
+  readonly cubeId: string;
+  /** Stops following the server and closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the replica: joins the database's cube, replicates it once (so the first tool call sees it
+ * whole), then live.
+ * @throws {MemosError} SYNC_KEY_INVALID (wrong passphrase), SYNC_UNREACHABLE (server), INVALID_INPUT
+ */
+export async function openSyncedReplica(options: SyncedReplicaOptions): Promise<SyncedReplica> {
+  const userId = options.userId ?? 'agent';
+  const memos = await MemOS.open({ name: `memos-replica-${Date.now()}`, syncAdapter: 'memory', durability: 'relaxed' });
+  try {
+    await memos.createUser({ userId, name: userId });
+    const status = await memos.configureSync({
+      userId,
+      url: options.url,
+      database: options.database,
+      passphrase: options.passphrase,
+      ...(options.credentials && { credentials: options.credentials }),
+    });
+    await memos.startSync({ userId, cubeId: status.cubeId });
+    await memos.startSync({ userId, cubeId: status.cubeId, live: true });
+    return {
+      memos,
+      userId,
+      cubeId: status.cubeId,
+      async close() {
+        await memos.stopSync({ userId, cubeId: status.cubeId }).catch(() => undefined);
+        memos.close();
+        await memos.whenClosed();
+      },
+    };
+  } catch (error) {
+    memos.close();
+    throw error instanceof MemosError ? error : new MemosError('SYNC_UNREACHABLE', String(error));
+  }
+}
