@@ -1,5 +1,5 @@
 /**
- * The MCP server outside the browser (src/integrations/mcp/mcp-cli.ts), run as its own Node process
+ * The MCP server outside the browser (src/mcp-cli.ts), run as its own Node process
  * on stdio and driven by the official MCP client, over a replica it pulls from a real CouchDB-protocol
  * server (PouchDB Server in memory, started here). The other device is a MemOS store in this process on
  * fake-indexeddb, standing in for the browser (test/e2e/app-sync.test.ts covers a real browser with the
@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const PASSPHRASE = 'a passphrase the agent gets from its environment';
-const CLI = ['--import', 'tsx', 'src/integrations/mcp/mcp-cli.ts', 'mcp'];
+const CLI = ['--import', 'tsx', 'src/mcp-cli.ts', 'mcp'];
 
 type ToolAnswer = { content: { type: string; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
 

@@ -1,6 +1,6 @@
 /**
  * `memos-web mcp --url URL --database NAME [--user ID]`: an MCP server on stdio over a replica of the
- * cube a CouchDB database holds (see synced-replica.ts). The passphrase comes from the environment
+ * cube a CouchDB database holds (os/synced-replica.ts). The passphrase comes from the environment
  * (MEMOS_SYNC_PASSPHRASE), never from the command line; the server's login, if it asks for one, from
  * MEMOS_COUCH_USER and MEMOS_COUCH_PASSWORD. stdout carries the protocol: everything else goes to
  * stderr. Node only (the replica lives in memory on fake-indexeddb).
@@ -8,9 +8,9 @@
 import 'fake-indexeddb/auto';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { isMemosError } from '../../core/errors';
-import { memoryMcpServer } from './memory-mcp-server';
-import { openSyncedReplica } from './synced-replica';
+import { isMemosError } from './core/errors';
+import { memoryMcpServer } from './integrations/mcp/memory-mcp-server';
+import { openSyncedReplica } from './os/synced-replica';
 
 // stdout is the protocol's: anything a library logs goes to stderr.
 console.log = (...args: unknown[]) => console.error(...args);

@@ -4,8 +4,8 @@
  * that joins the cube a CouchDB database holds, pulls it, then follows it live. CouchDB is its durable
  * store: what the replica adds goes to the server and from there to the browser.
  */
-import { MemosError } from '../../core/errors';
-import { MemOS } from '../../os/memos';
+import { MemosError } from '../core/errors';
+import { MemOS } from './memos';
 
 /** Where the cube is and how to open it. */
 export interface SyncedReplicaOptions {
