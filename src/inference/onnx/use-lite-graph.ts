@@ -33,7 +33,7 @@ const PADDING_BIAS = -1e9;
 
 /**
  * How the weight matrices are kept: "float32" as shipped (vectors equal to tfjs's), or "int8" — each
- * column scaled to int8 and the activations quantized per pass (MatMulInteger), about twice as fast on
+ * column scaled to int8 and the activations quantized per pass (DynamicQuantizeMatMul), about twice as fast on
  * wasm, vectors within cosine ~0.998 of float32's (decision 0032).
  */
 export type UseLitePrecision = 'float32' | 'int8';
