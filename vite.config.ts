@@ -1,6 +1,7 @@
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy, modelHosts } from './config/csp.ts';
+import { tokenizerWithoutTfjs } from './config/tokenizer-without-tfjs.ts';
 
 // Cross-origin isolation lets WASM use threads (SharedArrayBuffer); see ../shared/RECIPES.md.
 const isolation = {
@@ -31,6 +32,7 @@ export default defineConfig({
   },
   plugins: [
     cspMeta(),
+    tokenizerWithoutTfjs(),
     // The offline PWA (decision 0017): the service worker precaches the app, ORT's plain wasm build
     // and the shipped embedder's files (run on ORT: decision 0032), so the app starts and searches offline. ORT's WebGPU build
     // is cached the first time it is used. Models users download live in the inference worker's own
@@ -73,7 +75,8 @@ export default defineConfig({
   ],
   server: { headers: isolation, strictPort: false },
   preview: { headers: { ...isolation, 'Content-Security-Policy': csp } },
-  worker: { format: 'es' },
+  // The workers are bundled on their own: the embedder's chunk is in the memory worker's build.
+  worker: { format: 'es', plugins: () => [tokenizerWithoutTfjs()] },
   // Pre-bundle every dependency the page and the workers import, so the dev server never discovers
   // one late and reloads the page in the middle of a test.
   optimizeDeps: {

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { build, mergeConfig, type InlineConfig, type Plugin } from 'vite';
 import app from '../vite.config.ts';
+import { tokenizerWithoutTfjs } from '../config/tokenizer-without-tfjs.ts';
 
 const OUT = 'dist-lib';
 const base: InlineConfig = { ...app, plugins: [], configFile: false, logLevel: 'warn', publicDir: false, mode: 'production' };
@@ -47,7 +48,7 @@ function chunkGraph(prefix: string): Plugin {
 }
 
 function config(prefix: string, extra: InlineConfig): InlineConfig {
-  return mergeConfig({ ...base, plugins: [chunkGraph(prefix)] }, extra) as InlineConfig;
+  return mergeConfig({ ...base, plugins: [chunkGraph(prefix), tokenizerWithoutTfjs()] }, extra) as InlineConfig;
 }
 
 rmSync(OUT, { recursive: true, force: true });
