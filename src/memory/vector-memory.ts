@@ -304,10 +304,10 @@ export class VectorMemory {
 
   /**
    * Deletes this model's stored vectors, once another model has re-embedded every memory and replaced
-   * it. Returns how many blocks went.
+   * it (the instance is then let go, so what it holds in memory is not cleared one by one). Returns how
+   * many blocks went.
    */
   async dropStored(): Promise<number> {
-    this.forget([...this.#hashes.keys()]);
     return dropModelBlocks(this.#store, this.#model);
   }
 

@@ -14,6 +14,7 @@ import type { KvCache } from '../protocol/inference-types';
 import type { LanguageModel } from '../protocol/language-model';
 import type { BuildActivationParams, CallOptions, WorkingEntry } from '../protocol/memory-types';
 import type { SearchHit, SearchParams } from '../protocol/search-types';
+import type { BlobRecord } from '../storage/schema';
 import type { Store, WriteTx } from '../storage/store';
 import { HotKvCaches } from '../memory/activation/hot-kv-caches';
 import { buildActivationRecord, checkUsable, composeActivationRecord, usableCache } from './activations';
@@ -169,7 +170,14 @@ export class ActivationMemory {
     const model = await this.#deps.model();
     if (!model?.kv || this.#hot.get(item.id)) return;
     const blobs = await this.#deps.store.read(['blobs'], (tx) => tx.objectStore('blobs').index('byMemory').getAll(item.id));
-    this.#hot.put(item.id, await usableCache(item, blobs, model));
+    await this.#decodeAndKeep(item, blobs, model);
+  }
+
+  /** Checks and decodes a cube's chunks for `model`, and keeps the result in memory for later turns. */
+  async #decodeAndKeep(item: ActivationItem, blobs: readonly BlobRecord[], model: LanguageModel): Promise<KvCache> {
+    const cache = await usableCache(item, blobs, model);
+    this.#hot.put(item.id, cache);
+    return cache;
   }
 
   /** See MemoryApi.deactivate. */
@@ -207,7 +215,7 @@ export class ActivationMemory {
   /**
    * The KV cache to start a session's chat from, with its entry; or why it cannot be used.
    */
-  async forSession(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string; hot?: boolean } | undefined> {
+  async forSession(userId: string, sessionId: string, model: LanguageModel): Promise<{ item: ActivationItem; cache?: KvCache; refused?: string } | undefined> {
     const found = await this.#deps.store.read(['cubes', 'activations', 'blobs'], async (tx) => {
       const [item] = await tx.objectStore('activations').index('bySession').getAll(sessionId);
       if (!item) return undefined;
@@ -221,11 +229,9 @@ export class ActivationMemory {
     try {
       if (found.hot) {
         checkUsable(found.item, model);
-        return { item: found.item, cache: found.hot, hot: true };
+        return { item: found.item, cache: found.hot };
       }
-      const cache = await usableCache(found.item, found.blobs, model);
-      this.#hot.put(found.item.id, cache);
-      return { item: found.item, cache, hot: false };
+      return { item: found.item, cache: await this.#decodeAndKeep(found.item, found.blobs, model) };
     } catch (error) {
       if (error instanceof MemosError) return { item: found.item, refused: `${error.code}: ${error.message}` };
       throw error;

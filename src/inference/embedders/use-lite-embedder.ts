@@ -12,6 +12,7 @@ import { MemosError } from '../../core/errors';
 import { normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
 
 import { USE_LITE_FINGERPRINT } from './use-lite-info';
+import { readUseLiteVocabulary } from './use-lite-vocabulary';
 
 export { USE_LITE_FINGERPRINT };
 
@@ -79,7 +80,7 @@ export class UseLiteEmbedder implements Embedder {
     try {
       [model, vocabulary] = await Promise.all([
         loadModel(options.files),
-        options.files.read('vocab.json').then((b) => JSON.parse(new TextDecoder().decode(b)) as [string, number][]),
+        readUseLiteVocabulary(options.files),
       ]);
     } catch (error) {
       if (error instanceof MemosError) throw error;

@@ -11,6 +11,7 @@ import { createOrtSession, type InferenceSession, type Ort, type Tensor } from '
 import { normalize, type Embedder, type EmbedderFingerprint, type ModelFiles } from './embedder';
 import { readTfjsWeights } from './tfjs-weights';
 import { USE_LITE_FINGERPRINT, USE_LITE_INT8_FINGERPRINT } from './use-lite-info';
+import { readUseLiteVocabulary } from './use-lite-vocabulary';
 
 export type { UseLitePrecision };
 
@@ -60,13 +61,12 @@ export class UseLiteOrtEmbedder implements Embedder {
     try {
       [weights, vocabulary] = await Promise.all([
         readTfjsWeights(options.files),
-        options.files.read('vocab.json').then((b) => JSON.parse(new TextDecoder().decode(b)) as [string, number][]),
+        readUseLiteVocabulary(options.files),
       ]);
     } catch (error) {
       if (isMemosError(error)) throw error;
       throw new MemosError('MODEL_INVALID', `${options.files.location}: ${String(error)}`);
     }
-    if (!Array.isArray(vocabulary)) throw new MemosError('MODEL_INVALID', `${options.files.location}: vocab.json is not a list.`);
     if (options.signal?.aborted) throw new MemosError('ABORTED');
     const precision = options.precision ?? 'float32';
     const { ort, session } = await createOrtSession(useLiteOnnx(weights, precision), 'wasm');
