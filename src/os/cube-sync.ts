@@ -118,8 +118,8 @@ export class CubeSync {
     let serverName: string | undefined;
     if (keyDoc) {
       keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
-      await replicateOnce(local, remote);
-      const manifest = await openDoc(keys, local, await opaqueId(keys, docName.cube()));
+      // Only the manifest is read now; the memories come with the first pass.
+      const manifest = await openDoc(keys, remote, await opaqueId(keys, docName.cube()));
       if (manifest?.kind !== 'cube') throw new MemosError('SYNC_TAMPERED', 'The database holds a key but no cube.', { database: params.database });
       if (asked !== undefined && asked !== manifest.cubeId) {
         throw new MemosError('INVALID_INPUT', `The database holds another cube ("${manifest.name}"); leave cubeId out to get it, or use another database.`, { field: 'cubeId', serverCubeId: manifest.cubeId });
@@ -449,9 +449,9 @@ async function replicateOnce(local: PouchDatabase, remote: PouchDatabase): Promi
   }
 }
 
-/** Opens a document of a local database (its winning revision), or undefined when absent. @throws {MemosError} SYNC_TAMPERED */
-async function openDoc(keys: CubeKeys, local: PouchDatabase, docId: string): Promise<SyncPayload | undefined> {
-  const doc = await local.get(docId).catch(() => undefined);
+/** Opens a document of a database (its winning revision), or undefined when absent. @throws {MemosError} SYNC_TAMPERED */
+async function openDoc(keys: CubeKeys, db: PouchDatabase, docId: string): Promise<SyncPayload | undefined> {
+  const doc = await db.get(docId).catch(() => undefined);
   return doc ? checkPayload(await open(keys, docId, doc), docId) : undefined;
 }
 

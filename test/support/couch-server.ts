@@ -10,8 +10,18 @@ import { join, resolve } from 'node:path';
 export interface CouchServer {
   readonly url: string;
   stop(): Promise<void>;
+  /** Kills the server's process at once (SIGKILL, as a crash or power cut would), keeping its folder. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port and folder (a server started with `onDisk` finds its data again). */
+  restart(): Promise<void>;
 }
 
+/** How to start the server. */
+export interface CouchServerOptions {
+  readonly port?: number;
+  /** Keep databases in LevelDB files in the server's folder (they survive kill and restart), not in memory. */
+  readonly onDisk?: boolean;
+}
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -38,40 +48,64 @@ export async function allowBrowsers(url: string): Promise<void> {
   }
 }
 
-/** Starts PouchDB Server in memory (or uses COUCHDB_URL) and waits until it answers. */
-export async function startCouchServer(port?: number): Promise<CouchServer> {
-  const given = process.env['COUCHDB_URL'];
-  if (given) return { url: given.replace(/\/$/, ''), stop: async () => undefined };
-  const at = port ?? (await freePort());
-  // It writes its config.json and log.txt into its working folder: a temporary one.
-  const dir = mkdtempSync(join(tmpdir(), 'memos-couch-'));
-  const child: ChildProcess = spawn(resolve('node_modules/.bin/pouchdb-server'), ['--in-memory', '--port', String(at), '--host', '127.0.0.1', '--no-stdout-logs'], { stdio: 'ignore', cwd: dir });
-  const url = `http://127.0.0.1:${at}`;
+async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     try {
-      if ((await fetch(url)).ok) break;
+      if ((await fetch(url)).ok) return;
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) {
+    if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
       throw new Error('pouchdb-server did not start');
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+/** Starts PouchDB Server in memory or on disk (or uses COUCHDB_URL) and waits until it answers. */
+export async function startCouchServer(options: CouchServerOptions | number = {}): Promise<CouchServer> {
+  const { port, onDisk = false } = typeof options === 'number' ? { port: options } : options;
+  const given = process.env['COUCHDB_URL'];
+  if (given && !onDisk) {
+    const noRestart = async () => {
+      throw new Error('a server given by COUCHDB_URL is not killed or restarted by the tests');
+    };
+    return { url: given.replace(/\/$/, ''), stop: async () => undefined, kill: noRestart, restart: noRestart };
+  }
+  const at = port ?? (await freePort());
+  // It writes its config.json, log.txt (and, on disk, its databases) into its working folder: a temporary one.
+  const dir = mkdtempSync(join(tmpdir(), 'memos-couch-'));
+  const args = [...(onDisk ? [] : ['--in-memory']), '--port', String(at), '--host', '127.0.0.1', '--no-stdout-logs'];
+  const launch = () => spawn(resolve('node_modules/.bin/pouchdb-server'), args, { stdio: 'ignore', cwd: dir });
+  const url = `http://127.0.0.1:${at}`;
+  let child = launch();
+  try {
+    await waitUntilUp(url, child);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url,
-    stop: () =>
-      new Promise((resolve) => {
-        const done = () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        };
-        if (child.exitCode !== null) return done();
-        child.once('exit', done);
-        child.kill('SIGKILL');
-      }),
+    stop: async () => {
+      await exited(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => exited(child),
+    restart: async () => {
+      await exited(child);
+      child = launch();
+      await waitUntilUp(url, child);
+    },
   };
 }

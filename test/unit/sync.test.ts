@@ -162,4 +162,66 @@ describe('sync through a CouchDB-protocol server', () => {
     expect((await a.syncStatus({ userId: 'ana', cubeId: 'live' })).state).toBe('idle');
     await closeAll(a, b);
   }, 60_000);
+
+  it('loses and doubles nothing when the server is killed mid-pass and restarted, sending or receiving', async () => {
+    // A server that keeps its databases on disk, so that a restart finds what it had (as CouchDB would).
+    const disk = await startCouchServer({ onDisk: true });
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const dbUrl = `${disk.url}/${database}`;
+    const docCount = async () => ((await (await fetch(dbUrl)).json()) as { doc_count: number }).doc_count;
+    /** Kills the server as soon as it holds more than `from` documents, and says how many it had. */
+    const killOnceAbove = async (from: number): Promise<number> => {
+      for (;;) {
+        const count = await docCount().catch(() => 0);
+        if (count > from) {
+          await disk.kill();
+          return count;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const total = 1500;
+    const a = await device();
+    await a.createCube({ userId: 'ana', cubeId: 'big', name: 'Big' });
+    const added = await a.add({ userId: 'ana', cubeId: 'big', memories: Array.from({ length: total }, (_, i) => ({ text: `Note number ${i} about item ${i * 7}.` })) });
+    await a.configureSync({ userId: 'ana', cubeId: 'big', url: disk.url, database, passphrase: PASSPHRASE });
+
+    // Sending: killed part way through the upload (the key and manifest are there, not every memory).
+    const sending = a.startSync({ userId: 'ana', cubeId: 'big' }).then(() => 'finished', (error: { code?: string }) => error.code);
+    const heldAtKill = await killOnceAbove(2);
+    expect(await sending).toBe('SYNC_UNREACHABLE');
+    expect(heldAtKill).toBeLessThan(total + 2);
+    expect((await a.syncStatus({ userId: 'ana', cubeId: 'big' })).lastError?.code).toBe('SYNC_UNREACHABLE');
+    // Work goes on offline: an edit and a new memory while the server is down.
+    await a.update({ userId: 'ana', memoryId: added[0]!.id, patch: { text: 'Note number 0, edited while the server was down.' } });
+    const [offline] = await a.add({ userId: 'ana', cubeId: 'big', memory: { text: 'Written while the server was down.' } });
+    await disk.restart();
+    expect(await a.startSync({ userId: 'ana', cubeId: 'big' })).toMatchObject({ state: 'idle', lastError: null });
+    // Every memory once, plus the wrapped key and the manifest: nothing doubled.
+    expect(await docCount()).toBe(total + 1 + 2);
+
+    // Receiving: a new device, the server killed while it downloads.
+    const b = await device();
+    await b.configureSync({ userId: 'ana', url: disk.url, database, passphrase: PASSPHRASE });
+    const receiving = b.startSync({ userId: 'ana', cubeId: 'big' }).then(() => 'finished', (error: { code?: string }) => error.code);
+    // (Fetching 1,503 documents takes far longer than this on any machine.)
+    await new Promise((r) => setTimeout(r, 30));
+    await disk.kill();
+    expect(await receiving).toBe('SYNC_UNREACHABLE');
+    await disk.restart();
+    await b.startSync({ userId: 'ana', cubeId: 'big' });
+    const onB = [];
+    for (let offset: number | null = 0; offset !== null; ) {
+      const page = await b.getAll({ userId: 'ana', cubeId: 'big', limit: 1000, offset });
+      onB.push(...page.items);
+      offset = page.nextOffset;
+    }
+    expect(onB).toHaveLength(total + 1);
+    expect(new Set(onB.map((m) => m.id)).size).toBe(total + 1);
+    expect(onB.filter((m) => m.version !== 1).map((m) => m.id)).toEqual([added[0]!.id]);
+    expect((await b.history({ userId: 'ana', memoryId: added[0]!.id })).map((v) => v.snapshot.text)).toEqual(['Note number 0 about item 0.', 'Note number 0, edited while the server was down.']);
+    expect((await b.get({ userId: 'ana', memoryId: offline!.id })).text).toBe('Written while the server was down.');
+    await closeAll(a, b);
+    await disk.stop();
+  }, 120_000);
 });
