@@ -32,6 +32,7 @@ export const AUDIT_ACTIONS = [
   'document.add',
   'sync.configure',
   'memory.sync',
+  'cube.sync',
   'document.delete',
   'activation.build',
   'activation.activate',

@@ -15,6 +15,7 @@ import { MemosError } from '../core/errors';
 import type { Clock } from '../core/ids';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
+import { AUDIT_ACTIONS, type AuditEntry } from '../core/audit';
 import type { CubeRecord } from '../core/cube';
 import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
 import type { Store } from '../storage/store';
@@ -22,7 +23,7 @@ import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
 import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
-import { checkPayload, docName, KEY_DOC_ID, type SyncPayload } from '../sync/sync-documents';
+import { checkPayload, docName, KEY_DOC_ID, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
 import { appendAudit } from './audit-log';
 import { MEMORY_STORES, removeMemory, storeSyncedMemory } from './memory-writes';
 import { requireId, requireObject } from './validate';
@@ -40,8 +41,14 @@ export interface CubeSyncDeps {
 }
 
 interface Checkpoint {
+  /** This device's random id in the cube's database (names the audit runs it sends). */
+  deviceId: string;
   /** The store's change-log seq pushed up to; null: push every memory of the cube. */
   pushedSeq: number | null;
+  /** The audit log's seq pushed up to. */
+  auditPushedSeq: number;
+  /** Per other device, the seq of its last audit entry applied here. */
+  auditApplied: Record<string, number>;
   /** The local database's change seq pulled up to. */
   pulledSeq: number | string;
 }
@@ -50,6 +57,8 @@ interface Synced {
   readonly userId: string;
   readonly cubeId: string;
   readonly keys: CubeKeys;
+  /** Whether this device joined a cube the database already held (it takes the manifest before it sends one). */
+  readonly joined: boolean;
   readonly local: PouchDatabase;
   readonly remote: PouchDatabase;
   checkpoint: Checkpoint;
@@ -74,6 +83,17 @@ const MANIFEST = '';
 /** A hash of a history, usage left out (usage is this device's own). */
 function historyHash(h: MemoryHistory): string {
   return textHash(JSON.stringify({ ...h.memory, usage: null }) + JSON.stringify(h.versions));
+}
+
+/** The manifest a cube's record makes (its owner stays on each device). */
+function manifestPayload(cube: CubeRecord, changedAt: number): SyncedManifest {
+  return { kind: 'cube', cubeId: cube.cubeId, name: cube.name, shares: cube.shares, ...(cube.policy && { policy: cube.policy }), changedAt };
+}
+
+/** A hash of what a manifest says (its time left out). */
+function manifestHash(m: SyncedManifest): string {
+  const shares = Object.entries(m.shares ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  return textHash(JSON.stringify([m.cubeId, m.name, shares, m.policy ?? null]));
 }
 
 function unreachable(error: unknown): MemosError {
@@ -140,9 +160,16 @@ export class CubeSync {
       userId,
       cubeId,
       keys,
+      joined: serverName !== undefined,
       local,
       remote,
-      checkpoint: { pushedSeq: (saved?.['pushedSeq'] as number | null | undefined) ?? null, pulledSeq: (saved?.['pulledSeq'] as number | string | undefined) ?? 0 },
+      checkpoint: {
+        deviceId: (saved?.['deviceId'] as string | undefined) ?? `d${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`,
+        pushedSeq: (saved?.['pushedSeq'] as number | null | undefined) ?? null,
+        auditPushedSeq: (saved?.['auditPushedSeq'] as number | undefined) ?? 0,
+        auditApplied: (saved?.['auditApplied'] as Record<string, number> | undefined) ?? {},
+        pulledSeq: (saved?.['pulledSeq'] as number | string | undefined) ?? 0,
+      },
       sent: new Map(),
       state: 'idle',
       lastSyncAt: null,
@@ -282,7 +309,8 @@ export class CubeSync {
       // Everything in the cube, and the manifest (the log's end read first: what is written meanwhile goes next time).
       upTo = await store.lastChangeSeq();
       ids = (await store.read(['memories'], (tx) => tx.objectStore('memories').index('byCube').getAllKeys(synced.cubeId))) as string[];
-      await this.#pushManifest(synced);
+      // A device that joined sends its manifest only once it has taken the database's.
+      if (!synced.joined || synced.checkpoint.pulledSeq !== 0) await this.#pushManifest(synced);
     } else {
       const touched = log.changes.filter((c) => c.cubeIds.includes(synced.cubeId));
       ids = [...new Set(touched.flatMap((c) => c.memoryIds))];
@@ -317,17 +345,84 @@ export class CubeSync {
       synced.counts.sent += docs.length;
     }
     synced.checkpoint.pushedSeq = upTo;
+    await this.#pushAudit(synced);
     await this.#saveCheckpoint(synced);
+  }
+
+  /** Seals this device's new audit entries for the cube (not those that came from other devices) as one document. */
+  async #pushAudit(synced: Synced): Promise<void> {
+    const since = synced.checkpoint.auditPushedSeq;
+    const { entries, last } = await this.#deps.store.read(['audit'], async (tx) => {
+      const newer = await tx.objectStore('audit').getAll(IDBKeyRange.lowerBound(since, true));
+      return { entries: newer.filter((e) => e.cubeId === synced.cubeId && e.details['fromDevice'] === undefined), last: newer.at(-1)?.seq ?? since };
+    });
+    if (entries.length > 0) {
+      const docId = await opaqueId(synced.keys, docName.audit(synced.checkpoint.deviceId, entries[0]!.seq!));
+      await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'audit', deviceId: synced.checkpoint.deviceId, entries } satisfies SyncPayload)) }]);
+    }
+    synced.checkpoint.auditPushedSeq = last;
   }
 
   async #pushManifest(synced: Synced): Promise<void> {
     const cube = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').get(synced.cubeId));
-    if (!cube || synced.sent.get(MANIFEST) === cube.name) return;
+    if (!cube) return;
+    const manifest = manifestPayload(cube, this.#deps.clock());
+    const said = manifestHash(manifest);
+    if (synced.sent.get(MANIFEST) === said) return;
     const docId = await opaqueId(synced.keys, docName.cube());
     const current = await openDoc(synced.keys, synced.local, docId).catch(() => undefined);
-    synced.sent.set(MANIFEST, cube.name);
-    if (current?.kind === 'cube' && current.name === cube.name) return;
-    await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, { kind: 'cube', cubeId: cube.cubeId, name: cube.name } satisfies SyncPayload)) }]);
+    synced.sent.set(MANIFEST, said);
+    if (current?.kind === 'cube' && manifestHash(current) === said) return;
+    await putAll(synced.local, [{ _id: docId, ...(await seal(synced.keys, docId, manifest)) }]);
+  }
+
+  /** Applies the manifest the local database holds (the later of concurrent ones) to this device's cube. */
+  async #pullManifest(synced: Synced, doc: PouchDoc): Promise<void> {
+    const leaves = [doc, ...(await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev }))))];
+    const payloads = await Promise.all(leaves.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id)));
+    const manifests = payloads.filter((p): p is SyncedManifest => p.kind === 'cube' && p.cubeId === synced.cubeId);
+    if (manifests.length !== payloads.length) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds another cube's manifest.`, { docId: doc._id });
+    const winner = manifests.reduce((a, b) => ((b.changedAt ?? 0) > (a.changedAt ?? 0) || ((b.changedAt ?? 0) === (a.changedAt ?? 0) && manifestHash(b) > manifestHash(a)) ? b : a));
+    if (leaves.length > 1) {
+      // Settled: the winner stays the only leaf (written again when it is not the winning revision).
+      const winnerLeaf = leaves[manifests.indexOf(winner)]!;
+      await synced.local.bulkDocs(leaves.filter((l) => l !== winnerLeaf).map((leaf) => ({ _id: leaf._id, _rev: leaf._rev!, _deleted: true })));
+      synced.sent.delete(MANIFEST);
+    }
+    await this.#deps.store.write(['cubes', 'audit'], async (tx, changes) => {
+      const cube = await tx.objectStore('cubes').get(synced.cubeId);
+      if (!cube) return;
+      const shares = Object.fromEntries(Object.entries(winner.shares ?? cube.shares).filter(([user]) => user !== cube.ownerId));
+      const updated: CubeRecord = { ...cube, name: winner.name, shares, sharedWith: Object.keys(shares), ...((winner.policy ?? cube.policy) && { policy: winner.policy ?? cube.policy }) };
+      if (manifestHash(manifestPayload(updated, 0)) === manifestHash(manifestPayload(cube, 0))) return;
+      await tx.objectStore('cubes').put(updated);
+      changes.cubeIds.add(cube.cubeId);
+      await appendAudit(tx, this.#deps.clock(), synced.userId, 'cube.sync', cube.cubeId, [], { name: updated.name, shares: updated.sharedWith.length });
+    });
+    const now = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').get(synced.cubeId));
+    // What this device holds now came from the server: nothing to send back unless it differs.
+    if (now && manifestHash(manifestPayload(now, 0)) === manifestHash(winner) && leaves.length === 1) synced.sent.set(MANIFEST, manifestHash(winner));
+  }
+
+  /** Adds other devices' audit entries to this device's log, each once, marked with the device they came from. */
+  async #applyAudit(synced: Synced, runs: readonly SyncedAudit[]): Promise<void> {
+    const applied = synced.checkpoint.auditApplied;
+    const fresh: AuditEntry[] = [];
+    const known = new Set<string>(AUDIT_ACTIONS);
+    for (const run of [...runs].sort((a, b) => (a.entries[0]?.seq ?? 0) - (b.entries[0]?.seq ?? 0))) {
+      if (run.deviceId === synced.checkpoint.deviceId) continue;
+      for (const e of run.entries) {
+        if (e.seq! <= (applied[run.deviceId] ?? 0)) continue;
+        applied[run.deviceId] = e.seq!;
+        // An action this version does not know (a newer device's) is left out.
+        if (!known.has(e.action)) continue;
+        fresh.push({ at: e.at, userId: e.userId, action: e.action, cubeId: synced.cubeId, memoryIds: [...e.memoryIds], details: { ...e.details, fromDevice: run.deviceId } });
+      }
+    }
+    if (fresh.length === 0) return;
+    await this.#deps.store.write(['audit'], async (tx) => {
+      for (const entry of fresh) await tx.objectStore('audit').add(entry);
+    });
   }
 
   /** Applies what arrived in the local database. */
@@ -336,11 +431,22 @@ export class CubeSync {
     for (;;) {
       const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
       const histories: MemoryHistory[] = [];
+      const audits: SyncedAudit[] = [];
       for (const change of results) {
         const doc = change.doc;
-        if (!doc || doc._deleted || doc._id === KEY_DOC_ID || doc._id === cubeDoc || doc._id.startsWith('_')) continue;
+        if (!doc || doc._deleted || doc._id === KEY_DOC_ID || doc._id.startsWith('_')) continue;
         try {
-          const history = await this.#openMemoryDoc(synced, doc);
+          if (doc._id === cubeDoc) {
+            await this.#pullManifest(synced, doc);
+            continue;
+          }
+          const first = checkPayload(await open(synced.keys, doc._id, doc), doc._id);
+          if (first.kind === 'audit') {
+            if ((await opaqueId(synced.keys, docName.audit(first.deviceId, first.entries[0]?.seq ?? -1))) !== doc._id) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds audit entries that are not its own.`, { docId: doc._id });
+            audits.push(first);
+            continue;
+          }
+          const history = await this.#openMemoryDoc(synced, doc, first);
           if (history) histories.push(history);
         } catch (error) {
           if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
@@ -349,6 +455,7 @@ export class CubeSync {
         }
       }
       await this.#applyHistories(synced, histories);
+      await this.#applyAudit(synced, audits);
       synced.checkpoint.pulledSeq = last_seq;
       await this.#saveCheckpoint(synced);
       if (results.length < BATCH) break;
@@ -356,10 +463,11 @@ export class CubeSync {
   }
 
   /** Opens every leaf of a memory's document; purges at once when one is a purge mark, else returns the leaves' merged history. */
-  async #openMemoryDoc(synced: Synced, doc: PouchDoc): Promise<MemoryHistory | undefined> {
-    // Every leaf of the document: the winning revision and those in conflict with it.
-    const leaves = [doc, ...(await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev }))))];
-    const payloads = await Promise.all(leaves.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id)));
+  async #openMemoryDoc(synced: Synced, doc: PouchDoc, first: SyncPayload): Promise<MemoryHistory | undefined> {
+    // Every leaf of the document: the winning revision (opened already) and those in conflict with it.
+    const others = await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev })));
+    const leaves = [doc, ...others];
+    const payloads = [first, ...(await Promise.all(others.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id))))];
     const memoryId = payloads.map((p) => (p.kind === 'memory' ? p.history.memory.id : p.kind === 'purged' ? p.memoryId : '')).find((id) => id !== '');
     if (memoryId === undefined || (await opaqueId(synced.keys, docName.memory(memoryId))) !== doc._id) {
       throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} names a memory that is not its own.`, { docId: doc._id });

@@ -3,8 +3,31 @@
  * a purge leaves, or the cube's manifest. Read back with checks: a payload that opens but is not one of
  * these is refused like a tampered one.
  */
+import type { AuditEntry } from '../core/audit';
+import type { CubeAccess, CubePolicy } from '../core/cube';
 import { MemosError } from '../core/errors';
 import type { MemoryHistory } from './merge-history';
+
+/** What the cube's manifest document says of the cube (each device keeps its own owner). */
+export interface SyncedManifest {
+  readonly kind: 'cube';
+  readonly cubeId: string;
+  readonly name: string;
+  /** Who else may use the cube (absent in documents written before shares travelled). */
+  readonly shares?: Readonly<Record<string, CubeAccess>>;
+  readonly policy?: CubePolicy;
+  /** When the device that wrote it last changed it: the later of two concurrent manifests wins. */
+  readonly changedAt?: number;
+}
+
+/** A run of one device's audit entries for the cube (written once, never changed). */
+export interface SyncedAudit {
+  readonly kind: 'audit';
+  /** The sending device's random id (its local sync database's). */
+  readonly deviceId: string;
+  /** The entries, in order, each with the sending device's own `seq`. */
+  readonly entries: readonly AuditEntry[];
+}
 
 /** The id of the document that holds the cube's wrapped key (the only readable id in the database). */
 export const KEY_DOC_ID = 'memos-key';
@@ -13,12 +36,14 @@ export const KEY_DOC_ID = 'memos-key';
 export type SyncPayload =
   | { readonly kind: 'memory'; readonly history: MemoryHistory }
   | { readonly kind: 'purged'; readonly memoryId: string }
-  | { readonly kind: 'cube'; readonly cubeId: string; readonly name: string };
+  | SyncedManifest
+  | SyncedAudit;
 
 /** What a document's opaque id is computed from. */
 export const docName = {
   memory: (memoryId: string): string => `memory:${memoryId}`,
   cube: (): string => 'cube',
+  audit: (deviceId: string, firstSeq: number): string => `audit:${deviceId}:${firstSeq}`,
 };
 
 /**
@@ -30,7 +55,20 @@ export function checkPayload(value: unknown, docId: string): SyncPayload {
   if (typeof value !== 'object' || value === null) throw bad();
   const v = value as Record<string, unknown>;
   if (v['kind'] === 'purged' && typeof v['memoryId'] === 'string') return { kind: 'purged', memoryId: v['memoryId'] };
-  if (v['kind'] === 'cube' && typeof v['name'] === 'string' && typeof v['cubeId'] === 'string') return { kind: 'cube', cubeId: v['cubeId'], name: v['name'] };
+  if (v['kind'] === 'cube' && typeof v['name'] === 'string' && typeof v['cubeId'] === 'string') {
+    const shares = v['shares'];
+    if (shares !== undefined && (typeof shares !== 'object' || shares === null || Object.values(shares).some((a) => a !== 'read' && a !== 'write'))) throw bad();
+    if (v['changedAt'] !== undefined && typeof v['changedAt'] !== 'number') throw bad();
+    if (v['policy'] !== undefined && (typeof v['policy'] !== 'object' || v['policy'] === null)) throw bad();
+    return value as SyncedManifest;
+  }
+  if (v['kind'] === 'audit' && typeof v['deviceId'] === 'string' && Array.isArray(v['entries'])) {
+    const entryOk = (e: unknown) => {
+      const x = e as Partial<AuditEntry> | null;
+      return typeof x === 'object' && x !== null && typeof x.seq === 'number' && typeof x.at === 'number' && typeof x.userId === 'string' && typeof x.action === 'string' && Array.isArray(x.memoryIds) && typeof x.details === 'object' && x.details !== null;
+    };
+    if (v['entries'].every(entryOk)) return value as SyncedAudit;
+  }
   if (v['kind'] === 'memory') {
     const h = v['history'] as Partial<MemoryHistory> | undefined;
     if (h && typeof h.memory === 'object' && h.memory !== null && typeof h.memory.id === 'string' && Array.isArray(h.versions) && h.versions.length > 0) return { kind: 'memory', history: h as MemoryHistory };

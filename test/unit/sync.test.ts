@@ -131,15 +131,18 @@ describe('sync through a CouchDB-protocol server', () => {
     const before = new Map((await serverDocs(database)).map((d) => [d.id, d.doc['_rev']]));
     await a.update({ userId: 'ana', memoryId: m!.id, patch: { text: 'The boat is moored at pier 9.' } });
     await a.startSync({ userId: 'ana', cubeId: 'c' });
-    // The server flips a bit of the new ciphertext (the one document the edit changed).
+    // The server flips a bit of the new ciphertexts (the documents the edit changed: the memory's, and
+    // the run of audit entries that records it).
     const changed = (await serverDocs(database)).filter((d) => before.get(d.id) !== d.doc['_rev']);
-    expect(changed).toHaveLength(1);
-    const target = changed[0]!;
-    const ct = String(target.doc['ct']);
-    const flipped = { ...target.doc, ct: (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1) };
-    expect((await fetch(`${server.url}/${database}/${target.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flipped) })).ok).toBe(true);
+    expect(changed).toHaveLength(2);
+    for (const target of changed) {
+      const ct = String(target.doc['ct']);
+      const flipped = { ...target.doc, ct: (ct[0] === 'A' ? 'B' : 'A') + ct.slice(1) };
+      expect((await fetch(`${server.url}/${database}/${target.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(flipped) })).ok).toBe(true);
+    }
     const status = await b.startSync({ userId: 'ana', cubeId: 'c' });
-    expect(status.refused).toBe(1);
+    expect(status.refused).toBe(2);
+    expect((await b.auditLog({ userId: 'ana', cubeId: 'c', actions: ['memory.update'] }))).toEqual([]);
     expect(status.lastError?.code).toBe('SYNC_TAMPERED');
     expect((await b.get({ userId: 'ana', memoryId: m!.id })).text).toBe('The boat is moored at pier 7.');
     await closeAll(a, b);
@@ -197,8 +200,9 @@ describe('sync through a CouchDB-protocol server', () => {
     const [offline] = await a.add({ userId: 'ana', cubeId: 'big', memory: { text: 'Written while the server was down.' } });
     await disk.restart();
     expect(await a.startSync({ userId: 'ana', cubeId: 'big' })).toMatchObject({ state: 'idle', lastError: null });
-    // Every memory once, plus the wrapped key and the manifest: nothing doubled.
-    expect(await docCount()).toBe(total + 1 + 2);
+    // Every memory once, plus the wrapped key, the manifest and A's audit trail in two runs (what was
+    // logged before the first pass, and while offline): nothing doubled.
+    expect(await docCount()).toBe(total + 1 + 2 + 2);
 
     // Receiving: a new device, the server killed while it downloads.
     const b = await device();
@@ -224,4 +228,44 @@ describe('sync through a CouchDB-protocol server', () => {
     await closeAll(a, b);
     await disk.stop();
   }, 120_000);
+
+  it('carries the cube’s shares, policy and audit trail to the other device, each entry once and marked with where it came from', async () => {
+    const database = `memos-test-${++n}-${Date.now()}`;
+    const a = await device();
+    await a.createUser({ userId: 'bo', name: 'Bo' });
+    await a.createCube({ userId: 'ana', cubeId: 'team', name: 'Team' });
+    await a.shareCube({ userId: 'ana', cubeId: 'team', targetUserId: 'bo', access: 'write' });
+    await a.setCubePolicy({ userId: 'ana', cubeId: 'team', policy: { redaction: 'tag' } });
+    const [m] = await a.add({ userId: 'ana', cubeId: 'team', memory: { text: 'Stand-up moves to 9:30.' } });
+    await a.recordAgentCall({ userId: 'ana', cubeId: 'team', agent: 'coding-assistant', tool: 'search_memories', memoryIds: [m!.id] });
+    await a.configureSync({ userId: 'ana', cubeId: 'team', url: server.url, database, passphrase: PASSPHRASE });
+    await a.startSync({ userId: 'ana', cubeId: 'team' });
+
+    const b = await device();
+    await b.createUser({ userId: 'bo', name: 'Bo' });
+    await b.configureSync({ userId: 'ana', url: server.url, database, passphrase: PASSPHRASE });
+    await b.startSync({ userId: 'ana', cubeId: 'team' });
+    // Twice: the second pass brings nothing new and applies nothing twice.
+    await b.startSync({ userId: 'ana', cubeId: 'team' });
+    const cubeOnB = (await b.listCubes({ userId: 'ana' })).find((c) => c.cube.cubeId === 'team')!.cube;
+    expect(cubeOnB).toMatchObject({ name: 'Team', shares: { bo: 'write' }, policy: { redaction: 'tag' } });
+    // Bo may write into it on B, as on A.
+    await b.add({ userId: 'bo', cubeId: 'team', memory: { text: 'Bo brings the projector.' } });
+    const fromA = (await b.auditLog({ userId: 'ana', cubeId: 'team' })).filter((e) => e.details['fromDevice'] !== undefined);
+    expect(fromA.map((e) => e.action).sort()).toEqual(['agent.call', 'cube.create', 'cube.policy', 'cube.share', 'memory.add', 'sync.configure']);
+    expect(fromA.find((e) => e.action === 'agent.call')).toMatchObject({ userId: 'ana', memoryIds: [m!.id], details: { agent: 'coding-assistant', tool: 'search_memories' } });
+    expect(new Set(fromA.map((e) => e.details['fromDevice'])).size).toBe(1);
+
+    // An unshare on B reaches A; B's own entries reach A, and A's do not come back to A.
+    await b.unshareCube({ userId: 'ana', cubeId: 'team', targetUserId: 'bo' });
+    await b.startSync({ userId: 'ana', cubeId: 'team' });
+    await a.startSync({ userId: 'ana', cubeId: 'team' });
+    await a.startSync({ userId: 'ana', cubeId: 'team' });
+    expect((await a.listCubes({ userId: 'ana' })).find((c) => c.cube.cubeId === 'team')!.cube.shares).toEqual({});
+    const onA = await a.auditLog({ userId: 'ana', cubeId: 'team', limit: 1000 });
+    expect(onA.filter((e) => e.details['fromDevice'] !== undefined).map((e) => e.action)).toEqual(expect.arrayContaining(['cube.unshare', 'memory.add', 'memory.sync', 'cube.sync']));
+    expect(onA.filter((e) => e.action === 'agent.call')).toHaveLength(1);
+    expect(onA.filter((e) => e.action === 'cube.share')).toHaveLength(1);
+    await closeAll(a, b);
+  }, 60_000);
 });
