@@ -7,6 +7,7 @@
 //   dist-lib/langchain.js  `memos-web/langchain` a LangChain retriever and a LangGraph store (LangChain is the consumer's)
 //   dist-lib/mem0.js       `memos-web/mem0`      a mem0-shaped Memory facade
 //   dist-lib/memos-web.js  (no bundler)          page entry + elements + Lit in one module
+//   dist-lib/cli/          `npx memos-web mcp`   the MCP server over a synced replica, for Node (its packages bundled)
 //   dist-lib/runtime/      the two workers, their chunks and the files they load (ort/, models/);
 //                          served from the consumer's origin by the Vite plugin or `memos-web-assets`
 //   dist-lib/types/        declarations; dist-lib/custom-elements.json the elements' manifest
@@ -100,6 +101,29 @@ await pageBuild(
 );
 // One module for plain pages, Lit inside.
 await pageBuild({ 'memos-web': 'src/standalone.ts' }, 'standalone', []);
+
+// The command for Node: `memos-web mcp` (src/mcp-cli.ts) with the MCP SDK, PouchDB and fake-indexeddb
+// inside, so that `npx memos-web mcp` needs nothing installed beside it. The document readers (pdf.js,
+// mammoth) stay out: the command never reads documents.
+await build({
+  configFile: false,
+  logLevel: 'warn',
+  publicDir: false,
+  mode: 'production',
+  ssr: { noExternal: true, target: 'node' },
+  build: {
+    ssr: 'src/mcp-cli.ts',
+    outDir: OUT,
+    emptyOutDir: false,
+    sourcemap: false,
+    minify: true,
+    target: 'node20',
+    rollupOptions: {
+      external: [/^pdfjs-dist/, /^mammoth/],
+      output: { format: 'es', entryFileNames: 'cli/memos-web.js', chunkFileNames: 'cli/chunks/[name]-[hash].js', banner: '#!/usr/bin/env node' },
+    },
+  },
+});
 
 writeFileSync(`${OUT}/chunk-graph.json`, `${JSON.stringify(report, null, 1)}\n`);
 

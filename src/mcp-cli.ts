@@ -8,9 +8,14 @@
 import 'fake-indexeddb/auto';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import memoryAdapter from 'pouchdb-adapter-memory';
 import { isMemosError } from './core/errors';
 import { memoryMcpServer } from './integrations/mcp/memory-mcp-server';
 import { openSyncedReplica } from './os/synced-replica';
+import { provideMemoryAdapter } from './sync/pouch';
+
+// Imported here rather than by name at run time, so that the packaged command carries it in its bundle.
+provideMemoryAdapter(memoryAdapter);
 
 // stdout is the protocol's: anything a library logs goes to stderr.
 console.log = (...args: unknown[]) => console.error(...args);

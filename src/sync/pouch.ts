@@ -45,6 +45,15 @@ export interface PouchDatabase {
 type PouchConstructor = new (name: string, options?: Record<string, unknown>) => PouchDatabase;
 
 let loading: Promise<PouchConstructor> | undefined;
+let givenMemoryAdapter: unknown;
+
+/**
+ * Gives sync PouchDB's memory adapter (the `pouchdb-adapter-memory` module) for a program that bundles
+ * it, such as the `memos-web mcp` command; without it, the adapter is imported by name when first needed.
+ */
+export function provideMemoryAdapter(adapter: unknown): void {
+  givenMemoryAdapter = adapter;
+}
 
 /** Where local databases live: IndexedDB where the platform has it for real, else memory. */
 export type LocalAdapter = 'idb' | 'memory';
@@ -58,7 +67,7 @@ async function pouch(local: LocalAdapter): Promise<PouchConstructor> {
     // The memory adapter is for Node (tests, tools) and never part of a browser bundle: its name is
     // given at run time, so bundlers leave it out (Node users of memos-web/core install it).
     const memoryAdapter = 'pouchdb-adapter-memory';
-    const adapter = local === 'idb' ? await import('pouchdb-adapter-indexeddb') : await import(/* @vite-ignore */ memoryAdapter);
+    const adapter = local === 'idb' ? await import('pouchdb-adapter-indexeddb') : ((givenMemoryAdapter as { default?: unknown } | undefined) ?? (await import(/* @vite-ignore */ memoryAdapter)));
     PouchDB.plugin(adapter.default ?? adapter);
     return PouchDB;
   })();

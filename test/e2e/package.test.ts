@@ -10,7 +10,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { launchProfile, newProfileDir, watchErrors } from './browser';
+import { MemOS } from '../../src/os/memos';
+import { startCouchServer } from '../support/couch-server';
 import { serveFolder } from '../support/static-server';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -94,4 +98,32 @@ describe('the installed package', () => {
       await site.close();
     }
   }, 240_000);
+
+  it('runs `npx memos-web mcp` from the install alone: an agent searches what another device synced', async () => {
+    const couch = await startCouchServer();
+    // The other device: a MemOS in this process (fake-indexeddb standing in for a browser's IndexedDB).
+    await import('fake-indexeddb/auto');
+    const device = await MemOS.open({ name: `package-mcp-${Date.now()}`, syncAdapter: 'memory', scheduler: false });
+    const database = `memos-package-${Date.now()}`;
+    const passphrase = 'the agent reads this from its environment';
+    const client = new Client({ name: 'package-test', version: '1.0.0' });
+    try {
+      await device.createUser({ userId: 'ana', name: 'Ana' });
+      await device.createCube({ userId: 'ana', cubeId: 'home', name: 'Home' });
+      await device.add({ userId: 'ana', cubeId: 'home', memory: { text: 'The bike lock code is 3141.' } });
+      await device.configureSync({ userId: 'ana', cubeId: 'home', url: couch.url, database, passphrase });
+      await device.startSync({ userId: 'ana', cubeId: 'home' });
+      await client.connect(
+        new StdioClientTransport({ command: 'npx', args: ['--no-install', 'memos-web', 'mcp', '--url', couch.url, '--database', database], cwd: app, env: { ...process.env, MEMOS_SYNC_PASSPHRASE: passphrase } as Record<string, string>, stderr: 'pipe' }),
+      );
+      const found = (await client.callTool({ name: 'search_memories', arguments: { query: 'bike lock' } })) as { content: { text: string }[]; isError?: boolean };
+      expect(found.isError).toBeFalsy();
+      expect(found.content[0]!.text).toContain('3141');
+    } finally {
+      await client.close();
+      device.close();
+      await device.whenClosed();
+      await couch.stop();
+    }
+  }, 120_000);
 });

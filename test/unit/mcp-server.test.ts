@@ -20,7 +20,8 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const PASSPHRASE = 'a passphrase the agent gets from its environment';
-const CLI = ['--import', 'tsx', 'src/mcp-cli.ts', 'mcp'];
+// MEMOS_MCP_CLI: a built command to drive instead of the source (e.g. dist-lib/cli/memos-web.js).
+const CLI = process.env['MEMOS_MCP_CLI'] ? [process.env['MEMOS_MCP_CLI'], 'mcp'] : ['--import', 'tsx', 'src/mcp-cli.ts', 'mcp'];
 
 type ToolAnswer = { content: { type: string; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
 
