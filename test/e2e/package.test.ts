@@ -12,6 +12,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+// IndexedDB in this process, for the device that fills the database the installed command reads.
+import 'fake-indexeddb/auto';
 import { launchProfile, newProfileDir, watchErrors } from './browser';
 import { MemOS } from '../../src/os/memos';
 import { startCouchServer } from '../support/couch-server';
@@ -102,7 +104,6 @@ describe('the installed package', () => {
   it('runs `npx memos-web mcp` from the install alone: an agent searches what another device synced', async () => {
     const couch = await startCouchServer();
     // The other device: a MemOS in this process (fake-indexeddb standing in for a browser's IndexedDB).
-    await import('fake-indexeddb/auto');
     const device = await MemOS.open({ name: `package-mcp-${Date.now()}`, syncAdapter: 'memory', scheduler: false });
     const database = `memos-package-${Date.now()}`;
     const passphrase = 'the agent reads this from its environment';
