@@ -1,11 +1,13 @@
 /**
- * `npm run bench:sync`: two Chromium profiles (real workers, real IndexedDB, no embedder) and PouchDB
- * Server in memory on localhost. Device A sends a cube of N memories (LoCoMo turns when ../shared is
- * there, else generated sentences); a fresh device B receives and applies them (searchable by their
- * words when it resolves); bytes on the server per memory; then both live, and the time from a write
- * on A until B holds it (p50/p95 over --writes). Prints figures and writes bench/results/sync.json.
+ * `npm run bench:sync`: two Chromium profiles (real workers, real IndexedDB) and PouchDB Server in
+ * memory on localhost. Device A (no embedder) sends a cube of N memories (LoCoMo turns when ../shared
+ * is there, else generated sentences); a fresh device B with the app's embedder (USE-lite, int8 on
+ * onnxruntime-web) receives and applies them (searchable by their words when startSync resolves), then
+ * its vectors catch up in the background (timed until vectorStatus says every memory has one); bytes
+ * on the server per memory; then both live, and the time from a write on A until B holds it (p50/p95
+ * over --writes). Prints figures and writes bench/results/sync.json.
  *
- * Options: --memories N (default 10000), --writes N (default 30).
+ * Options: --memories N (default 10000), --writes N (default 30), --no-vectors (B without an embedder).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -18,6 +20,7 @@ import { percentile } from './lib/stats';
 const args = options();
 const TOTAL = Number(args.get('memories') ?? 10_000);
 const WRITES = Number(args.get('writes') ?? 30);
+const VECTORS = !args.has('no-vectors');
 const LOCOMO = '../shared/data/locomo/locomo-dev.json';
 
 function texts(): string[] {
@@ -40,15 +43,15 @@ const browser = await chromium.launch({ executablePath: chromiumPath(), args: [.
 try {
   const database = `memos-bench-${Date.now()}`;
   const config = { userId: 'u', cubeId: 'c', url: couch.url, database, passphrase: 'benchmark passphrase' };
-  const open = async (store: string) => {
+  const open = async (store: string, embedder = false) => {
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${base}/test/e2e/harness.html?store=${store}`);
+    await page.goto(`${base}/test/e2e/harness.html?store=${store}${embedder ? '&embedder=use-lite' : ''}`);
     await page.evaluate(() => window.memosReady);
     await page.evaluate('window.__name = (f) => f');
     return page;
   };
   const a = await open(`sync-bench-a-${Date.now()}`);
-  const b = await open(`sync-bench-b-${Date.now()}`);
+  const b = await open(`sync-bench-b-${Date.now()}`, VECTORS);
   const send = await a.evaluate(
     async ({ config, texts, total }) => {
       const api = window.memos;
@@ -69,7 +72,7 @@ try {
   const all = (await (await fetch(`${couch.url}/${database}/_all_docs?include_docs=true`)).json()) as { rows: unknown[] };
   const serverBytes = JSON.stringify(all.rows).length;
   const probe = corpus[0]!.split(/\W+/).filter((w) => w.length > 4)[0] ?? 'garden';
-  const receive = await b.evaluate(async ({ config, probe }) => {
+  const receive = await b.evaluate(async ({ config, probe, vectors }) => {
     const api = window.memos;
     await api.createUser({ userId: 'u', name: 'Bench' });
     const t0 = performance.now();
@@ -77,8 +80,18 @@ try {
     const status = await api.startSync({ userId: 'u', cubeId: 'c' });
     const receiveMs = performance.now() - t0;
     const hits = await api.search({ userId: 'u', query: probe, cubeIds: ['c'], topK: 3 });
-    return { receiveMs, received: status.received, searchable: hits.length > 0 };
-  }, { config, probe });
+    let vectorsMs: number | null = null;
+    if (vectors) {
+      // The catch-up runs in the background from the first arrivals on; timed from the pass's start.
+      for (;;) {
+        const v = await api.vectorStatus({ wait: false });
+        if (v && !v.syncing && v.embedded >= status.received) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      vectorsMs = performance.now() - t0;
+    }
+    return { receiveMs, vectorsMs, received: status.received, searchable: hits.length > 0 };
+  }, { config, probe, vectors: VECTORS });
   await a.evaluate(() => window.memos.startSync({ userId: 'u', cubeId: 'c', live: true }));
   await b.evaluate(() => window.memos.startSync({ userId: 'u', cubeId: 'c', live: true }));
   const delays: number[] = [];
@@ -94,6 +107,7 @@ try {
     sendMs: send.sendMs,
     receiveMs: receive.receiveMs,
     receivedAndSearchable: receive.searchable,
+    vectorsCaughtUpMs: receive.vectorsMs,
     bytesPerMemory: serverBytes / TOTAL,
     liveP50Ms: percentile(delays, 50),
     liveP95Ms: percentile(delays, 95),
@@ -102,6 +116,7 @@ try {
   console.log(`  configure (PBKDF2 600k, key on the server): ${ms(send.configureMs)}`);
   console.log(`  device A sends: ${ms(send.sendMs)} (${send.sent} documents)`);
   console.log(`  a fresh device B receives and applies: ${ms(receive.receiveMs)} (${receive.received} memories, searchable by words: ${receive.searchable})`);
+  if (receive.vectorsMs !== null) console.log(`  …and its vectors (USE-lite int8) caught up: ${ms(receive.vectorsMs)} after the pass began (${(receive.received / (receive.vectorsMs / 1000)).toFixed(0)} memories/s)`);
   console.log(`  on the server: ${(serverBytes / TOTAL).toFixed(0)} bytes per memory (ciphertext and revision data)`);
   console.log(`  live, a write on A until B holds it: p50 ${ms(figures.liveP50Ms)}, p95 ${ms(figures.liveP95Ms)} over ${WRITES} writes`);
   writeResults('bench/results/sync.json', figures);

@@ -25,7 +25,7 @@ import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type Pouc
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
 import { checkPayload, docName, KEY_DOC_ID, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
 import { appendAudit } from './audit-log';
-import { MEMORY_STORES, removeMemory, storeSyncedMemory } from './memory-writes';
+import { MEMORY_STORES, removeMemory, storeSyncedMemories } from './memory-writes';
 import { requireId, requireObject } from './validate';
 
 /** What sync needs of MemOS. */
@@ -69,6 +69,8 @@ interface Synced {
   lastError: SyncStatus['lastError'];
   counts: { sent: number; received: number; refused: number };
   replication: PouchReplication | undefined;
+  /** Whether memories arrived since the vectors were last told (they catch up once a pass is done). */
+  arrived: boolean;
   /** Push and pull run one at a time. */
   queue: Promise<void>;
   unsubscribe: (() => void) | undefined;
@@ -176,6 +178,7 @@ export class CubeSync {
       lastError: null,
       counts: { sent: 0, received: 0, refused: 0 },
       replication: undefined,
+      arrived: false,
       queue: Promise.resolve(),
       unsubscribe: undefined,
     });
@@ -210,7 +213,12 @@ export class CubeSync {
     if (params.live === true && !synced.replication) {
       synced.state = 'live';
       const replication = synced.local.sync(synced.remote, { live: true, retry: true });
-      replication.on('change', () => void this.#enqueue(synced, () => this.#pull(synced)));
+      replication.on('change', () =>
+        void this.#enqueue(synced, async () => {
+          await this.#pull(synced);
+          this.#announce(synced);
+        }),
+      );
       replication.on('error', (error) => this.#failed(synced, unreachable(error)));
       synced.replication = replication;
       // A write here or in another tab goes out at once (its change record tells what changed).
@@ -280,9 +288,10 @@ export class CubeSync {
     synced.state = 'syncing';
     await this.#enqueue(synced, async () => {
       await this.#push(synced);
-      await replicateOnce(synced.local, synced.remote);
       synced.lastError = null;
+      await this.#replicatePulling(synced);
       await this.#pull(synced);
+      this.#announce(synced);
       synced.lastSyncAt = this.#deps.clock();
     });
     // A refused document is reported in the status; a pass that could not run fails.
@@ -291,6 +300,58 @@ export class CubeSync {
       throw new MemosError(synced.lastError.code as 'SYNC_UNREACHABLE', synced.lastError.message);
     }
     synced.state = 'idle';
+  }
+
+  /**
+   * One replication pass both ways, applying what has arrived while the rest still downloads (a new
+   * device does not wait for the whole cube before the first memories are searchable).
+   * @throws {MemosError} SYNC_UNREACHABLE
+   */
+  async #replicatePulling(synced: Synced): Promise<void> {
+    const replication = synced.local.sync(synced.remote, { batch_size: 500 });
+    let pulling: Promise<void> | undefined;
+    let again = false;
+    let failure: unknown;
+    const pullSoon = () => {
+      if (pulling) {
+        again = true;
+        return;
+      }
+      pulling = (async () => {
+        do {
+          again = false;
+          await this.#pull(synced);
+        } while (again);
+      })()
+        .catch((error: unknown) => {
+          failure ??= error;
+          replication.cancel();
+        })
+        .finally(() => {
+          pulling = undefined;
+        });
+    };
+    replication.on('change', (info) => {
+      if ((info as { direction?: string }).direction === 'pull') pullSoon();
+    });
+    try {
+      await replication;
+    } catch (error) {
+      await pulling;
+      throw unreachable(error);
+    }
+    await pulling;
+    if (failure !== undefined) throw failure;
+  }
+
+  /**
+   * Tells the vectors to catch up with what arrived — after a pass, not during it: embedding runs in
+   * this worker and would hold the rest of the download back.
+   */
+  #announce(synced: Synced): void {
+    if (!synced.arrived) return;
+    synced.arrived = false;
+    this.#deps.received();
   }
 
   async #saveCheckpoint(synced: Synced): Promise<void> {
@@ -326,21 +387,27 @@ export class CubeSync {
           return { id, memory, versions };
         })),
       );
-      const docs: PouchDoc[] = [];
+      // What to send is decided in order; the sealing (WebCrypto's work) runs for the batch at once.
+      const toSeal: { id: string; payload: SyncPayload }[] = [];
       for (const { id, memory, versions } of rows) {
         if (memory && memory.cubeId !== synced.cubeId) continue;
-        const docId = await opaqueId(synced.keys, docName.memory(id));
         if (memory) {
           const history: MemoryHistory = { memory, versions: fullChain(memory, versions) };
           const hash = historyHash(history);
           if (synced.sent.get(id) === hash) continue;
           synced.sent.set(id, hash);
-          docs.push({ _id: docId, ...(await seal(synced.keys, docId, { kind: 'memory', history } satisfies SyncPayload)) });
+          toSeal.push({ id, payload: { kind: 'memory', history } });
         } else if (synced.sent.get(id) !== 'purged') {
           synced.sent.set(id, 'purged');
-          docs.push({ _id: docId, ...(await seal(synced.keys, docId, { kind: 'purged', memoryId: id } satisfies SyncPayload)) });
+          toSeal.push({ id, payload: { kind: 'purged', memoryId: id } });
         }
       }
+      const docs: PouchDoc[] = await Promise.all(
+        toSeal.map(async ({ id, payload }) => {
+          const docId = await opaqueId(synced.keys, docName.memory(id));
+          return { _id: docId, ...(await seal(synced.keys, docId, payload)) };
+        }),
+      );
       await putAll(synced.local, docs);
       synced.counts.sent += docs.length;
     }
@@ -432,15 +499,28 @@ export class CubeSync {
       const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
       const histories: MemoryHistory[] = [];
       const audits: SyncedAudit[] = [];
-      for (const change of results) {
-        const doc = change.doc;
-        if (!doc || doc._deleted || doc._id === KEY_DOC_ID || doc._id.startsWith('_')) continue;
+      const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && doc._id !== KEY_DOC_ID && !doc._id.startsWith('_'));
+      // Decrypting is WebCrypto's work: a batch at once; applying stays in order.
+      const opened = await Promise.all(
+        docs.map(async (doc): Promise<SyncPayload | MemosError | undefined> => {
+          if (doc._id === cubeDoc) return undefined;
+          try {
+            return checkPayload(await open(synced.keys, doc._id, doc), doc._id);
+          } catch (error) {
+            if (error instanceof MemosError) return error;
+            throw error;
+          }
+        }),
+      );
+      for (const [i, doc] of docs.entries()) {
         try {
           if (doc._id === cubeDoc) {
             await this.#pullManifest(synced, doc);
             continue;
           }
-          const first = checkPayload(await open(synced.keys, doc._id, doc), doc._id);
+          const first = opened[i];
+          if (first instanceof MemosError) throw first;
+          if (first === undefined) continue;
           if (first.kind === 'audit') {
             if ((await opaqueId(synced.keys, docName.audit(first.deviceId, first.entries[0]?.seq ?? -1))) !== doc._id) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds audit entries that are not its own.`, { docId: doc._id });
             audits.push(first);
@@ -514,25 +594,26 @@ export class CubeSync {
       if (plans.length === 0) return;
       const retry: MemoryHistory[] = [];
       const written = await store.write(MEMORY_STORES, async (tx, changes) => {
-        const done: string[] = [];
+        const nows = await Promise.all(plans.map(({ merged }) => tx.objectStore('memories').get(merged.memory.id)));
+        const rows: { before: MemoryItem | undefined; after: MemoryItem; versions: MemoryHistory['versions'] }[] = [];
         let created = 0;
-        for (const { local, merged } of plans) {
-          const id = merged.memory.id;
-          const now = await tx.objectStore('memories').get(id);
+        for (const [i, { local, merged }] of plans.entries()) {
+          const now = nows[i];
           // Changed here since it was read: merged again on the next attempt.
           if ((now?.version ?? 0) !== (local?.memory.version ?? 0) || (now?.updatedAt ?? 0) !== (local?.memory.updatedAt ?? 0)) {
-            retry.push(pending.find((h) => h.memory.id === id)!);
+            retry.push(pending.find((h) => h.memory.id === merged.memory.id)!);
             continue;
           }
-          await storeSyncedMemory(tx, changes, now, merged.memory as MemoryItem, merged.versions);
-          done.push(id);
+          rows.push({ before: now, after: merged.memory as MemoryItem, versions: merged.versions });
           if (local === undefined) created++;
         }
+        await storeSyncedMemories(tx, changes, rows);
+        const done = rows.map((r) => r.after.id);
         if (done.length > 0) await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.sync', synced.cubeId, done, { count: done.length, created });
         return done.length;
       });
       synced.counts.received += written;
-      if (written > 0) this.#deps.received();
+      if (written > 0) synced.arrived = true;
       pending = retry;
     }
   }
@@ -545,15 +626,6 @@ export class CubeSync {
       await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.purge', synced.cubeId, [memoryId], { versions: memory.version, reason: 'purged on another device' });
       synced.counts.received++;
     });
-  }
-}
-
-/** One replication pass of a local database with the server's, both ways. @throws {MemosError} SYNC_UNREACHABLE */
-async function replicateOnce(local: PouchDatabase, remote: PouchDatabase): Promise<void> {
-  try {
-    await local.sync(remote, { batch_size: 500 });
-  } catch (error) {
-    throw unreachable(error);
   }
 }
 

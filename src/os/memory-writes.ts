@@ -69,16 +69,23 @@ export async function storeChangedMemory(tx: MemoryTx, changes: ChangeSet, befor
 }
 
 /**
- * Stores a memory as replication merged it (src/sync/merge-history.ts): the record, and its version
- * chain in place of the stored one (merging may number versions anew). KV caches built from it are
- * marked stale when its text changed; its vector is made again by the catch-up when it did.
+ * Stores memories as replication merged them (src/sync/merge-history.ts): each record, and its version
+ * chain in place of the stored one (merging may number versions anew), every request issued at once.
+ * KV caches built from a memory are marked stale when its text changed; its vector is made again by the
+ * catch-up when it did.
  */
-export async function storeSyncedMemory(tx: MemoryTx, changes: ChangeSet, before: MemoryItem | undefined, after: MemoryItem, versions: readonly MemoryVersion[]): Promise<void> {
-  await tx.objectStore('versions').delete(IDBKeyRange.bound([after.id, 0], [after.id, Number.MAX_SAFE_INTEGER]));
-  await tx.objectStore('memories').put(after);
-  await issueRequests((add) => versions.forEach((v) => add(tx.objectStore('versions').add(v))));
-  if (before !== undefined && before.text !== after.text) await markStale(tx, [after.id], `memory ${after.id} changed on another device`, after.updatedAt);
-  changes.wrote(after);
+export async function storeSyncedMemories(tx: MemoryTx, changes: ChangeSet, rows: readonly { before: MemoryItem | undefined; after: MemoryItem; versions: readonly MemoryVersion[] }[]): Promise<void> {
+  await issueRequests((add) => {
+    for (const { after, versions } of rows) {
+      add(tx.objectStore('versions').delete(IDBKeyRange.bound([after.id, 0], [after.id, Number.MAX_SAFE_INTEGER])));
+      add(tx.objectStore('memories').put(after));
+      for (const v of versions) add(tx.objectStore('versions').add(v));
+    }
+  });
+  for (const { before, after } of rows) {
+    if (before !== undefined && before.text !== after.text) await markStale(tx, [after.id], `memory ${after.id} changed on another device`, after.updatedAt);
+    changes.wrote(after);
+  }
 }
 
 /** Removes a memory for good: its record, versions, vectors and blobs; KV caches built from it are marked stale. */
