@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'memory.supersede',
   'document.add',
   'sync.configure',
+  'sync.grant',
+  'sync.forget',
   'memory.sync',
   'cube.sync',
   'document.delete',

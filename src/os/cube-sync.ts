@@ -23,8 +23,10 @@ import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
 import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
-import { checkPayload, docName, KEY_DOC_ID, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
+import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
+import { grantCubeKey, grantId, openFromDevice, openGrant, type KeyGrant } from '../sync/key-grants';
 import { appendAudit } from './audit-log';
+import { forgetRemembered, rememberedSyncs, rememberSync, syncIdentity } from './sync-secrets';
 import { MEMORY_STORES, removeMemory, storeSyncedMemories } from './memory-writes';
 import { requireId, requireObject } from './validate';
 
@@ -38,6 +40,13 @@ export interface CubeSyncDeps {
   createCube(params: { userId: string; cubeId: string; name: string }): Promise<CubeRecord>;
   /** Called after memories arrived (vectors catch up). */
   received(): void;
+}
+
+/** Where a cube syncs to. */
+interface Server {
+  readonly url: string;
+  readonly database: string;
+  readonly credentials?: { readonly username: string; readonly password: string };
 }
 
 interface Checkpoint {
@@ -57,6 +66,9 @@ interface Synced {
   readonly userId: string;
   readonly cubeId: string;
   readonly keys: CubeKeys;
+  readonly server: Server;
+  /** Whether this device keeps the cube key (sealed under a device key) to resume after a reload. */
+  readonly remembered: boolean;
   /** Whether this device joined a cube the database already held (it takes the manifest before it sends one). */
   readonly joined: boolean;
   readonly local: PouchDatabase;
@@ -85,6 +97,28 @@ const MANIFEST = '';
 /** A hash of a history, usage left out (usage is this device's own). */
 function historyHash(h: MemoryHistory): string {
   return textHash(JSON.stringify({ ...h.memory, usage: null }) + JSON.stringify(h.versions));
+}
+
+/**
+ * Adds the server's users to the database's members (its security object: only members and admins
+ * may read it). Needs the server admin's login in the sync's credentials.
+ * @throws {MemosError} SYNC_UNREACHABLE (also when the server refuses: not an admin)
+ */
+async function addServerMembers(server: Server, users: readonly string[]): Promise<void> {
+  const address = `${server.url}/${server.database}/_security`;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (server.credentials) headers['authorization'] = `Basic ${btoa(`${server.credentials.username}:${server.credentials.password}`)}`;
+  try {
+    const answer = await fetch(address, { headers });
+    if (!answer.ok) throw Object.assign(new Error(await answer.text()), { status: answer.status });
+    const security = (await answer.json()) as { admins?: { names?: string[]; roles?: string[] }; members?: { names?: string[]; roles?: string[] } };
+    const names = [...new Set([...(security.members?.names ?? []), ...users])];
+    const next = { admins: { names: security.admins?.names ?? [], roles: security.admins?.roles ?? [] }, members: { names, roles: security.members?.roles ?? [] } };
+    const put = await fetch(address, { method: 'PUT', headers, body: JSON.stringify(next) });
+    if (!put.ok) throw Object.assign(new Error(await put.text()), { status: put.status });
+  } catch (error) {
+    throw unreachable(error);
+  }
 }
 
 /** The manifest a cube's record makes (its owner stays on each device). */
@@ -120,49 +154,31 @@ export class CubeSync {
     const asked = params.cubeId === undefined ? undefined : requireId(params.cubeId, 'cubeId');
     if (typeof params.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(params.url)) throw new MemosError('INVALID_INPUT', 'url must be an http(s) address.', { field: 'url' });
     if (typeof params.database !== 'string' || !DATABASE.test(params.database)) throw new MemosError('INVALID_INPUT', 'database must be a CouchDB database name (lower-case, starting with a letter).', { field: 'database' });
-    if (typeof params.passphrase !== 'string' || params.passphrase.length < 8) throw new MemosError('INVALID_INPUT', 'passphrase must have at least 8 characters.', { field: 'passphrase' });
+    if (params.passphrase !== undefined && (typeof params.passphrase !== 'string' || params.passphrase.length < 8)) throw new MemosError('INVALID_INPUT', 'passphrase must have at least 8 characters.', { field: 'passphrase' });
     const credentials = params.credentials;
     if (credentials !== undefined && (typeof credentials !== 'object' || credentials === null || typeof credentials.username !== 'string' || typeof credentials.password !== 'string')) {
       throw new MemosError('INVALID_INPUT', 'credentials must be { username, password }.', { field: 'credentials' });
     }
     const url = params.url.replace(/\/$/, '');
+    const server: Server = { url, database: params.database, ...(credentials && { credentials: { username: credentials.username, password: credentials.password } }) };
     const remote = await openRemote(`${url}/${params.database}`, credentials, this.#deps.adapter);
-    let keyDoc: (PouchDoc & Partial<WrappedKey>) | undefined;
-    try {
-      keyDoc = await remote.get(KEY_DOC_ID);
-    } catch (error) {
-      if ((error as { status?: number }).status !== 404) throw unreachable(error);
-    }
-    // One database holds one cube; this device's replica of it is named after the server and database.
-    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${textHash(url)}-${params.database}`, this.#deps.adapter);
-    let keys: CubeKeys;
-    let cubeId: string;
-    let serverName: string | undefined;
-    if (keyDoc) {
-      keys = await unwrapCubeKey(keyDoc as unknown as WrappedKey, params.passphrase);
-      // Only the manifest is read now; the memories come with the first pass.
-      const manifest = await openDoc(keys, remote, await opaqueId(keys, docName.cube()));
-      if (manifest?.kind !== 'cube') throw new MemosError('SYNC_TAMPERED', 'The database holds a key but no cube.', { database: params.database });
-      if (asked !== undefined && asked !== manifest.cubeId) {
-        throw new MemosError('INVALID_INPUT', `The database holds another cube ("${manifest.name}"); leave cubeId out to get it, or use another database.`, { field: 'cubeId', serverCubeId: manifest.cubeId });
-      }
-      cubeId = manifest.cubeId;
-      serverName = manifest.name;
-    } else {
-      if (asked === undefined) throw new MemosError('CUBE_NOT_FOUND', 'The database holds no cube yet: name the cube of this device to send (cubeId).', { database: params.database });
-      cubeId = asked;
-      if (!(await this.#ownedCube(cubeId, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device has no cube ${cubeId} to send.`, { cubeId });
-      keys = await this.#newKey(remote, params.passphrase);
-    }
+    const opened = await this.#openKeys(params, userId, asked, server, remote);
+    const { keys, cubeId, serverName, via } = opened;
     // A device that lacks the database's cube gets it; one that has it must own it.
     if (serverName !== undefined && !(await this.#ownedCube(cubeId, userId))) await this.#deps.createCube({ userId, cubeId, name: serverName });
+    if (via === 'remembered' && !(await this.#ownedCube(cubeId, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device no longer has cube ${cubeId}; configure with the passphrase to get it again.`, { cubeId });
     await this.stop({ userId, cubeId }).catch(() => undefined);
+    // One database holds one cube; this device's replica of it is named after the server and database.
+    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${textHash(url)}-${params.database}`, this.#deps.adapter);
     const saved = await local.get(CHECKPOINT_ID).catch(() => undefined);
+    const remember = params.remember === true || (via === 'remembered' && params.remember !== false);
     this.#cubes.set(cubeId, {
       userId,
       cubeId,
       keys,
-      joined: serverName !== undefined,
+      server,
+      remembered: remember,
+      joined: via !== 'created',
       local,
       remote,
       checkpoint: {
@@ -182,10 +198,121 @@ export class CubeSync {
       queue: Promise.resolve(),
       unsubscribe: undefined,
     });
+    if (params.remember === true) await rememberSync(this.#deps.store, this.#deps.clock(), { userId, cubeId, ...server }, keys);
+    if (params.remember === false) await forgetRemembered(this.#deps.store, cubeId);
     await this.#deps.store.write(['audit'], async (tx) => {
-      await appendAudit(tx, this.#deps.clock(), userId, 'sync.configure', cubeId, [], { database: params.database, created: !keyDoc });
+      await appendAudit(tx, this.#deps.clock(), userId, 'sync.configure', cubeId, [], { database: params.database, created: via === 'created', via, remembered: remember });
     });
     return this.status({ userId, cubeId });
+  }
+
+  /**
+   * The cube key and which cube: with the passphrase (the database's wrapped key, or a new one for a
+   * database without), a grant to the user's identity, or the key this device remembers.
+   */
+  async #openKeys(params: SyncConfigParams, userId: string, asked: string | undefined, server: Server, remote: PouchDatabase): Promise<{ keys: CubeKeys; cubeId: string; serverName?: string; via: 'created' | 'passphrase' | 'grant' | 'remembered' }> {
+    const { passphrase } = params;
+    if (passphrase === undefined && params.identity !== true) {
+      // Resuming: no server needed (it may be offline); the cube is this device's already.
+      const kept = (await rememberedSyncs(this.#deps.store, userId)).find((r) => r.url === server.url && r.database === server.database && (asked === undefined || r.cubeId === asked));
+      if (!kept) throw new MemosError('INVALID_INPUT', 'passphrase is required: this device remembers no key for that database (or set identity: true to open a grant).', { field: 'passphrase' });
+      return { keys: await openFromDevice(kept), cubeId: kept.cubeId, via: 'remembered' };
+    }
+    let keyDoc: (PouchDoc & Partial<WrappedKey>) | undefined;
+    try {
+      keyDoc = await remote.get(KEY_DOC_ID);
+    } catch (error) {
+      if ((error as { status?: number }).status !== 404) throw unreachable(error);
+    }
+    if (!keyDoc) {
+      if (asked === undefined) throw new MemosError('CUBE_NOT_FOUND', 'The database holds no cube yet: name the cube of this device to send (cubeId).', { database: server.database });
+      if (passphrase === undefined) throw new MemosError('INVALID_INPUT', 'A new database needs a passphrase to keep its key under.', { field: 'passphrase' });
+      if (!(await this.#ownedCube(asked, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device has no cube ${asked} to send.`, { cubeId: asked });
+      return { keys: await this.#newKey(remote, passphrase), cubeId: asked, via: 'created' };
+    }
+    const keys = passphrase !== undefined ? await unwrapCubeKey(keyDoc as unknown as WrappedKey, passphrase) : await this.#openGrant(remote, userId);
+    // Only the manifest is read now; the memories come with the first pass.
+    const manifest = await openDoc(keys, remote, await opaqueId(keys, docName.cube()));
+    if (manifest?.kind !== 'cube') throw new MemosError('SYNC_TAMPERED', 'The database holds a key but no cube.', { database: server.database });
+    if (asked !== undefined && asked !== manifest.cubeId) {
+      throw new MemosError('INVALID_INPUT', `The database holds another cube ("${manifest.name}"); leave cubeId out to get it, or use another database.`, { field: 'cubeId', serverCubeId: manifest.cubeId });
+    }
+    return { keys, cubeId: manifest.cubeId, serverName: manifest.name, via: passphrase !== undefined ? 'passphrase' : 'grant' };
+  }
+
+  /** Opens the grant the database holds for this user's sync identity. @throws {MemosError} SYNC_KEY_INVALID */
+  async #openGrant(remote: PouchDatabase, userId: string): Promise<CubeKeys> {
+    const identity = await syncIdentity(this.#deps.store, this.#deps.clock(), userId, false);
+    if (!identity) throw new MemosError('SYNC_KEY_INVALID', `${userId} has no sync identity on this device: call syncIdentity and give its public key to the cube's owner.`);
+    const id = await grantId(identity.publicKey);
+    const grant = await remote.get(id).catch((error: unknown) => {
+      if ((error as { status?: number }).status === 404) throw new MemosError('SYNC_KEY_INVALID', 'The database holds no grant for this identity: ask the cube\'s owner to grant it (grantSync).');
+      throw unreachable(error);
+    });
+    return openGrant(grant as Partial<KeyGrant>, id, identity.privateKey);
+  }
+
+  /** See MemoryApi.syncIdentity. */
+  async identity(params: { userId: string }): Promise<{ publicKey: string }> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    await this.#deps.store.read(['users'], async (tx) => {
+      if (!(await tx.objectStore('users').get(userId))) throw new MemosError('USER_NOT_FOUND', undefined, { userId });
+    });
+    const identity = (await syncIdentity(this.#deps.store, this.#deps.clock(), userId, true))!;
+    return { publicKey: identity.publicKey };
+  }
+
+  /** See MemoryApi.grantSync. */
+  async grant(params: { userId: string; cubeId: string; publicKey: string; serverUsers?: readonly string[] }): Promise<{ grantId: string }> {
+    const synced = this.#synced(params);
+    await this.#ownedCube(synced.cubeId, requireId(params.userId, 'userId'));
+    if (typeof params.publicKey !== 'string') throw new MemosError('INVALID_INPUT', 'publicKey must be the base64 text syncIdentity gives.', { field: 'publicKey' });
+    const serverUsers = params.serverUsers === undefined ? [] : [...params.serverUsers];
+    if (!Array.isArray(params.serverUsers ?? []) || serverUsers.some((u) => typeof u !== 'string' || u.length === 0 || u.length > 256)) throw new MemosError('INVALID_INPUT', 'serverUsers must be a list of the server\'s user names.', { field: 'serverUsers' });
+    const { id, grant } = await grantCubeKey(synced.keys, params.publicKey);
+    const current = await synced.remote.get(id).catch(() => undefined);
+    await synced.remote.put({ _id: id, ...(current?._rev && { _rev: current._rev }), ...grant }).catch((error: unknown) => {
+      throw unreachable(error);
+    });
+    if (serverUsers.length > 0) await addServerMembers(synced.server, serverUsers);
+    await this.#deps.store.write(['audit'], async (tx) => {
+      await appendAudit(tx, this.#deps.clock(), synced.userId, 'sync.grant', synced.cubeId, [], { grantId: id, serverUsers: serverUsers.join(',') });
+    });
+    return { grantId: id };
+  }
+
+  /** See MemoryApi.resumeSync. */
+  async resume(params: { userId: string }): Promise<SyncStatus[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const out: SyncStatus[] = [];
+    for (const kept of await rememberedSyncs(this.#deps.store, userId)) {
+      if (this.#cubes.has(kept.cubeId)) {
+        out.push(this.status({ userId, cubeId: kept.cubeId }));
+        continue;
+      }
+      const params: SyncConfigParams = { userId, cubeId: kept.cubeId, url: kept.url, database: kept.database, ...(kept.credentials ? { credentials: kept.credentials } : {}) };
+      out.push(await this.configure(params));
+    }
+    return out;
+  }
+
+  /** See MemoryApi.forgetSync. */
+  async forget(params: { userId: string; cubeId: string }): Promise<void> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    await this.#ownedCube(cubeId, userId);
+    await this.stop({ userId, cubeId });
+    const synced = this.#cubes.get(cubeId);
+    this.#cubes.delete(cubeId);
+    await synced?.local.close().catch(() => undefined);
+    await synced?.remote.close().catch(() => undefined);
+    await forgetRemembered(this.#deps.store, cubeId);
+    await this.#deps.store.write(['audit'], async (tx) => {
+      await appendAudit(tx, this.#deps.clock(), userId, 'sync.forget', cubeId, [], {});
+    });
   }
 
   /** This device's cube, checked to be the user's own; undefined when this device has none of that id. @throws {MemosError} FORBIDDEN */
@@ -250,7 +377,7 @@ export class CubeSync {
   /** See MemoryApi.syncStatus. */
   status(params: { userId: string; cubeId: string }): SyncStatus {
     const s = this.#synced(params);
-    return { cubeId: s.cubeId, state: s.state, lastSyncAt: s.lastSyncAt, lastError: s.lastError, ...s.counts };
+    return { cubeId: s.cubeId, state: s.state, lastSyncAt: s.lastSyncAt, lastError: s.lastError, ...s.counts, remembered: s.remembered };
   }
 
   /** Stops every cube's sync (on close). */
@@ -499,7 +626,7 @@ export class CubeSync {
       const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
       const histories: MemoryHistory[] = [];
       const audits: SyncedAudit[] = [];
-      const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && doc._id !== KEY_DOC_ID && !doc._id.startsWith('_'));
+      const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && !isPlainDoc(doc._id));
       // Decrypting is WebCrypto's work: a batch at once; applying stays in order.
       const opened = await Promise.all(
         docs.map(async (doc): Promise<SyncPayload | MemosError | undefined> => {

@@ -14,7 +14,7 @@ import { removeCubeContents, removeMemory, type MemoryTx } from './memory-writes
 import { requireId, requireObject } from './validate';
 
 /** Every store a deletion may touch. */
-const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters', 'documents'];
+const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters', 'documents', 'secrets'];
 
 /** The words `reset` must be given, so that no stray call empties a store. */
 export const RESET_CONFIRMATION = 'delete everything';
@@ -51,6 +51,8 @@ export class Forgetting {
       await cubeWithAccess(tx, cubeId, userId, 'owner');
       const removed = await removeCubeContents(tx, changes, cubeId);
       await tx.objectStore('cubes').delete(cubeId);
+      // A sync key this device remembered for it goes too.
+      await tx.objectStore('secrets').delete(`sync:${cubeId}`);
       await unregisterEverywhere(tx, changes, new Set([cubeId]));
       await appendAudit(tx, this.#deps.clock(), userId, 'cube.delete', cubeId, [], { ...removed });
       return { memories: removed.memories };
@@ -89,6 +91,8 @@ export class Forgetting {
       }
       await unregisterEverywhere(tx, changes, new Set(owned.map((c) => c.cubeId)), userId);
       await tx.objectStore('users').delete(userId);
+      // Their sync identity and the sync keys remembered for them.
+      for (const key of await tx.objectStore('secrets').index('byUser').getAllKeys(userId)) await tx.objectStore('secrets').delete(key);
       changes.userIds.add(userId);
       await appendAudit(tx, now, userId, 'user.delete', null, [], { cubes: owned.length, memories });
       return { cubes: owned.length, memories };

@@ -19,7 +19,7 @@ import type { LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
-import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
+import type { SyncConfigParams, SyncGrantParams, SyncStatus } from '../protocol/sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { MemoryIndex } from '../search/memory-index';
@@ -598,6 +598,18 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.syncStatus} */
   async syncStatus(params: { userId: string; cubeId: string }): Promise<SyncStatus> { return this.#sync.status(params); }
+
+  /** {@inheritDoc MemoryApi.resumeSync} */
+  async resumeSync(params: { userId: string }): Promise<SyncStatus[]> { return this.#sync.resume(params); }
+
+  /** {@inheritDoc MemoryApi.forgetSync} */
+  async forgetSync(params: { userId: string; cubeId: string }): Promise<void> { return this.#sync.forget(params); }
+
+  /** {@inheritDoc MemoryApi.syncIdentity} */
+  async syncIdentity(params: { userId: string }): Promise<{ publicKey: string }> { return this.#sync.identity(params); }
+
+  /** {@inheritDoc MemoryApi.grantSync} */
+  async grantSync(params: SyncGrantParams): Promise<{ grantId: string }> { return this.#sync.grant(params); }
 
   // ─── documents ────────────────────────────────────────────────────────────
 

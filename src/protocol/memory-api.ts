@@ -11,7 +11,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from './memory-types';
 import type { SearchHit, SearchParams } from './search-types';
-import type { SyncConfigParams, SyncStatus } from './sync-types';
+import type { SyncConfigParams, SyncGrantParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
@@ -173,8 +173,8 @@ export interface MemoryApi {
    * Sets up end-to-end encrypted replication of a cube through a CouchDB-protocol server (CouchDB,
    * Cloudant, PouchDB Server): opens the cube's key on the server with the passphrase, or — for a
    * database that has none — makes the key and keeps it there wrapped. A device that lacks the cube gets
-   * it from the server. The server sees only opaque ids and ciphertext. Keys stay in memory: configure
-   * again after a reload. Needs ownership of the cube (when this device has it). Audited.
+   * it from the server. The server sees only opaque ids and ciphertext. Keys stay in memory unless
+   * `remember` is set (then resumeSync after a reload); or open a grant with `identity: true`. Needs ownership of the cube (when this device has it). Audited.
    * @throws {MemosError} INVALID_INPUT, FORBIDDEN, CUBE_NOT_FOUND (neither side has the cube), SYNC_KEY_INVALID (wrong passphrase), SYNC_UNREACHABLE
    */
   configureSync(params: SyncConfigParams): Promise<SyncStatus>;
@@ -197,6 +197,33 @@ export interface MemoryApi {
    * @throws {MemosError} SYNC_NOT_CONFIGURED
    */
   syncStatus(params: { userId: string; cubeId: string }): Promise<SyncStatus>;
+
+  /**
+   * Configures again every sync this device remembers for the user (configureSync with `remember`),
+   * without passphrases and without reaching the server; start them with startSync.
+   * @throws {MemosError} INVALID_INPUT, SYNC_KEY_INVALID (a remembered key that no longer opens)
+   */
+  resumeSync(params: { userId: string }): Promise<SyncStatus[]>;
+
+  /** Stops a cube's sync and forgets it here, with any key this device remembered for it. Audited. */
+  forgetSync(params: { userId: string; cubeId: string }): Promise<void>;
+
+  /**
+   * The user's sync identity on this device (made on first use): a public key to give the owner of a
+   * synced cube, who grants the cube's key to it (grantSync); its private half never leaves WebCrypto.
+   * @throws {MemosError} USER_NOT_FOUND
+   */
+  syncIdentity(params: { userId: string }): Promise<{ publicKey: string }>;
+
+  /**
+   * Shares a synced cube with another person: its key sealed for their sync identity (ECDH P-256, HKDF,
+   * AES-GCM) is kept on the server beside the passphrase-wrapped one; they configure with
+   * `identity: true` and no passphrase. With `serverUsers`, also adds those server users to the
+   * database's members. Owner only; audited. A grant cannot be taken back by deleting it (they have the
+   * key): move the cube to a new database with a new key for that.
+   * @throws {MemosError} SYNC_NOT_CONFIGURED, FORBIDDEN, INVALID_INPUT (not a public key), SYNC_UNREACHABLE
+   */
+  grantSync(params: SyncGrantParams): Promise<{ grantId: string }>;
 
   /**
    * Reads a document — PDF, Word (.docx), HTML, Markdown or plain text — into the cube as chunk

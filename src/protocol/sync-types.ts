@@ -14,8 +14,33 @@ export interface SyncConfigParams {
   readonly database: string;
   /** The server's user and password, if it asks for them. */
   readonly credentials?: { readonly username: string; readonly password: string };
-  /** Opens (or, for a new database, makes) the cube's key; at least 8 characters. Never stored. */
-  readonly passphrase: string;
+  /**
+   * Opens (or, for a new database, makes) the cube's key; at least 8 characters. Never stored. Leave it
+   * out to open a grant to the user's sync identity (`identity: true`), or to resume with the key this
+   * device remembers for the database.
+   */
+  readonly passphrase?: string;
+  /** Open the cube key the database holds for this user's sync identity (see grantSync) instead of a passphrase. */
+  readonly identity?: boolean;
+  /**
+   * Keep the cube key on this device to resume after a reload (resumeSync) — sealed under a device key
+   * IndexedDB holds as a non-extractable CryptoKey, never the passphrase or the key in clear — with the
+   * server, database and login. `false` forgets what was kept. Default: keep what was chosen before.
+   */
+  readonly remember?: boolean;
+}
+
+/** Parameters of `grantSync`. */
+export interface SyncGrantParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** The other person's sync identity: the public key their device's `syncIdentity` gave them. */
+  readonly publicKey: string;
+  /**
+   * The server's user names to add to the database's members (its security object), so that they may
+   * read it; needs the server admin's login in this sync's credentials.
+   */
+  readonly serverUsers?: readonly string[];
 }
 
 /** Where a cube's sync stands. */
@@ -32,4 +57,6 @@ export interface SyncStatus {
   readonly received: number;
   /** Documents from the server refused because they failed authentication (SYNC_TAMPERED). */
   readonly refused: number;
+  /** Whether this device keeps the cube key to resume after a reload. */
+  readonly remembered: boolean;
 }

@@ -5,7 +5,9 @@
  * scheduler's queue), adapters (v5: parametric MemCube entries; their weights are blobs), changes (v7:
  * the change log, one record per committed write that changed memories, users or cubes), snapshots
  * (v8: the search index saved as data, so that opening does not rebuild it; derived, never the truth),
- * documents (v9: the records of documents read into memory; their chunks are memories).
+ * documents (v9: the records of documents read into memory; their chunks are memories), secrets (v10:
+ * keys kept on this device only — a sync's cube key wrapped under a non-extractable device key when the
+ * user chose "remember", a user's sync identity; never exported, never synced).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -29,6 +31,43 @@ export interface BlobRecord {
   /** A hex SHA-256 of `data`. */
   readonly checksum: string;
 }
+
+/**
+ * A synced cube's key kept on this device because the user chose to remember it: the raw key sealed
+ * (AES-GCM) under a device key that IndexedDB holds as a non-extractable CryptoKey, so the bytes on
+ * disk open only through this origin's WebCrypto, and the connection settings to resume with.
+ */
+export interface RememberedSync {
+  /** "sync:<cubeId>" */
+  readonly key: string;
+  readonly kind: 'sync';
+  readonly userId: string;
+  readonly cubeId: string;
+  readonly url: string;
+  readonly database: string;
+  /** The server's login, when it asked for one (kept as given: the server needs it in clear). */
+  readonly credentials?: { readonly username: string; readonly password: string };
+  readonly deviceKey: CryptoKey;
+  readonly iv: Uint8Array<ArrayBuffer>;
+  readonly sealedKey: Uint8Array<ArrayBuffer>;
+  readonly rememberedAt: number;
+}
+
+/** A user's sync identity on this device: an ECDH key pair others grant cube keys to. */
+export interface SyncIdentityRecord {
+  /** "identity:<userId>" */
+  readonly key: string;
+  readonly kind: 'identity';
+  readonly userId: string;
+  /** Non-extractable. */
+  readonly privateKey: CryptoKey;
+  /** base64 of the raw public point, as others are given it. */
+  readonly publicKey: string;
+  readonly createdAt: number;
+}
+
+/** What the secrets store holds. */
+export type SecretRecord = RememberedSync | SyncIdentityRecord;
 
 /** A memory's vector from one embedding model. */
 export interface VectorRecord {
@@ -83,6 +122,7 @@ export interface MemosSchema extends DBSchema {
   changes: { key: number; value: ChangeRecord };
   snapshots: { key: string; value: SnapshotPart };
   documents: { key: string; value: DocumentRecord; indexes: { byCube: string; byCubeName: [string, string]; byCubeHash: [string, string] } };
+  secrets: { key: string; value: SecretRecord; indexes: { byUser: string } };
 }
 
 /** A store name of the schema. */
@@ -163,6 +203,10 @@ export const MIGRATIONS: readonly Migration[] = [
     documents.createIndex('byCube', 'cubeId');
     documents.createIndex('byCubeName', ['cubeId', 'name']);
     documents.createIndex('byCubeHash', ['cubeId', 'sha256']);
+  },
+  // 10: keys kept on this device only (remembered sync keys, sync identities).
+  (db) => {
+    db.createObjectStore('secrets', { keyPath: 'key' }).createIndex('byUser', 'userId');
   },
 ];
 

@@ -37,18 +37,20 @@ export interface SealedBody {
 export interface CubeKeys {
   readonly encryption: CryptoKey;
   readonly ids: CryptoKey;
+  /** The cube key itself, held in memory only: to remember it sealed on this device, or grant it to someone. */
+  readonly raw: Uint8Array<ArrayBuffer>;
 }
 
 const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 const encoder = new TextEncoder();
 
 /** base64 of bytes. */
-function toBase64(bytes: Uint8Array): string {
+export function toBase64(bytes: Uint8Array): string {
   return bytesToBase64(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
 }
 
 /** Bytes of base64. @throws {MemosError} SYNC_TAMPERED when it is not base64 */
-function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
+export function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
   if (typeof text !== 'string') throw new MemosError('SYNC_TAMPERED', 'A field that should be base64 is not text.');
   try {
     return new Uint8Array(base64ToBytes(text));
@@ -57,7 +59,7 @@ function fromBase64(text: unknown): Uint8Array<ArrayBuffer> {
   }
 }
 
-function random(bytes: number): Uint8Array<ArrayBuffer> {
+export function random(bytes: number): Uint8Array<ArrayBuffer> {
   return globalThis.crypto.getRandomValues(new Uint8Array(bytes));
 }
 
@@ -66,12 +68,14 @@ async function passphraseKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, 
   return subtle().deriveKey({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, base, { name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
 }
 
-async function keysOf(raw: Uint8Array<ArrayBuffer>): Promise<CubeKeys> {
+/** The keys of a raw cube key. @throws {MemosError} SYNC_KEY_INVALID when it is not 32 bytes */
+export async function keysOf(raw: Uint8Array<ArrayBuffer>): Promise<CubeKeys> {
+  if (raw.byteLength !== 32) throw new MemosError('SYNC_KEY_INVALID', 'A cube key is 32 bytes.');
   const encryption = await subtle().importKey('raw', raw, 'AES-GCM', false, ['encrypt', 'decrypt']);
   // The id key is derived, so one secret travels; HKDF with a fixed label keeps the two uses apart.
   const base = await subtle().importKey('raw', raw, 'HKDF', false, ['deriveKey']);
   const ids = await subtle().deriveKey({ name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: encoder.encode('memos-web sync ids') }, base, { name: 'HMAC', hash: 'SHA-256', length: 256 }, false, ['sign']);
-  return { encryption, ids };
+  return { encryption, ids, raw };
 }
 
 /** Makes a new cube key and its wrapped form for the passphrase. */

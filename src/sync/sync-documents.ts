@@ -32,6 +32,14 @@ export interface SyncedAudit {
 /** The id of the document that holds the cube's wrapped key (the only readable id in the database). */
 export const KEY_DOC_ID = 'memos-key';
 
+/** The prefix of the documents that hold a cube key granted to someone's sync identity (src/sync/key-grants.ts). */
+export const GRANT_PREFIX = 'memos-grant-';
+
+/** Whether a document is one of the database's readable ones (the wrapped key, grants, PouchDB's own), not a sealed payload. */
+export function isPlainDoc(id: string): boolean {
+  return id === KEY_DOC_ID || id.startsWith(GRANT_PREFIX) || id.startsWith('_');
+}
+
 /** The body of a document, decrypted. */
 export type SyncPayload =
   | { readonly kind: 'memory'; readonly history: MemoryHistory }
