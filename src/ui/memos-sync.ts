@@ -1,8 +1,11 @@
 /**
  * <memos-sync>: Settings → Sync across devices. The server, database and (if it asks) user and
- * password; the passphrase that opens the cube's key — held by the worker in memory only, asked again
- * after a reload; start (once, or live), pause; what the sync did and its last error with its code.
- * The server address and database are remembered in this browser; passwords and the passphrase never.
+ * password; the passphrase that opens the cube's key — held by the worker in memory only and asked
+ * again after a reload, unless "remember on this device" is chosen (the key is then kept sealed under a
+ * non-extractable device key, never the passphrase); or the user's sync identity instead of a
+ * passphrase, for a cube someone granted them. Start (once, or live), pause, forget; what the sync did
+ * and its last error with its code. Sharing: the user's identity to give away, and granting the open
+ * cube to someone else's. The server address and database are remembered in this browser.
  */
 import { html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -41,6 +44,10 @@ export class MemosSync extends SessionElement {
   @state() private busy = false;
   @state() private note = '';
   @state() private server: Remembered = { url: '', database: '' };
+  /** Open a grant with the user's identity instead of a passphrase. */
+  @state() private useIdentity = false;
+  /** The user's sync identity, once shown. */
+  @state() private identity = '';
   #timer: ReturnType<typeof setInterval> | undefined;
 
   protected override async refresh(what: SessionChange): Promise<void> {
@@ -76,12 +83,14 @@ export class MemosSync extends SessionElement {
     const password = String(data.get('password') ?? '');
     const passphrase = String(data.get('passphrase') ?? '');
     const live = data.get('live') === 'on';
+    const rememberKey = data.get('remember') === 'on';
+    const identity = data.get('identity') === 'on';
     this.busy = true;
     this.error = '';
     this.note = '';
     void (async () => {
       try {
-        const base = { userId: s.userId, url, database, passphrase, ...(username && { credentials: { username, password } }) };
+        const base = { userId: s.userId, url, database, ...(identity ? { identity: true } : { passphrase }), ...(rememberKey && { remember: true }), ...(username && { credentials: { username, password } }) };
         let configured = await s.api.configureSync({ ...base, cubeId: s.cubeId }).catch(async (error: unknown) => {
           // The database holds another cube: it comes to this device, and the app opens it.
           const other = (error as { code?: string; details?: { serverCubeId?: unknown } }).details?.serverCubeId;
@@ -107,6 +116,36 @@ export class MemosSync extends SessionElement {
     })();
   };
 
+  #forget(): void {
+    const s = this.session!;
+    void this.guard(async () => {
+      await s.api.forgetSync({ userId: s.userId, cubeId: s.cubeId });
+      this.note = 'Sync stopped and forgotten on this device (the server keeps its copy).';
+      this.status = undefined;
+    });
+  }
+
+  #showIdentity(): void {
+    const s = this.session!;
+    void this.guard(async () => {
+      this.identity = (await s.api.syncIdentity({ userId: s.userId })).publicKey;
+    });
+  }
+
+  #grant = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    const s = this.session!;
+    const publicKey = String(data.get('publicKey') ?? '').trim();
+    const serverUser = String(data.get('serverUser') ?? '').trim();
+    void this.guard(async () => {
+      await s.api.grantSync({ userId: s.userId, cubeId: s.cubeId, publicKey, ...(serverUser && { serverUsers: [serverUser] }) });
+      this.note = `Granted: they can now join this cube with their identity${serverUser ? `, and ${serverUser} may read the database` : ''}.`;
+      form.reset();
+    });
+  };
+
   #pause(): void {
     const s = this.session!;
     void this.guard(async () => {
@@ -121,12 +160,14 @@ export class MemosSync extends SessionElement {
     return html`<section aria-label="sync">
       <p class="muted">Keep this cube on your other devices through a CouchDB server (Apache CouchDB, Cloudant or PouchDB Server) you run or trust.
         Everything is encrypted in this browser first: the server sees opaque ids and ciphertext, never your memories. The passphrase opens the
-        cube's key and is never stored: after a reload, enter it again.</p>
+        cube's key and is never stored: after a reload, enter it again — unless you choose to remember the key on this device.</p>
       ${this.error ? html`<div class="error" role="alert">${this.error}</div>` : nothing}
       ${this.note ? html`<p role="status">${this.note}</p>` : nothing}
       ${st
         ? html`<p role="status" id="sync-status">Sync: ${st.state}${st.lastSyncAt ? ` · last pass ${formatTime(st.lastSyncAt)}` : ''} · sent ${st.sent} · received ${st.received}${st.refused ? ` · ${st.refused} refused (tampered)` : ''}${st.lastError ? html` · <span>${st.lastError.code}: ${st.lastError.message}</span>` : ''}
-            ${st.state === 'live' ? html`<button type="button" @click=${() => this.#pause()}>Pause</button>` : nothing}</p>`
+            ${st.remembered ? ' · key remembered on this device' : ''}
+            ${st.state === 'live' ? html`<button type="button" @click=${() => this.#pause()}>Pause</button>` : nothing}
+            <button type="button" @click=${() => this.#forget()}>Forget on this device</button></p>`
         : html`<p class="muted" id="sync-status">Not synced.</p>`}
       <form @submit=${this.#start} aria-label="sync settings">
         <div class="row">
@@ -138,11 +179,31 @@ export class MemosSync extends SessionElement {
           <label>Password <input name="password" type="password" autocomplete="current-password" /></label>
         </div>
         <div class="row">
-          <label>Passphrase <input name="passphrase" type="password" required minlength="8" autocomplete="off" /></label>
+          <label>Passphrase <input name="passphrase" type="password" ?required=${!this.useIdentity} ?disabled=${this.useIdentity} minlength="8" autocomplete="off" /></label>
+          <label><input name="identity" type="checkbox" .checked=${this.useIdentity} @change=${(e: Event) => (this.useIdentity = (e.target as HTMLInputElement).checked)} /> use my sync identity instead (a cube someone granted me)</label>
+        </div>
+        <div class="row">
           <label><input name="live" type="checkbox" checked /> keep syncing while the app is open</label>
+          <label><input name="remember" type="checkbox" /> remember on this device (the key is kept sealed; nothing to enter after a reload)</label>
           <button class="primary" type="submit" ?disabled=${this.busy}>${this.busy ? 'Syncing…' : 'Sync now'}</button>
         </div>
       </form>
+      <h3>Share with someone</h3>
+      <p class="muted">They show you their sync identity (below, on their device); you grant this cube to it; they join with "use my sync identity".
+        Only their device can open the grant. A grant cannot be taken back: to shut someone out, sync the cube to a new database.</p>
+      <div class="row">
+        <button type="button" @click=${() => this.#showIdentity()}>Show my sync identity</button>
+        ${this.identity ? html`<label>My sync identity <input readonly aria-label="my sync identity" .value=${this.identity} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></label>` : nothing}
+      </div>
+      ${st
+        ? html`<form @submit=${this.#grant} aria-label="grant this cube">
+            <div class="row">
+              <label>Their sync identity <input name="publicKey" required autocomplete="off" /></label>
+              <label>Their user on the server (optional, needs the server admin's login above) <input name="serverUser" autocomplete="off" /></label>
+              <button type="submit">Grant</button>
+            </div>
+          </form>`
+        : nothing}
     </section>`;
   }
 }

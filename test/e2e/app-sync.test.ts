@@ -1,6 +1,7 @@
 // Settings → Sync in the app: one profile sends its cube through PouchDB Server (started here), a second
 // profile enters the same server and passphrase and gets the memory; the header says the cube syncs;
-// a wrong passphrase is shown with its code and changes nothing.
+// a wrong passphrase is shown with its code and changes nothing. The first profile chose to remember
+// the key: after a reload it syncs again, live, without being asked, and gets what the second wrote.
 import { describe, expect, it, inject } from 'vitest';
 import type { Page } from 'playwright-core';
 import { couchForBrowsers } from './couch-for-browsers';
@@ -9,9 +10,10 @@ import { launchProfile, newProfileDir, storeName, watchErrors } from './browser'
 
 const couchUrl = couchForBrowsers();
 
-async function fillSync(page: Page, database: string, passphrase: string): Promise<void> {
+async function fillSync(page: Page, database: string, passphrase: string, rememberKey = false): Promise<void> {
   await page.getByRole('tab', { name: 'Settings' }).click();
-  const form = page.locator('memos-sync form');
+  const form = page.locator('memos-sync form[aria-label="sync settings"]');
+  if (rememberKey) await form.getByLabel(/remember on this device/).check();
   await form.getByLabel('Server', { exact: true }).fill(couchUrl());
   await form.getByLabel('Database').fill(database);
   await form.getByLabel('Passphrase').fill(passphrase);
@@ -27,8 +29,9 @@ describe('sync in the app', () => {
     await a.goto(`${inject('baseUrl')}/?store=${storeName('app-sync-a')}#memories`);
     await a.getByText('Memory mode').waitFor();
     await remember(a, 'The shed key hangs behind the kitchen door.');
-    await fillSync(a, database, 'our family passphrase');
+    await fillSync(a, database, 'our family passphrase', true);
     await a.locator('memos-sync #sync-status').getByText(/sent 1/).waitFor({ timeout: 30_000 });
+    await a.locator('memos-sync #sync-status').getByText(/key remembered on this device/).waitFor();
     await a.locator('#sync-chip').getByText('sync live').waitFor({ timeout: 10_000 });
 
     const second = await launchProfile(newProfileDir());
@@ -45,6 +48,20 @@ describe('sync in the app', () => {
     await b.getByRole('searchbox', { name: 'search memories' }).fill('shed key');
     await b.getByRole('button', { name: 'Search', exact: true }).click();
     await b.locator('#hits memos-memory-card').first().waitFor({ timeout: 10_000 });
+
+    // B writes; A reloads, and its remembered sync resumes live by itself and brings B's memory.
+    await remember(b, 'The ladder is in the garage loft.');
+    await a.reload();
+    await a.getByText('Memory mode').waitFor();
+    await a.locator('#sync-chip').getByText('sync live').waitFor({ timeout: 30_000 });
+    await a.getByRole('tab', { name: 'Memories' }).click();
+    await expect
+      .poll(async () => {
+        await a.getByRole('searchbox', { name: 'search memories' }).fill('ladder garage');
+        await a.getByRole('button', { name: 'Search', exact: true }).click();
+        return a.locator('#hits memos-memory-card').filter({ hasText: 'garage loft' }).count();
+      }, { timeout: 30_000, interval: 1_000 })
+      .toBeGreaterThan(0);
     errorsA.expectNone();
     errorsB.expectNone();
     await first.close();
