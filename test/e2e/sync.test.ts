@@ -1,6 +1,10 @@
 // Sync between two browser profiles through a CouchDB-protocol server (PouchDB Server in memory,
 // started here): the cube written on one appears on the other, whole and searchable, once and then
-// live; each profile's replica lives in its own IndexedDB, inside the memory worker.
+// live; each profile's replica lives in its own IndexedDB, inside the memory worker. And an agent
+// outside the browser: the MCP command (its own Node process, driven by the MCP client over stdio)
+// answers with what the browser wrote, and what it remembers appears in the browser.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { describe, expect, it } from 'vitest';
 import { couchForBrowsers } from './couch-for-browsers';
 import { launchProfile, newProfileDir, openHarness, storeName, watchErrors } from './browser';
@@ -39,5 +43,37 @@ describe('sync between two browsers', () => {
     for (const e of errors) e.expectNone();
     await first.close();
     await second.close();
+  });
+
+  it('lets an agent over MCP search what the browser wrote, and shows the browser what the agent remembered', async () => {
+    const database = `memos-e2e-mcp-${Date.now()}`;
+    const passphrase = 'the agent and the browser share this one';
+    const profile = await launchProfile(newProfileDir());
+    const page = await openHarness(profile, storeName('sync-mcp'));
+    const errors = watchErrors(page);
+    await page.evaluate(async (config) => {
+      await window.memos.createUser({ userId: 'ana', name: 'Ana' });
+      await window.memos.createCube({ userId: 'ana', cubeId: 'desk', name: 'Desk' });
+      await window.memos.add({ userId: 'ana', cubeId: 'desk', memory: { text: 'The project deadline moved to 20 March.' } });
+      await window.memos.configureSync(config);
+      await window.memos.startSync({ userId: 'ana', cubeId: 'desk', live: true });
+    }, { userId: 'ana', cubeId: 'desk', url: couchUrl(), database, passphrase });
+    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: ['--import', 'tsx', 'src/mcp-cli.ts', 'mcp', '--url', couchUrl(), '--database', database, '--user', 'agent'], env: { ...process.env, MEMOS_SYNC_PASSPHRASE: passphrase } as Record<string, string>, stderr: 'pipe' }),
+    );
+    try {
+      const found = (await client.callTool({ name: 'search_memories', arguments: { query: 'project deadline' } })) as { content: { text: string }[] };
+      expect(found.content[0]!.text).toContain('20 March');
+      await client.callTool({ name: 'remember', arguments: { text: 'The client prefers calls after 3 pm.' } });
+      // The browser follows live: the agent's memory arrives without another call.
+      await expect
+        .poll(() => page.evaluate(async () => (await window.memos.search({ userId: 'ana', query: 'client calls', cubeIds: ['desk'] })).map((h) => h.memory.text)), { timeout: 30_000, interval: 500 })
+        .toContain('The client prefers calls after 3 pm.');
+      errors.expectNone();
+    } finally {
+      await client.close();
+      await profile.close();
+    }
   });
 });
