@@ -40,11 +40,13 @@ export const AUDIT_ACTIONS = [
   'activation.activate',
   'activation.deactivate',
   'activation.evict',
+  'activation.sync',
   'adapter.import',
   'adapter.distill',
   'adapter.activate',
   'adapter.deactivate',
   'adapter.delete',
+  'adapter.sync',
   'agent.call',
 ] as const;
 /** What an audit entry records. */

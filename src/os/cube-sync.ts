@@ -23,9 +23,10 @@ import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
 import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
-import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
+import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type RemovedCubeItem, type SyncedCubeItem, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
 import { grantCubeKey, grantId, openFromDevice, openGrant, type KeyGrant } from '../sync/key-grants';
 import { appendAudit } from './audit-log';
+import { applyCubeItem, pushCubeItems, type CubeItemSyncContext } from './cube-item-sync';
 import { forgetRemembered, rememberedSyncs, rememberSync, syncIdentity } from './sync-secrets';
 import { MEMORY_STORES, removeMemory, storeSyncedMemories } from './memory-writes';
 import { requireId, requireObject } from './validate';
@@ -60,6 +61,8 @@ interface Checkpoint {
   auditApplied: Record<string, number>;
   /** The local database's change seq pulled up to. */
   pulledSeq: number | string;
+  /** The KV and adapter cubes sent or received, by id (a removal here is sent as a mark). */
+  items: Record<string, 'activation' | 'adapter'>;
 }
 
 interface Synced {
@@ -79,7 +82,9 @@ interface Synced {
   state: SyncStatus['state'];
   lastSyncAt: number | null;
   lastError: SyncStatus['lastError'];
-  counts: { sent: number; received: number; refused: number };
+  counts: { sent: number; received: number; refused: number; kvAndAdaptersSent: number; kvAndAdaptersReceived: number; kvAndAdaptersTooLarge: number };
+  /** The stored bytes above which a KV or adapter cube is not sent. */
+  readonly limitBytes: number;
   replication: PouchReplication | undefined;
   /** Whether memories arrived since the vectors were last told (they catch up once a pass is done). */
   arrived: boolean;
@@ -91,6 +96,8 @@ interface Synced {
 const DATABASE = /^[a-z][a-z0-9_$()+/-]{0,237}$/;
 const CHECKPOINT_ID = '_local/memos-sync';
 const BATCH = 200;
+/** KV and adapter cubes up to this many stored bytes travel unless the user sets another limit. */
+const DEFAULT_ATTACHMENT_LIMIT = 16 * 1024 * 1024;
 /** The key under which `sent` remembers the manifest last sent (no memory id is empty). */
 const MANIFEST = '';
 
@@ -155,6 +162,8 @@ export class CubeSync {
     if (typeof params.url !== 'string' || !/^https?:\/\/[^\s]+$/.test(params.url)) throw new MemosError('INVALID_INPUT', 'url must be an http(s) address.', { field: 'url' });
     if (typeof params.database !== 'string' || !DATABASE.test(params.database)) throw new MemosError('INVALID_INPUT', 'database must be a CouchDB database name (lower-case, starting with a letter).', { field: 'database' });
     if (params.passphrase !== undefined && (typeof params.passphrase !== 'string' || params.passphrase.length < 8)) throw new MemosError('INVALID_INPUT', 'passphrase must have at least 8 characters.', { field: 'passphrase' });
+    const limitBytes = params.attachmentLimitBytes ?? DEFAULT_ATTACHMENT_LIMIT;
+    if (!Number.isSafeInteger(limitBytes) || limitBytes < 0) throw new MemosError('INVALID_INPUT', 'attachmentLimitBytes must be a whole number of bytes, 0 or more.', { field: 'attachmentLimitBytes' });
     const credentials = params.credentials;
     if (credentials !== undefined && (typeof credentials !== 'object' || credentials === null || typeof credentials.username !== 'string' || typeof credentials.password !== 'string')) {
       throw new MemosError('INVALID_INPUT', 'credentials must be { username, password }.', { field: 'credentials' });
@@ -187,12 +196,14 @@ export class CubeSync {
         auditPushedSeq: (saved?.['auditPushedSeq'] as number | undefined) ?? 0,
         auditApplied: (saved?.['auditApplied'] as Record<string, number> | undefined) ?? {},
         pulledSeq: (saved?.['pulledSeq'] as number | string | undefined) ?? 0,
+        items: (saved?.['items'] as Record<string, 'activation' | 'adapter'> | undefined) ?? {},
       },
       sent: new Map(),
       state: 'idle',
       lastSyncAt: null,
       lastError: null,
-      counts: { sent: 0, received: 0, refused: 0 },
+      counts: { sent: 0, received: 0, refused: 0, kvAndAdaptersSent: 0, kvAndAdaptersReceived: 0, kvAndAdaptersTooLarge: 0 },
+      limitBytes,
       replication: undefined,
       arrived: false,
       queue: Promise.resolve(),
@@ -539,8 +550,13 @@ export class CubeSync {
       synced.counts.sent += docs.length;
     }
     synced.checkpoint.pushedSeq = upTo;
+    await pushCubeItems(this.#itemContext(synced));
     await this.#pushAudit(synced);
     await this.#saveCheckpoint(synced);
+  }
+
+  #itemContext(synced: Synced): CubeItemSyncContext {
+    return { store: this.#deps.store, clock: this.#deps.clock, userId: synced.userId, cubeId: synced.cubeId, keys: synced.keys, local: synced.local, limitBytes: synced.limitBytes, items: synced.checkpoint.items, sent: synced.sent, counts: synced.counts };
   }
 
   /** Seals this device's new audit entries for the cube (not those that came from other devices) as one document. */
@@ -626,6 +642,7 @@ export class CubeSync {
       const { results, last_seq } = await synced.local.changes({ since: synced.checkpoint.pulledSeq, include_docs: true, conflicts: true, limit: BATCH });
       const histories: MemoryHistory[] = [];
       const audits: SyncedAudit[] = [];
+      const items: { doc: PouchDoc; payload: SyncedCubeItem | RemovedCubeItem }[] = [];
       const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && !isPlainDoc(doc._id));
       // Decrypting is WebCrypto's work: a batch at once; applying stays in order.
       const opened = await Promise.all(
@@ -648,6 +665,10 @@ export class CubeSync {
           const first = opened[i];
           if (first instanceof MemosError) throw first;
           if (first === undefined) continue;
+          if (first.kind === 'activation' || first.kind === 'adapter' || first.kind === 'removed') {
+            items.push({ doc, payload: first });
+            continue;
+          }
           if (first.kind === 'audit') {
             if ((await opaqueId(synced.keys, docName.audit(first.deviceId, first.entries[0]?.seq ?? -1))) !== doc._id) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds audit entries that are not its own.`, { docId: doc._id });
             audits.push(first);
@@ -662,6 +683,15 @@ export class CubeSync {
         }
       }
       await this.#applyHistories(synced, histories);
+      for (const { doc, payload } of items) {
+        try {
+          await applyCubeItem(this.#itemContext(synced), doc, payload);
+        } catch (error) {
+          if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
+          synced.counts.refused++;
+          synced.lastError = { code: error.code, message: error.message };
+        }
+      }
       await this.#applyAudit(synced, audits);
       synced.checkpoint.pulledSeq = last_seq;
       await this.#saveCheckpoint(synced);

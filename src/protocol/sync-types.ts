@@ -20,6 +20,11 @@ export interface SyncConfigParams {
    * device remembers for the database.
    */
   readonly passphrase?: string;
+  /**
+   * KV cubes and adapter cubes travel as encrypted attachments up to this many stored bytes each;
+   * larger ones stay on their device (counted in `kvAndAdaptersTooLarge`). 0 sends none. Default 16 MiB.
+   */
+  readonly attachmentLimitBytes?: number;
   /** Open the cube key the database holds for this user's sync identity (see grantSync) instead of a passphrase. */
   readonly identity?: boolean;
   /**
@@ -57,6 +62,10 @@ export interface SyncStatus {
   readonly received: number;
   /** Documents from the server refused because they failed authentication (SYNC_TAMPERED). */
   readonly refused: number;
+  /** KV and adapter cubes sent and received since configured, and those of this device too large to send. */
+  readonly kvAndAdaptersSent: number;
+  readonly kvAndAdaptersReceived: number;
+  readonly kvAndAdaptersTooLarge: number;
   /** Whether this device keeps the cube key to resume after a reload. */
   readonly remembered: boolean;
 }

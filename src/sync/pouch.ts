@@ -31,7 +31,7 @@ export interface PouchReplication extends PromiseLike<unknown> {
 /** The part of a PouchDB database memos-web uses. */
 export interface PouchDatabase {
   readonly name: string;
-  get(id: string, options?: { rev?: string; conflicts?: boolean }): Promise<PouchDoc>;
+  get(id: string, options?: { rev?: string; conflicts?: boolean; attachments?: boolean }): Promise<PouchDoc>;
   put(doc: PouchDoc): Promise<{ ok: boolean; id: string; rev: string }>;
   bulkDocs(docs: PouchDoc[]): Promise<({ ok: true; id: string; rev: string } | { error: true; id: string; status?: number; name?: string })[]>;
   allDocs(options?: { include_docs?: boolean; keys?: string[] }): Promise<{ rows: { id: string; value?: { rev: string; deleted?: boolean }; doc?: PouchDoc }[] }>;

@@ -119,6 +119,22 @@ export async function seal(keys: CubeKeys, docId: string, value: unknown): Promi
   return { iv: toBase64(iv), ct: toBase64(ct) };
 }
 
+/** Encrypts bytes as the attachment of the document `docId` (its id and "#data" as additional data). */
+export async function sealBytes(keys: CubeKeys, docId: string, bytes: Uint8Array<ArrayBuffer>): Promise<{ iv: string; ct: Uint8Array<ArrayBuffer> }> {
+  const iv = random(12);
+  const ct = new Uint8Array(await subtle().encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(`${docId}#data`) }, keys.encryption, bytes));
+  return { iv: toBase64(iv), ct };
+}
+
+/** Decrypts the attachment of the document `docId`. @throws {MemosError} SYNC_TAMPERED when it fails authentication */
+export async function openBytes(keys: CubeKeys, docId: string, iv: string, ct: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return new Uint8Array(await subtle().decrypt({ name: 'AES-GCM', iv: fromBase64(iv), additionalData: encoder.encode(`${docId}#data`) }, keys.encryption, ct));
+  } catch {
+    throw new MemosError('SYNC_TAMPERED', `The attachment of document ${docId} failed authentication.`, { docId });
+  }
+}
+
 /**
  * Decrypts the body of the document `docId`.
  * @throws {MemosError} SYNC_TAMPERED when it fails authentication (changed, or moved from another id) or is not JSON

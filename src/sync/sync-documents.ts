@@ -4,6 +4,8 @@
  * these is refused like a tampered one.
  */
 import type { AuditEntry } from '../core/audit';
+import type { ActivationItem } from '../core/activation-item';
+import type { AdapterItem } from '../core/adapter-item';
 import type { CubeAccess, CubePolicy } from '../core/cube';
 import { MemosError } from '../core/errors';
 import type { MemoryHistory } from './merge-history';
@@ -32,6 +34,32 @@ export interface SyncedAudit {
 /** The id of the document that holds the cube's wrapped key (the only readable id in the database). */
 export const KEY_DOC_ID = 'memos-key';
 
+/** One stored chunk of a KV or adapter cube, as its attachment carries it (the bytes follow each other in order). */
+export interface SyncedBlob {
+  readonly blobId: string;
+  readonly kind: string;
+  readonly chunk: number;
+  readonly length: number;
+  /** Hex SHA-256 of the chunk, as stored. */
+  readonly checksum: string;
+}
+
+/** A KV cube (activation) or adapter cube: its entry, and how its attachment splits into chunks. */
+export interface SyncedCubeItem {
+  readonly kind: 'activation' | 'adapter';
+  readonly item: ActivationItem | AdapterItem;
+  readonly blobs: readonly SyncedBlob[];
+  /** base64 IV of the sealed attachment. */
+  readonly attachmentIv: string;
+}
+
+/** The mark a removed KV or adapter cube leaves. */
+export interface RemovedCubeItem {
+  readonly kind: 'removed';
+  readonly what: 'activation' | 'adapter';
+  readonly id: string;
+}
+
 /** The prefix of the documents that hold a cube key granted to someone's sync identity (src/sync/key-grants.ts). */
 export const GRANT_PREFIX = 'memos-grant-';
 
@@ -45,13 +73,16 @@ export type SyncPayload =
   | { readonly kind: 'memory'; readonly history: MemoryHistory }
   | { readonly kind: 'purged'; readonly memoryId: string }
   | SyncedManifest
-  | SyncedAudit;
+  | SyncedAudit
+  | SyncedCubeItem
+  | RemovedCubeItem;
 
 /** What a document's opaque id is computed from. */
 export const docName = {
   memory: (memoryId: string): string => `memory:${memoryId}`,
   cube: (): string => 'cube',
   audit: (deviceId: string, firstSeq: number): string => `audit:${deviceId}:${firstSeq}`,
+  item: (id: string): string => `item:${id}`,
 };
 
 /**
@@ -70,6 +101,15 @@ export function checkPayload(value: unknown, docId: string): SyncPayload {
     if (v['policy'] !== undefined && (typeof v['policy'] !== 'object' || v['policy'] === null)) throw bad();
     return value as SyncedManifest;
   }
+  if ((v['kind'] === 'activation' || v['kind'] === 'adapter') && typeof v['attachmentIv'] === 'string' && Array.isArray(v['blobs'])) {
+    const item = v['item'] as Partial<ActivationItem> | null;
+    const blobOk = (b: unknown) => {
+      const x = b as Partial<SyncedBlob> | null;
+      return typeof x === 'object' && x !== null && typeof x.blobId === 'string' && typeof x.kind === 'string' && typeof x.chunk === 'number' && typeof x.length === 'number' && x.length >= 0 && typeof x.checksum === 'string';
+    };
+    if (typeof item === 'object' && item !== null && typeof item.id === 'string' && typeof item.cubeId === 'string' && v['blobs'].every(blobOk)) return value as SyncedCubeItem;
+  }
+  if (v['kind'] === 'removed' && (v['what'] === 'activation' || v['what'] === 'adapter') && typeof v['id'] === 'string') return value as RemovedCubeItem;
   if (v['kind'] === 'audit' && typeof v['deviceId'] === 'string' && Array.isArray(v['entries'])) {
     const entryOk = (e: unknown) => {
       const x = e as Partial<AuditEntry> | null;
