@@ -1,13 +1,16 @@
 /**
  * `npm run bench:sync`: two Chromium profiles (real workers, real IndexedDB) and PouchDB Server in
- * memory on localhost. Device A (no embedder) sends a cube of N memories (LoCoMo turns when ../shared
- * is there, else generated sentences); a fresh device B with the app's embedder (USE-lite, int8 on
- * onnxruntime-web) receives and applies them (searchable by their words when startSync resolves), then
- * its vectors catch up in the background (timed until vectorStatus says every memory has one); bytes
+ * memory on localhost. Device A sends a cube of N memories (LoCoMo turns when ../shared is there, else
+ * generated sentences), embedded with the app's embedder (USE-lite, int8 on onnxruntime-web) so that
+ * their vectors travel beside them; a fresh device B with the same embedder receives and applies them
+ * (searchable by their words when startSync resolves) and its vectors are complete (timed until
+ * vectorStatus says every memory has one — with --no-vectors-sent, A has no embedder and B embeds
+ * everything itself, in the background after the pass); bytes
  * on the server per memory; then both live, and the time from a write on A until B holds it (p50/p95
  * over --writes). Prints figures and writes bench/results/sync.json.
  *
- * Options: --memories N (default 10000), --writes N (default 30), --no-vectors (B without an embedder).
+ * Options: --memories N (default 10000), --writes N (default 30), --no-vectors (neither has an
+ * embedder), --no-vectors-sent (only B has one).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -21,6 +24,7 @@ const args = options();
 const TOTAL = Number(args.get('memories') ?? 10_000);
 const WRITES = Number(args.get('writes') ?? 30);
 const VECTORS = !args.has('no-vectors');
+const SEND_VECTORS = VECTORS && !args.has('no-vectors-sent');
 const LOCOMO = '../shared/data/locomo/locomo-dev.json';
 
 function texts(): string[] {
@@ -50,7 +54,7 @@ try {
     await page.evaluate('window.__name = (f) => f');
     return page;
   };
-  const a = await open(`sync-bench-a-${Date.now()}`);
+  const a = await open(`sync-bench-a-${Date.now()}`, SEND_VECTORS);
   const b = await open(`sync-bench-b-${Date.now()}`, VECTORS);
   const send = await a.evaluate(
     async ({ config, texts, total }) => {
@@ -60,6 +64,8 @@ try {
       for (let done = 0; done < total; done += 1000) {
         await api.add({ userId: 'u', cubeId: 'c', memories: Array.from({ length: Math.min(1000, total - done) }, (_, j) => ({ text: texts[(done + j) % texts.length]! })) });
       }
+      // Every memory embedded before the sync starts (so that its vector goes with it).
+      await api.vectorStatus({ wait: true });
       const t0 = performance.now();
       await api.configureSync(config);
       const configureMs = performance.now() - t0;
@@ -107,16 +113,17 @@ try {
     sendMs: send.sendMs,
     receiveMs: receive.receiveMs,
     receivedAndSearchable: receive.searchable,
-    vectorsCaughtUpMs: receive.vectorsMs,
+    vectorsSent: SEND_VECTORS,
+    vectorsCompleteMs: receive.vectorsMs,
     bytesPerMemory: serverBytes / TOTAL,
     liveP50Ms: percentile(delays, 50),
     liveP95Ms: percentile(delays, 95),
   };
-  console.log(`${TOTAL} memories, Chromium worker ↔ PouchDB Server (in memory) on localhost:`);
+  console.log(`${TOTAL} memories, Chromium worker ↔ PouchDB Server (in memory) on localhost; vectors ${SEND_VECTORS ? 'sent beside the memories (same model on both)' : VECTORS ? 'made on B' : 'none'}:`);
   console.log(`  configure (PBKDF2 600k, key on the server): ${ms(send.configureMs)}`);
   console.log(`  device A sends: ${ms(send.sendMs)} (${send.sent} documents)`);
   console.log(`  a fresh device B receives and applies: ${ms(receive.receiveMs)} (${receive.received} memories, searchable by words: ${receive.searchable})`);
-  if (receive.vectorsMs !== null) console.log(`  …and its vectors (USE-lite int8) caught up: ${ms(receive.vectorsMs)} after the pass began (${(receive.received / (receive.vectorsMs / 1000)).toFixed(0)} memories/s)`);
+  if (receive.vectorsMs !== null) console.log(`  …and its vectors (USE-lite int8) complete: ${ms(receive.vectorsMs)} after the pass began (${(receive.received / (receive.vectorsMs / 1000)).toFixed(0)} memories/s)`);
   console.log(`  on the server: ${(serverBytes / TOTAL).toFixed(0)} bytes per memory (ciphertext and revision data)`);
   console.log(`  live, a write on A until B holds it: p50 ${ms(figures.liveP50Ms)}, p95 ${ms(figures.liveP95Ms)} over ${WRITES} writes`);
   writeResults('bench/results/sync.json', figures);

@@ -202,6 +202,27 @@ export class VectorMemory {
     }
   }
 
+  /** This model's fingerprint key (what stored vectors name their model by). */
+  get modelKey(): string {
+    return this.#model;
+  }
+
+  /** The vector held for a memory and the hash of the text it was made from, if one is held. */
+  held(id: string): { vector: Float32Array; textHash: string } | undefined {
+    const vector = this.#index.get(id);
+    const hash = this.#hashes.get(id);
+    return vector && hash !== undefined ? { vector, textHash: hash } : undefined;
+  }
+
+  /**
+   * Stores vectors made elsewhere with this model (another device's, through sync) for memories that
+   * still have the text they were made from; the rest are left to the catch-up.
+   */
+  async storeGiven(records: readonly StoredVector[]): Promise<void> {
+    const mine = records.filter((r) => r.model === this.#model && r.vector.length === this.#index.dimension);
+    if (mine.length > 0) await this.#storeIfCurrent(mine, { durability: 'relaxed' });
+  }
+
   /** The stored vector of a memory, if it has one. */
   vectorOf(id: string): Float32Array | undefined {
     return this.#index.get(id);

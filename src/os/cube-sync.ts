@@ -15,6 +15,7 @@ import { MemosError } from '../core/errors';
 import type { Clock } from '../core/ids';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
+import type { StoredVector } from '../memory/vector-blocks';
 import { AUDIT_ACTIONS, type AuditEntry } from '../core/audit';
 import type { CubeRecord } from '../core/cube';
 import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
@@ -23,8 +24,10 @@ import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
 import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
-import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type RemovedCubeItem, type SyncedCubeItem, type SyncedAudit, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
+import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type RemovedCubeItem, type SyncedCubeItem, type SyncedAudit, type SyncedVector, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
 import { grantCubeKey, grantId, openFromDevice, openGrant, type KeyGrant } from '../sync/key-grants';
+import { embeddingText, type VectorMemory } from '../memory/vector-memory';
+import { packVector, unpackVector } from '../sync/vector-codec';
 import { appendAudit } from './audit-log';
 import { applyCubeItem, pushCubeItems, type CubeItemSyncContext } from './cube-item-sync';
 import { forgetRemembered, rememberedSyncs, rememberSync, syncIdentity } from './sync-secrets';
@@ -41,6 +44,8 @@ export interface CubeSyncDeps {
   createCube(params: { userId: string; cubeId: string; name: string }): Promise<CubeRecord>;
   /** Called after memories arrived (vectors catch up). */
   received(): void;
+  /** This device's vectors, when it has an embedder: sent beside memories, and taken from others with the same model. */
+  vectors(): Pick<VectorMemory, 'modelKey' | 'held' | 'storeGiven'> | undefined;
 }
 
 /** Where a cube syncs to. */
@@ -534,7 +539,7 @@ export class CubeSync {
           const hash = historyHash(history);
           if (synced.sent.get(id) === hash) continue;
           synced.sent.set(id, hash);
-          toSeal.push({ id, payload: { kind: 'memory', history } });
+          toSeal.push({ id, payload: { kind: 'memory', history, ...this.#vectorOf(memory) } });
         } else if (synced.sent.get(id) !== 'purged') {
           synced.sent.set(id, 'purged');
           toSeal.push({ id, payload: { kind: 'purged', memoryId: id } });
@@ -557,6 +562,14 @@ export class CubeSync {
 
   #itemContext(synced: Synced): CubeItemSyncContext {
     return { store: this.#deps.store, clock: this.#deps.clock, userId: synced.userId, cubeId: synced.cubeId, keys: synced.keys, local: synced.local, limitBytes: synced.limitBytes, items: synced.checkpoint.items, sent: synced.sent, counts: synced.counts };
+  }
+
+  /** The memory's vector to send beside it: the one held for its current text, if any. */
+  #vectorOf(memory: MemoryItem): { vector: SyncedVector } | Record<string, never> {
+    const vectors = this.#deps.vectors();
+    const held = vectors?.held(memory.id);
+    if (!vectors || !held || held.textHash !== textHash(embeddingText(memory))) return {};
+    return { vector: { model: vectors.modelKey, textHash: held.textHash, ...packVector(held.vector) } };
   }
 
   /** Seals this device's new audit entries for the cube (not those that came from other devices) as one document. */
@@ -643,6 +656,8 @@ export class CubeSync {
       const histories: MemoryHistory[] = [];
       const audits: SyncedAudit[] = [];
       const items: { doc: PouchDoc; payload: SyncedCubeItem | RemovedCubeItem }[] = [];
+      const vectors: StoredVector[] = [];
+      const model = this.#deps.vectors()?.modelKey;
       const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && !isPlainDoc(doc._id));
       // Decrypting is WebCrypto's work: a batch at once; applying stays in order.
       const opened = await Promise.all(
@@ -675,6 +690,10 @@ export class CubeSync {
             continue;
           }
           const history = await this.#openMemoryDoc(synced, doc, first);
+          const sentVector = first.kind === 'memory' ? first.vector : undefined;
+          if (history && sentVector && sentVector.model === model) {
+            vectors.push({ memoryId: history.memory.id, cubeId: synced.cubeId, model: sentVector.model, textHash: sentVector.textHash, vector: unpackVector(sentVector) });
+          }
           if (history) histories.push(history);
         } catch (error) {
           if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
@@ -683,6 +702,8 @@ export class CubeSync {
         }
       }
       await this.#applyHistories(synced, histories);
+      // Vectors made with this device's model are kept as they came (for memories whose text they match).
+      if (vectors.length > 0) await this.#deps.vectors()?.storeGiven(vectors);
       for (const { doc, payload } of items) {
         try {
           await applyCubeItem(this.#itemContext(synced), doc, payload);

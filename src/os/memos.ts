@@ -167,6 +167,7 @@ export class MemOS implements MemoryApi {
       adapter: options.syncAdapter ?? (typeof (globalThis as { document?: unknown; WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined' || typeof (globalThis as { document?: unknown }).document !== 'undefined' ? 'idb' : 'memory'),
       createCube: (params) => this.#directory.createCube(params),
       received: () => void this.#vectors?.sync(),
+      vectors: () => this.#vectors,
     });
     this.#documents = new DocumentMemory({ store, clock: this.#clock, plaintext: this.#plaintext, vectors: () => this.#vectors });
     this.#adapters = new AdapterMemory({ store, clock: this.#clock, model: () => this.#languageModel() });

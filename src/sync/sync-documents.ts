@@ -34,6 +34,19 @@ export interface SyncedAudit {
 /** The id of the document that holds the cube's wrapped key (the only readable id in the database). */
 export const KEY_DOC_ID = 'memos-key';
 
+/**
+ * A memory's vector, sent beside it so that a device with the same embedder need not embed it again:
+ * int8 with one scale (the precision search holds vectors in), the model's fingerprint key, and the
+ * hash of the text it was made from.
+ */
+export interface SyncedVector {
+  readonly model: string;
+  readonly textHash: string;
+  readonly scale: number;
+  /** base64 of the int8 values. */
+  readonly data: string;
+}
+
 /** One stored chunk of a KV or adapter cube, as its attachment carries it (the bytes follow each other in order). */
 export interface SyncedBlob {
   readonly blobId: string;
@@ -70,7 +83,7 @@ export function isPlainDoc(id: string): boolean {
 
 /** The body of a document, decrypted. */
 export type SyncPayload =
-  | { readonly kind: 'memory'; readonly history: MemoryHistory }
+  | { readonly kind: 'memory'; readonly history: MemoryHistory; readonly vector?: SyncedVector }
   | { readonly kind: 'purged'; readonly memoryId: string }
   | SyncedManifest
   | SyncedAudit
@@ -119,7 +132,9 @@ export function checkPayload(value: unknown, docId: string): SyncPayload {
   }
   if (v['kind'] === 'memory') {
     const h = v['history'] as Partial<MemoryHistory> | undefined;
-    if (h && typeof h.memory === 'object' && h.memory !== null && typeof h.memory.id === 'string' && Array.isArray(h.versions) && h.versions.length > 0) return { kind: 'memory', history: h as MemoryHistory };
+    const vector = v['vector'] as Partial<SyncedVector> | undefined;
+    if (vector !== undefined && (typeof vector !== 'object' || vector === null || typeof vector.model !== 'string' || typeof vector.textHash !== 'string' || typeof vector.scale !== 'number' || !Number.isFinite(vector.scale) || typeof vector.data !== 'string')) throw bad();
+    if (h && typeof h.memory === 'object' && h.memory !== null && typeof h.memory.id === 'string' && Array.isArray(h.versions) && h.versions.length > 0) return { kind: 'memory', history: h as MemoryHistory, ...(vector && { vector: vector as SyncedVector }) };
   }
   throw bad();
 }
