@@ -214,15 +214,6 @@ export class VectorMemory {
     return vector && hash !== undefined ? { vector, textHash: hash } : undefined;
   }
 
-  /**
-   * Stores vectors made elsewhere with this model (another device's, through sync) for memories that
-   * still have the text they were made from; the rest are left to the catch-up.
-   */
-  async storeGiven(records: readonly StoredVector[]): Promise<void> {
-    const mine = records.filter((r) => r.model === this.#model && r.vector.length === this.#index.dimension);
-    if (mine.length > 0) await this.#storeIfCurrent(mine, { durability: 'relaxed' });
-  }
-
   /** The stored vector of a memory, if it has one. */
   vectorOf(id: string): Float32Array | undefined {
     return this.#index.get(id);

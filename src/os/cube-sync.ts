@@ -45,7 +45,7 @@ export interface CubeSyncDeps {
   /** Called after memories arrived (vectors catch up). */
   received(): void;
   /** This device's vectors, when it has an embedder: sent beside memories, and taken from others with the same model. */
-  vectors(): Pick<VectorMemory, 'modelKey' | 'held' | 'storeGiven'> | undefined;
+  vectors(): Pick<VectorMemory, 'modelKey' | 'held' | 'write'> | undefined;
 }
 
 /** Where a cube syncs to. */
@@ -656,7 +656,7 @@ export class CubeSync {
       const histories: MemoryHistory[] = [];
       const audits: SyncedAudit[] = [];
       const items: { doc: PouchDoc; payload: SyncedCubeItem | RemovedCubeItem }[] = [];
-      const vectors: StoredVector[] = [];
+      const vectors = new Map<string, StoredVector>();
       const model = this.#deps.vectors()?.modelKey;
       const docs = results.map((change) => change.doc).filter((doc): doc is PouchDoc => doc !== undefined && !doc._deleted && !isPlainDoc(doc._id));
       // Decrypting is WebCrypto's work: a batch at once; applying stays in order.
@@ -692,7 +692,7 @@ export class CubeSync {
           const history = await this.#openMemoryDoc(synced, doc, first);
           const sentVector = first.kind === 'memory' ? first.vector : undefined;
           if (history && sentVector && sentVector.model === model) {
-            vectors.push({ memoryId: history.memory.id, cubeId: synced.cubeId, model: sentVector.model, textHash: sentVector.textHash, vector: unpackVector(sentVector) });
+            vectors.set(history.memory.id, { memoryId: history.memory.id, cubeId: synced.cubeId, model: sentVector.model, textHash: sentVector.textHash, vector: unpackVector(sentVector) });
           }
           if (history) histories.push(history);
         } catch (error) {
@@ -701,9 +701,7 @@ export class CubeSync {
           synced.lastError = { code: error.code, message: error.message };
         }
       }
-      await this.#applyHistories(synced, histories);
-      // Vectors made with this device's model are kept as they came (for memories whose text they match).
-      if (vectors.length > 0) await this.#deps.vectors()?.storeGiven(vectors);
+      await this.#applyHistories(synced, histories, vectors);
       for (const { doc, payload } of items) {
         try {
           await applyCubeItem(this.#itemContext(synced), doc, payload);
@@ -748,8 +746,11 @@ export class CubeSync {
     return remote;
   }
 
-  /** Merges histories that arrived with what this device holds and stores the changed ones, a batch per transaction. */
-  async #applyHistories(synced: Synced, arrived: readonly MemoryHistory[]): Promise<void> {
+  /**
+   * Merges histories that arrived with what this device holds and stores the changed ones, a batch per
+   * transaction, with the vectors that came beside them when they were made by this device's model.
+   */
+  async #applyHistories(synced: Synced, arrived: readonly MemoryHistory[], vectors: ReadonlyMap<string, StoredVector>): Promise<void> {
     const { store } = this.#deps;
     let pending = arrived;
     for (let attempt = 0; attempt < 5 && pending.length > 0; attempt++) {
@@ -786,6 +787,9 @@ export class CubeSync {
           if (local === undefined) created++;
         }
         await storeSyncedMemories(tx, changes, rows);
+        // Vectors made with this device's model come in the same write (those of the text each memory has now).
+        const given = rows.map((r) => vectors.get(r.after.id)).filter((v, i): v is StoredVector => v !== undefined && v.textHash === textHash(embeddingText(rows[i]!.after)));
+        if (given.length > 0) await this.#deps.vectors()?.write(tx, changes, given);
         const done = rows.map((r) => r.after.id);
         if (done.length > 0) await appendAudit(tx, this.#deps.clock(), synced.userId, 'memory.sync', synced.cubeId, done, { count: done.length, created });
         return done.length;
