@@ -48,6 +48,15 @@ export interface CubeSyncDeps {
   vectors(): Pick<VectorMemory, 'modelKey' | 'held' | 'write'> | undefined;
 }
 
+/** A cube key opened for configureSync, which cube it is, and how it was opened. */
+interface OpenedKeys {
+  readonly keys: CubeKeys;
+  readonly cubeId: string;
+  /** The cube's name on the server, for a database that held a cube already. */
+  readonly serverName?: string;
+  readonly via: 'created' | 'passphrase' | 'grant' | 'remembered';
+}
+
 /** Where a cube syncs to. */
 interface Server {
   readonly url: string;
@@ -176,14 +185,30 @@ export class CubeSync {
     const url = params.url.replace(/\/$/, '');
     const server: Server = { url, database: params.database, ...(credentials && { credentials: { username: credentials.username, password: credentials.password } }) };
     const remote = await openRemote(`${url}/${params.database}`, credentials, this.#deps.adapter);
-    const opened = await this.#openKeys(params, userId, asked, server, remote);
-    const { keys, cubeId, serverName, via } = opened;
-    // A device that lacks the database's cube gets it; one that has it must own it.
-    if (serverName !== undefined && !(await this.#ownedCube(cubeId, userId))) await this.#deps.createCube({ userId, cubeId, name: serverName });
-    if (via === 'remembered' && !(await this.#ownedCube(cubeId, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device no longer has cube ${cubeId}; configure with the passphrase to get it again.`, { cubeId });
-    await this.stop({ userId, cubeId }).catch(() => undefined);
+    let opened: OpenedKeys;
+    try {
+      opened = await this.#openKeys(params, userId, asked, server, remote);
+      const { cubeId, serverName, via } = opened;
+      // A device that lacks the database's cube gets it; one that has it must own it.
+      if (serverName !== undefined && !(await this.#ownedCube(cubeId, userId))) await this.#deps.createCube({ userId, cubeId, name: serverName });
+      if (via === 'remembered' && !(await this.#ownedCube(cubeId, userId))) throw new MemosError('CUBE_NOT_FOUND', `This device no longer has cube ${cubeId}; configure with the passphrase to get it again.`, { cubeId });
+    } catch (error) {
+      // Nothing configured: the server handle made for it goes.
+      await remote.close().catch(() => undefined);
+      throw error;
+    }
+    const { keys, cubeId, via } = opened;
     // One database holds one cube; this device's replica of it is named after the server and database.
-    const local = await openLocal(`memos-sync-${this.#deps.storeName}-${textHash(url)}-${params.database}`, this.#deps.adapter);
+    const localName = `memos-sync-${this.#deps.storeName}-${textHash(url)}-${params.database}`;
+    // A configuration this replaces stops, and lets go of its handles (its local one only when it is
+    // another database's: PouchDB shares one per name).
+    const previous = this.#cubes.get(cubeId);
+    await this.stop({ userId, cubeId }).catch(() => undefined);
+    if (previous) {
+      await previous.remote.close().catch(() => undefined);
+      if (previous.local.name !== localName) await previous.local.close().catch(() => undefined);
+    }
+    const local = await openLocal(localName, this.#deps.adapter);
     const saved = await local.get(CHECKPOINT_ID).catch(() => undefined);
     const remember = params.remember === true || (via === 'remembered' && params.remember !== false);
     this.#cubes.set(cubeId, {
@@ -226,7 +251,7 @@ export class CubeSync {
    * The cube key and which cube: with the passphrase (the database's wrapped key, or a new one for a
    * database without), a grant to the user's identity, or the key this device remembers.
    */
-  async #openKeys(params: SyncConfigParams, userId: string, asked: string | undefined, server: Server, remote: PouchDatabase): Promise<{ keys: CubeKeys; cubeId: string; serverName?: string; via: 'created' | 'passphrase' | 'grant' | 'remembered' }> {
+  async #openKeys(params: SyncConfigParams, userId: string, asked: string | undefined, server: Server, remote: PouchDatabase): Promise<OpenedKeys> {
     const { passphrase } = params;
     if (passphrase === undefined && params.identity !== true) {
       // Resuming: no server needed (it may be offline); the cube is this device's already.
