@@ -18,6 +18,7 @@ import type { MemoryItem } from '../core/memory-item';
 import type { StoredVector } from '../memory/vector-blocks';
 import { AUDIT_ACTIONS, type AuditEntry } from '../core/audit';
 import type { CubeRecord } from '../core/cube';
+import type { CallOptions, TaskProgress } from '../protocol/memory-types';
 import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
 import type { Store } from '../storage/store';
 import { requireAccess } from '../governance/access';
@@ -102,6 +103,8 @@ interface Synced {
   replication: PouchReplication | undefined;
   /** Whether memories arrived since the vectors were last told (they catch up once a pass is done). */
   arrived: boolean;
+  /** Told how far the running pass has got (startSync's onProgress), while one runs. */
+  progress: ((progress: TaskProgress) => void) | undefined;
   /** Push and pull run one at a time. */
   queue: Promise<void>;
   unsubscribe: (() => void) | undefined;
@@ -236,6 +239,7 @@ export class CubeSync {
       limitBytes,
       replication: undefined,
       arrived: false,
+      progress: undefined,
       queue: Promise.resolve(),
       unsubscribe: undefined,
     });
@@ -375,9 +379,9 @@ export class CubeSync {
   }
 
   /** See MemoryApi.startSync. */
-  async start(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus> {
+  async start(params: { userId: string; cubeId: string; live?: boolean }, options: CallOptions = {}): Promise<SyncStatus> {
     const synced = this.#synced(params);
-    await this.#pass(synced);
+    await this.#pass(synced, options.onProgress);
     if (params.live === true && !synced.replication) {
       synced.state = 'live';
       const replication = synced.local.sync(synced.remote, { live: true, retry: true });
@@ -452,13 +456,18 @@ export class CubeSync {
   }
 
   /** One pass: push, replicate both ways, pull. */
-  async #pass(synced: Synced): Promise<void> {
+  async #pass(synced: Synced, onProgress?: (progress: TaskProgress) => void): Promise<void> {
     synced.state = 'syncing';
     await this.#enqueue(synced, async () => {
-      await this.#push(synced);
-      synced.lastError = null;
-      await this.#replicatePulling(synced);
-      await this.#pull(synced);
+      synced.progress = onProgress;
+      try {
+        await this.#push(synced);
+        synced.lastError = null;
+        await this.#replicatePulling(synced);
+        await this.#pull(synced);
+      } finally {
+        synced.progress = undefined;
+      }
       this.#announce(synced);
       synced.lastSyncAt = this.#deps.clock();
     });
@@ -547,6 +556,7 @@ export class CubeSync {
       if (touched.some((c) => c.directory)) await this.#pushManifest(synced);
     }
     for (let i = 0; i < ids.length; i += BATCH) {
+      synced.progress?.({ phase: 'sending', done: i, total: ids.length, unit: 'items' });
       const batch = ids.slice(i, i + BATCH);
       const rows = await store.read(['memories', 'versions'], async (tx) =>
         Promise.all(batch.map(async (id) => {
@@ -738,6 +748,7 @@ export class CubeSync {
       }
       await this.#applyAudit(synced, audits);
       synced.checkpoint.pulledSeq = last_seq;
+      synced.progress?.({ phase: 'receiving', done: synced.counts.received + synced.counts.refused, unit: 'items' });
       await this.#saveCheckpoint(synced);
       if (results.length < BATCH) break;
     }

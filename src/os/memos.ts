@@ -592,7 +592,7 @@ export class MemOS implements MemoryApi {
   async configureSync(params: SyncConfigParams): Promise<SyncStatus> { return this.#sync.configure(params); }
 
   /** {@inheritDoc MemoryApi.startSync} */
-  async startSync(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus> { return this.#sync.start(params); }
+  async startSync(params: { userId: string; cubeId: string; live?: boolean }, options: CallOptions = {}): Promise<SyncStatus> { return this.#sync.start(params, options); }
 
   /** {@inheritDoc MemoryApi.stopSync} */
   async stopSync(params: { userId: string; cubeId: string }): Promise<void> { return this.#sync.stop(params); }

@@ -184,10 +184,11 @@ export interface MemoryApi {
    * arrived) and resolves when it is done; with `live`, keeps following changes on both sides after it
    * (retrying while the server is away) until stopSync. A document that fails authentication is refused
    * (counted in `refused`; nothing of it applied); two devices' edits of one memory are merged with
-   * both versions kept; a purge anywhere purges everywhere.
+   * both versions kept; a purge anywhere purges everywhere. `onProgress` is told "sending" (memories
+   * of this device sealed, of how many) and "receiving" (memories applied so far) during the pass.
    * @throws {MemosError} SYNC_NOT_CONFIGURED, SYNC_UNREACHABLE
    */
-  startSync(params: { userId: string; cubeId: string; live?: boolean }): Promise<SyncStatus>;
+  startSync(params: { userId: string; cubeId: string; live?: boolean }, options?: CallOptions): Promise<SyncStatus>;
 
   /** Stops a cube's live sync (after the step running now). */
   stopSync(params: { userId: string; cubeId: string }): Promise<void>;

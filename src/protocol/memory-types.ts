@@ -27,7 +27,7 @@ export interface TaskProgress {
   /**
    * What the call is doing now. Opening: "index" (memories indexed), "vectors" (vector blocks read;
    * the shipped embedder loads behind the open store). Import: "checking", "storing". KV cube: "prompt", "prefill" (tokens),
-   * "storing". Distillation: "training" (steps).
+   * "storing". Distillation: "training" (steps). Sync: "sending", "receiving" (memories).
    */
   readonly phase: string;
   /** Units done in this phase. */

@@ -76,4 +76,57 @@ describe('sync between two browsers', () => {
       await profile.close();
     }
   });
+
+  it('keeps both sides of an edit made offline in two profiles, the same on both, and carries a purge; passes report their progress', async () => {
+    const database = `memos-e2e-conflict-${Date.now()}`;
+    const config = { userId: 'ana', cubeId: 'home', url: couchUrl(), database, passphrase: 'two browsers, one passphrase' };
+    const [first, second] = [await launchProfile(newProfileDir()), await launchProfile(newProfileDir())];
+    const a = await openHarness(first, storeName('conflict-a'));
+    const b = await openHarness(second, storeName('conflict-b'));
+    const errors = [watchErrors(a), watchErrors(b)];
+    const ids = await a.evaluate(async (config) => {
+      await window.memos.createUser({ userId: 'ana', name: 'Ana' });
+      await window.memos.createCube({ userId: 'ana', cubeId: 'home', name: 'Home' });
+      const [rent, bins] = await window.memos.add({ userId: 'ana', cubeId: 'home', memories: [{ text: 'Rent is 870 euros.' }, { text: 'Bins go out on Tuesday.' }] });
+      await window.memos.configureSync(config);
+      const phases: string[] = [];
+      await window.memos.startSync({ userId: 'ana', cubeId: 'home' }, { onProgress: (p) => phases.push(p.phase) });
+      return { rent: rent!.id, bins: bins!.id, phases };
+    }, config);
+    expect(ids.phases).toContain('sending');
+    const receivedPhases = await b.evaluate(async (config) => {
+      await window.memos.createUser({ userId: 'ana', name: 'Ana' });
+      await window.memos.configureSync(config);
+      const phases: string[] = [];
+      await window.memos.startSync({ userId: 'ana', cubeId: 'home' }, { onProgress: (p) => phases.push(p.phase) });
+      return phases;
+    }, config);
+    expect(receivedPhases).toContain('receiving');
+
+    // Both profiles offline (the browser's network cut): each edits the rent; A purges the bins.
+    await first.setOffline(true);
+    await second.setOffline(true);
+    await a.evaluate((id) => window.memos.update({ userId: 'ana', memoryId: id, patch: { text: 'Rent is 900 euros.' } }), ids.rent);
+    await new Promise((r) => setTimeout(r, 20));
+    await b.evaluate((id) => window.memos.update({ userId: 'ana', memoryId: id, patch: { text: 'Rent is 910 euros.' } }), ids.rent);
+    await a.evaluate((id) => window.memos.purge({ userId: 'ana', memoryId: id }), ids.bins);
+    const offline = await a.evaluate(() => window.memos.startSync({ userId: 'ana', cubeId: 'home' }).then(() => 'synced', (e: { code?: string }) => e.code));
+    expect(offline).toBe('SYNC_UNREACHABLE');
+    // Back online: passes both ways, in either order, settle on one result.
+    await first.setOffline(false);
+    await second.setOffline(false);
+    for (const page of [a, b, a, b]) await page.evaluate(() => window.memos.startSync({ userId: 'ana', cubeId: 'home' }));
+    const view = (page: typeof a) =>
+      page.evaluate(async (ids) => ({
+        text: (await window.memos.get({ userId: 'ana', memoryId: ids.rent })).text,
+        history: (await window.memos.history({ userId: 'ana', memoryId: ids.rent })).map((v) => [v.snapshot.text, v.reason]),
+        bins: await window.memos.get({ userId: 'ana', memoryId: ids.bins }).then(() => 'kept', (e: { code?: string }) => e.code),
+      }), ids);
+    const [onA, onB] = [await view(a), await view(b)];
+    expect(onA).toEqual(onB);
+    expect(onA).toEqual({ text: 'Rent is 910 euros.', history: [['Rent is 870 euros.', null], ['Rent is 900 euros.', 'sync conflict'], ['Rent is 910 euros.', null]], bins: 'MEMORY_NOT_FOUND' });
+    for (const e of errors) e.expectNone();
+    await first.close();
+    await second.close();
+  });
 });
