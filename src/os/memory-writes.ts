@@ -76,8 +76,9 @@ export async function storeChangedMemory(tx: MemoryTx, changes: ChangeSet, befor
  */
 export async function storeSyncedMemories(tx: MemoryTx, changes: ChangeSet, rows: readonly { before: MemoryItem | undefined; after: MemoryItem; versions: readonly MemoryVersion[] }[]): Promise<void> {
   await issueRequests((add) => {
-    for (const { after, versions } of rows) {
-      add(tx.objectStore('versions').delete(IDBKeyRange.bound([after.id, 0], [after.id, Number.MAX_SAFE_INTEGER])));
+    for (const { before, after, versions } of rows) {
+      // (A memory new to this device has no versions to replace.)
+      if (before !== undefined) add(tx.objectStore('versions').delete(IDBKeyRange.bound([after.id, 0], [after.id, Number.MAX_SAFE_INTEGER])));
       add(tx.objectStore('memories').put(after));
       for (const v of versions) add(tx.objectStore('versions').add(v));
     }
