@@ -103,14 +103,17 @@ await pageBuild(
 await pageBuild({ 'memos-web': 'src/standalone.ts' }, 'standalone', []);
 
 // The command for Node: `memos-web mcp` (src/mcp-cli.ts) with the MCP SDK, PouchDB and fake-indexeddb
-// inside, so that `npx memos-web mcp` needs nothing installed beside it. The document readers (pdf.js,
-// mammoth) stay out: the command never reads documents.
+// inside, so that `npx memos-web mcp` needs nothing installed beside it; its embedder's model and ORT's
+// wasm are read from dist-lib/runtime/. The document readers (pdf.js, mammoth) stay out: the command
+// never reads documents.
 await build({
   configFile: false,
   logLevel: 'warn',
   publicDir: false,
   mode: 'production',
   ssr: { noExternal: true, target: 'node' },
+  // The USE tokenizer's one tfjs-core import stands in as in the browser builds (the embedder needs no tfjs).
+  plugins: [tokenizerWithoutTfjs()],
   build: {
     ssr: 'src/mcp-cli.ts',
     outDir: OUT,

@@ -5,6 +5,7 @@
  * store: what the replica adds goes to the server and from there to the browser.
  */
 import { MemosError } from '../core/errors';
+import type { Embedder } from '../inference/embedders/embedder';
 import { MemOS } from './memos';
 
 /** Where the cube is and how to open it. */
@@ -16,6 +17,11 @@ export interface SyncedReplicaOptions {
   readonly credentials?: { readonly username: string; readonly password: string };
   /** The user the replica acts as (it owns the cube here). Default "agent". */
   readonly userId?: string;
+  /**
+   * An embedder for the replica: with the browser's model, vectors that travel beside memories are
+   * taken as they come and searches go by meaning too; without one, searches go by words.
+   */
+  readonly embedder?: Embedder;
 }
 
 /** An open replica. */
@@ -34,7 +40,7 @@ export interface SyncedReplica {
  */
 export async function openSyncedReplica(options: SyncedReplicaOptions): Promise<SyncedReplica> {
   const userId = options.userId ?? 'agent';
-  const memos = await MemOS.open({ name: `memos-replica-${Date.now()}`, syncAdapter: 'memory', durability: 'relaxed' });
+  const memos = await MemOS.open({ name: `memos-replica-${Date.now()}`, syncAdapter: 'memory', durability: 'relaxed', ...(options.embedder && { embedder: options.embedder }) });
   try {
     await memos.createUser({ userId, name: userId });
     const status = await memos.configureSync({
@@ -45,6 +51,8 @@ export async function openSyncedReplica(options: SyncedReplicaOptions): Promise<
       ...(options.credentials && { credentials: options.credentials }),
     });
     await memos.startSync({ userId, cubeId: status.cubeId });
+    // Vectors that did not come with the memories (another model's, or none) are made before the first call.
+    if (options.embedder) await memos.vectorStatus({ wait: true });
     await memos.startSync({ userId, cubeId: status.cubeId, live: true });
     return {
       memos,

@@ -101,7 +101,7 @@ describe('the installed package', () => {
     }
   }, 240_000);
 
-  it('runs `npx memos-web mcp` from the install alone: an agent searches what another device synced', async () => {
+  it('runs `npx memos-web mcp` from the install alone: an agent searches by meaning what another device synced', async () => {
     const couch = await startCouchServer();
     // The other device: a MemOS in this process (fake-indexeddb standing in for a browser's IndexedDB).
     const device = await MemOS.open({ name: `package-mcp-${Date.now()}`, syncAdapter: 'memory', scheduler: false });
@@ -111,15 +111,16 @@ describe('the installed package', () => {
     try {
       await device.createUser({ userId: 'ana', name: 'Ana' });
       await device.createCube({ userId: 'ana', cubeId: 'home', name: 'Home' });
-      await device.add({ userId: 'ana', cubeId: 'home', memory: { text: 'The bike lock code is 3141.' } });
+      await device.add({ userId: 'ana', cubeId: 'home', memories: [{ text: 'Dinner with the Okafors is at eight on Saturday.' }, { text: 'The bike lock code is 3141.' }, { text: 'The boiler was serviced in March.' }] });
       await device.configureSync({ userId: 'ana', cubeId: 'home', url: couch.url, database, passphrase });
       await device.startSync({ userId: 'ana', cubeId: 'home' });
       await client.connect(
         new StdioClientTransport({ command: 'npx', args: ['--no-install', 'memos-web', 'mcp', '--url', couch.url, '--database', database], cwd: app, env: { ...process.env, MEMOS_SYNC_PASSPHRASE: passphrase } as Record<string, string>, stderr: 'pipe' }),
       );
-      const found = (await client.callTool({ name: 'search_memories', arguments: { query: 'bike lock' } })) as { content: { text: string }[]; isError?: boolean };
+      // By meaning (no word in common): the command runs the browser's embedder from the package's own files.
+      const found = (await client.callTool({ name: 'search_memories', arguments: { query: 'bicycle padlock combination' } })) as { structuredContent?: { memories: { text: string }[] }; isError?: boolean };
       expect(found.isError).toBeFalsy();
-      expect(found.content[0]!.text).toContain('3141');
+      expect(found.structuredContent!.memories[0]!.text).toBe('The bike lock code is 3141.');
     } finally {
       await client.close();
       device.close();

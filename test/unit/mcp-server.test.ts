@@ -49,6 +49,9 @@ describe('the MCP server over a synced replica', () => {
       const found = await call('search_memories', { query: 'where is the spare key' });
       expect(found.isError).toBeFalsy();
       expect(found.content[0]!.text).toContain('blue flowerpot');
+      // By meaning too (the replica runs the browser's embedder): no word of the question is in the memory.
+      const byMeaning = (await call('search_memories', { query: 'who fixes leaking pipes?' })).structuredContent!['memories'] as { text: string }[];
+      expect(byMeaning[0]!.text).toBe('The plumber is called Ines.');
       expect((await call('list_cubes', {})).structuredContent).toEqual({ cubes: [{ id: 'home', name: 'Home', access: 'owner' }] });
 
       const added = await call('remember', { text: 'The boiler was serviced in March.', tags: ['house'] });
