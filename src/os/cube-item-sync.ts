@@ -12,7 +12,7 @@ import type { AdapterItem } from '../core/adapter-item';
 import { MemosError } from '../core/errors';
 import type { Clock } from '../core/ids';
 import { sha256Hex, textHash } from '../core/hash';
-import type { PouchDatabase, PouchDoc } from '../sync/pouch';
+import { deleteRevisions, type PouchDatabase, type PouchDoc } from '../sync/pouch';
 import { fromBase64, open, openBytes, opaqueId, seal, sealBytes, toBase64, type CubeKeys } from '../sync/sync-crypto';
 import { checkPayload, docName, type RemovedCubeItem, type SyncedBlob, type SyncedCubeItem, type SyncPayload } from '../sync/sync-documents';
 import type { BlobRecord } from '../storage/schema';
@@ -143,7 +143,7 @@ export async function applyCubeItem(ctx: CubeItemSyncContext, doc: PouchDoc, pay
   if ((await opaqueId(ctx.keys, docName.item(id))) !== doc._id) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds a cube entry that is not its own.`, { docId: doc._id });
   if (payload.kind !== 'removed' && payload.item.cubeId !== ctx.cubeId) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds an entry of another cube.`, { docId: doc._id });
   // Concurrent revisions of an entry: PouchDB's winner stands, the others go.
-  if (doc._conflicts?.length) await ctx.local.bulkDocs(doc._conflicts.map((rev) => ({ _id: doc._id, _rev: rev, _deleted: true })));
+  await deleteRevisions(ctx.local, doc._id, doc._conflicts ?? []);
   const kind = payload.kind === 'removed' ? payload.what : payload.kind;
   const storeName = STORE_OF[kind];
   if (payload.kind === 'removed') {

@@ -12,7 +12,7 @@
  * Keys and passphrases live only in memory: after a reload, configure again.
  */
 import { MemosError } from '../core/errors';
-import type { Clock } from '../core/ids';
+import { newId, type Clock } from '../core/ids';
 import { textHash } from '../core/hash';
 import type { MemoryItem } from '../core/memory-item';
 import type { StoredVector } from '../memory/vector-blocks';
@@ -23,7 +23,7 @@ import type { SyncConfigParams, SyncStatus } from '../protocol/sync-types';
 import type { Store } from '../storage/store';
 import { requireAccess } from '../governance/access';
 import { fullChain, mergeHistories, type MemoryHistory } from '../sync/merge-history';
-import { openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
+import { conflictingLeaves, deleteRevisions, openLocal, openRemote, type LocalAdapter, type PouchDatabase, type PouchDoc, type PouchReplication } from '../sync/pouch';
 import { newCubeKey, opaqueId, open, seal, unwrapCubeKey, type CubeKeys, type WrappedKey } from '../sync/sync-crypto';
 import { checkPayload, docName, isPlainDoc, KEY_DOC_ID, type RemovedCubeItem, type SyncedCubeItem, type SyncedAudit, type SyncedVector, type SyncedManifest, type SyncPayload } from '../sync/sync-documents';
 import { grantCubeKey, grantId, openFromDevice, openGrant, type KeyGrant } from '../sync/key-grants';
@@ -224,7 +224,7 @@ export class CubeSync {
       local,
       remote,
       checkpoint: {
-        deviceId: (saved?.['deviceId'] as string | undefined) ?? `d${Array.from(globalThis.crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`,
+        deviceId: (saved?.['deviceId'] as string | undefined) ?? newId('device'),
         pushedSeq: (saved?.['pushedSeq'] as number | null | undefined) ?? null,
         auditPushedSeq: (saved?.['auditPushedSeq'] as number | undefined) ?? 0,
         auditApplied: (saved?.['auditApplied'] as Record<string, number> | undefined) ?? {},
@@ -636,7 +636,7 @@ export class CubeSync {
 
   /** Applies the manifest the local database holds (the later of concurrent ones) to this device's cube. */
   async #pullManifest(synced: Synced, doc: PouchDoc): Promise<void> {
-    const leaves = [doc, ...(await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev }))))];
+    const leaves = [doc, ...(await conflictingLeaves(synced.local, doc))];
     const payloads = await Promise.all(leaves.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id)));
     const manifests = payloads.filter((p): p is SyncedManifest => p.kind === 'cube' && p.cubeId === synced.cubeId);
     if (manifests.length !== payloads.length) throw new MemosError('SYNC_TAMPERED', `Document ${doc._id} holds another cube's manifest.`, { docId: doc._id });
@@ -644,20 +644,21 @@ export class CubeSync {
     if (leaves.length > 1) {
       // Settled: the winner stays the only leaf (written again when it is not the winning revision).
       const winnerLeaf = leaves[manifests.indexOf(winner)]!;
-      await synced.local.bulkDocs(leaves.filter((l) => l !== winnerLeaf).map((leaf) => ({ _id: leaf._id, _rev: leaf._rev!, _deleted: true })));
+      await deleteRevisions(synced.local, doc._id, leaves.filter((l) => l !== winnerLeaf).map((leaf) => leaf._rev!));
       synced.sent.delete(MANIFEST);
     }
-    await this.#deps.store.write(['cubes', 'audit'], async (tx, changes) => {
+    // The cube as this device holds it once the manifest is applied.
+    const now = await this.#deps.store.write(['cubes', 'audit'], async (tx, changes) => {
       const cube = await tx.objectStore('cubes').get(synced.cubeId);
-      if (!cube) return;
+      if (!cube) return undefined;
       const shares = Object.fromEntries(Object.entries(winner.shares ?? cube.shares).filter(([user]) => user !== cube.ownerId));
       const updated: CubeRecord = { ...cube, name: winner.name, shares, sharedWith: Object.keys(shares), ...((winner.policy ?? cube.policy) && { policy: winner.policy ?? cube.policy }) };
-      if (manifestHash(manifestPayload(updated, 0)) === manifestHash(manifestPayload(cube, 0))) return;
+      if (manifestHash(manifestPayload(updated, 0)) === manifestHash(manifestPayload(cube, 0))) return cube;
       await tx.objectStore('cubes').put(updated);
       changes.cubeIds.add(cube.cubeId);
       await appendAudit(tx, this.#deps.clock(), synced.userId, 'cube.sync', cube.cubeId, [], { name: updated.name, shares: updated.sharedWith.length });
+      return updated;
     });
-    const now = await this.#deps.store.read(['cubes'], (tx) => tx.objectStore('cubes').get(synced.cubeId));
     // What this device holds now came from the server: nothing to send back unless it differs.
     if (now && manifestHash(manifestPayload(now, 0)) === manifestHash(winner) && leaves.length === 1) synced.sent.set(MANIFEST, manifestHash(winner));
   }
@@ -731,19 +732,16 @@ export class CubeSync {
           }
           if (history) histories.push(history);
         } catch (error) {
-          if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
-          synced.counts.refused++;
-          synced.lastError = { code: error.code, message: error.message };
+          this.#refuse(synced, error);
         }
       }
       await this.#applyHistories(synced, histories, vectors);
+      const itemContext = this.#itemContext(synced);
       for (const { doc, payload } of items) {
         try {
-          await applyCubeItem(this.#itemContext(synced), doc, payload);
+          await applyCubeItem(itemContext, doc, payload);
         } catch (error) {
-          if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
-          synced.counts.refused++;
-          synced.lastError = { code: error.code, message: error.message };
+          this.#refuse(synced, error);
         }
       }
       await this.#applyAudit(synced, audits);
@@ -754,10 +752,17 @@ export class CubeSync {
     }
   }
 
+  /** Counts a document that failed its checks as refused (reported in the status); any other error goes on up. */
+  #refuse(synced: Synced, error: unknown): void {
+    if (!(error instanceof MemosError && error.code === 'SYNC_TAMPERED')) throw error;
+    synced.counts.refused++;
+    synced.lastError = { code: error.code, message: error.message };
+  }
+
   /** Opens every leaf of a memory's document; purges at once when one is a purge mark, else returns the leaves' merged history. */
   async #openMemoryDoc(synced: Synced, doc: PouchDoc, first: SyncPayload): Promise<MemoryHistory | undefined> {
     // Every leaf of the document: the winning revision (opened already) and those in conflict with it.
-    const others = await Promise.all((doc._conflicts ?? []).map((rev) => synced.local.get(doc._id, { rev })));
+    const others = await conflictingLeaves(synced.local, doc);
     const leaves = [doc, ...others];
     const payloads = [first, ...(await Promise.all(others.map(async (leaf) => checkPayload(await open(synced.keys, doc._id, leaf), doc._id))))];
     const memoryId = payloads.map((p) => (p.kind === 'memory' ? p.history.memory.id : p.kind === 'purged' ? p.memoryId : '')).find((id) => id !== '');
@@ -776,7 +781,7 @@ export class CubeSync {
     }
     // Conflicting revisions are settled: the merge (sent again by the next push) replaces them all.
     if (leaves.length > 1) {
-      await synced.local.bulkDocs(leaves.slice(1).map((leaf) => ({ _id: leaf._id, _rev: leaf._rev!, _deleted: true })));
+      await deleteRevisions(synced.local, doc._id, others.map((leaf) => leaf._rev!));
       synced.sent.delete(memoryId);
     }
     return remote;

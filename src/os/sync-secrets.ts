@@ -40,7 +40,8 @@ export async function forgetRemembered(store: Store, cubeId: string): Promise<vo
 export async function syncIdentity(store: Store, at: number, userId: string, create: boolean): Promise<SyncIdentityRecord | undefined> {
   const key = `identity:${userId}`;
   const kept = await store.read(['secrets'], (tx) => tx.objectStore('secrets').get(key));
-  if (kept?.kind === 'identity' || !create) return kept?.kind === 'identity' ? kept : undefined;
+  if (kept?.kind === 'identity') return kept;
+  if (!create) return undefined;
   const made = await newIdentity();
   const record: SyncIdentityRecord = { key, kind: 'identity', userId, ...made, createdAt: at };
   // Another tab may have made one meanwhile: the first one kept wins.

@@ -74,6 +74,16 @@ async function pouch(local: LocalAdapter): Promise<PouchConstructor> {
   return loading;
 }
 
+/** The leaves in conflict with a document's winning revision (a read with `conflicts: true` lists only their revisions). */
+export function conflictingLeaves(db: PouchDatabase, doc: PouchDoc): Promise<PouchDoc[]> {
+  return Promise.all((doc._conflicts ?? []).map((rev) => db.get(doc._id, { rev })));
+}
+
+/** Deletes revisions of a document: settles a conflict in favour of the leaf left standing. */
+export async function deleteRevisions(db: PouchDatabase, id: string, revs: readonly string[]): Promise<void> {
+  if (revs.length > 0) await db.bulkDocs(revs.map((rev) => ({ _id: id, _rev: rev, _deleted: true })));
+}
+
 /** Opens (creating) this device's local database for a synced cube. */
 export async function openLocal(name: string, adapter: LocalAdapter): Promise<PouchDatabase> {
   const PouchDB = await pouch(adapter);

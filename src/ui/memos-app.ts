@@ -136,13 +136,13 @@ export class MemosApp extends LitElement {
   #agentToolsUser = '';
   #stopEndpoint: () => void = () => undefined;
 
-  /** Loads the last model if the user asked for it and its files are stored here (never a download). */
   /** Syncs the user chose to remember on this device start again, live (the header chip shows how they fare). */
   async #resumeSync(session: AppSession): Promise<void> {
     const resumed = await session.api.resumeSync({ userId: session.userId }).catch(() => []);
     for (const status of resumed) await session.api.startSync({ userId: session.userId, cubeId: status.cubeId, live: true }).catch(() => undefined);
   }
 
+  /** Loads the last model if the user asked for it and its files are stored here (never a download). */
   async #loadModelOnStart(session: AppSession): Promise<void> {
     const wanted = modelForStart();
     const inference = session.inference;

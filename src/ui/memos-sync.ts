@@ -84,13 +84,12 @@ export class MemosSync extends SessionElement {
     const passphrase = String(data.get('passphrase') ?? '');
     const live = data.get('live') === 'on';
     const rememberKey = data.get('remember') === 'on';
-    const identity = data.get('identity') === 'on';
     this.busy = true;
     this.error = '';
     this.note = '';
     void (async () => {
       try {
-        const base = { userId: s.userId, url, database, ...(identity ? { identity: true } : { passphrase }), ...(rememberKey && { remember: true }), ...(username && { credentials: { username, password } }) };
+        const base = { userId: s.userId, url, database, ...(this.useIdentity ? { identity: true } : { passphrase }), ...(rememberKey && { remember: true }), ...(username && { credentials: { username, password } }) };
         let configured = await s.api.configureSync({ ...base, cubeId: s.cubeId }).catch(async (error: unknown) => {
           // The database holds another cube: it comes to this device, and the app opens it.
           const other = (error as { code?: string; details?: { serverCubeId?: unknown } }).details?.serverCubeId;
