@@ -1,14 +1,9 @@
 // The sync browser tests' server: PouchDB Server in memory for the file's tests, open to pages (CORS).
-import { afterAll, beforeAll } from 'vitest';
-import { allowBrowsers, startCouchServer, type CouchServer } from '../support/couch-server';
+import { allowBrowsers } from '../support/couch-server';
+import { couchServerForFile } from '../support/couch-for-tests';
 
 /** Starts the server before the file's tests and stops it after; call the result for its address. */
 export function couchForBrowsers(): () => string {
-  let server: CouchServer | undefined;
-  beforeAll(async () => {
-    server = await startCouchServer();
-    await allowBrowsers(server.url);
-  }, 60_000);
-  afterAll(() => server?.stop());
-  return () => server!.url;
+  const server = couchServerForFile((started) => allowBrowsers(started.url));
+  return () => server.url;
 }

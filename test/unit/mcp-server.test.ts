@@ -8,16 +8,12 @@
 import { execFile } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MemOS } from '../../src/os/memos';
-import { startCouchServer, type CouchServer } from '../support/couch-server';
+import { couchServerForFile } from '../support/couch-for-tests';
 import { openTestOs } from './helpers';
 
-let server: CouchServer;
-beforeAll(async () => {
-  server = await startCouchServer();
-}, 60_000);
-afterAll(() => server?.stop());
+const server = couchServerForFile();
 
 const PASSPHRASE = 'a passphrase the agent gets from its environment';
 // MEMOS_MCP_CLI: a built command to drive instead of the source (e.g. dist-lib/cli/memos-web.js).

@@ -5,22 +5,18 @@
  * encrypted attachments, usable on the other device with that device's own state kept; a removal
  * reaches the other; the size limit keeps large ones home; a changed attachment is refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/seeded-random';
 import { peftTensors } from '../../src/inference/lora/peft-adapter';
 import { writeSafetensors } from '../../src/inference/lora/safetensors';
 import { SYNTHETIC_SHAPES } from '../../src/inference/onnx/synthetic-llama';
 import type { OrtDecoder } from '../../src/inference/decoding/ort-decoder';
 import type { MemOS } from '../../src/os/memos';
-import { startCouchServer, type CouchServer } from '../support/couch-server';
+import { couchServerForFile } from '../support/couch-for-tests';
 import { syntheticDecoder } from '../support/decoders';
 import { openTestOs } from './helpers';
 
-let server: CouchServer;
-beforeAll(async () => {
-  server = await startCouchServer();
-}, 60_000);
-afterAll(() => server?.stop());
+const server = couchServerForFile();
 
 const PASSPHRASE = 'kv cubes travel too, sealed';
 

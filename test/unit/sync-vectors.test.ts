@@ -5,21 +5,19 @@
  * embeds what arrives itself. The embedder each receiving device gets is the real one inside a counting
  * shell (the shell only counts the texts it is asked to embed).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Embedder } from '../../src/inference/embedders/embedder';
 import { loadUseLiteOrtInNode } from '../../src/inference/embedders/use-lite-node';
 import type { MemOS } from '../../src/os/memos';
-import { startCouchServer, type CouchServer } from '../support/couch-server';
+import { couchServerForFile } from '../support/couch-for-tests';
 import { openTestOs } from './helpers';
 
-let server: CouchServer;
+const server = couchServerForFile();
 let int8: Embedder;
 let float32: Embedder;
 beforeAll(async () => {
-  server = await startCouchServer();
   [int8, float32] = await Promise.all([loadUseLiteOrtInNode({ precision: 'int8' }), loadUseLiteOrtInNode({ precision: 'float32' })]);
 }, 120_000);
-afterAll(() => server?.stop());
 
 /** The embedder, counting the texts it embeds. */
 function counting(inner: Embedder): { embedder: Embedder; texts: () => number } {
@@ -58,21 +56,23 @@ describe('vectors through sync', () => {
     await a.configureSync({ userId: 'ana', cubeId: 'me', url: server.url, database, passphrase });
     await a.startSync({ userId: 'ana', cubeId: 'me' });
 
+    /** A new device with this embedder, after it received the cube and its vectors are complete. */
+    const joining = async (embedder: Embedder): Promise<MemOS> => {
+      const os = await device(embedder);
+      await os.configureSync({ userId: 'ana', url: server.url, database, passphrase });
+      await os.startSync({ userId: 'ana', cubeId: 'me' });
+      expect((await os.vectorStatus({ wait: true }))?.embedded).toBe(3);
+      return os;
+    };
     const same = counting(int8);
-    const b = await device(same.embedder);
-    await b.configureSync({ userId: 'ana', url: server.url, database, passphrase });
-    await b.startSync({ userId: 'ana', cubeId: 'me' });
-    expect((await b.vectorStatus({ wait: true }))?.embedded).toBe(3);
+    const b = await joining(same.embedder);
     expect(same.texts()).toBe(0);
     // Searching by meaning works with the vectors that came: "seafood" shares no word with "shellfish".
     const hits = await b.search({ userId: 'ana', query: 'seafood', cubeIds: ['me'], topK: 1, mode: 'vector' });
     expect(hits[0]?.memory.text).toBe('I am allergic to shellfish.');
 
     const other = counting(float32);
-    const c = await device(other.embedder);
-    await c.configureSync({ userId: 'ana', url: server.url, database, passphrase });
-    await c.startSync({ userId: 'ana', cubeId: 'me' });
-    expect((await c.vectorStatus({ wait: true }))?.embedded).toBe(3);
+    const c = await joining(other.embedder);
     expect(other.texts()).toBe(3);
     for (const os of [a, b, c]) os.close();
     await Promise.all([a, b, c].map((os) => os.whenClosed()));

@@ -3,16 +3,13 @@
  * here; COUCHDB_URL for a real CouchDB). Two "devices" are two MemOS stores in this process (on
  * fake-indexeddb, standing in for two browser profiles' IndexedDB), each with its own local replica.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MemOS } from '../../src/os/memos';
-import { startCouchServer, type CouchServer } from '../support/couch-server';
+import { couchServerForFile } from '../support/couch-for-tests';
+import { startCouchServer } from '../support/couch-server';
 import { errorOf, openTestOs } from './helpers';
 
-let server: CouchServer;
-beforeAll(async () => {
-  server = await startCouchServer();
-}, 60_000);
-afterAll(() => server?.stop());
+const server = couchServerForFile();
 
 const PASSPHRASE = 'correct horse battery staple';
 let n = 0;
