@@ -29,6 +29,10 @@ describe('documents in the browser', () => {
         const memos = window.memos;
         await memos.createUser({ userId: 'ana', name: 'Ana' });
         await memos.createCube({ userId: 'ana', cubeId: 'home', name: 'Home' });
+        // Adding never waits for the embedder to load (its chunks would get vectors in the background);
+        // a search does, so once it answers the first document is embedded before it is stored. On a
+        // slow machine the model is still loading when the page is ready.
+        await memos.search({ userId: 'ana', query: 'warm up the embedder', cubeIds: ['home'], trackUsage: false });
         const phases = new Set<string>();
         const file = (bytes: number[], name: string, type: string) => new File([new Uint8Array(bytes)], name, { type });
         const lease = await memos.addDocument({ userId: 'ana', cubeId: 'home', file: file(pdf, 'lease.pdf', 'application/pdf') }, { onProgress: (p) => phases.add(p.phase) });
