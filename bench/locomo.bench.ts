@@ -8,7 +8,8 @@
  *
  * Options: --data PATH (default ../shared/data/locomo/locomo-dev.json), --embedder use-lite|none,
  * --runtime ort|tfjs (default ort), --precision int8|float32 (ort; default int8), --threads N (ort; default 2),
- * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --speaker-weight, --session-weight, --neighbour-weight, --no-stemming,
+ * --window N (turns per memory, default 1), --rrf-k, --text-weight, --vector-weight, --speaker-weight, --session-weight, --neighbour-weight,
+ * --graph-weight, --graph-hop-weight, --graph-seeds, --no-graph, --conversations 26,30,41 (a subset, for split-half checks), --no-stemming,
  * --no-stop-words, --cache (keep vectors in bench/.cache between runs, for tuning),
  * --out PATH (default bench/results/locomo.json). With an embedder it prints two ingest rates: searchable by words (the turns
  * into a store without vectors) and fully embedded (the measured store).
@@ -37,6 +38,9 @@ const ranking = {
   ...(opts.has('speaker-weight') && { speakerWeight: Number(opts.get('speaker-weight')) }),
   ...(opts.has('session-weight') && { sessionWeight: Number(opts.get('session-weight')) }),
   ...(opts.has('neighbour-weight') && { neighbourWeight: Number(opts.get('neighbour-weight')) }),
+  ...(opts.has('graph-weight') && { graphWeight: Number(opts.get('graph-weight')) }),
+  ...(opts.has('graph-hop-weight') && { graphHopWeight: Number(opts.get('graph-hop-weight')) }),
+  ...(opts.has('graph-seeds') && { graphSeeds: Number(opts.get('graph-seeds')) }),
 };
 const windowSize = Number(opts.get('window') ?? 1);
 
@@ -45,7 +49,9 @@ const loaded = chosen?.embedder;
 // --cache keeps vectors on disk between runs (for tuning); ingest throughput is then not meaningful.
 const embedder = loaded && opts.has('cache') ? cachedEmbedder(loaded) : loaded;
 
-const conversations = readLocomo(data);
+// --conversations 26,30,41: only those (by sample id, "conv-" optional) — to choose weights on one half and check on the other.
+const only = opts.get('conversations')?.split(',').map((id) => (id.startsWith('conv-') ? id : `conv-${id}`));
+const conversations = readLocomo(data).filter((c) => !only || only.includes(c.id));
 
 /** Opens a store and adds every session, a session per call; returns it, the turns and the time taken. */
 async function ingest(withEmbedder: boolean): Promise<{ os: MemOS; turns: number; ms: number }> {
@@ -55,6 +61,8 @@ async function ingest(withEmbedder: boolean): Promise<{ os: MemOS; turns: number
     ranking,
     textIndex: { ...(opts.has('no-stemming') && { stemming: false }), ...(opts.has('no-stop-words') && { stopWords: [] }) },
     ...(withEmbedder && embedder && { embedder }),
+    // The words-only store measures how soon turns are searchable; the graph reads them afterwards.
+    entityGraph: withEmbedder && !opts.has('no-graph'),
   });
   await os.createUser({ userId: 'bench', name: 'bench' });
   let turns = 0;
@@ -74,6 +82,9 @@ async function ingest(withEmbedder: boolean): Promise<{ os: MemOS; turns: number
 const words = embedder ? await ingest(false) : undefined;
 words?.os.close();
 const { os, turns, ms: ingestMs } = await ingest(true);
+const graphStarted = performance.now();
+await os.graphSettled();
+const graphMs = performance.now() - graphStarted;
 
 const { table, latencies } = await locomoRecall(os, 'bench', conversations);
 os.close();
@@ -90,9 +101,10 @@ const figures = {
   recall: table,
   ingestTurnsPerSecond: Math.round(turns / (ingestMs / 1000)),
   wordsSearchableTurnsPerSecond: words ? Math.round(words.turns / (words.ms / 1000)) : Math.round(turns / (ingestMs / 1000)),
+  graphSettledMs: Math.round(graphMs),
   searchMs: { p50: Number(percentile(latencies, 50).toFixed(1)), p95: Number(percentile(latencies, 95).toFixed(1)) },
 };
 console.log(`LoCoMo retrieval — ${conversations.length} conversations, ${turns} turns, embedder ${embedder ? `use-lite (${figures.runtime})` : 'none'}, window ${windowSize}`);
 console.table(table);
-console.log(`ingest: searchable by words ${figures.wordsSearchableTurnsPerSecond} turns/s, fully embedded ${figures.ingestTurnsPerSecond} turns/s · search p50 ${figures.searchMs.p50} ms, p95 ${figures.searchMs.p95} ms (query embedding included)`);
+console.log(`ingest: searchable by words ${figures.wordsSearchableTurnsPerSecond} turns/s, fully embedded ${figures.ingestTurnsPerSecond} turns/s · search p50 ${figures.searchMs.p50} ms, p95 ${figures.searchMs.p95} ms (query embedding included) · graph settled ${figures.graphSettledMs} ms after ingest`);
 writeResults(opts.get('out') ?? 'bench/results/locomo.json', figures);

@@ -14,7 +14,7 @@ import { removeCubeContents, removeMemory, type MemoryTx } from './memory-writes
 import { requireId, requireObject } from './validate';
 
 /** Every store a deletion may touch. */
-const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters', 'documents', 'secrets'];
+const ALL_STORES: MemosStoreName[] = ['users', 'cubes', 'memories', 'versions', 'audit', 'blobs', 'vectorBlocks', 'activations', 'jobs', 'adapters', 'documents', 'secrets', 'entityLinks'];
 
 /** The words `reset` must be given, so that no stray call empties a store. */
 export const RESET_CONFIRMATION = 'delete everything';

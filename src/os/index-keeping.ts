@@ -57,14 +57,17 @@ export function applyCommit(commit: Commit, index: MemoryIndex, vectors: readonl
 
 /**
  * Applies a change another tab or device committed: the memories it names are read back; those still
- * stored are indexed as stored now, those gone are removed, and their vectors are read again.
+ * stored are indexed as stored now, those gone are removed, and their vectors are read again. Returns
+ * which were which.
  */
-export async function applyStoredChange(store: Store, change: StoreChange, index: MemoryIndex, vectors: readonly (VectorMemory | undefined)[]): Promise<void> {
-  if (change.memoryIds.length === 0) return;
+export async function applyStoredChange(store: Store, change: StoreChange, index: MemoryIndex, vectors: readonly (VectorMemory | undefined)[]): Promise<{ present: MemoryItem[]; gone: string[] }> {
+  if (change.memoryIds.length === 0) return { present: [], gone: [] };
   const found = await store.read(['memories'], (tx) =>
     issueRequests<MemoryItem | undefined>((add) => change.memoryIds.forEach((id) => add(tx.objectStore('memories').get(id)))),
   );
   const present = found.filter((m): m is MemoryItem => m !== undefined);
-  indexRecords(index, vectors, present, change.memoryIds.filter((_, i) => found[i] === undefined));
+  const gone = change.memoryIds.filter((_, i) => found[i] === undefined);
+  indexRecords(index, vectors, present, gone);
   for (const side of vectors) await side?.reloadChanged(present);
+  return { present, gone };
 }

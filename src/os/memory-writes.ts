@@ -16,7 +16,7 @@ import type { MemosStoreName } from '../storage/schema';
 import type { AnyWriteTx, ChangeSet, WriteTx } from '../storage/store';
 
 /** The stores a memory-changing write spans. */
-export const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations')[] = [
+export const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blobs' | 'vectorBlocks' | 'activations' | 'entityLinks')[] = [
   'cubes',
   'memories',
   'versions',
@@ -24,6 +24,7 @@ export const MEMORY_STORES: ('cubes' | 'memories' | 'versions' | 'audit' | 'blob
   'blobs',
   'vectorBlocks',
   'activations',
+  'entityLinks',
 ];
 
 /** A transaction over {@link MEMORY_STORES}. */
@@ -89,9 +90,10 @@ export async function storeSyncedMemories(tx: MemoryTx, changes: ChangeSet, rows
   }
 }
 
-/** Removes a memory for good: its record, versions, vectors and blobs; KV caches built from it are marked stale. */
+/** Removes a memory for good: its record, versions, vectors, graph links and blobs; KV caches built from it are marked stale. */
 export async function removeMemory(tx: MemoryTx, changes: ChangeSet, memory: MemoryItem, at: number): Promise<void> {
   await tx.objectStore('memories').delete(memory.id);
+  await tx.objectStore('entityLinks').delete(memory.id);
   await tx.objectStore('versions').delete(IDBKeyRange.bound([memory.id, 0], [memory.id, Number.MAX_SAFE_INTEGER]));
   await dropVectors(tx, [memory.id], null);
   await markStale(tx, [memory.id], `memory ${memory.id} was purged`, at);
@@ -110,7 +112,7 @@ export interface RemovedContents {
 
 /**
  * Removes everything stored in a cube, for good: its memories (noted as removed, so the index and the
- * vectors drop them), their versions and vector blocks, its blobs, KV cubes, adapter cubes and document records. The
+ * vectors drop them), their versions, graph links and vector blocks, its blobs, KV cubes, adapter cubes and document records. The
  * cube record itself is the caller's to delete.
  */
 export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes: ChangeSet, cubeId: string): Promise<RemovedContents> {
@@ -120,7 +122,9 @@ export async function removeCubeContents(tx: WriteTx<MemosStoreName[]>, changes:
   const activationKeys = await tx.objectStore('activations').index('byCube').getAllKeys(cubeId);
   const adapterKeys = await tx.objectStore('adapters').index('byCube').getAllKeys(cubeId);
   const documentKeys = await tx.objectStore('documents').index('byCube').getAllKeys(cubeId);
+  const linkKeys = await tx.objectStore('entityLinks').index('byCube').getAllKeys(cubeId);
   await issueRequests((add) => {
+    for (const key of linkKeys) add(tx.objectStore('entityLinks').delete(key));
     for (const key of documentKeys) add(tx.objectStore('documents').delete(key));
     for (const id of memoryIds) add(tx.objectStore('memories').delete(id));
     for (const key of versionKeys) add(tx.objectStore('versions').delete(key));

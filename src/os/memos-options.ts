@@ -28,6 +28,11 @@ export interface MemOSOptions extends StoreOptions {
    */
   readonly indexSnapshots?: boolean;
   /**
+   * Keep an entity graph: read each memory for people, places, things and dates after it is stored
+   * (English; in the background), and let recall follow the links (default true; decision 0034).
+   */
+  readonly entityGraph?: boolean;
+  /**
    * Where sync keeps each synced cube's local replica (its outbox and inbox): "idb" (IndexedDB; the
    * default where `indexedDB` is the browser's own) or "memory" (Node, tests).
    */

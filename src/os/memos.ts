@@ -20,8 +20,10 @@ import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from '../protocol/sync-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult } from '../protocol/graph-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
+import { EntityGraph } from '../search/entity-graph';
 import { MemoryIndex } from '../search/memory-index';
 import { DEFAULT_RANKING } from '../search/ranking';
 import { Store } from '../storage/store';
@@ -38,6 +40,8 @@ import { FineReading } from './fine-reading';
 import { Forgetting } from './forgetting';
 import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maintenance-jobs';
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
+import { GraphKeeper } from './graph-keeping';
+import { GraphQueries } from './graph-queries';
 import { IndexSnapshots } from './index-snapshot';
 import type { SnapshotOutcome } from './snapshot-outcome';
 import { PlaintextMemory } from './plaintext-memory';
@@ -66,6 +70,9 @@ export type { MemOSOptions } from './memos-options';
 export class MemOS implements MemoryApi {
   readonly #store: Store;
   readonly #index: MemoryIndex;
+  /** The entity graph recall follows, and what keeps it in step (undefined when the options turn it off). */
+  readonly #graph: EntityGraph | undefined;
+  readonly #graphKeeper: GraphKeeper | undefined;
   readonly #vectors: VectorMemory | undefined;
   /** The previous model's vectors, serving search while `#vectors` catches up after a model change. */
   #previous: VectorMemory | undefined;
@@ -92,6 +99,7 @@ export class MemOS implements MemoryApi {
   readonly #documents: DocumentMemory;
   readonly #sync: CubeSync;
   readonly #recall: Recall;
+  readonly #graphQueries: GraphQueries;
   readonly #usage: UsageCounter;
   /** Saving and restoring the search index (undefined when the options turn it off). */
   readonly #snapshots: IndexSnapshots | undefined;
@@ -107,6 +115,8 @@ export class MemOS implements MemoryApi {
     this.#store = store;
     this.#clock = options.clock ?? systemClock;
     this.#index = new MemoryIndex(options.textIndex);
+    this.#graph = options.entityGraph === false ? undefined : new EntityGraph();
+    this.#graphKeeper = this.#graph && new GraphKeeper({ store, graph: this.#graph, clock: this.#clock, record: (id) => this.#index.record(id), records: () => this.#index.records() });
     this.#snapshots = options.indexSnapshots === false ? undefined : new IndexSnapshots(store, this.#index, () => this.#vectors, this.#clock);
     this.#vectors = options.embedder ? new VectorMemory(store, options.embedder, () => this.#index.records()) : undefined;
     const changed = options.embedder && options.previousEmbedder && fingerprintKey(options.previousEmbedder.fingerprint) !== fingerprintKey(options.embedder.fingerprint);
@@ -124,6 +134,8 @@ export class MemOS implements MemoryApi {
     // The one place a local write reaches the index and the vectors (other tabs' writes: see open).
     this.#unsubscribeCommits = store.onCommit((commit) => {
       applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
+      this.#graphKeeper?.noteRemoved(commit.removedIds);
+      this.#graphKeeper?.noteWritten(commit.written);
       this.#snapshots?.applied(commit.change.seq);
     });
     this.#consolidator = new Consolidator({
@@ -143,6 +155,13 @@ export class MemOS implements MemoryApi {
       ranking: this.#ranking,
       serving: () => this.#serving,
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
+      ...(this.#graph && { graph: this.#graph }),
+    });
+    this.#graphQueries = new GraphQueries({
+      graph: this.#graph,
+      index: this.#index,
+      readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
+      readable: (userId, memoryId) => this.#plaintext.get({ userId, memoryId }),
     });
     this.#plaintext = new PlaintextMemory({
       store,
@@ -233,6 +252,8 @@ export class MemOS implements MemoryApi {
       throw error;
     }
     if (os.#previous && os.#previous.status().embedded === 0) os.#releasePrevious();
+    // The graph loads after the store opens (recall works without it meanwhile), then reads what is new.
+    void os.#graphKeeper?.load().catch(() => undefined);
     void os.#vectors?.sync().then(() => {
       const current = os.#vectors;
       if (!current || current.stopped || current.status().lastError !== null) return;
@@ -256,7 +277,9 @@ export class MemOS implements MemoryApi {
     os.#unsubscribe = store.changes.subscribe((change) => {
       os.#remoteQueue = os.#remoteQueue
         .then(async () => {
-          await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
+          const applied = await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
+          os.#graphKeeper?.noteRemoved(applied.gone);
+          os.#graphKeeper?.noteWritten(applied.present);
           os.#snapshots?.applied(change.seq);
         })
         .catch(() => undefined);
@@ -303,6 +326,14 @@ export class MemOS implements MemoryApi {
     await this.#remoteQueue;
   }
 
+  /**
+   * Resolves when the entity graph has read every memory written so far (for benchmarks and tests).
+   * @internal
+   */
+  async graphSettled(): Promise<void> {
+    await this.#graphKeeper?.settled();
+  }
+
   /** Closes the store. Later calls fail with STORE_CLOSED. */
   close(): void {
     this.scheduler.stop();
@@ -310,6 +341,7 @@ export class MemOS implements MemoryApi {
     if (this.#snapshotTimer !== undefined) clearInterval(this.#snapshotTimer);
     if (this.#firstSnapshot !== undefined) clearTimeout(this.#firstSnapshot);
     this.#vectors?.stop();
+    this.#graphKeeper?.stop();
     this.#activations.releaseHot();
     this.#releasePrevious();
     this.#unsubscribe();
@@ -616,6 +648,19 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.addDocument} */
   async addDocument(params: AddDocumentParams, options: CallOptions = {}): Promise<AddDocumentResult> { return this.#documents.add(params, options); }
+
+  /** {@inheritDoc MemoryApi.entities} */
+  async entities(params: EntitiesParams): Promise<EntityView[]> { return this.#graphQueries.entities(params); }
+
+  /** {@inheritDoc MemoryApi.related} */
+  async related(params: RelatedParams): Promise<RelatedResult> { return this.#graphQueries.related(params); }
+
+  /** {@inheritDoc MemoryApi.graphStatus} */
+  async graphStatus(params: { wait?: boolean } = {}): Promise<GraphStatus | null> {
+    if (!this.#graphKeeper) return null;
+    if (params?.wait) await this.#graphKeeper.settled();
+    return this.#graphKeeper.status();
+  }
 
   /** {@inheritDoc MemoryApi.listDocuments} */
   async listDocuments(params: ListDocumentsParams): Promise<DocumentRecord[]> { return this.#documents.list(params); }

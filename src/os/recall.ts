@@ -13,7 +13,9 @@ import type { CallOptions } from '../protocol/memory-types';
 import type { RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/search-types';
 import type { CubeScope, MemoryIndex } from '../search/memory-index';
 import { matchedTerms, planQuery } from '../search/query-plan';
-import { fuse } from '../search/ranking';
+import type { EntityGraph } from '../search/entity-graph';
+import { fuse, type FusionInput } from '../search/ranking';
+import { queryEntityKeys } from '../memory/graph/entity-extraction';
 import type { Store } from '../storage/store';
 import type { UsageCounter } from './usage-counter';
 import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
@@ -31,7 +33,12 @@ export interface RecallDeps {
   serving(): VectorMemory | undefined;
   /** The cubes a search reads (see Directory.readableCubes). */
   readableCubes(userId: string, cubeIds: readonly string[] | undefined): Promise<CubeRecord[]>;
+  /** The entity graph, when MemOS keeps one. */
+  readonly graph?: EntityGraph;
 }
+
+/** Entities named by more than this share of a cube's memories connect nothing (and at least 20). */
+const GRAPH_MAX_SHARE = 0.05;
 
 /** Search and usage counting (see MemoryApi.search). */
 export class Recall {
@@ -84,28 +91,44 @@ export class Recall {
       const preferenceFilters: SearchFilters = { ...filters, semanticTypes: ['preference'] };
       preferences = vectors ? vectors.search(queryVector, 10, index.matcher(scopes, preferenceFilters)) : index.search(plan.textQuery, scopes, preferenceFilters, 10);
     }
-    const ranked = fuse(
-      {
-        text,
-        vector,
-        preferences,
-        timeOf: (id) => index.timeOf(id) ?? 0,
-        now,
-        ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
-        ...(named.size > 0 && { saidByNamed: (id: string) => index.speakersOf(id).some((s) => named.has(s)) }),
-        // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
-        // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
-        ...(!plan.advice && { sessionOf: (id: string) => index.sessionOf(id), neighboursOf: (id: string) => index.neighboursOf(id).filter(allowed) }),
-        ...(namedTime && {
-          inNamedTime: (id: string) => {
-            const t = index.timeOf(id) ?? -1;
-            return t >= namedTime.from && t < namedTime.to;
-          },
-        }),
-        limit: plan.limit,
-      },
-      this.#deps.ranking,
-    );
+    const input: FusionInput = {
+      text,
+      vector,
+      preferences,
+      timeOf: (id) => index.timeOf(id) ?? 0,
+      now,
+      ...(vectors && { vectorOf: (id: string) => vectors.vectorOf(id) }),
+      ...(named.size > 0 && { saidByNamed: (id: string) => index.speakersOf(id).some((s) => named.has(s)) }),
+      // Advice rests on a stated preference, usually one line; lifting whole sessions would favour
+      // long conversations on the topic over it (PrefEval top-5 fell from 0.97 to 0.69 when tried).
+      ...(!plan.advice && { sessionOf: (id: string) => index.sessionOf(id), neighboursOf: (id: string) => index.neighboursOf(id).filter(allowed) }),
+      ...(namedTime && {
+        inNamedTime: (id: string) => {
+          const t = index.timeOf(id) ?? -1;
+          return t >= namedTime.from && t < namedTime.to;
+        },
+      }),
+      limit: plan.limit,
+    };
+    const ranking = this.#deps.ranking;
+    let ranked = fuse(input, ranking);
+    // The graph: memories that name the query's entities, and those that share a specific entity with
+    // the best hits so far, fused as one more side (not for advice: see sessions above).
+    const graph = this.#deps.graph;
+    if (graph && graph.size > 0 && (ranking.graphWeight ?? 0) > 0 && !plan.advice && !plan.skipText && params.query.trim() && ranked.length > 0) {
+      const queryKeys = await queryEntityKeys(params.query);
+      const top = ranked[0]!.score;
+      const reached = graph.walk({
+        cubeIds: cubes.map((c) => c.cubeId),
+        queryKeys,
+        seeds: ranked.slice(0, ranking.graphSeeds ?? 5).map((hit) => ({ id: hit.id, weight: hit.score / top })),
+        allow: allowed,
+        hopWeight: ranking.graphHopWeight ?? 0.5,
+        maxShare: GRAPH_MAX_SHARE,
+        limit: plan.pool,
+      });
+      if (reached.length > 0) ranked = fuse({ ...input, graph: reached }, ranking);
+    }
     // Every ranked id is indexed, and the index holds its record as last written: no read here.
     const hits: SearchHit[] = [];
     for (const hit of ranked) {

@@ -13,6 +13,7 @@ import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeVie
 import type { SearchHit, SearchParams } from './search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult } from './graph-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {
@@ -296,6 +297,28 @@ export interface MemoryApi {
 
   /** Waits until changes announced by other tabs so far are in this index (for tests and UIs). */
   settled(): Promise<void>;
+
+  /**
+   * The entities of a cube — people, places, organisations, dates and things its memories name — most
+   * linked first, with their aliases ("mel", "caroline's sister") and the memories the caller may read
+   * that name them (`asOf`: only memories valid then). The graph reads memories in the background after
+   * they are written (see graphStatus): one added a moment ago may not be linked yet.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  entities(params: EntitiesParams): Promise<EntityView[]>;
+
+  /**
+   * A memory's place in the entity graph: the entities it names (with the words that named them) and
+   * the memories those entities lead to, strongest link first, within what the caller may read.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, MEMORY_NOT_FOUND, FORBIDDEN
+   */
+  related(params: RelatedParams): Promise<RelatedResult>;
+
+  /**
+   * How far the entity graph is (memories linked, waiting), or null when the store keeps none. Call
+   * with `{ wait: true }` to resolve once every memory written so far is read.
+   */
+  graphStatus(params?: { wait?: boolean }): Promise<GraphStatus | null>;
 
   /**
    * How far the vectors of the current embedder are, or null without an embedder. Call with

@@ -90,6 +90,13 @@ export interface ScoreParts {
   readonly session: number;
   /** The neighbour term: what the best-matching turn next to this memory passes on. */
   readonly neighbour: number;
+  /** Rank among the memories the entity graph reached, or null (absent from older results). */
+  readonly graphRank?: number | null;
+  /**
+   * The entities that linked the memory to the query or to a better hit, strongest first ("Melanie",
+   * "kid"): how recall followed the graph to it.
+   */
+  readonly linkedVia?: readonly string[];
   /** What each signal added to the final score (they sum to it), for plots and explanations. */
   readonly contributions: ScoreContributions;
 }
@@ -104,6 +111,8 @@ export interface ScoreContributions {
   readonly time: number;
   readonly session: number;
   readonly neighbour: number;
+  /** The entity graph's side (0 without a graph). */
+  readonly graph?: number;
 }
 
 /** How candidates are fused. */
@@ -146,4 +155,14 @@ export interface RankingOptions {
    * it was not one — a question tends to match one turn while the answer is in the reply. Default 0.5.
    */
   readonly neighbourWeight: number;
+  /**
+   * Weight of the entity graph's side: memories that name the query's entities, or share a specific
+   * entity with the best hits, ranked by how specific those entities are and fused by reciprocal rank
+   * (see docs/decisions/0034-entity-graph.md). 0 turns it off.
+   */
+  readonly graphWeight?: number;
+  /** How much a hit's entities pass on to other memories that name them, against a query entity's 1. */
+  readonly graphHopWeight?: number;
+  /** How many of the best hits pass their entities on. */
+  readonly graphSeeds?: number;
 }

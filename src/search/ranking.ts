@@ -20,6 +20,9 @@ export const DEFAULT_RANKING: RankingOptions = {
   timeWeight: 1,
   sessionWeight: 0.75,
   neighbourWeight: 0.5,
+  graphWeight: 0.5,
+  graphHopWeight: 0,
+  graphSeeds: 5,
 };
 
 /** A fused candidate. */
@@ -48,6 +51,8 @@ export interface FusionInput {
   readonly sessionOf?: (id: string) => string | undefined;
   /** The memories said right before and after a candidate in its session. */
   readonly neighboursOf?: (id: string) => readonly string[];
+  /** Memories the entity graph reached, best first, with the entities that led there. */
+  readonly graph?: readonly { id: string; score: number; via: readonly string[] }[];
   readonly limit: number;
 }
 
@@ -59,16 +64,23 @@ function cosine(a: Float32Array, b: Float32Array): number {
 
 /** Fuses full-text and vector candidates into one ranking with score parts. */
 export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKING): RankedCandidate[] {
-  type Row = { bm25: number; bm25Rank: number | null; vector: number | null; vectorRank: number | null; preferenceRank: number | null };
-  const empty: Row = { bm25: 0, bm25Rank: null, vector: null, vectorRank: null, preferenceRank: null };
+  type Row = { bm25: number; bm25Rank: number | null; vector: number | null; vectorRank: number | null; preferenceRank: number | null; graphRank: number | null };
+  const empty: Row = { bm25: 0, bm25Rank: null, vector: null, vectorRank: null, preferenceRank: null, graphRank: null };
   const rows = new Map<string, Row>();
   input.text.forEach((hit, i) => rows.set(hit.id, { ...empty, bm25: hit.score, bm25Rank: i + 1 }));
   input.vector.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), vector: hit.score, vectorRank: i + 1 }));
   input.preferences?.forEach((hit, i) => rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), preferenceRank: i + 1 }));
+  const via = new Map<string, readonly string[]>();
+  input.graph?.forEach((hit, i) => {
+    rows.set(hit.id, { ...(rows.get(hit.id) ?? empty), graphRank: i + 1 });
+    via.set(hit.id, hit.via);
+  });
+  const graphWeight = options.graphWeight ?? 0;
   const wordsOf = (row: Row) => (row.bm25Rank !== null ? options.textWeight / (options.rrfK + row.bm25Rank) : 0);
   const meaningOf = (row: Row) => (row.vectorRank !== null ? options.vectorWeight / (options.rrfK + row.vectorRank) : 0);
   const preferenceOf = (row: Row) => (row.preferenceRank !== null ? options.preferenceWeight / (options.rrfK + row.preferenceRank) : 0);
-  const fusedOf = (row: Row) => wordsOf(row) + meaningOf(row) + preferenceOf(row);
+  const graphOf = (row: Row) => (row.graphRank !== null ? graphWeight / (options.rrfK + row.graphRank) : 0);
+  const fusedOf = (row: Row) => wordsOf(row) + meaningOf(row) + preferenceOf(row) + graphOf(row);
   const sessionTotals = new Map<string, number>();
   if (input.sessionOf && options.sessionWeight > 0) {
     for (const [id, row] of rows) {
@@ -98,8 +110,13 @@ export function fuse(input: FusionInput, options: RankingOptions = DEFAULT_RANKI
     const speaker = input.saidByNamed?.(id) ? options.speakerWeight / (options.rrfK + 1) : 0;
     const time = input.inNamedTime?.(id) ? options.timeWeight / (options.rrfK + 1) : 0;
     const neighbour = options.neighbourWeight * (passedOn.get(id) ?? 0);
-    const contributions = { words: wordsOf(row), meaning: meaningOf(row), preference: preferenceOf(row), recency: recency / (options.rrfK + 1), speaker, time, session, neighbour };
-    ranked.push({ id, score: fused + contributions.recency + speaker + time + session + neighbour, parts: { ...row, fused, recency, speaker, time, session, neighbour, contributions } });
+    const contributions = { words: wordsOf(row), meaning: meaningOf(row), preference: preferenceOf(row), recency: recency / (options.rrfK + 1), speaker, time, session, neighbour, graph: graphOf(row) };
+    const linkedVia = via.get(id);
+    ranked.push({
+      id,
+      score: fused + contributions.recency + speaker + time + session + neighbour,
+      parts: { ...row, fused, recency, speaker, time, session, neighbour, ...(linkedVia && { linkedVia }), contributions },
+    });
   }
   ranked.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
   if (!input.vectorOf || options.duplicateCosine >= 1) return ranked.slice(0, input.limit);

@@ -7,7 +7,8 @@
  * (v8: the search index saved as data, so that opening does not rebuild it; derived, never the truth),
  * documents (v9: the records of documents read into memory; their chunks are memories), secrets (v10:
  * keys kept on this device only — a sync's cube key wrapped under a non-extractable device key when the
- * user chose "remember", a user's sync identity; never exported, never synced).
+ * user chose "remember", a user's sync identity; never exported, never synced), entityLinks (v11: the
+ * entities each memory names, read from one version of its text — the edges of the entity graph).
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ActivationItem } from '../core/activation-item';
@@ -17,6 +18,7 @@ import type { JobRecord } from '../core/job';
 import type { CubeRecord, UserRecord } from '../core/cube';
 import type { DocumentRecord } from '../core/document-item';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
+import type { EntityLink } from '../protocol/graph-types';
 import type { ChangeRecord } from './change-feed';
 
 /** A chunk of binary payload that belongs to a cube (KV tensors, adapter weights). */
@@ -106,6 +108,25 @@ export interface SnapshotPart {
   readonly data: unknown;
 }
 
+/**
+ * The entities one memory names (the graph's edges from it), as read from one version of its text.
+ * Written by the graph keeper (os/graph-keeping.ts) after the memory commits; removed with the memory.
+ */
+export interface EntityLinkRecord {
+  readonly memoryId: string;
+  readonly cubeId: string;
+  /** The version of the memory the links were read from, and a hash of the text read. */
+  readonly memoryVersion: number;
+  readonly textHash: string;
+  /** Who said the memory (role aliases such as "caroline's sister" are theirs), or null. */
+  readonly speaker: string | null;
+  /** Which extractor read it ("compromise@14.20.0/1"): another one reads it again. */
+  readonly extractor: string;
+  readonly links: readonly EntityLink[];
+  /** When it was read (epoch ms). */
+  readonly at: number;
+}
+
 /** The typed schema (idb's DBSchema). */
 export interface MemosSchema extends DBSchema {
   users: { key: string; value: UserRecord };
@@ -123,6 +144,7 @@ export interface MemosSchema extends DBSchema {
   snapshots: { key: string; value: SnapshotPart };
   documents: { key: string; value: DocumentRecord; indexes: { byCube: string; byCubeName: [string, string]; byCubeHash: [string, string] } };
   secrets: { key: string; value: SecretRecord; indexes: { byUser: string } };
+  entityLinks: { key: string; value: EntityLinkRecord; indexes: { byCube: string } };
 }
 
 /** A store name of the schema. */
@@ -207,6 +229,10 @@ export const MIGRATIONS: readonly Migration[] = [
   // 10: keys kept on this device only (remembered sync keys, sync identities).
   (db) => {
     db.createObjectStore('secrets', { keyPath: 'key' }).createIndex('byUser', 'userId');
+  },
+  // 11: the entity graph's links (derived from memories' text; an older store gets them at idle time).
+  (db) => {
+    db.createObjectStore('entityLinks', { keyPath: 'memoryId' }).createIndex('byCube', 'cubeId');
   },
 ];
 

@@ -9,12 +9,22 @@ describe('hybrid fusion', () => {
     const ranked = fuse({ ...base, text: [{ id: 'a', score: 5 }, { id: 'b', score: 3 }], vector: [{ id: 'c', score: 0.9 }, { id: 'b', score: 0.8 }] }, even);
     expect(ranked.map((r) => r.id)).toEqual(['b', 'a', 'c']);
     expect(ranked[0]!.parts).toEqual({
-      bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0,
-      contributions: { words: 1 / 62, meaning: 1 / 62, preference: 0, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0 },
+      bm25: 3, bm25Rank: 2, vector: 0.8, vectorRank: 2, preferenceRank: null, graphRank: null, fused: 2 / 62, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0,
+      contributions: { words: 1 / 62, meaning: 1 / 62, preference: 0, recency: 0, speaker: 0, time: 0, session: 0, neighbour: 0, graph: 0 },
     });
     // The contributions are what the plots show: they add up to the score.
     for (const r of ranked) expect(Object.values(r.parts.contributions).reduce((a, b) => a + b, 0)).toBeCloseTo(r.score, 12);
     expect(ranked[1]!.parts).toMatchObject({ bm25Rank: 1, vector: null, vectorRank: null });
+  });
+
+  it('fuses the graph side by its rank and carries the entities that led to each memory', () => {
+    const input = { ...base, text: [{ id: 'a', score: 5 }], vector: [], graph: [{ id: 'g', score: 2, via: ['Lucia', 'Lisbon'] }, { id: 'a', score: 1, via: ['Lucia'] }] };
+    const ranked = fuse(input, { ...DEFAULT_RANKING, rrfK: 60, graphWeight: 1 });
+    expect(ranked.map((r) => r.id)).toEqual(['a', 'g']);
+    expect(ranked[1]!.parts).toMatchObject({ graphRank: 1, bm25Rank: null, linkedVia: ['Lucia', 'Lisbon'], contributions: { graph: 1 / 61 } });
+    expect(ranked[0]!.parts.contributions.graph).toBeCloseTo(1 / 62, 12);
+    // Weight 0: the side is there but adds nothing.
+    expect(fuse(input, { ...DEFAULT_RANKING, graphWeight: 0 }).find((r) => r.id === 'g')!.parts.contributions.graph).toBe(0);
   });
 
   it('follows the side weights', () => {

@@ -13,9 +13,13 @@ afterEach(() => {
   opened = [];
 });
 
-/** What a MemOS answers to every query: ids, scores and the records as it holds them. */
+/**
+ * What a MemOS answers to every query: ids, scores and the records as it holds them — once its entity
+ * graph has read what it was told of (the graph is a ranking signal, kept in the background).
+ */
 async function answers(os: MemOS): Promise<unknown[]> {
   await os.settled();
+  await os.graphStatus({ wait: true });
   return Promise.all(
     QUERIES.map(async (query) => (await os.search({ userId: 'ana', query, topK: 20, trackUsage: false, filters: { states: ['generated', 'activated', 'archived', 'frozen'] } })).map((h) => ({ id: h.memory.id, score: h.score, version: h.memory.version, state: h.memory.state, text: h.memory.text }))),
   );

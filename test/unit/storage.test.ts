@@ -15,7 +15,7 @@ describe('schema and migrations', () => {
   it('creates every store of the schema at the current version', async () => {
     const store = await Store.open({ name: `schema-${Math.random()}` });
     expect(store.db.version).toBe(SCHEMA_VERSION);
-    expect([...store.db.objectStoreNames].sort()).toEqual(['activations', 'adapters', 'audit', 'blobs', 'changes', 'cubes', 'documents', 'jobs', 'memories', 'secrets', 'snapshots', 'users', 'vectorBlocks', 'versions']);
+    expect([...store.db.objectStoreNames].sort()).toEqual(['activations', 'adapters', 'audit', 'blobs', 'changes', 'cubes', 'documents', 'entityLinks', 'jobs', 'memories', 'secrets', 'snapshots', 'users', 'vectorBlocks', 'versions']);
     store.close();
   });
 

@@ -1,0 +1,175 @@
+/**
+ * Entities in a memory's text, without a model: people, places, organisations, dates and the things a
+ * person talks about (noun phrases and activities), found by compromise's part-of-speech tagger
+ * (decision 0034). English only: a memory in another language simply has no entities and stays a plain
+ * memory. The tagger (~350 KB) is imported on first use, so a worker that never reads English pays
+ * nothing at start.
+ */
+import { foldWord } from '../../core/words';
+import type { EntityLink, EntityType } from '../../protocol/graph-types';
+
+/** Which extractor this is: links read by another (or an older rule set) are read again. */
+export const ENTITY_EXTRACTOR = 'compromise@14.20.0/1';
+
+/** One entity found in a text (see EntityLink). */
+export type EntityMention = EntityLink;
+
+/** What extraction needs of a memory. */
+export interface ExtractionInput {
+  readonly text: string;
+  /** Who said it: a line that starts with "<speaker>: " is read without that prefix. */
+  readonly speakers?: readonly string[];
+}
+
+interface Term {
+  readonly text: string;
+  readonly normal: string;
+  readonly root?: string;
+  readonly post: string;
+  readonly tags: readonly string[];
+}
+
+type Tagger = (text: string) => { compute(step: string): void; json(options: object): { terms: Term[] }[] };
+
+let tagger: Promise<Tagger> | undefined;
+
+/** Loads the tagger once (a dynamic import: its own chunk in the browser). */
+function loadTagger(): Promise<Tagger> {
+  tagger ??= import('compromise').then((m) => m.default as unknown as Tagger);
+  return tagger;
+}
+
+/** Nouns too general to connect memories by. */
+const VAGUE = new Set([
+  'thing', 'things', 'lot', 'lots', 'time', 'times', 'way', 'ways', 'day', 'days', 'stuff', 'bit', 'one', 'kind', 'sort', 'part',
+  'anything', 'something', 'everything', 'nothing', 'someone', 'anyone', 'everyone', 'people', 'person', 'guy', 'guys', 'hey', 'hi',
+  'thanks', 'thank', 'yeah', 'wow', 'lol', 'ok', 'okay', 'bye', 'idea', 'question', 'end', 'moment', 'place', 'week', 'year', 'month',
+  'today', 'tomorrow', 'yesterday', 'tonight', 'morning', 'night', 'weekend', 'while', 'fun', 'chance', 'point', 'experience', 'feeling',
+]);
+
+/** Roles a speaker can give someone ("my sister Lucia"). */
+const ROLES = new Set([
+  'mother', 'mom', 'mum', 'father', 'dad', 'sister', 'brother', 'son', 'daughter', 'wife', 'husband', 'partner', 'boyfriend', 'girlfriend',
+  'friend', 'cousin', 'aunt', 'uncle', 'grandma', 'grandmother', 'grandpa', 'grandfather', 'niece', 'nephew', 'boss', 'colleague',
+  'coworker', 'neighbor', 'neighbour', 'teacher', 'doctor', 'therapist', 'roommate', 'fiance', 'fiancee', 'dog', 'cat', 'pet',
+]);
+
+const has = (term: Term, tag: string) => term.tags.includes(tag);
+const capitalised = (term: Term) => /^\p{Lu}/u.test(term.text.replace(/^\W+/u, ''));
+const isName = (term: Term) => capitalised(term) && (has(term, 'FirstName') || has(term, 'LastName') || (has(term, 'Person') && has(term, 'ProperNoun') && !has(term, 'Actor')));
+const isPlace = (term: Term) => capitalised(term) && has(term, 'Place');
+const isOrganization = (term: Term) => capitalised(term) && has(term, 'Organization');
+const endsPhrase = (term: Term) => /[.,;:!?()"—–-]/u.test(term.post);
+const keyOf = (words: string) => foldWord(words.replace(/['’]s$/u, '').replace(/[^\p{L}\p{N}' -]/gu, '').trim()).replace(/\s+/g, ' ');
+
+/** Strips a "<speaker>: " prefix from each line that has one. */
+function withoutSpeakers(input: ExtractionInput): string {
+  if (!input.speakers?.length) return input.text;
+  return input.text
+    .split('\n')
+    .map((line) => {
+      const speaker = input.speakers!.find((s) => line.startsWith(`${s}: `));
+      return speaker === undefined ? line : line.slice(speaker.length + 2);
+    })
+    .join('\n');
+}
+
+/** Groups consecutive terms that pass `test` into runs, a run ending at punctuation. */
+function runs(terms: readonly Term[], test: (t: Term) => boolean): { start: number; terms: Term[] }[] {
+  const out: { start: number; terms: Term[] }[] = [];
+  let current: Term[] = [];
+  let start = 0;
+  terms.forEach((term, i) => {
+    if (test(term)) {
+      if (current.length === 0) start = i;
+      current.push(term);
+      if (endsPhrase(term)) {
+        out.push({ start, terms: current });
+        current = [];
+      }
+    } else if (current.length > 0) {
+      out.push({ start, terms: current });
+      current = [];
+    }
+  });
+  if (current.length > 0) out.push({ start, terms: current });
+  return out;
+}
+
+const clean = (text: string) => text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
+/** The entities of one sentence's terms. */
+function sentenceEntities(terms: readonly Term[]): EntityMention[] {
+  const out: EntityMention[] = [];
+  const named = new Set<Term>();
+  const add = (type: EntityType, list: readonly Term[], role?: string, words?: string) => {
+    const name = list.map((t) => clean(t.text)).join(' ');
+    const key = keyOf(name);
+    if (key.length < 2 || VAGUE.has(key)) return;
+    for (const t of list) named.add(t);
+    out.push({ key, name: type === 'thing' ? key : name.replace(/['’]s$/u, ''), type, words: words ?? name, ...(role !== undefined && { role }) });
+  };
+  for (const run of runs(terms, isName)) {
+    // "my sister Lucia": the role before the name, said by the speaker about their own family or friends.
+    const before = terms[run.start - 1];
+    const possessive = terms[run.start - 2];
+    const role = before && ROLES.has(before.normal) && possessive?.normal === 'my' ? before.normal : undefined;
+    const words = role !== undefined ? `my ${before!.normal} ${run.terms.map((t) => clean(t.text)).join(' ')}` : undefined;
+    add('person', run.terms, role, words);
+  }
+  for (const run of runs(terms, (t) => !named.has(t) && isPlace(t))) add('place', run.terms);
+  for (const run of runs(terms, (t) => !named.has(t) && isOrganization(t))) add('organization', run.terms);
+  for (const run of runs(terms, (t) => !named.has(t) && has(t, 'Date') && !has(t, 'Preposition'))) {
+    const name = run.terms.map((t) => clean(t.text)).join(' ');
+    if (/\p{L}/u.test(name) && /\d|\p{Lu}/u.test(name)) add('date', run.terms);
+  }
+  // Things: runs of common nouns (singular roots), as a phrase and by their head; activities (gerunds).
+  const common = (t: Term) =>
+    !named.has(t) && has(t, 'Noun') && !has(t, 'Pronoun') && !has(t, 'Possessive') && !has(t, 'Date') && !has(t, 'Value') && /\p{L}/u.test(t.normal);
+  for (const run of runs(terms, common)) {
+    const roots = run.terms.map((t) => keyOf(t.root ?? t.normal)).filter((w) => w.length > 1);
+    if (roots.length === 0) continue;
+    const phrase = roots.slice(-3).join(' ');
+    const head = roots[roots.length - 1]!;
+    const words = run.terms.map((t) => clean(t.text)).join(' ');
+    if (roots.length > 1 && !VAGUE.has(phrase)) out.push({ key: phrase, name: phrase, type: 'thing', words });
+    if (!VAGUE.has(head)) out.push({ key: head, name: head, type: 'thing', words });
+  }
+  for (const term of terms) {
+    if (has(term, 'Gerund') && term.normal.length > 4 && !VAGUE.has(term.normal)) out.push({ key: term.normal, name: term.normal, type: 'thing', words: clean(term.text) });
+  }
+  return out;
+}
+
+/** The distinct entities of texts, read by one tagger (order kept; a key once per text). */
+export async function extractEntities(inputs: readonly ExtractionInput[]): Promise<EntityMention[][]> {
+  const nlp = await loadTagger();
+  return inputs.map((input) => {
+    const text = withoutSpeakers(input);
+    if (!/[A-Za-z]/.test(text)) return [];
+    const doc = nlp(text);
+    doc.compute('root');
+    const seen = new Map<string, EntityMention>();
+    for (const sentence of doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } })) {
+      for (const mention of sentenceEntities(sentence.terms)) {
+        const earlier = seen.get(mention.key);
+        // A name beats a thing for the same key; a mention with a role keeps it.
+        if (!earlier || (earlier.type === 'thing' && mention.type !== 'thing') || (mention.role !== undefined && earlier.role === undefined)) seen.set(mention.key, mention);
+      }
+    }
+    return [...seen.values()];
+  });
+}
+
+/**
+ * The entity keys a query names: its entities, and "<name>'s <role>" for a possessive such as
+ * "Caroline's sister" (the graph resolves that alias to the person, when someone said who it is).
+ */
+export async function queryEntityKeys(query: string): Promise<string[]> {
+  const [mentions = []] = await extractEntities([{ text: query }]);
+  const keys = new Set(mentions.map((m) => m.key));
+  for (const m of query.matchAll(/(\p{Lu}[\p{L}-]+)['’]s\s+(\p{L}+)/gu)) {
+    if (ROLES.has(m[2]!.toLowerCase())) keys.add(`${foldWord(m[1]!)}'s ${m[2]!.toLowerCase()}`);
+  }
+  return [...keys];
+}

@@ -1,0 +1,157 @@
+/**
+ * Keeping the entity graph in step with the memories: after a write commits (in this tab or another),
+ * the memories it wrote are read for entities in the background — a batch at a time, yielding between
+ * batches so searches and writes go first — and their links are stored (one transaction per batch) and
+ * put into the in-memory graph recall reads. Links are derived from one version of a memory's text, like
+ * its vector: each record names that version, the extractor and when it read it, and the memory's own
+ * versions and audit entries are the history (no audit entry of their own; decision 0034). A purge removes a
+ * memory's links in its own transaction (see memory-writes.ts). When a store opens, the stored links
+ * are loaded; memories without links, or whose text changed since, are read again.
+ */
+import { textHash } from '../core/hash';
+import type { Clock } from '../core/ids';
+import type { MemoryItem } from '../core/memory-item';
+import { ENTITY_EXTRACTOR, extractEntities } from '../memory/graph/entity-extraction';
+import type { GraphStatus } from '../protocol/graph-types';
+import type { EntityGraph } from '../search/entity-graph';
+import type { EntityLinkRecord } from '../storage/schema';
+import type { Store } from '../storage/store';
+
+/** Memories read per batch (one transaction each). */
+const BATCH = 100;
+
+/** What the graph keeper needs of MemOS. */
+export interface GraphKeepingDeps {
+  readonly store: Store;
+  readonly graph: EntityGraph;
+  readonly clock: Clock;
+  /** A memory as the index holds it now. */
+  record(id: string): MemoryItem | undefined;
+  /** Every memory the index holds. */
+  records(): Iterable<MemoryItem>;
+}
+
+const speakerOf = (memory: MemoryItem) => memory.sourceRefs.find((r) => r.speaker !== undefined)?.speaker ?? null;
+
+/** Reads memories for entities after they commit and keeps their links, in IndexedDB and in memory. */
+export class GraphKeeper {
+  readonly #deps: GraphKeepingDeps;
+  readonly #pending = new Set<string>();
+  /** The text hash each held memory's links were read from. */
+  readonly #hashes = new Map<string, string>();
+  #running: Promise<void> | undefined;
+  #loading: Promise<void> = Promise.resolve();
+  #stopped = false;
+  #lastError: string | null = null;
+
+  constructor(deps: GraphKeepingDeps) {
+    this.#deps = deps;
+  }
+
+  /** Loads the stored links; memories without current links are queued, links of gone memories deleted. */
+  load(): Promise<void> {
+    this.#loading = this.#load();
+    return this.#loading;
+  }
+
+  async #load(): Promise<void> {
+    const { store, graph } = this.#deps;
+    graph.clear();
+    this.#hashes.clear();
+    const orphans: string[] = [];
+    const stored = await store.read(['entityLinks'], (tx) => tx.objectStore('entityLinks').getAll());
+    for (const record of stored) {
+      const memory = this.#deps.record(record.memoryId);
+      if (!memory) orphans.push(record.memoryId);
+      else if (record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+    }
+    for (const memory of this.#deps.records()) if (!this.#hashes.has(memory.id)) this.#pending.add(memory.id);
+    // Links whose memory went while no tab kept the graph (a crash between the two writes).
+    if (orphans.length > 0) await store.write(['entityLinks'], async (tx) => Promise.all(orphans.map((id) => tx.objectStore('entityLinks').delete(id))));
+    this.#kick();
+  }
+
+  /** Notes memories as now stored: those whose text changed are read again. */
+  noteWritten(memories: readonly MemoryItem[]): void {
+    for (const memory of memories) if (this.#hashes.get(memory.id) !== textHash(memory.text)) this.#pending.add(memory.id);
+    this.#kick();
+  }
+
+  /** Notes memories removed for good (their stored links went in the same transaction). */
+  noteRemoved(ids: readonly string[]): void {
+    this.#deps.graph.remove(ids);
+    for (const id of ids) {
+      this.#pending.delete(id);
+      this.#hashes.delete(id);
+    }
+  }
+
+  /** Resolves when every memory noted so far has its links (or failed to get them). */
+  async settled(): Promise<void> {
+    await this.#loading.catch(() => undefined);
+    while (this.#running) await this.#running;
+  }
+
+  /** How far the graph is. */
+  status(): GraphStatus {
+    return { linked: this.#hashes.size, pending: this.#pending.size, lastError: this.#lastError };
+  }
+
+  /** Stops reading (the store is closing). */
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  #take(record: EntityLinkRecord): void {
+    this.#deps.graph.set(record.memoryId, record.cubeId, record.links, record.speaker ?? undefined);
+    this.#hashes.set(record.memoryId, record.textHash);
+  }
+
+  #kick(): void {
+    if (this.#running || this.#stopped || this.#pending.size === 0) return;
+    this.#running = this.#drain()
+      .catch((error: unknown) => {
+        this.#lastError = String(error);
+      })
+      .finally(() => {
+        this.#running = undefined;
+        // A failed batch is not retried in a loop: the next write or open tries again.
+        if (this.#lastError === null) this.#kick();
+      });
+  }
+
+  async #drain(): Promise<void> {
+    while (!this.#stopped && this.#pending.size > 0) {
+      const ids = [...this.#pending].slice(0, BATCH);
+      for (const id of ids) this.#pending.delete(id);
+      const memories = ids.map((id) => this.#deps.record(id)).filter((m): m is MemoryItem => m !== undefined);
+      if (memories.length === 0) continue;
+      await this.#readBatch(memories);
+      this.#lastError = null;
+      // Searches and writes go first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  async #readBatch(memories: readonly MemoryItem[]): Promise<void> {
+    const at = this.#deps.clock();
+    const found = await extractEntities(memories.map((m) => ({ text: m.text, speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
+    const written = await this.#deps.store.write(['cubes', 'memories', 'entityLinks'], async (tx) => {
+      const out: EntityLinkRecord[] = [];
+      const languages = new Map<string, string>();
+      for (const [i, memory] of memories.entries()) {
+        // Only the version read: a memory changed or purged meanwhile is read again or not at all.
+        const stored = await tx.objectStore('memories').get(memory.id);
+        if (!stored || stored.text !== memory.text) continue;
+        if (!languages.has(memory.cubeId)) languages.set(memory.cubeId, (await tx.objectStore('cubes').get(memory.cubeId))?.policy?.language ?? 'english');
+        // The tagger reads English: a cube in another language keeps plain memories.
+        const links = languages.get(memory.cubeId) === 'english' ? found[i]! : [];
+        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: stored.version, textHash: textHash(stored.text), speaker: speakerOf(stored), extractor: ENTITY_EXTRACTOR, links, at };
+        await tx.objectStore('entityLinks').put(record);
+        out.push(record);
+      }
+      return out;
+    });
+    for (const record of written) this.#take(record);
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Reading the entity graph through the API: a cube's entities and a memory's related memories, with
+ * the same access rules as search (a shared cube's private memories stay their owner's). Answers from
+ * the graph and the index in memory: no IndexedDB reads beyond the access check.
+ */
+import type { CubeRecord } from '../core/cube';
+import { MemosError } from '../core/errors';
+import { LIVE_STATES } from '../core/lifecycle';
+import { foldWord } from '../core/words';
+import { ENTITY_TYPES, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult } from '../protocol/graph-types';
+import type { EntityGraph } from '../search/entity-graph';
+import type { CubeScope, MemoryIndex } from '../search/memory-index';
+import { intInRange, optionalListOf, optionalTime, requireId, requireObject } from './validate';
+
+/** What graph queries need of MemOS. */
+export interface GraphQueryDeps {
+  readonly graph: EntityGraph | undefined;
+  readonly index: MemoryIndex;
+  /** The cubes a user may read among those named (see Directory.readableCubes). */
+  readableCubes(userId: string, cubeIds: readonly string[]): Promise<CubeRecord[]>;
+  /** A memory the user may read (access checked), by id. */
+  readable(userId: string, memoryId: string): Promise<{ id: string; cubeId: string }>;
+}
+
+const scopeOf = (cube: CubeRecord, userId: string): CubeScope => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId });
+
+/** See MemoryApi.entities and MemoryApi.related. */
+export class GraphQueries {
+  readonly #deps: GraphQueryDeps;
+
+  constructor(deps: GraphQueryDeps) {
+    this.#deps = deps;
+  }
+
+  /** See MemoryApi.entities. */
+  async entities(params: EntitiesParams): Promise<EntityView[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
+    const types = optionalListOf(params.types, 'types', ENTITY_TYPES);
+    const asOf = optionalTime(params.asOf, 'asOf');
+    if (params.query !== undefined && (typeof params.query !== 'string' || params.query.length > 200)) {
+      throw new MemosError('INVALID_INPUT', 'query must be a string of at most 200 characters.', { field: 'query' });
+    }
+    const needle = params.query === undefined ? '' : foldWord(params.query.trim());
+    const [cube] = await this.#deps.readableCubes(userId, [cubeId]);
+    const { graph, index } = this.#deps;
+    if (!cube || !graph) return [];
+    const allow = index.matcher([scopeOf(cube, userId)], asOf === undefined ? {} : { asOf, states: [...LIVE_STATES, 'archived'] });
+    const out: EntityView[] = [];
+    for (const entity of graph.entities(cubeId)) {
+      if (types && !types.includes(entity.type)) continue;
+      const aliases = graph.aliasesOf(cubeId, entity.key);
+      if (needle && !foldWord(entity.name).includes(needle) && !aliases.some((a) => a.includes(needle))) continue;
+      const ids = (graph.entity(cubeId, entity.key)?.memoryIds ?? []).filter(allow);
+      if (ids.length === 0) continue;
+      const times = ids.map((id) => index.timeOf(id) ?? 0);
+      const newestFirst = ids.map((id, i) => ({ id, t: times[i]! })).sort((a, b) => b.t - a.t || (a.id < b.id ? -1 : 1));
+      out.push({
+        key: entity.key,
+        name: entity.name,
+        type: entity.type,
+        aliases,
+        memoryCount: ids.length,
+        memoryIds: newestFirst.slice(0, 50).map((x) => x.id),
+        firstSeenAt: Math.min(...times),
+        lastSeenAt: Math.max(...times),
+      });
+    }
+    return out.sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1)).slice(0, limit);
+  }
+
+  /** See MemoryApi.related. */
+  async related(params: RelatedParams): Promise<RelatedResult> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const memoryId = requireId(params.memoryId, 'memoryId');
+    const limit = intInRange(params.limit, 'limit', 1, 100, 10);
+    const memory = await this.#deps.readable(userId, memoryId);
+    const { graph, index } = this.#deps;
+    if (!graph) return { memoryId, entities: [], related: [] };
+    const [cube] = await this.#deps.readableCubes(userId, [memory.cubeId]);
+    const allow = cube ? index.matcher([scopeOf(cube, userId)], {}) : () => false;
+    const reached = graph.walk({ cubeIds: [memory.cubeId], queryKeys: [], seeds: [{ id: memoryId, weight: 1 }], allow, hopWeight: 1, maxShare: 0.05, limit });
+    return {
+      memoryId,
+      entities: graph.linksOf(memoryId),
+      related: reached.map((hit) => ({ memoryId: hit.id, text: index.record(hit.id)?.text ?? '', via: hit.via, score: hit.score })),
+    };
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The entity graph's contract: entities found in memories, the links between memories and entities,
+ * and what the graph API returns (see MemoryApi.entities, related and topics).
+ */
+
+/** What an entity can be. */
+export const ENTITY_TYPES = ['person', 'place', 'organization', 'date', 'thing'] as const;
+/** What an entity is. */
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** A memory's link to an entity it names, with the words that named it (its provenance). */
+export interface EntityLink {
+  /** The entity's key in its cube: its name folded (lower case, singular, no diacritics). */
+  readonly key: string;
+  /** The name as best written ("Melanie", "adoption agency"). */
+  readonly name: string;
+  readonly type: EntityType;
+  /** The words of the memory that named it ("my sister Lucia"). */
+  readonly words: string;
+  /**
+   * A family or social role the speaker gave the entity ("sister" in "my sister Lucia"): the graph
+   * keeps "<speaker>'s sister" as an alias of it.
+   */
+  readonly role?: string;
+}
+
+/** What {@link MemoryApi.entities} lists. */
+export interface EntitiesParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** Only entities whose name or an alias contains this (case and accents ignored). */
+  readonly query?: string;
+  /** Only entities of these types. */
+  readonly types?: readonly EntityType[];
+  /** Only what memories valid at this time (epoch ms) say: "what was true then". */
+  readonly asOf?: number;
+  /** At most this many (default 100, at most 1000). */
+  readonly limit?: number;
+}
+
+/** An entity of a cube as the graph holds it. */
+export interface EntityView {
+  readonly key: string;
+  readonly name: string;
+  readonly type: EntityType;
+  /** Other names that lead to it ("mel", "caroline's sister"). */
+  readonly aliases: readonly string[];
+  /** How many memories the caller may read name it. */
+  readonly memoryCount: number;
+  /** Those memories, newest first (at most 50). */
+  readonly memoryIds: readonly string[];
+  /** When it was first and last said or written of (epoch ms): the validity of what is known of it. */
+  readonly firstSeenAt: number;
+  readonly lastSeenAt: number;
+}
+
+/** What {@link MemoryApi.related} looks up. */
+export interface RelatedParams {
+  readonly userId: string;
+  readonly memoryId: string;
+  /** At most this many related memories (default 10, at most 100). */
+  readonly limit?: number;
+}
+
+/** A memory linked to another through the entities they share. */
+export interface RelatedMemory {
+  readonly memoryId: string;
+  readonly text: string;
+  /** The shared entities that link them, strongest first. */
+  readonly via: readonly string[];
+  /** How strongly (the shared entities' specificity, summed). */
+  readonly score: number;
+}
+
+/** A memory's place in the graph: the entities it names and the memories they lead to. */
+export interface RelatedResult {
+  readonly memoryId: string;
+  readonly entities: readonly EntityLink[];
+  readonly related: readonly RelatedMemory[];
+}
+
+/** How far the entity graph is. */
+export interface GraphStatus {
+  /** Memories whose links the graph holds. */
+  readonly linked: number;
+  /** Memories waiting to be read. */
+  readonly pending: number;
+  /** The last batch's failure, if it failed. */
+  readonly lastError: string | null;
+}

@@ -1,0 +1,216 @@
+/**
+ * The entity graph as recall reads it, in memory: which entities each memory names, which memories
+ * name each entity, and the aliases that lead to an entity ("mel" → Melanie, "caroline's sister" →
+ * Lucia). Filled from the links IndexedDB keeps (see os/graph-keeping.ts); answers without reads.
+ * Entities are per cube: "Lucia" in two cubes is two entities.
+ */
+import type { EntityLink, EntityType } from '../protocol/graph-types';
+
+interface EntityNode {
+  readonly cubeId: string;
+  readonly key: string;
+  name: string;
+  type: EntityType;
+  readonly memories: Set<string>;
+  /** Mentions by type: the node's type is the one it is named as most. */
+  readonly types: Map<EntityType, number>;
+}
+
+const nodeId = (cubeId: string, key: string) => `${cubeId}\u0000${key}`;
+
+/** A memory reached through the graph, with the entities that led to it. */
+export interface GraphHit {
+  readonly id: string;
+  readonly score: number;
+  /** The names of the entities that link it, best first. */
+  readonly via: readonly string[];
+}
+
+/** Entities, memories and the links between them, per cube. */
+export class EntityGraph {
+  readonly #nodes = new Map<string, EntityNode>();
+  readonly #links = new Map<string, { cubeId: string; speaker: string | undefined; links: readonly EntityLink[] }>();
+  /** How many memories of each cube have links. */
+  readonly #cubeSizes = new Map<string, number>();
+  /** cubeId → alias → entity key. */
+  readonly #roleAliases = new Map<string, Map<string, string>>();
+
+  /** How many memories have links. */
+  get size(): number {
+    return this.#links.size;
+  }
+
+  /** Whether a memory's links are held. */
+  has(memoryId: string): boolean {
+    return this.#links.has(memoryId);
+  }
+
+  /** Replaces a memory's links (an empty list: it names nothing). */
+  set(memoryId: string, cubeId: string, links: readonly EntityLink[], speaker?: string): void {
+    this.remove([memoryId]);
+    this.#links.set(memoryId, { cubeId, speaker, links });
+    this.#cubeSizes.set(cubeId, (this.#cubeSizes.get(cubeId) ?? 0) + 1);
+    for (const link of links) {
+      const id = nodeId(cubeId, link.key);
+      let node = this.#nodes.get(id);
+      if (!node) {
+        node = { cubeId, key: link.key, name: link.name, type: link.type, memories: new Set(), types: new Map() };
+        this.#nodes.set(id, node);
+      }
+      node.memories.add(memoryId);
+      node.types.set(link.type, (node.types.get(link.type) ?? 0) + 1);
+      if (link.type !== 'thing' || node.type === 'thing') {
+        node.type = [...node.types].sort((a, b) => b[1] - a[1] || (a[0] === 'thing' ? 1 : -1))[0]![0];
+        if (link.type === node.type) node.name = link.name;
+      }
+      if (link.role !== undefined && speaker !== undefined) {
+        const aliases = this.#roleAliases.get(cubeId) ?? new Map<string, string>();
+        aliases.set(`${speaker.toLowerCase()}'s ${link.role}`, link.key);
+        this.#roleAliases.set(cubeId, aliases);
+      }
+    }
+  }
+
+  /** Forgets memories' links (their entities stay while another memory names them). */
+  remove(memoryIds: Iterable<string>): void {
+    for (const memoryId of memoryIds) {
+      const held = this.#links.get(memoryId);
+      if (!held) continue;
+      this.#links.delete(memoryId);
+      this.#cubeSizes.set(held.cubeId, (this.#cubeSizes.get(held.cubeId) ?? 1) - 1);
+      for (const link of held.links) {
+        const id = nodeId(held.cubeId, link.key);
+        const node = this.#nodes.get(id);
+        if (!node) continue;
+        node.memories.delete(memoryId);
+        const count = (node.types.get(link.type) ?? 1) - 1;
+        if (count > 0) node.types.set(link.type, count);
+        else node.types.delete(link.type);
+        if (node.memories.size === 0) this.#nodes.delete(id);
+      }
+    }
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#nodes.clear();
+    this.#links.clear();
+    this.#cubeSizes.clear();
+    this.#roleAliases.clear();
+  }
+
+  /** The links of a memory. */
+  linksOf(memoryId: string): readonly EntityLink[] {
+    return this.#links.get(memoryId)?.links ?? [];
+  }
+
+  /** An entity of a cube by key, if any memory names it. */
+  entity(cubeId: string, key: string): { key: string; name: string; type: EntityType; memoryIds: readonly string[] } | undefined {
+    const node = this.#nodes.get(nodeId(cubeId, key));
+    return node && { key: node.key, name: node.name, type: node.type, memoryIds: [...node.memories] };
+  }
+
+  /** The entities of a cube, most linked first. */
+  entities(cubeId: string): { key: string; name: string; type: EntityType; memoryCount: number }[] {
+    const out = [];
+    for (const node of this.#nodes.values()) if (node.cubeId === cubeId) out.push({ key: node.key, name: node.name, type: node.type, memoryCount: node.memories.size });
+    return out.sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1));
+  }
+
+  /** The aliases that lead to an entity of a cube. */
+  aliasesOf(cubeId: string, key: string): string[] {
+    const out: string[] = [];
+    for (const [alias, target] of this.#roleAliases.get(cubeId) ?? []) if (target === key) out.push(alias);
+    const node = this.#nodes.get(nodeId(cubeId, key));
+    if (node?.type === 'person') {
+      for (const other of this.#nodes.values()) {
+        if (other.cubeId === cubeId && other.type === 'person' && other.key !== key && this.resolve(cubeId, other.key) === key) out.push(other.key);
+      }
+    }
+    return out.sort();
+  }
+
+  /**
+   * The entity a key means in a cube: a role alias ("caroline's sister"), itself when named, or the one
+   * person whose name it begins ("mel" → "melanie", at least three letters, only when unambiguous).
+   */
+  resolve(cubeId: string, key: string): string | undefined {
+    const role = this.#roleAliases.get(cubeId)?.get(key);
+    if (role !== undefined) return role;
+    const node = this.#nodes.get(nodeId(cubeId, key));
+    if (node && node.type !== 'person') return key;
+    if (key.length >= 3 && !key.includes(' ')) {
+      let found: string | undefined;
+      for (const other of this.#nodes.values()) {
+        if (other.cubeId !== cubeId || other.type !== 'person' || other.key === key || !other.key.startsWith(key)) continue;
+        if (found !== undefined) return node ? key : undefined;
+        found = other.key;
+      }
+      if (found !== undefined) return found;
+    }
+    return node ? key : undefined;
+  }
+
+  /** How specific an entity is in its cube: rarer names connect more. */
+  #idf(node: EntityNode, cubeSize: number): number {
+    return Math.log(1 + cubeSize / node.memories.size);
+  }
+
+  /**
+   * Memories reached from the query's entities and from the best hits. A memory that names a query
+   * entity scores that entity's specificity (idf); a memory that shares an entity with a seed hit
+   * scores the seed's weight times the entity's specificity times `hopWeight`. Entities named by more
+   * than `maxShare` of a cube's memories (and at least 20) are too common to connect anything.
+   */
+  walk(params: {
+    readonly cubeIds: readonly string[];
+    readonly queryKeys: readonly string[];
+    readonly seeds: readonly { readonly id: string; readonly weight: number }[];
+    readonly allow: (id: string) => boolean;
+    readonly hopWeight: number;
+    readonly maxShare: number;
+    readonly limit: number;
+  }): GraphHit[] {
+    const sizes = this.#cubeSizes;
+    const scores = new Map<string, { score: number; via: Map<string, number> }>();
+    const credit = (memoryId: string, amount: number, name: string) => {
+      if (!params.allow(memoryId)) return;
+      const row = scores.get(memoryId) ?? { score: 0, via: new Map<string, number>() };
+      row.score += amount;
+      row.via.set(name, (row.via.get(name) ?? 0) + amount);
+      scores.set(memoryId, row);
+    };
+    const usable = (node: EntityNode) => {
+      const size = sizes.get(node.cubeId) ?? 0;
+      return node.memories.size < Math.max(20, params.maxShare * size);
+    };
+    const queryNodes = new Set<string>();
+    for (const cubeId of params.cubeIds) {
+      for (const raw of params.queryKeys) {
+        const key = this.resolve(cubeId, raw);
+        const node = key === undefined ? undefined : this.#nodes.get(nodeId(cubeId, key));
+        if (!node || !usable(node)) continue;
+        queryNodes.add(nodeId(cubeId, node.key));
+        const idf = this.#idf(node, sizes.get(cubeId) ?? 0);
+        for (const memoryId of node.memories) credit(memoryId, idf, node.name);
+      }
+    }
+    if (params.hopWeight > 0) {
+      for (const seed of params.seeds) {
+        const held = this.#links.get(seed.id);
+        if (!held) continue;
+        for (const link of held.links) {
+          const id = nodeId(held.cubeId, link.key);
+          const node = this.#nodes.get(id);
+          if (!node || queryNodes.has(id) || !usable(node)) continue;
+          const amount = params.hopWeight * seed.weight * this.#idf(node, sizes.get(held.cubeId) ?? 0);
+          for (const memoryId of node.memories) if (memoryId !== seed.id) credit(memoryId, amount, node.name);
+        }
+      }
+    }
+    return [...scores]
+      .map(([id, row]) => ({ id, score: row.score, via: [...row.via].sort((a, b) => b[1] - a[1]).map(([name]) => name) }))
+      .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
+      .slice(0, params.limit);
+  }
+}

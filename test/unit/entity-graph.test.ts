@@ -1,0 +1,170 @@
+// The entity graph: what the tagger finds in a memory, how the in-memory graph resolves aliases and
+// walks links, and how MemOS keeps it — links stored beside memories after they commit, loaded
+// on reopen without reading again, read again when a memory's text changes, gone with a purge, absent
+// for a cube in another language — and how recall and the API use it.
+import { openDB } from 'idb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { extractEntities, queryEntityKeys } from '../../src/memory/graph/entity-extraction';
+import type { MemOS } from '../../src/os/memos';
+import { EntityGraph } from '../../src/search/entity-graph';
+import { errorOf, openTestOs } from './helpers';
+
+let opened: MemOS[] = [];
+afterEach(() => {
+  for (const os of opened) os.close();
+  opened = [];
+});
+
+describe('entity extraction', () => {
+  it('finds people, places, organisations, dates and things, with the words that named them', async () => {
+    const [links = []] = await extractEntities([
+      { text: 'Caroline: I went to the LGBTQ support group at Stanford University on 5 May with my sister Lucia. We went camping in the mountains!', speakers: ['Caroline'] },
+    ]);
+    const byKey = new Map(links.map((l) => [l.key, l]));
+    expect(byKey.get('lucia')).toMatchObject({ type: 'person', name: 'Lucia', role: 'sister', words: 'my sister Lucia' });
+    expect(byKey.get('stanford university')).toMatchObject({ type: 'organization', name: 'Stanford University' });
+    expect(byKey.get('5 may')).toMatchObject({ type: 'date' });
+    expect(byKey.get('lgbtq support group')).toMatchObject({ type: 'thing', words: 'LGBTQ support group' });
+    expect(byKey.get('mountain')).toMatchObject({ type: 'thing', words: 'mountains' });
+    expect(byKey.get('camping')).toMatchObject({ type: 'thing' });
+    // The speaker's own name is who said it, not something the memory is about.
+    expect(byKey.has('caroline')).toBe(false);
+  });
+
+  it('finds nothing in a text without Latin letters, and reads a query for aliases', async () => {
+    expect(await extractEntities([{ text: '東京で友達に会いました。' }])).toEqual([[]]);
+    expect(await queryEntityKeys("Where does Caroline's sister live?")).toEqual(expect.arrayContaining(['caroline', "caroline's sister"]));
+  });
+});
+
+describe('the graph in memory', () => {
+  const link = (key: string, type: 'person' | 'thing' = 'thing', role?: string) => ({ key, name: key, type, words: key, ...(role && { role }) });
+
+  it('resolves a short name, a role alias and nothing ambiguous', () => {
+    const graph = new EntityGraph();
+    graph.set('m1', 'c1', [link('melanie', 'person')]);
+    graph.set('m2', 'c1', [link('lucia', 'person', 'sister')], 'Caroline');
+    graph.set('m3', 'c1', [link('mark', 'person'), link('marta', 'person')]);
+    expect(graph.resolve('c1', 'mel')).toBe('melanie');
+    expect(graph.resolve('c1', "caroline's sister")).toBe('lucia');
+    expect(graph.resolve('c1', 'mar')).toBeUndefined();
+    expect(graph.resolve('c2', 'mel')).toBeUndefined();
+    expect(graph.aliasesOf('c1', 'lucia')).toEqual(["caroline's sister"]);
+  });
+
+  it('walks from query entities and from the best hits, rarer entities counting more, common ones not at all', () => {
+    const graph = new EntityGraph();
+    // 40 memories name "day-trip"; "pottery" is in two; "kiln" links m2 to m3.
+    for (let i = 0; i < 40; i++) graph.set(`x${i}`, 'c1', [link('trip')]);
+    graph.set('m1', 'c1', [link('pottery'), link('trip')]);
+    graph.set('m2', 'c1', [link('pottery'), link('kiln')]);
+    graph.set('m3', 'c1', [link('kiln')]);
+    const walk = (queryKeys: string[], seeds: { id: string; weight: number }[]) =>
+      graph.walk({ cubeIds: ['c1'], queryKeys, seeds, allow: () => true, hopWeight: 0.5, maxShare: 0.05, limit: 10 });
+    expect(walk(['pottery'], []).map((h) => h.id).sort()).toEqual(['m1', 'm2']);
+    // "trip" names 41 of 43 memories: too common to connect.
+    expect(walk(['trip'], [])).toEqual([]);
+    const hop = walk([], [{ id: 'm2', weight: 1 }]);
+    expect(hop.map((h) => h.id).sort()).toEqual(['m1', 'm3']);
+    expect(hop.find((h) => h.id === 'm3')?.via).toEqual(['kiln']);
+    graph.remove(['m2']);
+    expect(graph.entity('c1', 'kiln')?.memoryIds).toEqual(['m3']);
+    graph.remove(['m3']);
+    expect(graph.entity('c1', 'kiln')).toBeUndefined();
+  });
+});
+
+async function linksIn(name: string): Promise<{ memoryId: string; memoryVersion: number; at: number; links: { key: string }[] }[]> {
+  const db = await openDB(name);
+  const all = await db.getAll('entityLinks');
+  db.close();
+  return all;
+}
+
+describe('MemOS keeps the graph', () => {
+  it('stores links after a write, reloads them without reading again, follows edits and purges', async () => {
+    const { os, name, clock } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    const [a, b] = await os.add({
+      userId: 'ana',
+      cubeId: 'c1',
+      memories: [{ text: 'Melanie signed up for a pottery class at the Riverside Arts Center.' }, { text: 'The pottery class meets on Thursday evenings.' }],
+    });
+    expect(await os.graphStatus({ wait: true })).toEqual({ linked: 2, pending: 0, lastError: null });
+    const stored = await linksIn(name);
+    expect(stored.map((r) => r.memoryId).sort()).toEqual([a!.id, b!.id].sort());
+    expect(stored.find((r) => r.memoryId === a!.id)?.links.map((l) => l.key)).toEqual(expect.arrayContaining(['melanie', 'pottery class']));
+    const readAt = stored.map((r) => r.at);
+
+    const entities = await os.entities({ userId: 'ana', cubeId: 'c1' });
+    expect(entities.find((e) => e.key === 'pottery class')).toMatchObject({ type: 'thing', memoryCount: 2, memoryIds: [b!.id, a!.id].sort() });
+    expect(entities.find((e) => e.key === 'riverside arts center')).toMatchObject({ memoryCount: 1 });
+    expect(await os.entities({ userId: 'ana', cubeId: 'c1', types: ['person'] })).toEqual([expect.objectContaining({ name: 'Melanie', memoryIds: [a!.id] })]);
+    const related = await os.related({ userId: 'ana', memoryId: b!.id });
+    expect(related.related).toEqual([expect.objectContaining({ memoryId: a!.id, via: expect.arrayContaining(['pottery class']) })]);
+
+    // A reopened store loads the links: nothing is read again (the records are as they were).
+    clock.now += 60_000;
+    os.close();
+    opened = [];
+    const again = (await openTestOs({ name, scheduler: false, clock: () => clock.now })).os;
+    opened.push(again);
+    expect(await again.graphStatus({ wait: true })).toEqual({ linked: 2, pending: 0, lastError: null });
+    expect((await linksIn(name)).map((r) => r.at)).toEqual(readAt);
+
+    // An edit is read again, as its new version; a purge takes the links with it.
+    await again.update({ userId: 'ana', memoryId: b!.id, patch: { text: 'The glazing workshop meets on Thursday evenings.' } });
+    await again.graphStatus({ wait: true });
+    const edited = (await linksIn(name)).find((r) => r.memoryId === b!.id);
+    expect(edited?.memoryVersion).toBe(2);
+    expect(edited?.links.map((l) => l.key)).toContain('workshop');
+    expect(edited?.links.map((l) => l.key)).not.toContain('pottery class');
+    await again.purge({ userId: 'ana', memoryId: a!.id });
+    expect((await linksIn(name)).map((r) => r.memoryId)).toEqual([b!.id]);
+    expect(await again.entities({ userId: 'ana', cubeId: 'c1', query: 'melanie' })).toEqual([]);
+  });
+
+  it('lets recall follow an entity to a memory that shares no word with the query, and says so', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    await os.add({
+      userId: 'ana',
+      cubeId: 'c1',
+      memories: [
+        { text: 'My sister Lucia moved to Lisbon last spring.' },
+        { text: 'Lucia found a flat near the river.' },
+        { text: 'The weather was grey all week.' },
+      ],
+    });
+    await os.graphStatus({ wait: true });
+    const hits = await os.search({ userId: 'ana', query: 'How is Lucia settling in?', cubeIds: ['c1'] });
+    const flat = hits.find((h) => h.memory.text.startsWith('Lucia found'));
+    expect(flat?.parts.linkedVia).toContain('Lucia');
+    expect(flat?.parts.contributions.graph).toBeGreaterThan(0);
+    expect(hits.find((h) => h.memory.text.startsWith('The weather'))?.parts.graphRank ?? null).toBeNull();
+  });
+
+  it('keeps plain memories in a cube of another language, hides private memories of a shared cube, and refuses bad input', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createUser({ userId: 'ben', name: 'Ben' });
+    await os.createCube({ userId: 'ana', cubeId: 'de', name: 'Deutsch', policy: { redaction: 'keep', language: 'german' } });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Shared' });
+    await os.shareCube({ userId: 'ana', cubeId: 'c1', targetUserId: 'ben', access: 'read' });
+    await os.add({ userId: 'ana', cubeId: 'de', memories: [{ text: 'Melanie wohnt in Berlin.' }] });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'Melanie adopted a puppy.', visibility: 'private' }, { text: 'The puppy is called Oscar.' }] });
+    expect(await os.graphStatus({ wait: true })).toMatchObject({ linked: 3, pending: 0 });
+    expect(await os.entities({ userId: 'ana', cubeId: 'de' })).toEqual([]);
+    const forBen = await os.entities({ userId: 'ben', cubeId: 'c1' });
+    expect(forBen.find((e) => e.key === 'puppy')?.memoryCount).toBe(1);
+    expect(forBen.find((e) => e.key === 'melanie')).toBeUndefined();
+    expect((await errorOf(() => os.entities({ userId: 'ana', cubeId: 'c1', types: ['planet' as never] }))).code).toBe('INVALID_INPUT');
+    expect((await errorOf(() => os.related({ userId: 'ana', memoryId: 'mem_missing' }))).code).toBe('MEMORY_NOT_FOUND');
+    expect((await errorOf(() => os.entities({ userId: 'eve', cubeId: 'c1' }))).code).toBe('USER_NOT_FOUND');
+  });
+});
