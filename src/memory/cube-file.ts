@@ -9,7 +9,8 @@ import { MemosError } from '../core/errors';
 import { CHANGE_ACTIONS, CONTENT_FIELDS, MEMORY_SOURCES, MEMORY_TYPES, SEMANTIC_TYPES, VISIBILITIES, contentOf, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import { LIFECYCLE_STATES } from '../core/lifecycle';
 import { CUBE_SCHEMA_VERSION, TEXT_LANGUAGES, type CubeManifest } from '../core/cube';
-import type { BlobRecord } from '../storage/schema';
+import type { BlobRecord, EntityLinkRecord } from '../storage/schema';
+import { ENTITY_TYPES } from '../protocol/graph-types';
 import { canonicalJson, fromBase64, sha256Hex, toBase64 } from '../core/canonical-json';
 import { LIMITS } from '../core/limits';
 import { checkCubeFileFields } from './cube-file-rules';
@@ -93,6 +94,24 @@ const blobSchema = z.strictObject({
   data: z.string(),
 });
 
+const entityLinkSchema = z.strictObject({
+  memoryId: id,
+  memoryVersion: positiveInt,
+  textHash: z.string().check(z.regex(/^[0-9a-f]{8}$/)),
+  speaker: z.nullable(z.string()),
+  extractor: z.string().check(z.minLength(1), z.maxLength(100)),
+  at: time,
+  links: z.array(
+    z.strictObject({
+      key: z.string().check(z.minLength(1), z.maxLength(200)),
+      name: z.string().check(z.minLength(1), z.maxLength(200)),
+      type: z.enum(ENTITY_TYPES),
+      words: z.string().check(z.maxLength(400)),
+      role: z.optional(z.string().check(z.maxLength(40))),
+    }),
+  ).check(z.maxLength(500)),
+});
+
 const manifestSchema = z.strictObject({
   cubeId: id,
   name: z.string().check(z.minLength(1)),
@@ -110,6 +129,8 @@ const fileSchema = z.strictObject({
   memories: z.array(memorySchema),
   versions: z.array(versionSchema),
   blobs: z.array(blobSchema),
+  // Since the entity graph: the entities each memory names (absent from older files, which still import).
+  entityLinks: z.optional(z.array(entityLinkSchema)),
   checksum: z.string().check(z.regex(/^sha256:[0-9a-f]{64}$/)),
 });
 
@@ -119,6 +140,8 @@ export interface CubeContents {
   readonly memories: readonly MemoryItem[];
   readonly versions: readonly MemoryVersion[];
   readonly blobs: readonly Omit<BlobRecord, 'cubeId'>[];
+  /** The entity graph's links of the memories (see EntityLinkRecord); none in files made before it. */
+  readonly entityLinks?: readonly Omit<EntityLinkRecord, 'cubeId'>[];
 }
 
 function byMemoryOrder(a: MemoryItem, b: MemoryItem): number {
@@ -140,6 +163,11 @@ export async function writeCubeFile(contents: CubeContents): Promise<string> {
     blobs: [...contents.blobs]
       .sort((a, b) => (a.blobId < b.blobId ? -1 : a.blobId > b.blobId ? 1 : 0))
       .map((b) => ({ blobId: b.blobId, memoryId: b.memoryId, kind: b.kind, chunk: b.chunk, checksum: b.checksum, data: toBase64(b.data) })),
+    ...(contents.entityLinks?.length && {
+      entityLinks: [...contents.entityLinks]
+        .sort((a, b) => (a.memoryId < b.memoryId ? -1 : a.memoryId > b.memoryId ? 1 : 0))
+        .map((l) => ({ memoryId: l.memoryId, memoryVersion: l.memoryVersion, textHash: l.textHash, speaker: l.speaker, extractor: l.extractor, at: l.at, links: l.links })),
+    }),
   };
   const checksum = `sha256:${await sha256Hex(canonicalJson(body))}`;
   return canonicalJson({ ...body, checksum });
@@ -219,6 +247,16 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
   const manifest = body.manifest as CubeManifest;
   checkCubeFileFields(manifest, memories, versions, body.blobs);
   checkIntegrity(manifest, memories, versions);
+  const entityLinks = body.entityLinks ?? [];
+  const versionOf = new Map(memories.map((m) => [m.id, m.version]));
+  const linked = new Set<string>();
+  for (const l of entityLinks) {
+    const memoryVersion = versionOf.get(l.memoryId);
+    if (memoryVersion === undefined) throw malformed(`Entity links name memory ${l.memoryId}, which the file lacks.`, { memoryId: l.memoryId });
+    if (l.memoryVersion > memoryVersion) throw malformed(`Entity links of ${l.memoryId} were read from a version it does not have.`, { memoryId: l.memoryId });
+    if (linked.has(l.memoryId)) throw malformed(`Memory ${l.memoryId} has entity links twice.`, { memoryId: l.memoryId });
+    linked.add(l.memoryId);
+  }
   const blobs = [];
   for (const b of body.blobs) {
     let data: ArrayBuffer;
@@ -230,5 +268,5 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
     if ((await sha256Hex(data)) !== b.checksum) throw new MemosError('IMPORT_TAMPERED', `Blob ${b.blobId} does not match its checksum.`, { blobId: b.blobId });
     blobs.push({ blobId: b.blobId, memoryId: b.memoryId, kind: b.kind, chunk: b.chunk, checksum: b.checksum, data });
   }
-  return { manifest, memories, versions, blobs };
+  return { manifest, memories, versions, blobs, ...(entityLinks.length > 0 && { entityLinks: entityLinks as Omit<EntityLinkRecord, 'cubeId'>[] }) };
 }

@@ -25,7 +25,7 @@ import { LIMITS } from '../core/limits';
  * @throws {MemosError} CUBE_NOT_FOUND, FORBIDDEN
  */
 export function readCubeContents(store: Store, userId: string, cubeId: string): Promise<CubeContents> {
-  return store.read(['cubes', 'memories', 'versions', 'blobs'], async (tx): Promise<CubeContents> => {
+  return store.read(['cubes', 'memories', 'versions', 'blobs', 'entityLinks'], async (tx): Promise<CubeContents> => {
     const cube = await cubeWithAccess(tx, cubeId, userId, 'read');
     const memories = (await tx.objectStore('memories').index('byCube').getAll(cubeId)).filter((m) => canSeeMemory(cube, m, userId));
     const visible = new Set(memories.map((m) => m.id));
@@ -34,7 +34,8 @@ export function readCubeContents(store: Store, userId: string, cubeId: string): 
     const versions = [...stored, ...memories.filter((m) => m.version === 1 && !recorded.has(m.id)).map(firstVersionOf)];
     // A document's kept bytes stay behind (document records do not travel; the chunks do, as memories).
     const blobs = (await tx.objectStore('blobs').index('byCube').getAll(cubeId)).filter((b) => b.kind !== 'document' && (b.memoryId === null || visible.has(b.memoryId)));
-    return { manifest: manifestOf(cube), memories, versions, blobs };
+    const entityLinks = (await tx.objectStore('entityLinks').index('byCube').getAll(cubeId)).filter((l) => visible.has(l.memoryId)).map(({ cubeId: _, ...link }) => link);
+    return { manifest: manifestOf(cube), memories, versions, blobs, entityLinks };
   });
 }
 
@@ -62,6 +63,7 @@ export function withNewIds(contents: CubeContents): CubeContents {
     })),
     versions: contents.versions.map((v) => ({ ...v, memoryId: idOf(v.memoryId), cubeId })),
     blobs: contents.blobs.map((b) => ({ ...b, blobId: newId('blob'), memoryId: b.memoryId === null ? null : idOf(b.memoryId) })),
+    ...(contents.entityLinks && { entityLinks: contents.entityLinks.map((l) => ({ ...l, memoryId: idOf(l.memoryId) })) }),
   };
 }
 
@@ -97,7 +99,7 @@ export async function importCubeFile(store: Store, clock: Clock, params: ImportP
   const contents = mode === 'copy' ? withNewIds(read) : read;
   const cube: CubeRecord = { ...contents.manifest, ownerId: userId, shares: recordOf([]), sharedWith: [] };
   await store.write(
-    ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit'],
+    ['users', 'cubes', 'memories', 'versions', 'blobs', 'audit', 'entityLinks'],
     async (tx, changes) => {
       const user = await userIn(tx, userId);
       if (await tx.objectStore('cubes').get(cube.cubeId)) throw new MemosError('CUBE_EXISTS', undefined, { cubeId: cube.cubeId });
@@ -114,6 +116,8 @@ export async function importCubeFile(store: Store, clock: Clock, params: ImportP
       await storeNewMemories(tx, changes, contents.memories, contents.versions);
       await issueRequests((add) => {
         for (const blob of contents.blobs) add(tx.objectStore('blobs').add({ ...blob, cubeId: cube.cubeId }));
+        // The graph's links come along: the graph takes them instead of reading the memories again.
+        for (const link of contents.entityLinks ?? []) add(tx.objectStore('entityLinks').put({ ...link, cubeId: cube.cubeId }));
       });
       await tx.objectStore('users').put({ ...user, registeredCubeIds: [...user.registeredCubeIds.filter((id) => id !== cube.cubeId), cube.cubeId] });
       await appendAudit(tx, clock(), userId, 'cube.import', cube.cubeId, [], { memories: contents.memories.length, mode });

@@ -15,6 +15,7 @@ import { ENTITY_EXTRACTOR, extractEntities } from '../memory/graph/entity-extrac
 import type { GraphStatus } from '../protocol/graph-types';
 import type { EntityGraph } from '../search/entity-graph';
 import type { EntityLinkRecord } from '../storage/schema';
+import { issueRequests } from '../storage/requests';
 import type { Store } from '../storage/store';
 
 /** Memories read per batch (one transaction each). */
@@ -133,8 +134,17 @@ export class GraphKeeper {
     }
   }
 
-  async #readBatch(memories: readonly MemoryItem[]): Promise<void> {
+  async #readBatch(batch: readonly MemoryItem[]): Promise<void> {
     const at = this.#deps.clock();
+    // Links already stored for this text (an import, or another tab that read it first) are taken.
+    const stored = await this.#deps.store.read(['entityLinks'], (tx) => issueRequests<EntityLinkRecord | undefined>((add) => batch.forEach((m) => add(tx.objectStore('entityLinks').get(m.id)))));
+    const memories: MemoryItem[] = [];
+    batch.forEach((memory, i) => {
+      const record = stored[i];
+      if (record && record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+      else memories.push(memory);
+    });
+    if (memories.length === 0) return;
     const found = await extractEntities(memories.map((m) => ({ text: m.text, speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
     const written = await this.#deps.store.write(['cubes', 'memories', 'entityLinks'], async (tx) => {
       const out: EntityLinkRecord[] = [];

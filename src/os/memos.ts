@@ -615,6 +615,8 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.exportCube} */
   async exportCube(params: { userId: string; cubeId: string }, options: CallOptions = {}): Promise<string> {
     await this.#usage.flush();
+    // The file carries the graph's links: every memory written so far is read first.
+    await this.#graphKeeper?.settled();
     return exportCubeFile(this.#store, this.#clock, params, options);
   }
 

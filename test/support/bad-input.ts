@@ -13,6 +13,7 @@ export const METHODS = [
   'buildActivation', 'composeActivations', 'listActivations', 'activate', 'deactivate', 'evictActivation', 'importAdapter',
   'listAdapters', 'exportAdapter', 'activateAdapter', 'deactivateAdapter', 'distillCandidates', 'deleteAdapter',
   'deleteCube', 'deleteUser', 'reset', 'addDocument', 'listDocuments', 'getDocument', 'documentFile', 'deleteDocument', 'syncStatus', 'stopSync',
+  'entities', 'related', 'graphStatus',
 ] as const;
 
 /** Values that break assumptions: wrong types, prototype names, huge and hostile strings, nesting. */
@@ -76,6 +77,9 @@ const VALID: Readonly<Record<(typeof METHODS)[number], Record<string, unknown> |
   deleteAdapter: { userId: 'ana', adapterId: 'adp_x' },
   addDocument: { userId: 'ana', cubeId: 'c1', file: { name: 'notes.md', type: 'text/markdown', bytes: new TextEncoder().encode('# Plants\n\nThe fern needs shade.') }, options: { chunkTokens: 50, overlapTokens: 5, tags: ['d'], keepOriginal: true, embed: false, maxBytes: 1000, maxPages: 3 } },
   listDocuments: { userId: 'ana', cubeId: 'c1', includeSuperseded: true },
+  entities: { userId: 'ana', cubeId: 'c1', query: 'ana', types: ['person', 'thing'], asOf: 1, limit: 5 },
+  related: { userId: 'ana', memoryId: 'mem_x', limit: 3 },
+  graphStatus: { wait: true },
   getDocument: { userId: 'ana', documentId: 'doc_x' },
   documentFile: { userId: 'ana', documentId: 'doc_x' },
   deleteDocument: { userId: 'ana', documentId: 'doc_x', reason: 'why' },

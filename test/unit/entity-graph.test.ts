@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { extractEntities, queryEntityKeys } from '../../src/memory/graph/entity-extraction';
 import type { MemOS } from '../../src/os/memos';
 import { EntityGraph } from '../../src/search/entity-graph';
-import { errorOf, openTestOs } from './helpers';
+import { canonicalJson, sha256Hex } from '../../src/core/canonical-json';
+import { errorOf, freshIndexedDb, openTestOs } from './helpers';
 
 let opened: MemOS[] = [];
 afterEach(() => {
@@ -166,5 +167,57 @@ describe('MemOS keeps the graph', () => {
     expect((await errorOf(() => os.entities({ userId: 'ana', cubeId: 'c1', types: ['planet' as never] }))).code).toBe('INVALID_INPUT');
     expect((await errorOf(() => os.related({ userId: 'ana', memoryId: 'mem_missing' }))).code).toBe('MEMORY_NOT_FOUND');
     expect((await errorOf(() => os.entities({ userId: 'eve', cubeId: 'c1' }))).code).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe('the graph in a cube file', () => {
+  it('travels with the cube: an import takes the links without reading again, an older file reads them, a bad section is refused', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'My brother Tomas plays cello in the Porto orchestra.' }, { text: 'Tomas bought a new cello bow.' }] });
+    // The export waits for the graph: it carries every memory's links.
+    const file = await os.exportCube({ userId: 'ana', cubeId: 'c1' });
+    const body = JSON.parse(file) as { entityLinks: { memoryId: string; at: number; links: { key: string }[] }[] } & Record<string, unknown>;
+    expect(body.entityLinks).toHaveLength(2);
+    expect(body.entityLinks.flatMap((l) => l.links.map((x) => x.key))).toEqual(expect.arrayContaining(['tomas', 'cello', 'porto', 'orchestra']));
+
+    freshIndexedDb();
+    const other = await openTestOs({ scheduler: false });
+    opened.push(other.os);
+    await other.os.createUser({ userId: 'ana', name: 'Ana' });
+    other.clock.now += 3_600_000;
+    const copy = await other.os.importCube({ userId: 'ana', file, mode: 'copy' });
+    await other.os.graphStatus({ wait: true });
+    const taken = await linksIn(other.name);
+    // Taken as they were (read an hour earlier), under the copy's new memory ids.
+    expect(taken.map((r) => r.at)).toEqual(body.entityLinks.map((l) => l.at));
+    expect((await other.os.entities({ userId: 'ana', cubeId: copy.cubeId, query: 'tomas' }))[0]).toMatchObject({ name: 'Tomas', memoryCount: 2, aliases: [] });
+    // Export → import → export gives the same file (keep-id, a third store).
+    freshIndexedDb();
+    const third = (await openTestOs({ scheduler: false })).os;
+    opened.push(third);
+    await third.createUser({ userId: 'ana', name: 'Ana' });
+    await third.importCube({ userId: 'ana', file });
+    expect(await third.exportCube({ userId: 'ana', cubeId: 'c1' })).toBe(file);
+
+    // A file from before the graph (no section) imports, and its memories are read.
+    const { entityLinks: _, checksum: __, ...older } = body;
+    const olderFile = canonicalJson({ ...older, checksum: `sha256:${await sha256Hex(canonicalJson(older))}` });
+    freshIndexedDb();
+    const fourth = (await openTestOs({ scheduler: false })).os;
+    opened.push(fourth);
+    await fourth.createUser({ userId: 'ana', name: 'Ana' });
+    await fourth.importCube({ userId: 'ana', file: olderFile });
+    expect(await fourth.graphStatus({ wait: true })).toMatchObject({ linked: 2, pending: 0 });
+
+    // Links that name a memory the file lacks are refused, and nothing is stored.
+    const bad = { ...older, entityLinks: [{ ...body.entityLinks[0]!, memoryId: 'mem_elsewhere' }] };
+    const badFile = canonicalJson({ ...bad, checksum: `sha256:${await sha256Hex(canonicalJson(bad))}` });
+    await fourth.deleteCube({ userId: 'ana', cubeId: 'c1' });
+    const error = await errorOf(() => fourth.importCube({ userId: 'ana', file: badFile }));
+    expect(error.code).toBe('IMPORT_MALFORMED');
+    expect(await fourth.listCubes({ userId: 'ana' })).toEqual([]);
   });
 });
