@@ -1,5 +1,6 @@
 /**
- * Reading the entity graph through the API: a cube's entities and a memory's related memories, with
+ * Reading the entity graph through the API: a cube's entities, a memory's related memories and a
+ * cube's topic tree, with
  * the same access rules as search (a shared cube's private memories stay their owner's). Answers from
  * the graph and the index in memory: no IndexedDB reads beyond the access check.
  */
@@ -7,7 +8,8 @@ import type { CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { LIVE_STATES } from '../core/lifecycle';
 import { foldWord } from '../core/words';
-import { ENTITY_TYPES, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult } from '../protocol/graph-types';
+import { ENTITY_TYPES, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type TopicsParams, type TopicView } from '../protocol/graph-types';
+import type { TopicNode } from '../search/topic-tree';
 import type { EntityGraph } from '../search/entity-graph';
 import type { CubeScope, MemoryIndex } from '../search/memory-index';
 import { intInRange, optionalListOf, optionalTime, requireId, requireObject } from './validate';
@@ -20,6 +22,8 @@ export interface GraphQueryDeps {
   readableCubes(userId: string, cubeIds: readonly string[]): Promise<CubeRecord[]>;
   /** A memory the user may read (access checked), by id. */
   readable(userId: string, memoryId: string): Promise<{ id: string; cubeId: string }>;
+  /** A cube's topic tree (see TopicKeeper.tree). */
+  topicTree(cubeId: string): TopicNode[];
 }
 
 const scopeOf = (cube: CubeRecord, userId: string): CubeScope => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId });
@@ -69,6 +73,29 @@ export class GraphQueries {
       });
     }
     return out.sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1)).slice(0, limit);
+  }
+
+  /** See MemoryApi.topics. */
+  async topics(params: TopicsParams): Promise<TopicView[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const [cube] = await this.#deps.readableCubes(userId, [cubeId]);
+    if (!cube) return [];
+    const { graph, index } = this.#deps;
+    const allow = index.matcher([scopeOf(cube, userId)], {});
+    const view = (node: TopicNode): TopicView | undefined => {
+      const ids = node.memoryIds.filter(allow);
+      if (ids.length === 0) return undefined;
+      const children = node.children.map(view).filter((c): c is TopicView => c !== undefined);
+      const entities = node.keys.map((key) => graph?.entity(cubeId, key)?.name ?? key);
+      return { topicId: node.topicId, label: node.label, entities, memoryCount: ids.length, memoryIds: ids.slice(0, 20), children: children.length > 1 ? children : [] };
+    };
+    return this.#deps
+      .topicTree(cubeId)
+      .map(view)
+      .filter((t): t is TopicView => t !== undefined)
+      .sort((a, b) => b.memoryCount - a.memoryCount || (a.topicId < b.topicId ? -1 : 1));
   }
 
   /** See MemoryApi.related. */

@@ -14,6 +14,8 @@ export interface MaintenanceDeps {
   compactVectors(): Promise<number>;
   consolidate(cubeId: string): Promise<{ merged: number; archived: number; superseded: number }>;
   promoteToKv(userId: string, sessionId: string): Promise<string>;
+  /** Builds a cube's topic tree again (once the graph has read what was written). */
+  rebuildTopics(cubeId: string): Promise<{ topics: number; memories: number }>;
   maintainKv(): Promise<string>;
   fineRead(job: JobRecord, signal: AbortSignal): Promise<string | { summary: string; result: unknown }>;
   proposeDistillation(): Promise<string | { summary: string; result: unknown }>;
@@ -34,6 +36,10 @@ export function maintenanceJobs(deps: MaintenanceDeps): Record<string, JobHandle
       return `${result.merged} merges (${result.archived} archived), ${result.superseded} superseded`;
     },
     'promote-kv': async (job) => deps.promoteToKv(String(job.payload['userId']), String(job.payload['sessionId'])),
+    topics: async (job) => {
+      const built = await deps.rebuildTopics(String(job.payload['cubeId']));
+      return `${built.topics} topics over ${built.memories} memories`;
+    },
     'kv-maintenance': async () => deps.maintainKv(),
     'fine-read': async (job, signal) => deps.fineRead(job, signal),
     'propose-distill': async () => deps.proposeDistillation(),

@@ -20,7 +20,7 @@ import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from '../protocol/sync-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult } from '../protocol/graph-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, TopicsParams, TopicView } from '../protocol/graph-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { EntityGraph } from '../search/entity-graph';
@@ -42,6 +42,7 @@ import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maint
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { GraphKeeper } from './graph-keeping';
 import { GraphQueries } from './graph-queries';
+import { TopicKeeper } from './topic-keeping';
 import { IndexSnapshots } from './index-snapshot';
 import type { SnapshotOutcome } from './snapshot-outcome';
 import { PlaintextMemory } from './plaintext-memory';
@@ -100,6 +101,7 @@ export class MemOS implements MemoryApi {
   readonly #sync: CubeSync;
   readonly #recall: Recall;
   readonly #graphQueries: GraphQueries;
+  readonly #topics: TopicKeeper;
   readonly #usage: UsageCounter;
   /** Saving and restoring the search index (undefined when the options turn it off). */
   readonly #snapshots: IndexSnapshots | undefined;
@@ -136,6 +138,7 @@ export class MemOS implements MemoryApi {
       applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
       this.#graphKeeper?.noteRemoved(commit.removedIds);
       this.#graphKeeper?.noteWritten(commit.written);
+      this.#topics.noteWritten(commit.written);
       this.#snapshots?.applied(commit.change.seq);
     });
     this.#consolidator = new Consolidator({
@@ -157,7 +160,16 @@ export class MemOS implements MemoryApi {
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
       ...(this.#graph && { graph: this.#graph }),
     });
+    this.#topics = new TopicKeeper({
+      index: this.#index,
+      graph: this.#graph,
+      serving: () => this.#serving,
+      queueRebuild: (cubeId) => {
+        void this.scheduler.enqueue({ kind: 'topics', priority: 'organise', needsIdle: true, dedupeKey: `topics:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
+      },
+    });
     this.#graphQueries = new GraphQueries({
+      topicTree: (cubeId) => this.#topics.tree(cubeId),
       graph: this.#graph,
       index: this.#index,
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
@@ -223,6 +235,10 @@ export class MemOS implements MemoryApi {
           return this.#consolidator.run(cubeId, SCHEDULER_ACTOR, 200);
         },
         promoteToKv: (userId, sessionId) => this.#activations.promote(userId, sessionId),
+        rebuildTopics: async (cubeId) => {
+          await this.#graphKeeper?.settled();
+          return this.#topics.rebuild(cubeId);
+        },
         maintainKv: () => this.#activations.maintain(),
         fineRead: (job, signal) => this.#fineReading.job(job, signal),
         proposeDistillation: async () => {
@@ -280,6 +296,7 @@ export class MemOS implements MemoryApi {
           const applied = await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
           os.#graphKeeper?.noteRemoved(applied.gone);
           os.#graphKeeper?.noteWritten(applied.present);
+          os.#topics.noteWritten(applied.present);
           os.#snapshots?.applied(change.seq);
         })
         .catch(() => undefined);
@@ -656,6 +673,9 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.related} */
   async related(params: RelatedParams): Promise<RelatedResult> { return this.#graphQueries.related(params); }
+
+  /** {@inheritDoc MemoryApi.topics} */
+  async topics(params: TopicsParams): Promise<TopicView[]> { return this.#graphQueries.topics(params); }
 
   /** {@inheritDoc MemoryApi.graphStatus} */
   async graphStatus(params: { wait?: boolean } = {}): Promise<GraphStatus | null> {

@@ -88,3 +88,24 @@ export interface GraphStatus {
   /** The last batch's failure, if it failed. */
   readonly lastError: string | null;
 }
+
+/** What {@link MemoryApi.topics} lists. */
+export interface TopicsParams {
+  readonly userId: string;
+  readonly cubeId: string;
+}
+
+/** A topic of a cube's topic tree. */
+export interface TopicView {
+  /** Stable within one build of the tree ("t2", "t2.1"). */
+  readonly topicId: string;
+  /** Its characteristic entities, joined ("pottery · kiln"), or "other". */
+  readonly label: string;
+  /** Up to four characteristic entity names, most characteristic first. */
+  readonly entities: readonly string[];
+  /** How many memories the caller may read are in it. */
+  readonly memoryCount: number;
+  /** Those nearest its centre first (at most 20). */
+  readonly memoryIds: readonly string[];
+  readonly children: readonly TopicView[];
+}

@@ -13,7 +13,7 @@ import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeVie
 import type { SearchHit, SearchParams } from './search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult } from './graph-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, TopicsParams, TopicView } from './graph-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {
@@ -313,6 +313,15 @@ export interface MemoryApi {
    * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, MEMORY_NOT_FOUND, FORBIDDEN
    */
   related(params: RelatedParams): Promise<RelatedResult>;
+
+  /**
+   * A cube's topic tree: its memories grouped into topics and large topics into subtopics (by their
+   * vectors and the entities they name), each labelled by its characteristic entities, biggest first,
+   * counting only memories the caller may read. Built on first use and again at idle time once a fifth
+   * of the cube has changed; a memory written since joins its nearest topic.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  topics(params: TopicsParams): Promise<TopicView[]>;
 
   /**
    * How far the entity graph is (memories linked, waiting), or null when the store keeps none. Call

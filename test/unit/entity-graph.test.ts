@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { extractEntities, queryEntityKeys } from '../../src/memory/graph/entity-extraction';
 import type { MemOS } from '../../src/os/memos';
 import { EntityGraph } from '../../src/search/entity-graph';
+import { buildTopicTree } from '../../src/search/topic-tree';
 import { canonicalJson, sha256Hex } from '../../src/core/canonical-json';
 import { errorOf, freshIndexedDb, openTestOs } from './helpers';
 
@@ -219,5 +220,61 @@ describe('the graph in a cube file', () => {
     const error = await errorOf(() => fourth.importCube({ userId: 'ana', file: badFile }));
     expect(error.code).toBe('IMPORT_MALFORMED');
     expect(await fourth.listCubes({ userId: 'ana' })).toEqual([]);
+  });
+});
+
+describe('the topic tree', () => {
+  it('separates groups that share nothing, the same way every time, and splits a large topic into subtopics', () => {
+    const items: { id: string; keys: string[] }[] = [];
+    const groups = { a: ['kiln', 'clay', 'glaze', 'wheel', 'vase', 'shelf', 'mug', 'colour'], b: ['trail', 'summit', 'pack', 'map', 'ridge', 'boot', 'cairn', 'bottle'], c: ['pasta', 'recipe', 'sauce', 'oven', 'tomato', 'basil', 'pan', 'pot'] };
+    for (const [g, keys] of Object.entries(groups)) keys.forEach((k, i) => items.push({ id: `${g}${i}`, keys: [k, `${g}-place`, `${g}-thing`, 'owner'] }));
+    const built = buildTopicTree(items, (k) => k.toUpperCase());
+    expect(built.tree.map((t) => [...t.memoryIds].sort().join(',')).sort()).toEqual(Object.entries(groups).map(([g, keys]) => keys.map((_, i) => `${g}${i}`).sort().join(',')));
+    // "owner" is in every memory: it names no topic.
+    expect(built.tree.every((t) => /^[ABC]-(PLACE|THING) · [ABC]-(PLACE|THING)$/.test(t.label))).toBe(true);
+    expect(buildTopicTree(items, (k) => k).tree.map((t) => t.memoryIds)).toEqual(built.tree.map((t) => t.memoryIds));
+    // A topic of 36 memories in two halves: the tree holds each half as a subtopic of it.
+    const big = Array.from({ length: 36 }, (_, i) => ({ id: `m${i}`, keys: ['garden', 'allotment', i < 18 ? 'tomato bed' : 'rose bush', i < 18 ? 'seedling' : 'pruning'] }));
+    const garden = buildTopicTree(big, (k) => k, { maxTopics: 1 }).tree;
+    expect(garden).toHaveLength(1);
+    expect(garden[0]!.children.map((c) => [...c.memoryIds].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1))).join(','))).toEqual(
+      expect.arrayContaining([big.slice(0, 18).map((m) => m.id).join(','), big.slice(18).map((m) => m.id).join(',')]),
+    );
+  });
+
+  it('groups a cube by what its memories are about, labels each topic by its entities, and puts a new memory in its topic', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    const themes = {
+      pottery: ['the kiln', 'the clay', 'a glaze', 'the wheel', 'a vase', 'the kiln shelf', 'a clay mug', 'the glaze colour'],
+      hiking: ['the trail', 'the summit', 'a backpack', 'the trail map', 'the ridge', 'hiking boots', 'the summit cairn', 'a water bottle'],
+      cooking: ['the pasta', 'a recipe', 'the sauce', 'the oven', 'a pasta recipe', 'the tomato sauce', 'the basil', 'a pan'],
+    };
+    const places = { pottery: 'pottery studio', hiking: 'mountain hut', cooking: 'cookery school' };
+    const memories = Object.entries(themes).flatMap(([theme, things]) =>
+      things.map((thing, i) => ({ text: `Ana talked about ${thing} at the ${places[theme as keyof typeof places]} ${i % 2 ? 'on Monday' : 'last weekend'}.`, tags: [theme] })),
+    );
+    const added = await os.add({ userId: 'ana', cubeId: 'c1', memories });
+    await os.graphStatus({ wait: true });
+    const topics = await os.topics({ userId: 'ana', cubeId: 'c1' });
+    expect(topics.length).toBeGreaterThanOrEqual(2);
+    expect(topics.reduce((n, t) => n + t.memoryCount, 0)).toBe(24);
+    const themeOf = new Map(added.map((m) => [m.id, m.tags[0]]));
+    // Each topic is mostly one theme, and its label names that theme's things.
+    for (const topic of topics) {
+      const counts = new Map<string, number>();
+      for (const id of topic.memoryIds) counts.set(themeOf.get(id)!, (counts.get(themeOf.get(id)!) ?? 0) + 1);
+      const [main, n] = [...counts].sort((a, b) => b[1] - a[1])[0]!;
+      expect(n / topic.memoryIds.length).toBeGreaterThanOrEqual(0.75);
+      expect(`${themes[main as keyof typeof themes].join(' ')} ${places[main as keyof typeof places]}`).toContain(topic.entities[0]!);
+    }
+    const [mug] = await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Ana fired a clay vase in the kiln at the pottery studio.' } });
+    await os.graphStatus({ wait: true });
+    const after = await os.topics({ userId: 'ana', cubeId: 'c1' });
+    const home = after.find((t) => t.memoryIds.includes(mug!.id));
+    expect(home?.memoryIds.filter((id) => themeOf.get(id) === 'pottery').length).toBeGreaterThan(home!.memoryIds.length / 2);
+    expect((await errorOf(() => os.topics({ userId: 'ana', cubeId: 'nope' }))).code).toBe('CUBE_NOT_FOUND');
   });
 });
