@@ -13,9 +13,8 @@ import type { CallOptions } from '../protocol/memory-types';
 import type { RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/search-types';
 import type { CubeScope, MemoryIndex } from '../search/memory-index';
 import { matchedTerms, planQuery } from '../search/query-plan';
-import type { EntityGraph } from '../search/entity-graph';
+import { queryKeys, type EntityGraph } from '../search/entity-graph';
 import { fuse, type FusionInput } from '../search/ranking';
-import { queryEntityKeys } from '../memory/graph/entity-extraction';
 import type { Store } from '../storage/store';
 import type { UsageCounter } from './usage-counter';
 import { checkAborted, checkFilters, intInRange, oneOf, requireId, requireObject } from './validate';
@@ -111,24 +110,25 @@ export class Recall {
       limit: plan.limit,
     };
     const ranking = this.#deps.ranking;
-    let ranked = fuse(input, ranking);
-    // The graph: memories that name the query's entities, and those that share a specific entity with
-    // the best hits so far, fused as one more side (not for advice: see sessions above).
+    // The graph: memories that name the query's entities and, when hops have weight, those that share
+    // a specific entity with the best hits of a first ranking — fused as one more side (not for advice:
+    // see sessions above). Without hops one ranking does.
     const graph = this.#deps.graph;
-    if (graph && graph.size > 0 && (ranking.graphWeight ?? 0) > 0 && !plan.advice && !plan.skipText && params.query.trim() && ranked.length > 0) {
-      const queryKeys = await queryEntityKeys(params.query);
-      const top = ranked[0]!.score;
-      const reached = graph.walk({
-        cubeIds: cubes.map((c) => c.cubeId),
-        queryKeys,
-        seeds: ranked.slice(0, ranking.graphSeeds ?? 5).map((hit) => ({ id: hit.id, weight: hit.score / top })),
-        allow: allowed,
-        hopWeight: ranking.graphHopWeight ?? 0.5,
-        maxShare: GRAPH_MAX_SHARE,
-        limit: plan.pool,
-      });
-      if (reached.length > 0) ranked = fuse({ ...input, graph: reached }, ranking);
-    }
+    const useGraph = graph && graph.size > 0 && (ranking.graphWeight ?? 0) > 0 && !plan.advice && !plan.skipText && params.query.trim() !== '';
+    const hops = ranking.graphHopWeight ?? 0;
+    const first = useGraph && hops > 0 ? fuse(input, ranking) : [];
+    const reached = useGraph
+      ? graph.walk({
+          cubeIds: cubes.map((c) => c.cubeId),
+          queryKeys: queryKeys(params.query),
+          seeds: first.slice(0, ranking.graphSeeds ?? 5).map((hit) => ({ id: hit.id, weight: hit.score / first[0]!.score })),
+          allow: allowed,
+          hopWeight: hops,
+          maxShare: GRAPH_MAX_SHARE,
+          limit: plan.pool,
+        })
+      : [];
+    const ranked = reached.length > 0 || first.length === 0 ? fuse({ ...input, ...(reached.length > 0 && { graph: reached }) }, ranking) : first;
     // Every ranked id is indexed, and the index holds its record as last written: no read here.
     const hits: SearchHit[] = [];
     for (const hit of ranked) {

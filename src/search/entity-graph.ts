@@ -4,7 +4,35 @@
  * Lucia). Filled from the links IndexedDB keeps (see os/graph-keeping.ts); answers without reads.
  * Entities are per cube: "Lucia" in two cubes is two entities.
  */
+import { foldWord, rawWords } from '../core/words';
 import type { EntityLink, EntityType } from '../protocol/graph-types';
+
+/** A word and, for a plural, its singular guesses ("kids" → kid, "parties" → party, "boxes" → box). */
+function forms(word: string): string[] {
+  const out = [word];
+  if (word.length > 3 && word.endsWith('ies')) out.push(`${word.slice(0, -3)}y`);
+  else if (word.length > 3 && /(?:s|x|z|ch|sh)es$/.test(word)) out.push(word.slice(0, -2));
+  if (word.length > 2 && word.endsWith('s') && !word.endsWith('ss')) out.push(word.slice(0, -1));
+  return out;
+}
+
+/**
+ * The keys a query may name, without a tagger (search stays fast and never loads one): its words and
+ * runs of two and three words, a plural also as its singular, and "<name>'s <word>" for a possessive
+ * such as "Caroline's sister". Only keys the graph holds count (see EntityGraph.walk).
+ */
+export function queryKeys(query: string): string[] {
+  const keys = new Set<string>();
+  const list = rawWords(query.replace(/['’]s\b/gu, '')).map(foldWord);
+  for (let i = 0; i < list.length; i++) {
+    for (let n = 1; n <= 3 && i + n <= list.length; n++) {
+      const head = list.slice(i, i + n - 1);
+      for (const last of forms(list[i + n - 1]!)) keys.add([...head, last].join(' '));
+    }
+  }
+  for (const m of query.matchAll(/(\p{L}[\p{L}-]*)['’]s\s+(\p{L}+)/gu)) for (const last of forms(foldWord(m[2]!))) keys.add(`${foldWord(m[1]!)}'s ${last}`);
+  return [...keys];
+}
 
 interface EntityNode {
   readonly cubeId: string;
@@ -17,6 +45,9 @@ interface EntityNode {
 }
 
 const nodeId = (cubeId: string, key: string) => `${cubeId}\u0000${key}`;
+
+/** An entity named by this many memories or more leads nowhere (it is not specific, and it would cost). */
+const MAX_FANOUT = 200;
 
 /** A memory reached through the graph, with the entities that led to it. */
 export interface GraphHit {
@@ -131,24 +162,23 @@ export class EntityGraph {
   }
 
   /**
-   * The entity a key means in a cube: a role alias ("caroline's sister"), itself when named, or the one
-   * person whose name it begins ("mel" → "melanie", at least three letters, only when unambiguous).
+   * The entity a key means in a cube: a role alias ("caroline's sister"), itself when named, or — for a
+   * short name someone was called by ("mel") — the one person whose name it begins ("melanie", at
+   * least three letters, only when unambiguous). A key the graph does not hold means nothing.
    */
   resolve(cubeId: string, key: string): string | undefined {
     const role = this.#roleAliases.get(cubeId)?.get(key);
     if (role !== undefined) return role;
     const node = this.#nodes.get(nodeId(cubeId, key));
-    if (node && node.type !== 'person') return key;
-    if (key.length >= 3 && !key.includes(' ')) {
-      let found: string | undefined;
-      for (const other of this.#nodes.values()) {
-        if (other.cubeId !== cubeId || other.type !== 'person' || other.key === key || !other.key.startsWith(key)) continue;
-        if (found !== undefined) return node ? key : undefined;
-        found = other.key;
-      }
-      if (found !== undefined) return found;
+    if (!node) return undefined;
+    if (node.type !== 'person' || key.length < 3 || key.includes(' ')) return key;
+    let found: string | undefined;
+    for (const other of this.#nodes.values()) {
+      if (other.cubeId !== cubeId || other.type !== 'person' || other.key === key || !other.key.startsWith(key)) continue;
+      if (found !== undefined) return key;
+      found = other.key;
     }
-    return node ? key : undefined;
+    return found ?? key;
   }
 
   /** How specific an entity is in its cube: rarer names connect more. */
@@ -160,7 +190,8 @@ export class EntityGraph {
    * Memories reached from the query's entities and from the best hits. A memory that names a query
    * entity scores that entity's specificity (idf); a memory that shares an entity with a seed hit
    * scores the seed's weight times the entity's specificity times `hopWeight`. Entities named by more
-   * than `maxShare` of a cube's memories (and at least 20) are too common to connect anything.
+   * than `maxShare` of a cube's memories (and at least 20), or by 200 or more, are too common to
+   * connect anything.
    */
   walk(params: {
     readonly cubeIds: readonly string[];
@@ -182,7 +213,7 @@ export class EntityGraph {
     };
     const usable = (node: EntityNode) => {
       const size = sizes.get(node.cubeId) ?? 0;
-      return node.memories.size < Math.max(20, params.maxShare * size);
+      return node.memories.size < Math.min(MAX_FANOUT, Math.max(20, params.maxShare * size));
     };
     const queryNodes = new Set<string>();
     for (const cubeId of params.cubeIds) {

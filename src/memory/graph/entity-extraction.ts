@@ -9,7 +9,7 @@ import { foldWord } from '../../core/words';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
 /** Which extractor this is: links read by another (or an older rule set) are read again. */
-export const ENTITY_EXTRACTOR = 'compromise@14.20.0/1';
+export const ENTITY_EXTRACTOR = 'compromise@14.20.0/2';
 
 /** One entity found in a text (see EntityLink). */
 export type EntityMention = EntityLink;
@@ -45,6 +45,10 @@ const VAGUE = new Set([
   'anything', 'something', 'everything', 'nothing', 'someone', 'anyone', 'everyone', 'people', 'person', 'guy', 'guys', 'hey', 'hi',
   'thanks', 'thank', 'yeah', 'wow', 'lol', 'ok', 'okay', 'bye', 'idea', 'question', 'end', 'moment', 'place', 'week', 'year', 'month',
   'today', 'tomorrow', 'yesterday', 'tonight', 'morning', 'night', 'weekend', 'while', 'fun', 'chance', 'point', 'experience', 'feeling',
+  'that', 'this', 'these', 'those', 'what', 'which', 'who', 'whom', 'it', 'its', 'lot', 'kinda', 'sorta',
+  // Gerunds of light verbs name no activity.
+  'being', 'having', 'doing', 'going', 'getting', 'making', 'saying', 'taking', 'coming', 'looking', 'trying', 'thinking',
+  'seeing', 'knowing', 'wanting', 'giving', 'telling', 'working', 'keeping', 'letting', 'putting', 'finding', 'starting',
 ]);
 
 /** Roles a speaker can give someone ("my sister Lucia"). */
@@ -161,15 +165,3 @@ export async function extractEntities(inputs: readonly ExtractionInput[]): Promi
   });
 }
 
-/**
- * The entity keys a query names: its entities, and "<name>'s <role>" for a possessive such as
- * "Caroline's sister" (the graph resolves that alias to the person, when someone said who it is).
- */
-export async function queryEntityKeys(query: string): Promise<string[]> {
-  const [mentions = []] = await extractEntities([{ text: query }]);
-  const keys = new Set(mentions.map((m) => m.key));
-  for (const m of query.matchAll(/(\p{Lu}[\p{L}-]+)['’]s\s+(\p{L}+)/gu)) {
-    if (ROLES.has(m[2]!.toLowerCase())) keys.add(`${foldWord(m[1]!)}'s ${m[2]!.toLowerCase()}`);
-  }
-  return [...keys];
-}
