@@ -1,12 +1,12 @@
 /**
  * Keeping the entity graph in step with the memories: after a write commits (in this tab or another),
- * the memories it wrote are read for entities in the background — a batch at a time, yielding between
- * batches so searches and writes go first — and their links are stored (one transaction per batch) and
+ * the memories it wrote are read for entities in the background — once writes pause for 100 ms, a batch
+ * at a time, yielding between batches so searches and writes go first — and their links are stored (one transaction per batch) and
  * put into the in-memory graph recall reads. Links are derived from one version of a memory's text, like
  * its vector: each record names that version, the extractor and when it read it, and the memory's own
  * versions and audit entries are the history (no audit entry of their own; decision 0034). A purge removes a
  * memory's links in its own transaction (see memory-writes.ts). When a store opens, the stored links
- * are loaded; memories without links, or whose text changed since, are read again.
+ * are loaded in pages; memories without links, or whose text changed since, are read again.
  */
 import { textHash } from '../core/hash';
 import type { Clock } from '../core/ids';
@@ -20,6 +20,12 @@ import type { Store } from '../storage/store';
 
 /** Memories read per batch (one transaction each). */
 const BATCH = 100;
+/** Stored links loaded per read when a store opens. */
+const LOAD_PAGE = 2000;
+/** How long writes must pause before the graph reads what they wrote (ms). */
+const QUIET_MS = 100;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What the graph keeper needs of MemOS. */
 export interface GraphKeepingDeps {
@@ -44,6 +50,8 @@ export class GraphKeeper {
   #loading: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastError: string | null = null;
+  /** When a write last gave the keeper work (performance.now()). */
+  #lastWriteAt = 0;
 
   constructor(deps: GraphKeepingDeps) {
     this.#deps = deps;
@@ -60,11 +68,20 @@ export class GraphKeeper {
     graph.clear();
     this.#hashes.clear();
     const orphans: string[] = [];
-    const stored = await store.read(['entityLinks'], (tx) => tx.objectStore('entityLinks').getAll());
-    for (const record of stored) {
-      const memory = this.#deps.record(record.memoryId);
-      if (!memory) orphans.push(record.memoryId);
-      else if (record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+    // In pages, yielding between them: a search that comes meanwhile is answered (without the graph
+    // side for what is not loaded yet) instead of waiting for every record.
+    let after: string | undefined;
+    for (;;) {
+      const range = after === undefined ? undefined : IDBKeyRange.lowerBound(after, true);
+      const page = await store.read(['entityLinks'], (tx) => tx.objectStore('entityLinks').getAll(range, LOAD_PAGE));
+      if (page.length === 0 || this.#stopped) break;
+      for (const record of page) {
+        const memory = this.#deps.record(record.memoryId);
+        if (!memory) orphans.push(record.memoryId);
+        else if (record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+      }
+      after = page[page.length - 1]!.memoryId;
+      await pause(0);
     }
     for (const memory of this.#deps.records()) if (!this.#hashes.has(memory.id)) this.#pending.add(memory.id);
     // Links whose memory went while no tab kept the graph (a crash between the two writes).
@@ -74,7 +91,9 @@ export class GraphKeeper {
 
   /** Notes memories as now stored: those whose text changed are read again. */
   noteWritten(memories: readonly MemoryItem[]): void {
+    const before = this.#pending.size;
     for (const memory of memories) if (this.#hashes.get(memory.id) !== textHash(memory.text)) this.#pending.add(memory.id);
+    if (this.#pending.size > before) this.#lastWriteAt = performance.now();
     this.#kick();
   }
 
@@ -123,6 +142,8 @@ export class GraphKeeper {
 
   async #drain(): Promise<void> {
     while (!this.#stopped && this.#pending.size > 0) {
+      // While memories are being written, writing goes first: the graph reads once they pause.
+      while (!this.#stopped && performance.now() - this.#lastWriteAt < QUIET_MS) await pause(QUIET_MS);
       const ids = [...this.#pending].slice(0, BATCH);
       for (const id of ids) this.#pending.delete(id);
       const memories = ids.map((id) => this.#deps.record(id)).filter((m): m is MemoryItem => m !== undefined);
@@ -130,7 +151,7 @@ export class GraphKeeper {
       await this.#readBatch(memories);
       this.#lastError = null;
       // Searches and writes go first.
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await pause(0);
     }
   }
 

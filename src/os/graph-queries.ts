@@ -8,7 +8,7 @@ import type { CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { LIVE_STATES } from '../core/lifecycle';
 import { foldWord } from '../core/words';
-import { ENTITY_TYPES, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type TopicsParams, type TopicView } from '../protocol/graph-types';
+import { ENTITY_TYPES, type EntityLink, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type TopicsParams, type TopicView } from '../protocol/graph-types';
 import type { TopicNode } from '../search/topic-tree';
 import type { EntityGraph } from '../search/entity-graph';
 import type { CubeScope, MemoryIndex } from '../search/memory-index';
@@ -22,6 +22,8 @@ export interface GraphQueryDeps {
   readableCubes(userId: string, cubeIds: readonly string[]): Promise<CubeRecord[]>;
   /** A memory the user may read (access checked), by id. */
   readable(userId: string, memoryId: string): Promise<{ id: string; cubeId: string }>;
+  /** A memory's links as stored (with the words that named each entity). */
+  storedLinks(memoryId: string): Promise<readonly EntityLink[]>;
   /** A cube's topic tree (see TopicKeeper.tree). */
   topicTree(cubeId: string): TopicNode[];
 }
@@ -112,7 +114,7 @@ export class GraphQueries {
     const reached = graph.walk({ cubeIds: [memory.cubeId], queryKeys: [], seeds: [{ id: memoryId, weight: 1 }], allow, hopWeight: 1, maxShare: 0.05, limit });
     return {
       memoryId,
-      entities: graph.linksOf(memoryId),
+      entities: await this.#deps.storedLinks(memoryId),
       related: reached.map((hit) => ({ memoryId: hit.id, text: index.record(hit.id)?.text ?? '', via: hit.via, score: hit.score })),
     };
   }

@@ -174,6 +174,7 @@ export class MemOS implements MemoryApi {
       index: this.#index,
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
       readable: (userId, memoryId) => this.#plaintext.get({ userId, memoryId }),
+      storedLinks: async (memoryId) => (await store.read(['entityLinks'], (tx) => tx.objectStore('entityLinks').get(memoryId)))?.links ?? [],
     });
     this.#plaintext = new PlaintextMemory({
       store,

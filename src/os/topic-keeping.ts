@@ -42,7 +42,7 @@ export class TopicKeeper {
 
   #input(memory: MemoryItem): TopicInput {
     // Dates say when, not what about: they do not shape topics.
-    const keys = (this.#deps.graph?.linksOf(memory.id) ?? []).filter((l) => l.type !== 'date').map((l) => l.key);
+    const keys = (this.#deps.graph?.entitiesOf(memory.id) ?? []).filter((l) => l.type !== 'date').map((l) => l.key);
     return { id: memory.id, vector: this.#deps.serving()?.vectorOf(memory.id), keys };
   }
 

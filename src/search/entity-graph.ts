@@ -60,7 +60,11 @@ export interface GraphHit {
 /** Entities, memories and the links between them, per cube. */
 export class EntityGraph {
   readonly #nodes = new Map<string, EntityNode>();
-  readonly #links = new Map<string, { cubeId: string; speaker: string | undefined; links: readonly EntityLink[] }>();
+  /**
+   * Each memory's entities: the shared nodes themselves and the type each was named as there (the
+   * words that named them stay in IndexedDB, so a large graph holds little per link).
+   */
+  readonly #links = new Map<string, { readonly cubeId: string; readonly nodes: readonly EntityNode[]; readonly types: readonly EntityType[] }>();
   /** How many memories of each cube have links. */
   readonly #cubeSizes = new Map<string, number>();
   /** cubeId → alias → entity key. */
@@ -79,7 +83,8 @@ export class EntityGraph {
   /** Replaces a memory's links (an empty list: it names nothing). */
   set(memoryId: string, cubeId: string, links: readonly EntityLink[], speaker?: string): void {
     this.remove([memoryId]);
-    this.#links.set(memoryId, { cubeId, speaker, links });
+    const nodes: EntityNode[] = [];
+    this.#links.set(memoryId, { cubeId, nodes, types: links.map((l) => l.type) });
     this.#cubeSizes.set(cubeId, (this.#cubeSizes.get(cubeId) ?? 0) + 1);
     for (const link of links) {
       const id = nodeId(cubeId, link.key);
@@ -89,6 +94,7 @@ export class EntityGraph {
         this.#nodes.set(id, node);
       }
       node.memories.add(memoryId);
+      nodes.push(node);
       node.types.set(link.type, (node.types.get(link.type) ?? 0) + 1);
       if (link.type !== 'thing' || node.type === 'thing') {
         node.type = [...node.types].sort((a, b) => b[1] - a[1] || (a[0] === 'thing' ? 1 : -1))[0]![0];
@@ -109,16 +115,14 @@ export class EntityGraph {
       if (!held) continue;
       this.#links.delete(memoryId);
       this.#cubeSizes.set(held.cubeId, (this.#cubeSizes.get(held.cubeId) ?? 1) - 1);
-      for (const link of held.links) {
-        const id = nodeId(held.cubeId, link.key);
-        const node = this.#nodes.get(id);
-        if (!node) continue;
+      held.nodes.forEach((node, i) => {
+        const type = held.types[i]!;
         node.memories.delete(memoryId);
-        const count = (node.types.get(link.type) ?? 1) - 1;
-        if (count > 0) node.types.set(link.type, count);
-        else node.types.delete(link.type);
-        if (node.memories.size === 0) this.#nodes.delete(id);
-      }
+        const count = (node.types.get(type) ?? 1) - 1;
+        if (count > 0) node.types.set(type, count);
+        else node.types.delete(type);
+        if (node.memories.size === 0) this.#nodes.delete(nodeId(held.cubeId, node.key));
+      });
     }
   }
 
@@ -130,9 +134,10 @@ export class EntityGraph {
     this.#roleAliases.clear();
   }
 
-  /** The links of a memory. */
-  linksOf(memoryId: string): readonly EntityLink[] {
-    return this.#links.get(memoryId)?.links ?? [];
+  /** The entities a memory names, as it named them (key, the entity's name, the type it was named as). */
+  entitiesOf(memoryId: string): { key: string; name: string; type: EntityType }[] {
+    const held = this.#links.get(memoryId);
+    return held ? held.nodes.map((node, i) => ({ key: node.key, name: node.name, type: held.types[i]! })) : [];
   }
 
   /** An entity of a cube by key, if any memory names it. */
@@ -230,10 +235,9 @@ export class EntityGraph {
       for (const seed of params.seeds) {
         const held = this.#links.get(seed.id);
         if (!held) continue;
-        for (const link of held.links) {
-          const id = nodeId(held.cubeId, link.key);
-          const node = this.#nodes.get(id);
-          if (!node || queryNodes.has(id) || !usable(node)) continue;
+        for (const node of held.nodes) {
+          const id = nodeId(held.cubeId, node.key);
+          if (queryNodes.has(id) || !usable(node)) continue;
           const amount = params.hopWeight * seed.weight * this.#idf(node, sizes.get(held.cubeId) ?? 0);
           for (const memoryId of node.memories) if (memoryId !== seed.id) credit(memoryId, amount, node.name);
         }

@@ -19,6 +19,7 @@ export function whyLine(hit: SearchHit): string {
     p.speaker > 0 ? 'said by the person asked about' : '',
     p.time > 0 ? 'said in the time asked about' : '',
     p.session > 0 ? `session match ${(p.session * 100).toFixed(1)}` : '',
+    p.linkedVia?.length ? `linked through ${p.linkedVia.slice(0, 3).join(', ')}` : '',
   ].filter(Boolean);
   const matched = hit.matchedTerms.length > 0 ? ` · matched: ${hit.matchedTerms.join(', ')}` : '';
   return `score ${hit.score.toFixed(4)} · ${text} · ${vector}${extras.map((e) => ` · ${e}`).join('')}${matched}`;

@@ -12,6 +12,7 @@ import { SHOWN_STATES } from './newest-memories';
 import { sharedStyles } from './styles';
 import './memos-chat';
 import './memos-inspector';
+import './memos-graph';
 import './memos-cubes';
 import './memos-models';
 import './memos-scheduler';
@@ -26,6 +27,7 @@ import { modelForStart } from './model-on-start';
 const TABS = [
   ['chat', 'Chat'],
   ['memories', 'Memories'],
+  ['graph', 'Graph'],
   ['cubes', 'Users & cubes'],
   ['models', 'Models'],
   ['scheduler', 'Scheduler'],
@@ -208,6 +210,8 @@ export class MemosApp extends LitElement {
         return html`<memos-chat .session=${s}></memos-chat>`;
       case 'memories':
         return html`<memos-inspector .session=${s}></memos-inspector>`;
+      case 'graph':
+        return html`<memos-graph .session=${s}></memos-graph>`;
       case 'cubes':
         return html`<memos-cubes .session=${s}></memos-cubes>`;
       case 'models':

@@ -16,12 +16,13 @@ const SIGNALS = [
   ['time', 'time named', '#b08a1e'],
   ['session', 'session match', '#6b7280'],
   ['neighbour', 'next to a match', '#0f8a8a'],
+  ['graph', 'linked entity', '#a3478f'],
 ] as const;
 
 /** Horizontal bars: what each ranking signal added to one hit's score. */
 export function scoreBreakdownPlot(parts: ScoreParts): TemplateResult {
   const c = parts.contributions;
-  const rows = SIGNALS.map(([key, label, colour]) => ({ label, colour, value: c[key] }));
+  const rows = SIGNALS.map(([key, label, colour]) => ({ label, colour, value: c[key] ?? 0 }));
   const max = Math.max(1e-9, ...rows.map((r) => r.value));
   const rowHeight = 16;
   const width = 320;

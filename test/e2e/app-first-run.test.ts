@@ -18,7 +18,7 @@ describe('the app on a first run', () => {
     const opening = page.locator('#opening');
     await opening.waitFor();
     expect(await opening.textContent()).toContain('Opening your memory store');
-    expect(await page.getByRole('tab').count()).toBe(7);
+    expect(await page.getByRole('tab').count()).toBe(8);
     expect(await page.getByRole('tab', { name: 'Memories' }).getAttribute('aria-selected')).toBe('true');
     // The memories view is not there yet: the worker is still held back.
     expect(await page.locator('#search-mode').count()).toBe(0);

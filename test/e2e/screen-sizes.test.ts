@@ -7,7 +7,7 @@ import { launchProfile, newProfileDir, storeName, watchErrors } from './browser'
 import { remember } from './app-helpers';
 import { lowContrast } from './contrast';
 
-const TABS = ['Chat', 'Memories', 'Users & cubes', 'Models', 'Scheduler', 'Guided demo', 'Settings'];
+const TABS = ['Chat', 'Memories', 'Graph', 'Users & cubes', 'Models', 'Scheduler', 'Guided demo', 'Settings'];
 
 describe('every view at every screen size', () => {
   it('fits 360 px and 1,280 px wide with hostile content in both themes, with no sideways scroll and readable text', { timeout: 180_000 }, async () => {

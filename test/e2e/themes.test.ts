@@ -7,7 +7,7 @@ import { launchProfile, newProfileDir, storeName, watchErrors } from './browser'
 import { remember } from './app-helpers';
 import { lowContrast } from './contrast';
 
-const TABS = ['Chat', 'Memories', 'Users & cubes', 'Models', 'Scheduler', 'Settings', 'Guided demo'];
+const TABS = ['Chat', 'Memories', 'Graph', 'Users & cubes', 'Models', 'Scheduler', 'Settings', 'Guided demo'];
 
 describe('themes', () => {
   for (const scheme of ['light', 'dark'] as const) {
