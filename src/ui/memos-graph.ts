@@ -180,15 +180,15 @@ export class MemosGraph extends SessionElement {
     const size = 460;
     const c = size / 2;
     const at = (i: number, n: number, r: number) => ({ x: c + r * Math.cos((2 * Math.PI * i) / Math.max(1, n) - Math.PI / 2), y: c + r * Math.sin((2 * Math.PI * i) / Math.max(1, n) - Math.PI / 2) });
-    const inner = new Map(d.memories.map((m, i) => [m.id, at(i, d.memories.length, 120)]));
-    const outer = d.neighbours.map((n, i) => ({ n, p: at(i + 0.5, d.neighbours.length, 205) }));
+    const inner = new Map(d.memories.map((m, i) => [m.id, at(i, d.memories.length, 110)]));
+    const outer = d.neighbours.map((n, i) => ({ n, p: at(i + 0.5, d.neighbours.length, 180) }));
     const key = (fn: () => void) => (e: KeyboardEvent) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
         fn();
       }
     };
-    return svg`<svg viewBox="0 0 ${size} ${size}" role="group" aria-label="${d.entity.name}: its memories and the entities they name">
+    return svg`<svg viewBox="0 -10 ${size} ${size + 30}" role="group" aria-label="${d.entity.name}: its memories and the entities they name">
       ${d.memories.map((m) => svg`<line class="edge" x1=${c} y1=${c} x2=${inner.get(m.id)!.x} y2=${inner.get(m.id)!.y}></line>`)}
       ${outer.flatMap(({ n, p }) => n.memoryIds.map((id) => (inner.has(id) ? svg`<line class="edge" x1=${inner.get(id)!.x} y1=${inner.get(id)!.y} x2=${p.x} y2=${p.y}></line>` : nothing)))}
       <g class="node centre" transform="translate(${c} ${c})"><circle r="26"></circle><text text-anchor="middle" dy="4">${short(d.entity.name, 14)}</text></g>
@@ -211,7 +211,8 @@ export class MemosGraph extends SessionElement {
     if (!this.memoryId) return nothing;
     return html`<section aria-label="memory and its links">
       <div class="row"><h3>Memory</h3><button @click=${() => { this.memoryId = ''; this.related = undefined; }}>Close</button></div>
-      <memos-memory-detail .api=${s.api} userId=${s.userId} .memoryId=${this.memoryId} readonly></memos-memory-detail>
+      <memos-memory-detail .api=${s.api} userId=${s.userId} .memoryId=${this.memoryId}
+        @memory-changed=${() => s.changed('memories')} @memory-purged=${() => { this.memoryId = ''; this.related = undefined; s.changed('memories'); }}></memos-memory-detail>
       ${this.related
         ? html`<h4>Names</h4><p>${this.related.entities.map((e) => html`<button @click=${() => this.guard(() => this.#draw(e.key))}>${e.name}<span class="type">${e.type}${e.role ? ` · ${e.role}` : ''}</span></button> `)}</p>
           <h4>Linked memories</h4>

@@ -9,7 +9,7 @@ import { foldWord } from '../../core/words';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
 /** Which extractor this is: links read by another (or an older rule set) are read again. */
-export const ENTITY_EXTRACTOR = 'compromise@14.20.0/2';
+export const ENTITY_EXTRACTOR = 'compromise@14.20.0/3';
 
 /** One entity found in a text (see EntityLink). */
 export type EntityMention = EntityLink;
@@ -61,8 +61,9 @@ const ROLES = new Set([
 const has = (term: Term, tag: string) => term.tags.includes(tag);
 const capitalised = (term: Term) => /^\p{Lu}/u.test(term.text.replace(/^\W+/u, ''));
 const isName = (term: Term) => capitalised(term) && (has(term, 'FirstName') || has(term, 'LastName') || (has(term, 'Person') && has(term, 'ProperNoun') && !has(term, 'Actor')));
-const isPlace = (term: Term) => capitalised(term) && has(term, 'Place');
-const isOrganization = (term: Term) => capitalised(term) && has(term, 'Organization');
+// A month or a weekday is a date, whatever else the tagger thought it was.
+const isPlace = (term: Term) => capitalised(term) && has(term, 'Place') && !has(term, 'Date');
+const isOrganization = (term: Term) => capitalised(term) && has(term, 'Organization') && !has(term, 'Date');
 const endsPhrase = (term: Term) => /[.,;:!?()"—–-]/u.test(term.post);
 const keyOf = (words: string) => foldWord(words.replace(/['’]s$/u, '').replace(/[^\p{L}\p{N}' -]/gu, '').trim()).replace(/\s+/g, ' ');
 
