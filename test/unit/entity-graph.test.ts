@@ -33,8 +33,10 @@ describe('entity extraction', () => {
     expect(byKey.has('caroline')).toBe(false);
   });
 
-  it('finds nothing in a text without Latin letters', async () => {
+  it('finds nothing in a text without Latin letters, and no entity in a run-on word', async () => {
     expect(await extractEntities([{ text: '東京で友達に会いました。' }])).toEqual([[]]);
+    const [links = []] = await extractEntities([{ text: `The ${'x'.repeat(5000)} broke the kiln.` }]);
+    expect(links.map((l) => l.key)).toEqual(['kiln']);
   });
 });
 

@@ -9,7 +9,7 @@ import { foldWord } from '../../core/words';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
 /** Which extractor this is: links read by another (or an older rule set) are read again. */
-export const ENTITY_EXTRACTOR = 'compromise@14.20.0/3';
+export const ENTITY_EXTRACTOR = 'compromise@14.20.0/4';
 
 /** One entity found in a text (see EntityLink). */
 export type EntityMention = EntityLink;
@@ -38,6 +38,10 @@ function loadTagger(): Promise<Tagger> {
   tagger ??= import('compromise').then((m) => m.default as unknown as Tagger);
   return tagger;
 }
+
+/** A longer "name" is no entity (a run-on token, a pasted hash); the words kept are cut here (cube files allow 400). */
+const MAX_KEY = 60;
+const MAX_WORDS = 200;
 
 /** Nouns too general to connect memories by. */
 const VAGUE = new Set([
@@ -110,9 +114,9 @@ function sentenceEntities(terms: readonly Term[]): EntityMention[] {
   const add = (type: EntityType, list: readonly Term[], role?: string, words?: string) => {
     const name = list.map((t) => clean(t.text)).join(' ');
     const key = keyOf(name);
-    if (key.length < 2 || VAGUE.has(key)) return;
+    if (key.length < 2 || key.length > MAX_KEY || VAGUE.has(key)) return;
     for (const t of list) named.add(t);
-    out.push({ key, name: type === 'thing' ? key : name.replace(/['’]s$/u, ''), type, words: words ?? name, ...(role !== undefined && { role }) });
+    out.push({ key, name: type === 'thing' ? key : name.replace(/['’]s$/u, ''), type, words: (words ?? name).slice(0, MAX_WORDS), ...(role !== undefined && { role }) });
   };
   for (const run of runs(terms, isName)) {
     // "my sister Lucia": the role before the name, said by the speaker about their own family or friends.
@@ -136,12 +140,12 @@ function sentenceEntities(terms: readonly Term[]): EntityMention[] {
     if (roots.length === 0) continue;
     const phrase = roots.slice(-3).join(' ');
     const head = roots[roots.length - 1]!;
-    const words = run.terms.map((t) => clean(t.text)).join(' ');
-    if (roots.length > 1 && !VAGUE.has(phrase)) out.push({ key: phrase, name: phrase, type: 'thing', words });
-    if (!VAGUE.has(head)) out.push({ key: head, name: head, type: 'thing', words });
+    const words = run.terms.map((t) => clean(t.text)).join(' ').slice(0, MAX_WORDS);
+    if (roots.length > 1 && phrase.length <= MAX_KEY && !VAGUE.has(phrase)) out.push({ key: phrase, name: phrase, type: 'thing', words });
+    if (head.length <= MAX_KEY && !VAGUE.has(head)) out.push({ key: head, name: head, type: 'thing', words });
   }
   for (const term of terms) {
-    if (has(term, 'Gerund') && term.normal.length > 4 && !VAGUE.has(term.normal)) out.push({ key: term.normal, name: term.normal, type: 'thing', words: clean(term.text) });
+    if (has(term, 'Gerund') && term.normal.length > 4 && term.normal.length <= MAX_KEY && !VAGUE.has(term.normal)) out.push({ key: term.normal, name: term.normal, type: 'thing', words: clean(term.text).slice(0, MAX_WORDS) });
   }
   return out;
 }
