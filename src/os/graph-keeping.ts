@@ -11,7 +11,7 @@
 import { textHash } from '../core/hash';
 import type { Clock } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
-import { ENTITY_EXTRACTOR, extractEntities } from '../memory/graph/entity-extraction';
+import { ENTITY_EXTRACTOR, extractEntities, preloadTagger } from '../memory/graph/entity-extraction';
 import type { GraphStatus } from '../protocol/graph-types';
 import type { EntityGraph } from '../search/entity-graph';
 import type { EntityLinkRecord } from '../storage/schema';
@@ -84,6 +84,8 @@ export class GraphKeeper {
       await pause(0);
     }
     for (const memory of this.#deps.records()) if (!this.#hashes.has(memory.id)) this.#pending.add(memory.id);
+    // The tagger is fetched and set up now, while the page settles, not in the middle of later use.
+    void preloadTagger().catch(() => undefined);
     // Links whose memory went while no tab kept the graph (a crash between the two writes).
     if (orphans.length > 0) await store.write(['entityLinks'], async (tx) => Promise.all(orphans.map((id) => tx.objectStore('entityLinks').delete(id))));
     this.#kick();
@@ -142,8 +144,8 @@ export class GraphKeeper {
 
   async #drain(): Promise<void> {
     while (!this.#stopped && this.#pending.size > 0) {
-      // While memories are being written, writing goes first: the graph reads once they pause.
-      while (!this.#stopped && performance.now() - this.#lastWriteAt < QUIET_MS) await pause(QUIET_MS);
+      // While memories are being written, writing goes first: the graph reads once writes pause.
+      while (!this.#stopped && (this.#deps.store.writing > 0 || performance.now() - this.#lastWriteAt < QUIET_MS)) await pause(QUIET_MS);
       const ids = [...this.#pending].slice(0, BATCH);
       for (const id of ids) this.#pending.delete(id);
       const memories = ids.map((id) => this.#deps.record(id)).filter((m): m is MemoryItem => m !== undefined);

@@ -60,6 +60,7 @@ export class Store {
   #directoryVersion = 0;
   #onClose = new Set<(reason: 'closed' | 'upgrade' | 'terminated') => void>();
   #onCommit = new Set<(commit: Commit) => void>();
+  #writing = 0;
 
   private constructor(name: string, db: IDBPDatabase<MemosSchema>, lock: LockRunner, changes: ChangeFeed, durability: 'strict' | 'relaxed') {
     this.name = name;
@@ -177,6 +178,21 @@ export class Store {
   ): Promise<T> {
     const { signal } = options;
     this.#assertOpen();
+    this.#writing++;
+    try {
+      return await this.#lockedWrite(storeNames, fn, options);
+    } finally {
+      this.#writing--;
+    }
+  }
+
+  /** Writes begun in this tab and not finished (waiting for the lock, or running). */
+  get writing(): number {
+    return this.#writing;
+  }
+
+  async #lockedWrite<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>, options: WriteOptions): Promise<T> {
+    const { signal } = options;
     return this.#lock(`memos-write:${this.name}`, async () => {
       this.#assertOpen();
       if (signal?.aborted) throw new MemosError('ABORTED');

@@ -283,7 +283,7 @@ describe.skipIf(!HAS_STORIES)('the app with a model (needs ../shared stories260K
     expect((await chat.locator('.a').textContent())?.trim().length).toBeGreaterThan(0);
     await chat.locator('.chip').first().click();
     expect(await chat.locator('.why').textContent()).toMatch(/score [\s\S]* written/);
-    expect(await chat.locator('.why svg[aria-label="score breakdown"] rect').count()).toBe(8);
+    expect(await chat.locator('.why svg[aria-label="score breakdown"] rect').count()).toBe(9);
     // The session list now has this conversation.
     await expect.poll(() => chat.locator('nav li').count(), { timeout: 15_000 }).toBe(1);
 
@@ -370,7 +370,7 @@ describe('the app for keyboard and screen-reader users', () => {
     await page.locator('#memories memos-memory-card').first().getByRole('button', { name: 'details and history' }).click();
     await page.locator('memos-memory-detail #versions li').first().waitFor();
     await page.getByRole('tab', { name: 'Memories' }).focus();
-    const tabs = ['Users & cubes', 'Models', 'Scheduler', 'Settings', 'Guided demo', 'Chat', 'Memories'];
+    const tabs = ['Graph', 'Users & cubes', 'Models', 'Scheduler', 'Settings', 'Guided demo', 'Chat', 'Memories'];
     const unnamed: string[] = [];
     const check = async (where: string) => {
       // Controls the accessibility tree shows without a name: "- button", "- textbox", "- combobox [disabled]"…

@@ -49,7 +49,9 @@ const TEXTS = [
 ];
 const QUERIES = ['cat Miso', 'report Friday', 'tea', 'Porto trip', 'appointment', 'sofa afternoon'];
 
+/** What a MemOS answers to the queries, once its entity graph has loaded (the graph is a ranking side). */
 async function answers(os: MemOS): Promise<string[][]> {
+  await os.graphStatus({ wait: true });
   const out: string[][] = [];
   for (const query of QUERIES) out.push((await os.search({ userId: 'ana', query, trackUsage: false })).map((h) => `${h.memory.text} ${h.score.toFixed(6)}`));
   return out;

@@ -33,9 +33,19 @@ type Tagger = (text: string) => { compute(step: string): void; json(options: obj
 
 let tagger: Promise<Tagger> | undefined;
 
-/** Loads the tagger once (a dynamic import: its own chunk in the browser). */
+/** Fetches and sets up the tagger ahead of its first use (see {@link extractEntities}). */
+export async function preloadTagger(): Promise<void> {
+  await loadTagger();
+}
+
+/** Loads the tagger once (a dynamic import: its own chunk in the browser); later calls share it. */
 function loadTagger(): Promise<Tagger> {
-  tagger ??= import('compromise').then((m) => m.default as unknown as Tagger);
+  tagger ??= import('compromise').then((m) => {
+    const nlp = m.default as unknown as Tagger;
+    // The first reading sets up its lexicon: done here, not in the first real batch.
+    nlp('Ana met Ben in Lisbon.').json({});
+    return nlp;
+  });
   return tagger;
 }
 
