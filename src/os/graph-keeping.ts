@@ -22,6 +22,8 @@ import type { Store } from '../storage/store';
 const BATCH = 100;
 /** Stored links loaded per read when a store opens. */
 const LOAD_PAGE = 2000;
+/** The characters of a memory the tagger reads (a longer one is linked by its beginning). */
+const MAX_TEXT = 4_000;
 /** How long writes must pause before the graph reads what they wrote (ms). */
 const QUIET_MS = 100;
 
@@ -50,6 +52,8 @@ export class GraphKeeper {
   #loading: Promise<void> = Promise.resolve();
   #stopped = false;
   #lastError: string | null = null;
+  /** The disk was full when the keeper last looked: it waits for a write to commit. */
+  #waitingForRoom = false;
   /** When a write last gave the keeper work (performance.now()). */
   #lastWriteAt = 0;
 
@@ -96,6 +100,8 @@ export class GraphKeeper {
     const before = this.#pending.size;
     for (const memory of memories) if (this.#hashes.get(memory.id) !== textHash(memory.text)) this.#pending.add(memory.id);
     if (this.#pending.size > before) this.#lastWriteAt = performance.now();
+    // A write committed: there is room again.
+    this.#waitingForRoom = false;
     this.#kick();
   }
 
@@ -137,8 +143,8 @@ export class GraphKeeper {
       })
       .finally(() => {
         this.#running = undefined;
-        // A failed batch is not retried in a loop: the next write or open tries again.
-        if (this.#lastError === null) this.#kick();
+        // A failed batch is not retried in a loop, nor is a full disk: the next write or open tries again.
+        if (this.#lastError === null && !this.#waitingForRoom) this.#kick();
       });
   }
 
@@ -146,6 +152,11 @@ export class GraphKeeper {
     while (!this.#stopped && this.#pending.size > 0) {
       // While memories are being written, writing goes first: the graph reads once writes pause.
       while (!this.#stopped && (this.#deps.store.writing > 0 || performance.now() - this.#lastWriteAt < QUIET_MS)) await pause(QUIET_MS);
+      // The disk is full: links can wait for the next write that finds room (it kicks the keeper again).
+      if (this.#deps.store.full) {
+        this.#waitingForRoom = true;
+        return;
+      }
       const ids = [...this.#pending].slice(0, BATCH);
       for (const id of ids) this.#pending.delete(id);
       const memories = ids.map((id) => this.#deps.record(id)).filter((m): m is MemoryItem => m !== undefined);
@@ -168,7 +179,7 @@ export class GraphKeeper {
       else memories.push(memory);
     });
     if (memories.length === 0) return;
-    const found = await extractEntities(memories.map((m) => ({ text: m.text, speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
+    const found = await extractEntities(memories.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
     const written = await this.#deps.store.write(['cubes', 'memories', 'entityLinks'], async (tx) => {
       const out: EntityLinkRecord[] = [];
       const languages = new Map<string, string>();

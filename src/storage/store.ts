@@ -61,6 +61,7 @@ export class Store {
   #onClose = new Set<(reason: 'closed' | 'upgrade' | 'terminated') => void>();
   #onCommit = new Set<(commit: Commit) => void>();
   #writing = 0;
+  #full = false;
 
   private constructor(name: string, db: IDBPDatabase<MemosSchema>, lock: LockRunner, changes: ChangeFeed, durability: 'strict' | 'relaxed') {
     this.name = name;
@@ -180,7 +181,12 @@ export class Store {
     this.#assertOpen();
     this.#writing++;
     try {
-      return await this.#lockedWrite(storeNames, fn, options);
+      const result = await this.#lockedWrite(storeNames, fn, options);
+      this.#full = false;
+      return result;
+    } catch (error) {
+      if (error instanceof MemosError && error.code === 'QUOTA_EXCEEDED') this.#full = true;
+      throw error;
     } finally {
       this.#writing--;
     }
@@ -189,6 +195,14 @@ export class Store {
   /** Writes begun in this tab and not finished (waiting for the lock, or running). */
   get writing(): number {
     return this.#writing;
+  }
+
+  /**
+   * Whether the last write of this tab was refused for lack of space (until one succeeds): work that
+   * can wait — derived data — should not be written onto a full disk.
+   */
+  get full(): boolean {
+    return this.#full;
   }
 
   async #lockedWrite<T, S extends MemosStoreName[]>(storeNames: S, fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>, options: WriteOptions): Promise<T> {

@@ -2,8 +2,9 @@
 // walks links, and how MemOS keeps it — links stored beside memories after they commit, loaded
 // on reopen without reading again, read again when a memory's text changes, gone with a purge, absent
 // for a cube in another language — and how recall and the API use it.
+import { IDBObjectStore as FakeObjectStore } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { extractEntities } from '../../src/memory/graph/entity-extraction';
 import type { MemOS } from '../../src/os/memos';
 import { EntityGraph, queryKeys } from '../../src/search/entity-graph';
@@ -13,6 +14,7 @@ import { errorOf, freshIndexedDb, openTestOs } from './helpers';
 
 let opened: MemOS[] = [];
 afterEach(() => {
+  vi.restoreAllMocks();
   for (const os of opened) os.close();
   opened = [];
 });
@@ -133,6 +135,30 @@ describe('MemOS keeps the graph', () => {
     await again.purge({ userId: 'ana', memoryId: a!.id });
     expect((await linksIn(name)).map((r) => r.memoryId)).toEqual([b!.id]);
     expect(await again.entities({ userId: 'ana', cubeId: 'c1', query: 'melanie' })).toEqual([]);
+  });
+
+  it('writes no links onto a full disk: they wait for the next write that finds room', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    // (fake-indexeddb stands in for a browser that refuses data: every put and add is over quota.)
+    const put = FakeObjectStore.prototype.put;
+    const add = FakeObjectStore.prototype.add;
+    const refuse = () => {
+      throw new DOMException('no room', 'QuotaExceededError');
+    };
+    const [first] = await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Lucia moved to Lisbon.' } });
+    vi.spyOn(FakeObjectStore.prototype, 'put').mockImplementation(refuse);
+    vi.spyOn(FakeObjectStore.prototype, 'add').mockImplementation(refuse);
+    expect((await errorOf(() => os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Lucia found a flat.' } }))).code).toBe('QUOTA_EXCEEDED');
+    // The first memory's links were never tried: the keeper held off once the add was refused.
+    expect(await os.graphStatus({ wait: true })).toMatchObject({ linked: 0, pending: 1, lastError: null });
+    vi.mocked(FakeObjectStore.prototype.put).mockImplementation(put);
+    vi.mocked(FakeObjectStore.prototype.add).mockImplementation(add);
+    await os.add({ userId: 'ana', cubeId: 'c1', memory: { text: 'Lucia bought a bicycle.' } });
+    expect(await os.graphStatus({ wait: true })).toMatchObject({ linked: 2, pending: 0, lastError: null });
+    expect((await os.related({ userId: 'ana', memoryId: first!.id })).related).toHaveLength(1);
   });
 
   it('lets recall follow an entity to a memory that shares no word with the query, and says so', async () => {
