@@ -311,3 +311,30 @@ describe('the topic tree', () => {
     expect((await errorOf(() => os.topics({ userId: 'ana', cubeId: 'nope' }))).code).toBe('CUBE_NOT_FOUND');
   });
 });
+
+describe('the topic tree at idle time', () => {
+  it('is rebuilt by a scheduler job once a fifth of the cube changed, and then holds the new topic', async () => {
+    const { os } = await openTestOs();
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    const theme = (place: string, things: readonly string[]) => things.map((thing) => ({ text: `Ana talked about the ${thing} at the ${place}.` }));
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: theme('pottery studio', ['kiln', 'clay', 'glaze', 'wheel', 'vase', 'mug', 'bowl', 'apron', 'sponge', 'slip']) });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: theme('mountain hut', ['trail', 'summit', 'ridge', 'boots', 'map', 'cairn', 'stove', 'tent', 'rope', 'compass']) });
+    await os.graphStatus({ wait: true });
+    const before = await os.topics({ userId: 'ana', cubeId: 'c1' });
+    expect(before.flatMap((t) => t.entities)).not.toContain('cookery school');
+    // 20 new memories: a rebuild is queued for idle time (a new memory joins its nearest topic meanwhile).
+    const cooking = await os.add({ userId: 'ana', cubeId: 'c1', memories: theme('cookery school', ['pasta', 'recipe', 'sauce', 'oven', 'basil', 'pan', 'knife', 'dough', 'broth', 'whisk', 'garlic', 'onion', 'butter', 'flour', 'salt', 'lemon', 'pepper', 'thyme', 'rice', 'ladle']) });
+    await os.graphStatus({ wait: true });
+    await os.setIdle({ idle: true });
+    await expect.poll(async () => (await os.listJobs({ states: ['done'] })).find((j) => j.kind === 'topics')?.summary, { timeout: 5_000 }).toMatch(/topics over 40 memories/);
+    const after = await os.topics({ userId: 'ana', cubeId: 'c1' });
+    const school = after.find((t) => t.entities.includes('cookery school'));
+    const cookingIds = new Set(cooking.map((m) => m.id));
+    expect(school?.memoryIds.every((id) => cookingIds.has(id))).toBe(true);
+    // (Nearly all: a line whose only word is also another topic's may go there.)
+    expect(school?.memoryCount).toBeGreaterThanOrEqual(18);
+  });
+});
+
