@@ -1,14 +1,16 @@
 /**
  * Keeping the entity graph in step with the memories: after a write commits (in this tab or another),
- * the memories it wrote are read for entities in the background — once writes pause for 100 ms, a batch
- * at a time, yielding between batches so searches and writes go first — and their links are stored (one transaction per batch) and
- * put into the in-memory graph recall reads. Links are derived from one version of a memory's text, like
- * its vector: each record names that version, the extractor and when it read it, and the memory's own
- * versions and audit entries are the history (no audit entry of their own; decision 0034). A purge removes a
- * memory's links in its own transaction (see memory-writes.ts). When a store opens, the stored links
- * are loaded in pages; memories without links, or whose text changed since, are read again.
+ * the memories it wrote are read for entities in the background — once writes pause for 100 ms, a
+ * batch at a time, yielding between batches so searches and writes go first — and their links are
+ * stored (one transaction per batch) and put into the in-memory graph recall reads. Links are derived
+ * from one version of a memory's text, like its vector: each record names that version, the extractor
+ * and when it read it, and the memory's own versions and audit entries are the history (no audit entry
+ * of their own; decision 0034). A purge removes a memory's links in its own transaction (see
+ * memory-writes.ts). When a store opens, the stored links are loaded in pages; memories without links,
+ * or whose text changed since, are read again.
  */
 import { textHash } from '../core/hash';
+import type { CubeRecord } from '../core/cube';
 import type { Clock } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
 import { ENTITY_EXTRACTOR, extractEntities, preloadTagger } from '../memory/graph/entity-extraction';
@@ -41,6 +43,10 @@ export interface GraphKeepingDeps {
 }
 
 const speakerOf = (memory: MemoryItem) => memory.sourceRefs.find((r) => r.speaker !== undefined)?.speaker ?? null;
+
+/** Whether stored links were read from this text by this extractor (else the memory is read again). */
+const isCurrent = (record: EntityLinkRecord | undefined, memory: MemoryItem): record is EntityLinkRecord =>
+  record !== undefined && record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text);
 
 /** Reads memories for entities after they commit and keeps their links, in IndexedDB and in memory. */
 export class GraphKeeper {
@@ -82,7 +88,7 @@ export class GraphKeeper {
       for (const record of page) {
         const memory = this.#deps.record(record.memoryId);
         if (!memory) orphans.push(record.memoryId);
-        else if (record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+        else if (isCurrent(record, memory)) this.#take(record);
       }
       after = page[page.length - 1]!.memoryId;
       await pause(0);
@@ -170,27 +176,33 @@ export class GraphKeeper {
 
   async #readBatch(batch: readonly MemoryItem[]): Promise<void> {
     const at = this.#deps.clock();
-    // Links already stored for this text (an import, or another tab that read it first) are taken.
-    const stored = await this.#deps.store.read(['entityLinks'], (tx) => issueRequests<EntityLinkRecord | undefined>((add) => batch.forEach((m) => add(tx.objectStore('entityLinks').get(m.id)))));
+    // Links already stored for this text (an import, or another tab that read it first) are taken;
+    // the cubes' languages say which of the rest the tagger reads (it reads English).
+    const cubeIds = [...new Set(batch.map((m) => m.cubeId))];
+    const { stored, cubes } = await this.#deps.store.read(['entityLinks', 'cubes'], async (tx) => ({
+      stored: await issueRequests<EntityLinkRecord | undefined>((add) => batch.forEach((m) => add(tx.objectStore('entityLinks').get(m.id)))),
+      cubes: await issueRequests<CubeRecord | undefined>((add) => cubeIds.forEach((id) => add(tx.objectStore('cubes').get(id)))),
+    }));
+    const english = new Set(cubeIds.filter((_, i) => (cubes[i]?.policy?.language ?? 'english') === 'english'));
     const memories: MemoryItem[] = [];
     batch.forEach((memory, i) => {
       const record = stored[i];
-      if (record && record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text)) this.#take(record);
+      if (isCurrent(record, memory)) this.#take(record);
       else memories.push(memory);
     });
     if (memories.length === 0) return;
-    const found = await extractEntities(memories.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
-    const written = await this.#deps.store.write(['cubes', 'memories', 'entityLinks'], async (tx) => {
+    const toRead = memories.filter((m) => english.has(m.cubeId));
+    const read = await extractEntities(toRead.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
+    const found = new Map(toRead.map((m, i) => [m.id, read[i]!]));
+    const written = await this.#deps.store.write(['memories', 'entityLinks'], async (tx) => {
       const out: EntityLinkRecord[] = [];
-      const languages = new Map<string, string>();
-      for (const [i, memory] of memories.entries()) {
+      for (const memory of memories) {
         // Only the version read: a memory changed or purged meanwhile is read again or not at all.
-        const stored = await tx.objectStore('memories').get(memory.id);
-        if (!stored || stored.text !== memory.text) continue;
-        if (!languages.has(memory.cubeId)) languages.set(memory.cubeId, (await tx.objectStore('cubes').get(memory.cubeId))?.policy?.language ?? 'english');
-        // The tagger reads English: a cube in another language keeps plain memories.
-        const links = languages.get(memory.cubeId) === 'english' ? found[i]! : [];
-        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: stored.version, textHash: textHash(stored.text), speaker: speakerOf(stored), extractor: ENTITY_EXTRACTOR, links, at };
+        const current = await tx.objectStore('memories').get(memory.id);
+        if (!current || current.text !== memory.text) continue;
+        // A cube in another language keeps plain memories.
+        const links = found.get(memory.id) ?? [];
+        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: current.version, textHash: textHash(current.text), speaker: speakerOf(current), extractor: ENTITY_EXTRACTOR, links, at };
         await tx.objectStore('entityLinks').put(record);
         out.push(record);
       }

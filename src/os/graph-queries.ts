@@ -111,7 +111,7 @@ export class GraphQueries {
     if (!graph) return { memoryId, entities: [], related: [] };
     const [cube] = await this.#deps.readableCubes(userId, [memory.cubeId]);
     const allow = cube ? index.matcher([scopeOf(cube, userId)], {}) : () => false;
-    const reached = graph.walk({ cubeIds: [memory.cubeId], queryKeys: [], seeds: [{ id: memoryId, weight: 1 }], allow, hopWeight: 1, maxShare: 0.05, limit });
+    const reached = graph.walk({ cubeIds: [memory.cubeId], queryKeys: [], seeds: [{ id: memoryId, weight: 1 }], allow, hopWeight: 1, limit });
     return {
       memoryId,
       entities: await this.#deps.storedLinks(memoryId),

@@ -136,9 +136,7 @@ export class MemOS implements MemoryApi {
     // The one place a local write reaches the index and the vectors (other tabs' writes: see open).
     this.#unsubscribeCommits = store.onCommit((commit) => {
       applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
-      this.#graphKeeper?.noteRemoved(commit.removedIds);
-      this.#graphKeeper?.noteWritten(commit.written);
-      this.#topics.noteWritten(commit.written);
+      this.#followWrites(commit.written, commit.removedIds);
       this.#snapshots?.applied(commit.change.seq);
     });
     this.#consolidator = new Consolidator({
@@ -295,9 +293,7 @@ export class MemOS implements MemoryApi {
       os.#remoteQueue = os.#remoteQueue
         .then(async () => {
           const applied = await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
-          os.#graphKeeper?.noteRemoved(applied.gone);
-          os.#graphKeeper?.noteWritten(applied.present);
-          os.#topics.noteWritten(applied.present);
+          os.#followWrites(applied.present, applied.gone);
           os.#snapshots?.applied(change.seq);
         })
         .catch(() => undefined);
@@ -342,6 +338,13 @@ export class MemOS implements MemoryApi {
   /** {@inheritDoc MemoryApi.settled} */
   async settled(): Promise<void> {
     await this.#remoteQueue;
+  }
+
+  /** Tells the entity graph and the topic trees what a write (this tab's or another's) stored or removed. */
+  #followWrites(present: readonly MemoryItem[], gone: readonly string[]): void {
+    this.#graphKeeper?.noteRemoved(gone);
+    this.#graphKeeper?.noteWritten(present);
+    this.#topics.noteWritten(present);
   }
 
   /**

@@ -36,9 +36,6 @@ export interface RecallDeps {
   readonly graph?: EntityGraph;
 }
 
-/** Entities named by more than this share of a cube's memories connect nothing (and at least 20). */
-const GRAPH_MAX_SHARE = 0.05;
-
 /** Search and usage counting (see MemoryApi.search). */
 export class Recall {
   readonly #deps: RecallDeps;
@@ -124,7 +121,6 @@ export class Recall {
           seeds: first.slice(0, ranking.graphSeeds ?? 5).map((hit) => ({ id: hit.id, weight: hit.score / first[0]!.score })),
           allow: allowed,
           hopWeight: hops,
-          maxShare: GRAPH_MAX_SHARE,
           limit: plan.pool,
         })
       : [];

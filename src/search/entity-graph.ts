@@ -46,7 +46,11 @@ interface EntityNode {
 
 const nodeId = (cubeId: string, key: string) => `${cubeId}\u0000${key}`;
 
-/** An entity named by this many memories or more leads nowhere (it is not specific, and it would cost). */
+/**
+ * An entity named by more than this share of a cube's memories (and at least 20), or by MAX_FANOUT
+ * memories or more, leads nowhere: it is not specific, and following it would cost.
+ */
+const MAX_SHARE = 0.05;
 const MAX_FANOUT = 200;
 
 /** A memory reached through the graph, with the entities that led to it. */
@@ -73,11 +77,6 @@ export class EntityGraph {
   /** How many memories have links. */
   get size(): number {
     return this.#links.size;
-  }
-
-  /** Whether a memory's links are held. */
-  has(memoryId: string): boolean {
-    return this.#links.has(memoryId);
   }
 
   /** Replaces a memory's links (an empty list: it names nothing). */
@@ -195,8 +194,8 @@ export class EntityGraph {
    * Memories reached from the query's entities and from the best hits. A memory that names a query
    * entity scores that entity's specificity (idf); a memory that shares an entity with a seed hit
    * scores the seed's weight times the entity's specificity times `hopWeight`. Entities named by more
-   * than `maxShare` of a cube's memories (and at least 20), or by 200 or more, are too common to
-   * connect anything.
+   * than 5% of a cube's memories (and at least 20), or by 200 or more, are too common to connect
+   * anything.
    */
   walk(params: {
     readonly cubeIds: readonly string[];
@@ -204,7 +203,6 @@ export class EntityGraph {
     readonly seeds: readonly { readonly id: string; readonly weight: number }[];
     readonly allow: (id: string) => boolean;
     readonly hopWeight: number;
-    readonly maxShare: number;
     readonly limit: number;
   }): GraphHit[] {
     const sizes = this.#cubeSizes;
@@ -218,7 +216,7 @@ export class EntityGraph {
     };
     const usable = (node: EntityNode) => {
       const size = sizes.get(node.cubeId) ?? 0;
-      return node.memories.size < Math.min(MAX_FANOUT, Math.max(20, params.maxShare * size));
+      return node.memories.size < Math.min(MAX_FANOUT, Math.max(20, MAX_SHARE * size));
     };
     const queryNodes = new Set<string>();
     for (const cubeId of params.cubeIds) {

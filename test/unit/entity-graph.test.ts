@@ -71,7 +71,7 @@ describe('the graph in memory', () => {
     graph.set('m2', 'c1', [link('pottery'), link('kiln')]);
     graph.set('m3', 'c1', [link('kiln')]);
     const walk = (queryKeys: string[], seeds: { id: string; weight: number }[]) =>
-      graph.walk({ cubeIds: ['c1'], queryKeys, seeds, allow: () => true, hopWeight: 0.5, maxShare: 0.05, limit: 10 });
+      graph.walk({ cubeIds: ['c1'], queryKeys, seeds, allow: () => true, hopWeight: 0.5, limit: 10 });
     expect(walk(['pottery'], []).map((h) => h.id).sort()).toEqual(['m1', 'm2']);
     // "trip" names 41 of 43 memories: too common to connect.
     expect(walk(['trip'], [])).toEqual([]);

@@ -11,9 +11,6 @@ import type { EntityLink, EntityType } from '../../protocol/graph-types';
 /** Which extractor this is: links read by another (or an older rule set) are read again. */
 export const ENTITY_EXTRACTOR = 'compromise@14.20.0/4';
 
-/** One entity found in a text (see EntityLink). */
-export type EntityMention = EntityLink;
-
 /** What extraction needs of a memory. */
 export interface ExtractionInput {
   readonly text: string;
@@ -59,7 +56,7 @@ const VAGUE = new Set([
   'anything', 'something', 'everything', 'nothing', 'someone', 'anyone', 'everyone', 'people', 'person', 'guy', 'guys', 'hey', 'hi',
   'thanks', 'thank', 'yeah', 'wow', 'lol', 'ok', 'okay', 'bye', 'idea', 'question', 'end', 'moment', 'place', 'week', 'year', 'month',
   'today', 'tomorrow', 'yesterday', 'tonight', 'morning', 'night', 'weekend', 'while', 'fun', 'chance', 'point', 'experience', 'feeling',
-  'that', 'this', 'these', 'those', 'what', 'which', 'who', 'whom', 'it', 'its', 'lot', 'kinda', 'sorta',
+  'that', 'this', 'these', 'those', 'what', 'which', 'who', 'whom', 'it', 'its', 'kinda', 'sorta',
   // Gerunds of light verbs name no activity.
   'being', 'having', 'doing', 'going', 'getting', 'making', 'saying', 'taking', 'coming', 'looking', 'trying', 'thinking',
   'seeing', 'knowing', 'wanting', 'giving', 'telling', 'working', 'keeping', 'letting', 'putting', 'finding', 'starting',
@@ -118,15 +115,20 @@ function runs(terms: readonly Term[], test: (t: Term) => boolean): { start: numb
 const clean = (text: string) => text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 
 /** The entities of one sentence's terms. */
-function sentenceEntities(terms: readonly Term[]): EntityMention[] {
-  const out: EntityMention[] = [];
+function sentenceEntities(terms: readonly Term[]): EntityLink[] {
+  const out: EntityLink[] = [];
   const named = new Set<Term>();
+  /** Whether a key can name an entity: two letters or more, not a run-on token, not too vague. */
+  const usable = (key: string) => key.length >= 2 && key.length <= MAX_KEY && !VAGUE.has(key);
+  const thing = (key: string, words: string) => {
+    if (usable(key)) out.push({ key, name: key, type: 'thing', words: words.slice(0, MAX_WORDS) });
+  };
   const add = (type: EntityType, list: readonly Term[], role?: string, words?: string) => {
     const name = list.map((t) => clean(t.text)).join(' ');
     const key = keyOf(name);
-    if (key.length < 2 || key.length > MAX_KEY || VAGUE.has(key)) return;
+    if (!usable(key)) return;
     for (const t of list) named.add(t);
-    out.push({ key, name: type === 'thing' ? key : name.replace(/['’]s$/u, ''), type, words: (words ?? name).slice(0, MAX_WORDS), ...(role !== undefined && { role }) });
+    out.push({ key, name: name.replace(/['’]s$/u, ''), type, words: (words ?? name).slice(0, MAX_WORDS), ...(role !== undefined && { role }) });
   };
   for (const run of runs(terms, isName)) {
     // "my sister Lucia": the role before the name, said by the speaker about their own family or friends.
@@ -148,27 +150,23 @@ function sentenceEntities(terms: readonly Term[]): EntityMention[] {
   for (const run of runs(terms, common)) {
     const roots = run.terms.map((t) => keyOf(t.root ?? t.normal)).filter((w) => w.length > 1);
     if (roots.length === 0) continue;
-    const phrase = roots.slice(-3).join(' ');
-    const head = roots[roots.length - 1]!;
-    const words = run.terms.map((t) => clean(t.text)).join(' ').slice(0, MAX_WORDS);
-    if (roots.length > 1 && phrase.length <= MAX_KEY && !VAGUE.has(phrase)) out.push({ key: phrase, name: phrase, type: 'thing', words });
-    if (head.length <= MAX_KEY && !VAGUE.has(head)) out.push({ key: head, name: head, type: 'thing', words });
+    const words = run.terms.map((t) => clean(t.text)).join(' ');
+    if (roots.length > 1) thing(roots.slice(-3).join(' '), words);
+    thing(roots[roots.length - 1]!, words);
   }
-  for (const term of terms) {
-    if (has(term, 'Gerund') && term.normal.length > 4 && term.normal.length <= MAX_KEY && !VAGUE.has(term.normal)) out.push({ key: term.normal, name: term.normal, type: 'thing', words: clean(term.text).slice(0, MAX_WORDS) });
-  }
+  for (const term of terms) if (has(term, 'Gerund') && term.normal.length > 4) thing(term.normal, clean(term.text));
   return out;
 }
 
 /** The distinct entities of texts, read by one tagger (order kept; a key once per text). */
-export async function extractEntities(inputs: readonly ExtractionInput[]): Promise<EntityMention[][]> {
+export async function extractEntities(inputs: readonly ExtractionInput[]): Promise<EntityLink[][]> {
   const nlp = await loadTagger();
   return inputs.map((input) => {
     const text = withoutSpeakers(input);
     if (!/[A-Za-z]/.test(text)) return [];
     const doc = nlp(text);
     doc.compute('root');
-    const seen = new Map<string, EntityMention>();
+    const seen = new Map<string, EntityLink>();
     for (const sentence of doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } })) {
       for (const mention of sentenceEntities(sentence.terms)) {
         const earlier = seen.get(mention.key);
