@@ -4,6 +4,7 @@
  * nearest topic at once, and when enough of a cube has changed (a fifth, and at least 20 memories) a
  * rebuild is queued for idle time. The tree is derived and kept in memory only: a reload builds it again.
  */
+import { textHash } from '../core/hash';
 import { LIVE_STATES } from '../core/lifecycle';
 import type { MemoryItem } from '../core/memory-item';
 import type { VectorMemory } from '../memory/vector-memory';
@@ -23,7 +24,8 @@ export interface TopicKeepingDeps {
 interface CubeTree {
   readonly tree: TopicNode[];
   readonly space: TopicSpace;
-  readonly members: Set<string>;
+  /** The memories in the tree, with the hash of the text they were placed by. */
+  readonly members: Map<string, string>;
   readonly built: number;
   /** Memories written since the build (new ones were assigned to a topic). */
   readonly changed: Set<string>;
@@ -52,15 +54,18 @@ export class TopicKeeper {
     for (const memory of this.#deps.index.records()) if (memory.cubeId === cubeId && LIVE_STATES.includes(memory.state)) memories.push(memory);
     const graph = this.#deps.graph;
     const { tree, space } = buildTopicTree(memories.map((m) => this.#input(m)), (key) => graph?.entity(cubeId, key)?.name ?? key);
-    this.#trees.set(cubeId, { tree, space, members: new Set(memories.map((m) => m.id)), built: memories.length, changed: new Set(), queued: false });
+    this.#trees.set(cubeId, { tree, space, members: new Map(memories.map((m) => [m.id, textHash(m.text)])), built: memories.length, changed: new Set(), queued: false });
     return { topics: tree.length, memories: memories.length };
   }
 
-  /** Notes memories as written: new ones join their nearest topic when the tree is next read. */
+  /**
+   * Notes memories as written: new ones join their nearest topic when the tree is next read. Only new
+   * and edited memories count towards a rebuild — not a write of usage counts, whose text is the same.
+   */
   noteWritten(memories: readonly MemoryItem[]): void {
     for (const memory of memories) {
       const held = this.#trees.get(memory.cubeId);
-      if (!held || held.changed.has(memory.id)) continue;
+      if (!held || held.changed.has(memory.id) || held.members.get(memory.id) === textHash(memory.text)) continue;
       held.changed.add(memory.id);
       if (!held.queued && held.changed.size >= Math.max(20, held.built / 5)) {
         held.queued = true;
@@ -84,7 +89,7 @@ export class TopicKeeper {
       const memory = this.#deps.index.record(id);
       if (!memory) continue;
       fresh.push(this.#input(memory));
-      held.members.add(id);
+      held.members.set(id, textHash(memory.text));
     }
     assignToTree(held.tree, fresh, held.space);
     return held.tree;

@@ -324,6 +324,11 @@ describe('the topic tree at idle time', () => {
     await os.graphStatus({ wait: true });
     const before = await os.topics({ userId: 'ana', cubeId: 'c1' });
     expect(before.flatMap((t) => t.entities)).not.toContain('cookery school');
+    // Searches that count uses write the memories' usage, not their text: no rebuild for those.
+    expect(await os.search({ userId: 'ana', query: 'Ana talked about', topK: 20, trackUsage: true })).toHaveLength(20);
+    // (An export writes the counted uses first.)
+    await os.exportCube({ userId: 'ana', cubeId: 'c1' });
+    expect((await os.listJobs({})).filter((j) => j.kind === 'topics')).toEqual([]);
     // 20 new memories: a rebuild is queued for idle time (a new memory joins its nearest topic meanwhile).
     const cooking = await os.add({ userId: 'ana', cubeId: 'c1', memories: theme('cookery school', ['pasta', 'recipe', 'sauce', 'oven', 'basil', 'pan', 'knife', 'dough', 'broth', 'whisk', 'garlic', 'onion', 'butter', 'flour', 'salt', 'lemon', 'pepper', 'thyme', 'rice', 'ladle']) });
     await os.graphStatus({ wait: true });
