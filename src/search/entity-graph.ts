@@ -223,7 +223,8 @@ export class EntityGraph {
       for (const raw of params.queryKeys) {
         const key = this.resolve(cubeId, raw);
         const node = key === undefined ? undefined : this.#nodes.get(nodeId(cubeId, key));
-        if (!node || !usable(node)) continue;
+        // Two of the query's keys may lead to one entity ("mel", "melanie"): it counts once.
+        if (!node || !usable(node) || queryNodes.has(nodeId(cubeId, node.key))) continue;
         queryNodes.add(nodeId(cubeId, node.key));
         const idf = this.#idf(node, sizes.get(cubeId) ?? 0);
         for (const memoryId of node.memories) credit(memoryId, idf, node.name);

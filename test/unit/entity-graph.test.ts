@@ -73,6 +73,8 @@ describe('the graph in memory', () => {
     const walk = (queryKeys: string[], seeds: { id: string; weight: number }[]) =>
       graph.walk({ cubeIds: ['c1'], queryKeys, seeds, allow: () => true, hopWeight: 0.5, limit: 10 });
     expect(walk(['pottery'], []).map((h) => h.id).sort()).toEqual(['m1', 'm2']);
+    // The same entity named twice in a query counts once.
+    expect(walk(['pottery', 'pottery'], [])[0]!.score).toBe(walk(['pottery'], [])[0]!.score);
     // "trip" names 41 of 43 memories: too common to connect.
     expect(walk(['trip'], [])).toEqual([]);
     const hop = walk([], [{ id: 'm2', weight: 1 }]);
