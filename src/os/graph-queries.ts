@@ -11,7 +11,7 @@ import { foldWord } from '../core/words';
 import { ENTITY_TYPES, type EntityLink, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type TopicsParams, type TopicView } from '../protocol/graph-types';
 import type { TopicNode } from '../search/topic-tree';
 import type { EntityGraph } from '../search/entity-graph';
-import type { CubeScope, MemoryIndex } from '../search/memory-index';
+import { scopeOf, type MemoryIndex } from '../search/memory-index';
 import { intInRange, optionalListOf, optionalTime, requireId, requireObject } from './validate';
 
 /** What graph queries need of MemOS. */
@@ -27,8 +27,6 @@ export interface GraphQueryDeps {
   /** A cube's topic tree (see TopicKeeper.tree). */
   topicTree(cubeId: string): TopicNode[];
 }
-
-const scopeOf = (cube: CubeRecord, userId: string): CubeScope => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId });
 
 /** See MemoryApi.entities and MemoryApi.related. */
 export class GraphQueries {
@@ -54,27 +52,30 @@ export class GraphQueries {
     const { graph, index } = this.#deps;
     if (!cube || !graph) return [];
     const allow = index.matcher([scopeOf(cube, userId)], asOf === undefined ? {} : { asOf, states: [...LIVE_STATES, 'archived'] });
-    const out: EntityView[] = [];
+    // Aliases cost a pass over the cube's people: asked for only where the name alone does not match,
+    // and for the entities returned.
+    const named = (entity: { key: string; name: string }) => !needle || foldWord(entity.name).includes(needle) || graph.aliasesOf(cubeId, entity.key).some((a) => a.includes(needle));
+    const found: Omit<EntityView, 'aliases'>[] = [];
     for (const entity of graph.entities(cubeId)) {
-      if (types && !types.includes(entity.type)) continue;
-      const aliases = graph.aliasesOf(cubeId, entity.key);
-      if (needle && !foldWord(entity.name).includes(needle) && !aliases.some((a) => a.includes(needle))) continue;
+      if ((types && !types.includes(entity.type)) || !named(entity)) continue;
       const ids = (graph.entity(cubeId, entity.key)?.memoryIds ?? []).filter(allow);
       if (ids.length === 0) continue;
       const times = ids.map((id) => index.timeOf(id) ?? 0);
       const newestFirst = ids.map((id, i) => ({ id, t: times[i]! })).sort((a, b) => b.t - a.t || (a.id < b.id ? -1 : 1));
-      out.push({
+      found.push({
         key: entity.key,
         name: entity.name,
         type: entity.type,
-        aliases,
         memoryCount: ids.length,
         memoryIds: newestFirst.slice(0, 50).map((x) => x.id),
         firstSeenAt: Math.min(...times),
         lastSeenAt: Math.max(...times),
       });
     }
-    return out.sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1)).slice(0, limit);
+    return found
+      .sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1))
+      .slice(0, limit)
+      .map((entity) => ({ ...entity, aliases: graph.aliasesOf(cubeId, entity.key) }));
   }
 
   /** See MemoryApi.topics. */

@@ -11,7 +11,7 @@ import type { MemoryHit, MemoryItem } from '../core/memory-item';
 import { embeddingText, type VectorMemory } from '../memory/vector-memory';
 import type { CallOptions } from '../protocol/memory-types';
 import type { RankingOptions, SearchFilters, SearchHit, SearchParams } from '../protocol/search-types';
-import type { CubeScope, MemoryIndex } from '../search/memory-index';
+import { scopeOf, type CubeScope, type MemoryIndex } from '../search/memory-index';
 import { matchedTerms, planQuery } from '../search/query-plan';
 import { queryKeys, type EntityGraph } from '../search/entity-graph';
 import { fuse, type FusionInput } from '../search/ranking';
@@ -72,7 +72,7 @@ export class Recall {
     checkAborted(options.signal);
     // Each cube's words are read in its language (a policy changed in any tab re-indexes that cube here).
     index.useCubeLanguages(cubes);
-    const scopes: CubeScope[] = cubes.map((cube) => (cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId }));
+    const scopes: CubeScope[] = cubes.map((cube) => scopeOf(cube, userId));
     const text = plan.skipText ? [] : index.search(plan.textQuery, scopes, filters, plan.pool);
     const allowed = index.matcher(scopes, filters);
     // An embedder that knows only some languages is not asked when every cube searched is in another.

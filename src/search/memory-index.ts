@@ -20,6 +20,11 @@ export interface CubeScope {
   readonly restrictToViewer?: string;
 }
 
+/** The scope a user reads a cube in: the owner sees all of it, anyone else what is shared and their own. */
+export function scopeOf(cube: { readonly cubeId: string; readonly ownerId: string }, userId: string): CubeScope {
+  return cube.ownerId === userId ? { cubeId: cube.cubeId } : { cubeId: cube.cubeId, restrictToViewer: userId };
+}
+
 /** One ranked hit of the full-text index: a memory id and its BM25 score. */
 export interface IndexHit {
   readonly id: string;
