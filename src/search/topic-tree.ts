@@ -204,8 +204,11 @@ export function buildTopicTree(items: readonly TopicInput[], nameOf: (key: strin
       .sort((a, b) => b.group.length - a.group.length)
       .map(({ group, centroid }, i) => {
         const topicId = `${prefix}${i + 1}`;
-        // Nearest the centre first.
-        const ordered = [...group].sort((a, b) => score(points[b]!, centroid) - score(points[a]!, centroid));
+        // Nearest the centre first (each member's closeness computed once, not per comparison).
+        const ordered = group
+          .map((m) => ({ m, s: score(points[m]!, centroid) }))
+          .sort((a, b) => b.s - a.s)
+          .map((x) => x.m);
         const children = depth === 0 && group.length >= 12 ? cluster(ordered, topicCount(group.length, 6, 8), seed + i + 1, `${topicId}.`, 1) : [];
         return { topicId, ...label(group), memoryIds: ordered.map((m) => items[m]!.id), children: children.length > 1 ? children : [], centroid };
       });
@@ -216,7 +219,18 @@ export function buildTopicTree(items: readonly TopicInput[], nameOf: (key: strin
 /** Puts new memories into an existing tree: each joins the topic (and subtopic) whose centre is nearest. */
 export function assignToTree(tree: readonly TopicNode[], items: readonly TopicInput[], space: TopicSpace): void {
   if (tree.length === 0 || items.length === 0) return;
-  const nearest = (nodes: readonly TopicNode[], p: Point) => nodes.reduce((best, node) => (score(p, node.centroid) > score(p, best.centroid) ? node : best));
+  const nearest = (nodes: readonly TopicNode[], p: Point) => {
+    let best = nodes[0]!;
+    let bestScore = score(p, best.centroid);
+    for (const node of nodes.slice(1)) {
+      const s = score(p, node.centroid);
+      if (s > bestScore) {
+        best = node;
+        bestScore = s;
+      }
+    }
+    return best;
+  };
   pointsOf(items, space).forEach((p, i) => {
     const top = nearest(tree, p);
     top.memoryIds.push(items[i]!.id);
