@@ -101,7 +101,8 @@ export class EntityGraph {
       }
       if (link.role !== undefined && speaker !== undefined) {
         const aliases = this.#roleAliases.get(cubeId) ?? new Map<string, string>();
-        aliases.set(`${speaker.toLowerCase()}'s ${link.role}`, link.key);
+        // Folded as query keys are ("José's sister" → "jose's sister").
+        aliases.set(`${foldWord(speaker)}'s ${link.role}`, link.key);
         this.#roleAliases.set(cubeId, aliases);
       }
     }

@@ -59,6 +59,8 @@ describe('the graph in memory', () => {
     expect(graph.resolve('c1', 'mar')).toBe('mar');
     expect(graph.resolve('c2', 'mel')).toBeUndefined();
     expect(graph.aliasesOf('c1', 'lucia')).toEqual(["caroline's sister"]);
+    graph.set('m5', 'c1', [link('ines', 'person', 'sister')], 'José');
+    expect(queryKeys("Where does José's sister live?").map((k) => graph.resolve('c1', k)).filter(Boolean)).toEqual(['ines']);
     expect(graph.aliasesOf('c1', 'melanie')).toEqual(['mel']);
     expect(queryKeys("What do Melanie's kids like?")).toEqual(expect.arrayContaining(['melanie', 'kid', 'kids', "melanie's kid"]));
   });
