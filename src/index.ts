@@ -44,6 +44,7 @@ export type {
   MemoryContent,
   MemoryHit,
   MemoryItem,
+  MemoryRelation,
   MemorySource,
   MemoryType,
   MemoryUsage,
@@ -83,6 +84,21 @@ export type {
   WorkingMemoryPolicy,
 } from './protocol/memory-types';
 export type { RankingOptions, ScoreContributions, ScoreParts, SearchFilters, SearchHit, SearchParams } from './protocol/search-types';
+export {
+  ENTITY_TYPES,
+  type EntitiesParams,
+  type EntityLink,
+  type EntityType,
+  type EntityView,
+  type GraphStatus,
+  type RelatedMemory,
+  type RelatedParams,
+  type RelatedResult,
+  type RelationsParams,
+  type RelationView,
+  type TopicsParams,
+  type TopicView,
+} from './protocol/graph-types';
 export type { MemosApi } from './protocol/memory-worker-api';
 export type { MemoryApi } from './protocol/memory-api';
 export { CUBE_FILE_FORMAT, CUBE_FILE_VERSION } from './protocol/cube-file-format';

@@ -17,7 +17,7 @@
  * - Every string must be well-formed UTF-16 (no lone surrogates), since it is hashed and exported.
  */
 import { MemosError } from './errors';
-import type { SourceRef } from './memory-item';
+import type { MemoryRelation, SourceRef } from './memory-item';
 
 /** The limits, in characters (UTF-16 code units) or counts. */
 export const LIMITS = {
@@ -45,6 +45,8 @@ export const LIMITS = {
   metadataDepth: 4,
   /** Headings a document chunk's source reference may name (its heading path). */
   headingDepth: 16,
+  /** Each of a relation's subject, predicate and object. */
+  relationPartLength: 200,
 } as const;
 
 const ID = /^[\p{L}\p{M}\p{N}_.:@+-]+$/u;
@@ -122,6 +124,19 @@ export function checkAgentLabel(value: unknown, field: string): string {
  */
 export function checkKey(value: unknown, field: string, context: RuleContext = 'call'): string {
   return bounded(value, field, context, LIMITS.keyLength, CONTROL, false);
+}
+
+/**
+ * Checks a memory's typed relation: an object with exactly subject, predicate and object, each
+ * 1–200 characters after trimming with no control characters.
+ * @throws {MemosError} INVALID_INPUT (a call) or IMPORT_MALFORMED (a file)
+ */
+export function checkRelation(value: unknown, field: string, context: RuleContext = 'call'): MemoryRelation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ruleError(context, field, 'must be an object with subject, predicate and object');
+  const extra = Object.keys(value).find((k) => k !== 'subject' && k !== 'predicate' && k !== 'object');
+  if (extra !== undefined) throw ruleError(context, `${field}.${extra}`, 'is not a field of a relation');
+  const part = (name: 'subject' | 'predicate' | 'object') => bounded((value as Record<string, unknown>)[name], `${field}.${name}`, context, LIMITS.relationPartLength, CONTROL, true);
+  return { subject: part('subject'), predicate: part('predicate'), object: part('object') };
 }
 
 /**

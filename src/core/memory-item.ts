@@ -69,6 +69,19 @@ export interface MemoryUsage {
   readonly hits: readonly MemoryHit[];
 }
 
+/**
+ * A typed relation a memory states, as a graph edge: "Melanie" —"lives in"→ "Boston". The memory's
+ * validFrom/validTo are the relation's validity; its versions and audit entries are the relation's.
+ */
+export interface MemoryRelation {
+  /** Who or what the relation is about (an entity's name as said). */
+  readonly subject: string;
+  /** The relation's name, a short verb phrase ("lives in", "works at", "is sister of"). */
+  readonly predicate: string;
+  /** The other end (an entity's name, or a value such as "vegetarian"). */
+  readonly object: string;
+}
+
 /** The fields of a memory that are versioned: every change to one of them writes a new version. */
 export interface MemoryContent {
   /** The memory itself, as text. */
@@ -91,6 +104,8 @@ export interface MemoryContent {
   /** Labels such as "health" or "finance" that governance rules can act on. */
   readonly sensitivity: readonly string[];
   readonly state: LifecycleState;
+  /** The typed relation the memory states (the fine reader's, or the app's), when it states one. */
+  readonly relation?: MemoryRelation;
 }
 
 /** The names of the versioned fields. */
@@ -106,6 +121,7 @@ export const CONTENT_FIELDS = [
   'sensitivity',
   'state',
   'metadata',
+  'relation',
 ] as const satisfies readonly (keyof MemoryContent)[];
 
 /** A plaintext memory as stored: content plus the rest of the header. */
@@ -196,6 +212,7 @@ export function contentOf(item: MemoryContent): MemoryContent {
     sensitivity: [...item.sensitivity],
     state: item.state,
     ...(item.metadata !== undefined && { metadata: structuredClone(item.metadata) }),
+    ...(item.relation !== undefined && { relation: { subject: item.relation.subject, predicate: item.relation.predicate, object: item.relation.object } }),
   };
 }
 
@@ -208,11 +225,13 @@ export function diffContent(before: MemoryContent, after: MemoryContent): FieldC
     const same =
       field === 'metadata'
         ? sortedJson(a) === sortedJson(b)
-        : Array.isArray(a) && Array.isArray(b)
-          ? a.length === b.length && a.every((v, i) => v === b[i])
-          : a === b;
-    // (Absent metadata is recorded as {}, so a version file always has both sides.)
-    if (!same) changes.push(field === 'metadata' ? { field, from: a ?? {}, to: b ?? {} } : { field, from: a, to: b });
+        : field === 'relation'
+          ? canonicalJson(a ?? null) === canonicalJson(b ?? null)
+          : Array.isArray(a) && Array.isArray(b)
+            ? a.length === b.length && a.every((v, i) => v === b[i])
+            : a === b;
+    // (Absent metadata is recorded as {}, an absent relation as null, so a version file always has both sides.)
+    if (!same) changes.push(field === 'metadata' ? { field, from: a ?? {}, to: b ?? {} } : field === 'relation' ? { field, from: a ?? null, to: b ?? null } : { field, from: a, to: b });
   }
   return changes;
 }

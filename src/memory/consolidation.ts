@@ -3,7 +3,8 @@
  * set of neighbours each — never all pairs), what one merged memory says, and which facts on the
  * same key supersede older ones. MemOS applies the plan in transactions.
  */
-import { words } from '../core/words';
+import { foldWord, words } from '../core/words';
+import { entityKeyOf } from './graph/entity-extraction';
 import type { MemoryItem, SourceRef } from '../core/memory-item';
 import { dot } from '../inference/embedders/embedder';
 
@@ -161,6 +162,32 @@ export function contradictionCandidates(
       const overlap = jaccard(memory.text, other.text);
       if (overlap >= rule.jaccard || overlap < 0.15) continue;
       pairs.push(timeOf(memory) <= timeOf(other) ? [memory, other] : [other, memory]);
+      if (pairs.length >= limit) return pairs;
+    }
+  }
+  return pairs;
+}
+
+/**
+ * Pairs of relations that may contradict: the same owner says the same subject has the same predicate
+ * with another object ("Ana lives in Madrid", later "Ana lives in Lisbon"). Whether they do is the
+ * model's to judge (one lives in one city at a time, but may like many foods). Consecutive pairs in
+ * time, older first, at most `limit`; frozen memories are left out.
+ */
+export function relationConflicts(memories: readonly MemoryItem[], limit: number): [MemoryItem, MemoryItem][] {
+  const groups = new Map<string, MemoryItem[]>();
+  for (const m of memories) {
+    if (!m.relation || m.state === 'frozen') continue;
+    const slot = `${m.ownerId}\u0000${entityKeyOf(m.relation.subject)}\u0000${foldWord(m.relation.predicate.trim())}`;
+    groups.set(slot, [...(groups.get(slot) ?? []), m]);
+  }
+  const pairs: [MemoryItem, MemoryItem][] = [];
+  for (const group of groups.values()) {
+    const ordered = [...group].sort((a, b) => timeOf(a) - timeOf(b) || a.createdAt - b.createdAt);
+    for (let i = 1; i < ordered.length; i++) {
+      const [older, newer] = [ordered[i - 1]!, ordered[i]!];
+      if (entityKeyOf(older.relation!.object) === entityKeyOf(newer.relation!.object)) continue;
+      pairs.push([older, newer]);
       if (pairs.length >= limit) return pairs;
     }
   }

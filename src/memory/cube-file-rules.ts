@@ -3,7 +3,7 @@
  * references a file's records make to each other. A file that breaks one is refused with
  * IMPORT_MALFORMED naming the field (e.g. `memories[3].tags[2]`), whatever its checksum says.
  */
-import { checkId, checkKey, checkMetadata, checkName, checkReason, checkReference, checkSourceRefs, checkTags, checkText, ruleError } from '../core/limits';
+import { checkId, checkKey, checkMetadata, checkName, checkRelation, checkReason, checkReference, checkSourceRefs, checkTags, checkText, ruleError } from '../core/limits';
 import { HIT_HISTORY_LIMIT, type MemoryContent, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import type { CubeManifest } from '../core/cube';
 
@@ -20,6 +20,7 @@ function checkContent(content: MemoryContent, at: string): void {
   checkTags(content.tags, `${at}.tags`, 'import');
   checkTags(content.sensitivity, `${at}.sensitivity`, 'import');
   if (content.metadata !== undefined) checkMetadata(content.metadata, `${at}.metadata`, 'import');
+  if (content.relation !== undefined) checkRelation(content.relation, `${at}.relation`, 'import');
 }
 
 /**

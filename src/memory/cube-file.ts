@@ -26,7 +26,8 @@ const nonNegativeInt = z.int().check(z.nonnegative());
 const time = nonNegativeInt;
 /** A content field's value, as a version's changes record it before and after. */
 const metadata = z.record(z.string(), z.json());
-const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string()), metadata]);
+const relation = z.strictObject({ subject: z.string(), predicate: z.string(), object: z.string() });
+const fieldValue = z.union([z.string(), z.number(), z.null(), z.array(z.string()), relation, metadata]);
 const id = z.string().check(z.minLength(1), z.maxLength(200));
 const positiveInt = z.int().check(z.positive());
 
@@ -42,6 +43,7 @@ const contentShape = {
   sensitivity: z.array(z.string()),
   state: z.enum(LIFECYCLE_STATES),
   metadata: z.optional(metadata),
+  relation: z.optional(relation),
 };
 
 const sourceRef = z.strictObject({

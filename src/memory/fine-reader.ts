@@ -1,7 +1,8 @@
 /**
  * The fine MemReader: with a language model loaded, a conversation is turned into structured
  * memories — key, value, semantic type, memory type, tags, and a time expression resolved against
- * the message time. Output is constrained to a JSON schema, so a small model cannot emit invalid JSON;
+ * the message time, and — when a memory states how two named things relate — a typed relation
+ * (subject, predicate, object, valid from/to) that becomes an edge of the entity graph. Output is constrained to a JSON schema, so a small model cannot emit invalid JSON;
  * what it emits is validated again here. The raw turns stay (the fast reader keeps them): extracted
  * facts are extra memories, never a replacement.
  */
@@ -15,7 +16,7 @@ import type { ExtractedMemory } from '../protocol/memory-types';
 z.config(z.locales.en());
 
 /** The prompt's version (extracted memories record it in their tags). */
-export const FINE_READER_VERSION = 'fine-reader-1';
+export const FINE_READER_VERSION = 'fine-reader-2';
 
 /** The JSON schema the model's output is held to. */
 export const EXTRACTION_SCHEMA = {
@@ -33,8 +34,24 @@ export const EXTRACTION_SCHEMA = {
           memoryType: { type: 'string', enum: ['long-term', 'user'] },
           tags: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 20 }, maxItems: 4 },
           when: { type: ['string', 'null'], maxLength: 40 },
+          until: { type: ['string', 'null'], maxLength: 40 },
+          relation: {
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                properties: {
+                  subject: { type: 'string', minLength: 1, maxLength: 80 },
+                  predicate: { type: 'string', minLength: 1, maxLength: 40 },
+                  object: { type: 'string', minLength: 1, maxLength: 80 },
+                },
+                required: ['subject', 'predicate', 'object'],
+                additionalProperties: false,
+              },
+            ],
+          },
         },
-        required: ['key', 'value', 'semanticType', 'memoryType', 'tags', 'when'],
+        required: ['key', 'value', 'semanticType', 'memoryType', 'tags', 'when', 'until', 'relation'],
         additionalProperties: false,
       },
     },
@@ -55,7 +72,12 @@ const memorySchema = z.object({
   memoryType: z.enum(['long-term', 'user']),
   tags: z.array(z.pipe(z.string(), z.transform(clip(20)))).check(z.maxLength(4)),
   when: z.nullable(z.pipe(z.string(), z.transform(clip(40)))),
+  // Older answers (and models that leave them out) have no until or relation.
+  until: z.optional(z.nullable(z.pipe(z.string(), z.transform(clip(40))))),
+  relation: z.optional(z.unknown()),
 });
+/** A relation is checked on its own: a blank end drops the relation, not the memory. */
+const relationSchema = z.object({ subject: clipped(80), predicate: clipped(40), object: clipped(80) });
 const outputSchema = z.object({ memories: z.array(z.unknown()).check(z.maxLength(6)) });
 
 /** One turn the reader reads. */
@@ -70,7 +92,9 @@ export interface ReaderTurn {
 const INSTRUCTIONS =
   'Read the conversation and list what is worth remembering about the user: facts, preferences, events, tasks. ' +
   'Give each a short key (the slot, e.g. "home city"), the value in the user\'s words, its type, up to four tags, ' +
-  'and "when" if the text names a time (else null). Answer with JSON only.';
+  'and "when" if the text names a time (else null), "until" if it says when that stopped being true (else null). ' +
+  'When a memory states how two named things relate (a person, place, organisation or thing), give it as "relation": ' +
+  'subject, predicate (a short verb phrase such as "lives in", "works at", "is sister of") and object; else null. Answer with JSON only.';
 
 /**
  * Extracts memories from turns with the model; invalid or empty output gives an empty list.
@@ -108,6 +132,11 @@ export async function readFine(
   const anchor = Math.max(...turns.map((t) => t.at));
   return valid.map((m) => {
     const range = m.when ? parseTimeRange(m.when, anchor) : undefined;
+    const ended = m.until ? parseTimeRange(m.until, anchor) : undefined;
+    // An end that is not after the start is no end the reader can trust.
+    const validTo = ended && ended.from > (range?.from ?? -Infinity) ? ended.from : undefined;
+    const read = m.relation === null || m.relation === undefined ? undefined : relationSchema.safeParse(m.relation);
+    const relation = read?.success ? read.data : undefined;
     return {
       key: m.key,
       text: m.value,
@@ -115,6 +144,8 @@ export async function readFine(
       memoryType: m.memoryType,
       tags: [...new Set([...m.tags.filter((t) => t !== ''), FINE_READER_VERSION])],
       ...(range && { validFrom: range.from }),
+      ...(validTo !== undefined && { validTo }),
+      ...(relation && { relation }),
       sourceRefs: turns.map((t) => t.ref),
     };
   });

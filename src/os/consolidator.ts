@@ -1,7 +1,8 @@
 /**
  * Consolidation of one cube: near-duplicates merged into one memory (the originals archived with
  * lineage), facts with the same key superseded by newer ones, and — with a chat model loaded — a
- * bounded number of related pairs judged for contradiction. Every step is its own transaction that
+ * bounded number of related pairs judged for contradiction (relations with the same subject and
+ * predicate but another object first). Every step is its own transaction that
  * re-checks the memories it read, so a concurrent edit wins and the step is skipped.
  */
 import type { Clock } from '../core/ids';
@@ -16,6 +17,7 @@ import {
   contradictionQuestion,
   duplicateGroups,
   mergedContent,
+  relationConflicts,
   supersessions,
   type Supersession,
 } from '../memory/consolidation';
@@ -86,8 +88,15 @@ export class Consolidator {
         .filter((m) => LIVE_STATES.includes(m.state))
         .sort((a, b) => b.createdAt - a.createdAt)
         .slice(0, limit);
-      const pairs = contradictionCandidates(remaining, (m) => this.#deps.index.search(m.text, scope, {}, 4).map((h) => h.id), 12);
-      for (const [older, newer] of pairs) {
+      // Relations on the same subject and predicate with another object are asked about first.
+      const pairs = new Map<string, [MemoryItem, MemoryItem]>();
+      for (const pair of [
+        ...relationConflicts(remaining, 12),
+        ...contradictionCandidates(remaining, (m) => this.#deps.index.search(m.text, scope, {}, 4).map((h) => h.id), 12),
+      ]) {
+        pairs.set(`${pair[0].id}|${pair[1].id}`, pair);
+      }
+      for (const [older, newer] of pairs.values()) {
         if (await this.#contradicts(model, older, newer)) {
           if (await this.#supersede({ older, newer, at: newer.validFrom ?? Math.min(...newer.sourceRefs.map((r) => r.spokenAt ?? Infinity), newer.createdAt) }, actor)) superseded++;
         }

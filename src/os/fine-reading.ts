@@ -106,6 +106,8 @@ export class FineReading {
         source: 'extracted' as const,
         sourceRefs: p.sourceRefs,
         ...(p.validFrom !== undefined && { validFrom: p.validFrom }),
+        ...(p.validTo !== undefined && { validTo: p.validTo }),
+        ...(p.relation !== undefined && { relation: p.relation }),
       })),
     });
   }

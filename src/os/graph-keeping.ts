@@ -44,9 +44,13 @@ export interface GraphKeepingDeps {
 
 const speakerOf = (memory: MemoryItem) => memory.sourceRefs.find((r) => r.speaker !== undefined)?.speaker ?? null;
 
-/** Whether stored links were read from this text by this extractor (else the memory is read again). */
+/** The hash links are read from: the text, and the relation the memory states when it states one. */
+const readHash = (memory: MemoryItem): string =>
+  textHash(memory.relation ? `${memory.text}\u0000${memory.relation.subject}\u0000${memory.relation.predicate}\u0000${memory.relation.object}` : memory.text);
+
+/** Whether stored links were read from this text (and relation) by this extractor (else the memory is read again). */
 const isCurrent = (record: EntityLinkRecord | undefined, memory: MemoryItem): record is EntityLinkRecord =>
-  record !== undefined && record.extractor === ENTITY_EXTRACTOR && record.textHash === textHash(memory.text);
+  record !== undefined && record.extractor === ENTITY_EXTRACTOR && record.textHash === readHash(memory);
 
 /** Reads memories for entities after they commit and keeps their links, in IndexedDB and in memory. */
 export class GraphKeeper {
@@ -104,7 +108,7 @@ export class GraphKeeper {
   /** Notes memories as now stored: those whose text changed are read again. */
   noteWritten(memories: readonly MemoryItem[]): void {
     const before = this.#pending.size;
-    for (const memory of memories) if (this.#hashes.get(memory.id) !== textHash(memory.text)) this.#pending.add(memory.id);
+    for (const memory of memories) if (this.#hashes.get(memory.id) !== readHash(memory)) this.#pending.add(memory.id);
     if (this.#pending.size > before) this.#lastWriteAt = performance.now();
     // A write committed: there is room again.
     this.#waitingForRoom = false;
@@ -192,17 +196,19 @@ export class GraphKeeper {
     });
     if (memories.length === 0) return;
     const toRead = memories.filter((m) => english.has(m.cubeId));
-    const read = await extractEntities(toRead.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])) })));
+    const read = await extractEntities(
+      toRead.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])), ...(m.relation && { relation: m.relation }) })),
+    );
     const found = new Map(toRead.map((m, i) => [m.id, read[i]!]));
     const written = await this.#deps.store.write(['memories', 'entityLinks'], async (tx) => {
       const out: EntityLinkRecord[] = [];
       for (const memory of memories) {
         // Only the version read: a memory changed or purged meanwhile is read again or not at all.
         const current = await tx.objectStore('memories').get(memory.id);
-        if (!current || current.text !== memory.text) continue;
+        if (!current || readHash(current) !== readHash(memory)) continue;
         // A cube in another language keeps plain memories.
         const links = found.get(memory.id) ?? [];
-        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: current.version, textHash: textHash(current.text), speaker: speakerOf(current), extractor: ENTITY_EXTRACTOR, links, at };
+        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: current.version, textHash: readHash(current), speaker: speakerOf(current), extractor: ENTITY_EXTRACTOR, links, at };
         await tx.objectStore('entityLinks').put(record);
         out.push(record);
       }

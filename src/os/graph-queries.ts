@@ -8,7 +8,9 @@ import type { CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { LIVE_STATES } from '../core/lifecycle';
 import { foldWord } from '../core/words';
-import { ENTITY_TYPES, type EntityLink, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type TopicsParams, type TopicView } from '../protocol/graph-types';
+import { ENTITY_TYPES, type EntityLink, type EntitiesParams, type EntityView, type RelatedParams, type RelatedResult, type RelationsParams, type RelationView, type TopicsParams, type TopicView } from '../protocol/graph-types';
+import { entityKeyOf } from '../memory/graph/entity-extraction';
+import type { Clock } from '../core/ids';
 import type { TopicNode } from '../search/topic-tree';
 import type { EntityGraph } from '../search/entity-graph';
 import { scopeOf, type MemoryIndex } from '../search/memory-index';
@@ -26,6 +28,7 @@ export interface GraphQueryDeps {
   storedLinks(memoryId: string): Promise<readonly EntityLink[]>;
   /** A cube's topic tree (see TopicKeeper.tree). */
   topicTree(cubeId: string): TopicNode[];
+  readonly clock: Clock;
 }
 
 /** See MemoryApi.entities and MemoryApi.related. */
@@ -76,6 +79,51 @@ export class GraphQueries {
       .sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1))
       .slice(0, limit)
       .map((entity) => ({ ...entity, aliases: graph.aliasesOf(cubeId, entity.key) }));
+  }
+
+  /** See MemoryApi.relations. */
+  async relations(params: RelationsParams): Promise<RelationView[]> {
+    requireObject(params, 'params');
+    const userId = requireId(params.userId, 'userId');
+    const cubeId = requireId(params.cubeId, 'cubeId');
+    const limit = intInRange(params.limit, 'limit', 1, 1000, 100);
+    const asOf = optionalTime(params.asOf, 'asOf');
+    if (params.includeEnded !== undefined && typeof params.includeEnded !== 'boolean') {
+      throw new MemosError('INVALID_INPUT', 'includeEnded must be true or false.', { field: 'includeEnded' });
+    }
+    if (params.entity !== undefined && (typeof params.entity !== 'string' || params.entity.trim().length === 0 || params.entity.length > 200)) {
+      throw new MemosError('INVALID_INPUT', 'entity must be a name of 1–200 characters.', { field: 'entity' });
+    }
+    const [cube] = await this.#deps.readableCubes(userId, [cubeId]);
+    if (!cube) return [];
+    const { graph, index } = this.#deps;
+    const now = this.#deps.clock();
+    const ended = params.includeEnded === true;
+    // "True now" is "true as of now": a live memory not ended, or — with asOf — one valid then, a
+    // superseded (archived) fact included for the time it held.
+    const allow = index.matcher([scopeOf(cube, userId)], ended ? { states: [...LIVE_STATES, 'archived'] } : { asOf: asOf ?? now, states: [...LIVE_STATES] });
+    const wanted = params.entity === undefined ? undefined : entityKeyOf(params.entity);
+    const names = (key: string) => (wanted === undefined ? true : key === wanted || (graph?.aliasesOf(cubeId, key).includes(wanted) ?? false));
+    const found: RelationView[] = [];
+    for (const memory of index.records()) {
+      const relation = memory.relation;
+      if (!relation || memory.cubeId !== cubeId || !allow(memory.id)) continue;
+      const subjectKey = entityKeyOf(relation.subject);
+      const objectKey = entityKeyOf(relation.object);
+      if (!names(subjectKey) && !names(objectKey)) continue;
+      const validTo = memory.validTo ?? null;
+      found.push({
+        memoryId: memory.id,
+        ...relation,
+        subjectKey,
+        objectKey,
+        validFrom: memory.validFrom ?? index.timeOf(memory.id) ?? memory.createdAt,
+        validTo,
+        supersededBy: memory.supersededBy ?? null,
+        current: LIVE_STATES.includes(memory.state) && (validTo === null || validTo > now),
+      });
+    }
+    return found.sort((a, b) => b.validFrom - a.validFrom || (a.memoryId < b.memoryId ? -1 : 1)).slice(0, limit);
   }
 
   /** See MemoryApi.topics. */

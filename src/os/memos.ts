@@ -20,7 +20,7 @@ import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from '../protocol/sync-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, TopicsParams, TopicView } from '../protocol/graph-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from '../protocol/graph-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { EntityGraph } from '../search/entity-graph';
@@ -172,6 +172,7 @@ export class MemOS implements MemoryApi {
       index: this.#index,
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
       readable: (userId, memoryId) => this.#plaintext.get({ userId, memoryId }),
+      clock: this.#clock,
       storedLinks: async (memoryId) => (await store.read(['entityLinks'], (tx) => tx.objectStore('entityLinks').get(memoryId)))?.links ?? [],
     });
     this.#plaintext = new PlaintextMemory({
@@ -677,6 +678,9 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.related} */
   async related(params: RelatedParams): Promise<RelatedResult> { return this.#graphQueries.related(params); }
+
+  /** {@inheritDoc MemoryApi.relations} */
+  async relations(params: RelationsParams): Promise<RelationView[]> { return this.#graphQueries.relations(params); }
 
   /** {@inheritDoc MemoryApi.topics} */
   async topics(params: TopicsParams): Promise<TopicView[]> { return this.#graphQueries.topics(params); }

@@ -6,7 +6,7 @@
 import type { CubePolicy, CubeRecord } from '../core/cube';
 import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
-import { checkMetadata, checkSourceRefs, checkText, LIMITS } from '../core/limits';
+import { checkMetadata, checkRelation, checkSourceRefs, checkText, LIMITS } from '../core/limits';
 import { LIFECYCLE_STATES, LIVE_STATES, transition, type LifecycleState } from '../core/lifecycle';
 import {
   contentOf,
@@ -184,8 +184,18 @@ export class PlaintextMemory {
       version: 1,
       stateBefore: null,
       ...(typeof input.validFrom === 'number' && Number.isFinite(input.validFrom) && { validFrom: input.validFrom }),
+      ...(input.validTo !== undefined && { validTo: this.#validTo(input, field) }),
       ...(input.metadata !== undefined && { metadata: checkMetadata(input.metadata, `${field}.metadata`) }),
+      ...(input.relation !== undefined && input.relation !== null && { relation: checkRelation(input.relation, `${field}.relation`) }),
     };
+  }
+
+  #validTo(input: MemoryInput, field: string): number {
+    const validTo = intInRange(input.validTo, `${field}.validTo`, 0, Number.MAX_SAFE_INTEGER, 0);
+    if (typeof input.validFrom === 'number' && validTo <= input.validFrom) {
+      throw new MemosError('INVALID_INPUT', `${field}.validTo must be after validFrom.`, { field: `${field}.validTo` });
+    }
+    return validTo;
   }
 
   #expiresAt(value: unknown, field: string): number | null {
@@ -211,12 +221,17 @@ export class PlaintextMemory {
   }
 
   /** A memory input with the cube's redaction applied to its text and its sensitivity labels. */
-  #redacted<T extends { text?: unknown; sensitivity?: readonly string[] | undefined }>(input: T, policy: CubePolicy | undefined): T & { redacted: number } {
-    if (typeof input.text !== 'string') return { ...input, redacted: 0 };
-    const result = applyRedaction(input.text, policy?.redaction ?? DEFAULT_REDACTION);
-    if (result.kinds.length === 0) return { ...input, redacted: 0 };
-    const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...result.kinds])];
-    return { ...input, text: result.text, sensitivity, redacted: result.redacted };
+  #redacted<T extends { text?: unknown; sensitivity?: readonly string[] | undefined; relation?: unknown }>(input: T, policy: CubePolicy | undefined): T & { redacted: number } {
+    const rules = policy?.redaction ?? DEFAULT_REDACTION;
+    const result = typeof input.text === 'string' ? applyRedaction(input.text, rules) : { text: undefined, kinds: [], redacted: 0 };
+    // A relation's parts are redacted by the same rules as the text they come from.
+    const relation = input.relation as Record<string, unknown> | null | undefined;
+    const parts = typeof relation === 'object' && relation !== null ? (['subject', 'predicate', 'object'] as const).map((k) => (typeof relation[k] === 'string' ? applyRedaction(relation[k], rules) : undefined)) : [];
+    const kinds = [...result.kinds, ...parts.flatMap((p) => p?.kinds ?? [])];
+    if (kinds.length === 0) return { ...input, redacted: 0 };
+    const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...kinds])];
+    const redactedRelation = parts.some((p) => p && p.kinds.length > 0) ? { relation: { ...relation, ...Object.fromEntries((['subject', 'predicate', 'object'] as const).flatMap((k, i) => (parts[i] ? [[k, parts[i].text]] : []))) } } : {};
+    return { ...input, ...(result.text !== undefined && { text: result.text }), sensitivity, ...redactedRelation, redacted: result.redacted + parts.reduce((n, p) => n + (p?.redacted ?? 0), 0) };
   }
 
   /** See MemoryApi.sweepExpired. */
@@ -308,7 +323,7 @@ export class PlaintextMemory {
       }
       const cube = await tx.objectStore('cubes').get(memory.cubeId);
       const { redacted: _count, ...cleaned } = this.#redacted({ ...patch, sensitivity: patch.sensitivity ?? memory.sensitivity }, cube?.policy);
-      return this.#applyPatch(memory, patch.text === undefined ? patch : (cleaned as MemoryPatch), now);
+      return this.#applyPatch(memory, patch.text === undefined && !patch.relation ? patch : (cleaned as MemoryPatch), now);
     }, reason);
   }
 
@@ -325,6 +340,7 @@ export class PlaintextMemory {
         priority: patch.priority ?? memory.priority,
         sensitivity: patch.sensitivity ?? memory.sensitivity,
         ...((patch.metadata ?? memory.metadata) !== undefined && { metadata: patch.metadata ?? memory.metadata }),
+        ...(patch.relation !== null && (patch.relation ?? memory.relation) !== undefined && { relation: patch.relation ?? memory.relation }),
       },
       'patch',
       { userId: memory.ownerId, cubeId: memory.cubeId, sessionId: undefined, now },
@@ -412,7 +428,9 @@ export class PlaintextMemory {
       textChanged = diff.some((c) => c.field === 'text' || c.field === 'key');
       const movedOutOfLive = LIVE_STATES.includes(memory.state) && !LIVE_STATES.includes(content.state);
       const stateBefore = movedOutOfLive ? memory.state : LIVE_STATES.includes(content.state) ? null : memory.stateBefore;
-      const item: MemoryItem = { ...memory, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
+      // Optional content fields the new content lacks are gone (a relation removed, a rollback to before metadata).
+      const { metadata: _metadata, relation: _relation, ...header } = memory;
+      const item: MemoryItem = { ...header, ...content, updatedAt: now, version: memory.version + 1, stateBefore };
       // KV caches built from this memory no longer say what it says (or it left the live states).
       const stale = textChanged ? `memory ${item.id} changed` : movedOutOfLive ? `memory ${item.id} is ${item.state}` : undefined;
       await storeChangedMemory(tx, changes, memory, item, { by: userId, action, reason, changes: diff, stale });

@@ -109,3 +109,36 @@ export interface TopicView {
   readonly memoryIds: readonly string[];
   readonly children: readonly TopicView[];
 }
+
+/** What {@link MemoryApi.relations} lists. */
+export interface RelationsParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** Only relations with this entity at one end (its name, key or an alias; case and accents ignored). */
+  readonly entity?: string;
+  /** Relations true at this time (epoch ms): "what was true then". Without it, what is true now. */
+  readonly asOf?: number;
+  /** Every relation ever stated, ended and superseded ones too (their history); asOf is then ignored. */
+  readonly includeEnded?: boolean;
+  /** At most this many (default 100, at most 1000), the latest first. */
+  readonly limit?: number;
+}
+
+/** A typed relation between two entities, as a memory states it (see MemoryItem.relation). */
+export interface RelationView {
+  /** The memory that states it: its versions and audit entries are the relation's history. */
+  readonly memoryId: string;
+  readonly subject: string;
+  readonly predicate: string;
+  readonly object: string;
+  /** The graph keys of its two ends (an entity's key, see EntityView.key). */
+  readonly subjectKey: string;
+  readonly objectKey: string;
+  /** From when it holds (epoch ms), and until when (null: not ended). */
+  readonly validFrom: number;
+  readonly validTo: number | null;
+  /** The memory that ended it, when a newer one superseded it (consolidation). */
+  readonly supersededBy: string | null;
+  /** Whether it holds now: a live memory not ended. */
+  readonly current: boolean;
+}

@@ -13,7 +13,7 @@ import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeVie
 import type { SearchHit, SearchParams } from './search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, TopicsParams, TopicView } from './graph-types';
+import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from './graph-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {
@@ -313,6 +313,15 @@ export interface MemoryApi {
    * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, MEMORY_NOT_FOUND, FORBIDDEN
    */
   related(params: RelatedParams): Promise<RelatedResult>;
+
+  /**
+   * The typed relations a cube's memories state ("Melanie" —"lives in"→ "Boston", see
+   * MemoryItem.relation), latest first: by default those true now; `asOf`: those true then (a fact
+   * superseded since included for the time it held); `includeEnded`: all of them, with when each
+   * ended and what superseded it. `entity` keeps those with that entity at one end.
+   * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  relations(params: RelationsParams): Promise<RelationView[]>;
 
   /**
    * A cube's topic tree: its memories grouped into topics and large topics into subtopics (by their

@@ -7,7 +7,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { DistillOptions } from './inference-types';
 import type { LifecycleState } from '../core/lifecycle';
 import type { MetadataValue } from '../core/limits';
-import type { MemoryItem, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
+import type { MemoryItem, MemoryRelation, MemorySource, MemoryType, SemanticType, SourceRef, Visibility } from '../core/memory-item';
 import type { SearchHit } from './search-types';
 
 /** Options every long call takes. */
@@ -57,6 +57,13 @@ export interface MemoryInput {
   readonly sourceRefs?: readonly SourceRef[];
   /** When what it says became true, if not when it was said (e.g. "next Friday", resolved). */
   readonly validFrom?: number;
+  /** When what it says stopped being true, when that is known ("until 2020"); after validFrom. */
+  readonly validTo?: number;
+  /**
+   * The typed relation the memory states ("Melanie" —"lives in"→ "Boston"): an edge of the entity
+   * graph with this memory's validity, versions and audit trail. In an update, `null` removes it.
+   */
+  readonly relation?: MemoryRelation | null;
   /**
    * The app's own data about the memory (its ids for it, a source URL…): a JSON object of at most
    * 8,192 characters, nested at most 4 deep. Versioned like the text, exported with the cube, and
@@ -308,6 +315,10 @@ export interface ExtractedMemory {
   readonly tags: readonly string[];
   /** The start of the time it names, resolved against the last turn's time, if it names one. */
   readonly validFrom?: number;
+  /** When it stopped being true, if the turns say ("until last May"). */
+  readonly validTo?: number;
+  /** The typed relation it states, when the model read one. */
+  readonly relation?: MemoryRelation;
   readonly sourceRefs: readonly SourceRef[];
 }
 

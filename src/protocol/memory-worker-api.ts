@@ -46,6 +46,7 @@ export const API_METHODS = [
   'listDocuments',
   'entities',
   'related',
+  'relations',
   'topics',
   'graphStatus',
   'getDocument',

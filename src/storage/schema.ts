@@ -115,7 +115,7 @@ export interface SnapshotPart {
 export interface EntityLinkRecord {
   readonly memoryId: string;
   readonly cubeId: string;
-  /** The version of the memory the links were read from, and a hash of the text read. */
+  /** The version of the memory the links were read from, and a hash of the text read (with the relation it states, if any). */
   readonly memoryVersion: number;
   readonly textHash: string;
   /** Who said the memory (role aliases such as "caroline's sister" are theirs), or null. */

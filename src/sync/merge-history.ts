@@ -71,8 +71,8 @@ export async function mergeHistories(local: MemoryHistory, remote: MemoryHistory
   const head = versions[versions.length - 1]!;
   const base = localSet.has(last) ? local.memory : remote.memory;
   const updatedAt = Math.max(local.memory.updatedAt, remote.memory.updatedAt);
-  // The content is the head version's (metadata included: absent there means none).
-  const { metadata: _dropped, ...rest } = base;
+  // The content is the head version's (metadata and relation included: absent there means none).
+  const { metadata: _dropped, relation: _droppedRelation, ...rest } = base;
   const memory: MemoryItem = { ...rest, ...contentOf(head.snapshot), version: versions.length, updatedAt, usage: local.memory.usage };
   const changed = versions.length !== local.versions.length || versions.some((v, i) => canonicalJson(v) !== canonicalJson(local.versions[i])) || canonicalJson({ ...memory, usage: null }) !== canonicalJson({ ...local.memory, usage: null });
   return { merged: { memory, versions }, changed };

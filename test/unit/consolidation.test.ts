@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { LanguageModel } from '../../src/protocol/language-model';
 import { jaccard } from '../../src/memory/consolidation';
-import { errorOf, openTestOs } from './helpers';
+import { contradictionJudge, errorOf, openTestOs } from './helpers';
 
 const setup = async () => {
   const opened = await openTestOs();
@@ -91,17 +90,8 @@ describe('consolidation', () => {
 });
 
 describe('contradictions judged by a loaded chat model', () => {
-  /** Stands for an instruction-following chat model: it says two statements contradict when one says "vegetarian" and the other "steak". */
-  const judge = (templateVersion: string): LanguageModel => ({
-    info: { id: 'judge', engine: 'web-llm', device: 'webgpu', contextLength: 4096, templateVersion },
-    countTokens: async (texts) => texts.map((t) => t.length),
-    async generate(request) {
-      const text = 'messages' in request ? request.messages.map((m) => m.content).join(' ') : '';
-      const contradicts = /vegetarian/.test(text) && /steak/.test(text);
-      return { text: JSON.stringify({ contradicts }), tokenIds: [], promptTokens: 0, finishReason: 'eos', timings: { prefillMs: 0, firstTokenMs: 0, decodeMs: 0, tokensPerSecond: 0 } };
-    },
-    dispose: async () => undefined,
-  });
+  /** It says two statements contradict when one says "vegetarian" and the other "steak". */
+  const judge = (templateVersion: string) => contradictionJudge(templateVersion, (text) => /vegetarian/.test(text) && /steak/.test(text));
 
   it('supersedes the older of two related statements the model says contradict, and leaves the rest', async () => {
     const { os } = await setup();

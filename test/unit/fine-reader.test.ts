@@ -35,6 +35,23 @@ describe('the fine reader', () => {
     expect(food!.validFrom).toBeUndefined();
   });
 
+  it('reads typed relations with their end, and drops only a relation that has a blank end', async () => {
+    const json = JSON.stringify({
+      memories: [
+        { key: 'home city', value: 'lived in Paris until last May', semanticType: 'fact', memoryType: 'user', tags: [], when: 'in 2020', until: 'last May', relation: { subject: 'Ana', predicate: 'lives in', object: 'Paris' } },
+        { key: 'food dislike', value: 'hates cilantro', semanticType: 'preference', memoryType: 'user', tags: [], when: null, until: null, relation: { subject: 'Ana', predicate: ' ', object: 'cilantro' } },
+        { key: 'job', value: 'works at a bakery', semanticType: 'fact', memoryType: 'user', tags: [], when: null, until: 'in 2019', relation: null },
+      ],
+    });
+    const [paris, food, job] = await readFine(scripted(json), [turn]);
+    expect(paris).toMatchObject({ relation: { subject: 'Ana', predicate: 'lives in', object: 'Paris' }, validFrom: Date.UTC(2020, 0, 1), validTo: Date.UTC(2025, 4, 1) });
+    expect(food!.relation).toBeUndefined();
+    expect(food!.text).toBe('hates cilantro');
+    // An end with no start is kept; one before its start would not be.
+    expect(job!.validTo).toBe(Date.UTC(2019, 0, 1));
+    expect(job!.relation).toBeUndefined();
+  });
+
   it('gives nothing for output that is not valid JSON of the schema', async () => {
     expect(await readFine(scripted('{"memories": [{"key": 1}]}'), [turn])).toEqual([]);
     expect(await readFine(scripted('not json'), [turn])).toEqual([]);

@@ -6,6 +6,7 @@
  * nothing at start.
  */
 import { foldWord } from '../../core/words';
+import type { MemoryRelation } from '../../core/memory-item';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
 /** Which extractor this is: links read by another (or an older rule set) are read again. */
@@ -16,6 +17,8 @@ export interface ExtractionInput {
   readonly text: string;
   /** Who said it: a line that starts with "<speaker>: " is read without that prefix. */
   readonly speakers?: readonly string[];
+  /** The typed relation the memory states: both its ends are entities of the memory. */
+  readonly relation?: MemoryRelation;
 }
 
 interface Term {
@@ -77,6 +80,9 @@ const isPlace = (term: Term) => capitalised(term) && has(term, 'Place') && !has(
 const isOrganization = (term: Term) => capitalised(term) && has(term, 'Organization') && !has(term, 'Date');
 const endsPhrase = (term: Term) => /[.,;:!?()"—–-]/u.test(term.post);
 const keyOf = (words: string) => foldWord(words.replace(/['’]s$/u, '').replace(/[^\p{L}\p{N}' -]/gu, '').trim()).replace(/\s+/g, ' ');
+
+/** The key an entity named this way has in the graph (a relation's end, a name someone asks about). */
+export const entityKeyOf = (name: string): string => keyOf(name);
 
 /** Strips a "<speaker>: " prefix from each line that has one. */
 function withoutSpeakers(input: ExtractionInput): string {
@@ -174,7 +180,23 @@ export async function extractEntities(inputs: readonly ExtractionInput[]): Promi
         if (!earlier || (earlier.type === 'thing' && mention.type !== 'thing') || (mention.role !== undefined && earlier.role === undefined)) seen.set(mention.key, mention);
       }
     }
+    if (input.relation) for (const end of relationEnds(nlp, input.relation)) if (!seen.has(end.key)) seen.set(end.key, end);
     return [...seen.values()];
+  });
+}
+
+/**
+ * A relation's subject and object as entities: typed by the tagger reading the name alone when it
+ * knows it ("Boston": a place), else things; an end too long or too vague to be an entity is none.
+ */
+function relationEnds(nlp: Tagger, relation: MemoryRelation): EntityLink[] {
+  return [relation.subject, relation.object].flatMap((name) => {
+    const key = keyOf(name);
+    if (key.length < 2 || key.length > MAX_KEY || VAGUE.has(key)) return [];
+    const doc = nlp(name);
+    doc.compute('root');
+    const named = doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } }).flatMap((s) => sentenceEntities(s.terms)).find((l) => l.key === key && l.type !== 'thing');
+    return [{ key, name: named?.name ?? name.trim(), type: named?.type ?? 'thing', words: name.trim().slice(0, MAX_WORDS) }];
   });
 }
 
