@@ -37,7 +37,14 @@ export interface ActivationMemoryDeps {
   search(params: SearchParams, options?: CallOptions): Promise<SearchHit[]>;
   /** A chat session's working-memory entries that keep coming back. */
   promotable(userId: string, sessionId: string): readonly WorkingEntry[];
+  /** A topic of a cube's tree: its label and memories, nearest its centre first (see TopicKeeper.node). */
+  topic(cubeId: string, topicId: string): { readonly label: string; readonly memoryIds: readonly string[] } | undefined;
+  /** The narrowest topic holding most of these memories, if any holds two (see TopicKeeper.topicOf). */
+  topicOf(cubeId: string, memoryIds: readonly string[]): { readonly label: string; readonly memoryIds: readonly string[] } | undefined;
 }
+
+/** The most memories one KV cube is built from when the scheduler promotes a session's. */
+const PROMOTE_MAX = 8;
 
 /** KV MemCubes (see MemoryApi.buildActivation and the methods after it). */
 export class ActivationMemory {
@@ -74,8 +81,13 @@ export class ActivationMemory {
       if (memories.some((m) => m.cubeId !== cubeId || !LIVE_STATES.includes(m.state))) {
         throw new MemosError('INVALID_INPUT', 'Every memory must be a live memory of this cube.', { field: 'memoryIds' });
       }
+    } else if (params.topicId !== undefined) {
+      const topicId = requireReference(params.topicId, 'topicId');
+      const topic = this.#deps.topic(cubeId, topicId);
+      if (!topic) throw new MemosError('INVALID_INPUT', "No topic with this id in the cube's topic tree (see topics()).", { field: 'topicId' });
+      memories = await this.#readableLive(userId, topic.memoryIds, intInRange(params.topK, 'topK', 1, 50, 8));
     } else {
-      if (typeof params.query !== 'string' || !params.query.trim()) throw new MemosError('INVALID_INPUT', 'Give memoryIds or a query.', { field: 'query' });
+      if (typeof params.query !== 'string' || !params.query.trim()) throw new MemosError('INVALID_INPUT', 'Give memoryIds, a query or a topicId.', { field: 'query' });
       const hits = await this.#deps.search({ userId, query: params.query, cubeIds: [cubeId], topK: intInRange(params.topK, 'topK', 1, 50, 8), trackUsage: false }, options);
       memories = hits.map((h) => h.memory);
     }
@@ -238,21 +250,42 @@ export class ActivationMemory {
     }
   }
 
-  /** Builds a KV cube from a session's recurring working memory (not activated: the user chooses). */
+  /** The first `limit` of these memories that the user may read and that are live, in order. */
+  async #readableLive(userId: string, ids: readonly string[], limit: number): Promise<MemoryItem[]> {
+    const out: MemoryItem[] = [];
+    for (const memoryId of ids) {
+      if (out.length >= limit) break;
+      const memory = await this.#deps.get({ userId, memoryId }).catch(() => undefined);
+      if (memory && LIVE_STATES.includes(memory.state)) out.push(memory);
+    }
+    return out;
+  }
+
+  /**
+   * Builds a KV cube from a session's recurring working memory (not activated: the user chooses). When
+   * most of the recurring memories belong to one topic of the cube's tree, the cube is of that topic:
+   * the recurring memories, then the topic's memories nearest its centre, up to eight — the session
+   * keeps coming back to a subject, and its other memories are likely next.
+   */
   async promote(userId: string, sessionId: string): Promise<string> {
     const model = await this.#deps.model();
     if (!model?.kv) return 'no model with a readable KV cache is loaded: skipped';
-    const ids = this.#deps.promotable(userId, sessionId).slice(0, 8).map((e) => e.memoryId);
-    const memories = (await Promise.all(ids.map((memoryId) => this.#deps.get({ userId, memoryId }).catch(() => undefined)))).filter((m): m is MemoryItem => !!m && LIVE_STATES.includes(m.state));
+    const ids = this.#deps.promotable(userId, sessionId).slice(0, PROMOTE_MAX).map((e) => e.memoryId);
+    const memories = await this.#readableLive(userId, ids, PROMOTE_MAX);
     if (memories.length === 0) return 'nothing to promote';
     const cubes = new Map<string, MemoryItem[]>();
     for (const m of memories) cubes.set(m.cubeId, [...(cubes.get(m.cubeId) ?? []), m]);
-    const [cubeId, chosen] = [...cubes.entries()].sort((a, b) => b[1].length - a[1].length)[0] as [string, MemoryItem[]];
+    const [cubeId, recurring] = [...cubes.entries()].sort((a, b) => b[1].length - a[1].length)[0] as [string, MemoryItem[]];
+    const topic = this.#deps.topicOf(cubeId, recurring.map((m) => m.id));
+    const held = new Set(recurring.map((m) => m.id));
+    const more = topic ? await this.#readableLive(userId, topic.memoryIds.filter((id) => !held.has(id)), PROMOTE_MAX - recurring.length) : [];
+    const chosen = [...recurring, ...more.filter((m) => m.cubeId === cubeId)];
     const wanted = chosen.map((m) => m.id).sort().join(',');
     const existing = await this.list({ userId, cubeId }).catch(() => []);
     if (existing.some((a) => a.staleReason === null && [...a.sourceIds].sort().join(',') === wanted)) return 'an up-to-date cube of these memories exists';
     const item = await this.build({ userId, cubeId, memoryIds: chosen.map((m) => m.id), encoding: 'fp16' });
-    return `built ${item.id} from ${chosen.length} memories (${item.tokenIds.length} tokens)`;
+    const about = topic ? ` of the topic "${topic.label}" (${more.length} of its memories beside the recurring ones)` : '';
+    return `built ${item.id} from ${chosen.length} memories${about} (${item.tokenIds.length} tokens)`;
   }
 
   /**

@@ -28,6 +28,8 @@ export interface GraphQueryDeps {
   storedLinks(memoryId: string): Promise<readonly EntityLink[]>;
   /** A cube's topic tree (see TopicKeeper.tree). */
   topicTree(cubeId: string): TopicNode[];
+  /** The title a model wrote for a topic, if one did. */
+  topicTitle(cubeId: string, node: TopicNode): string | undefined;
   readonly clock: Clock;
 }
 
@@ -140,7 +142,8 @@ export class GraphQueries {
       if (ids.length === 0) return undefined;
       const children = node.children.map(view).filter((c): c is TopicView => c !== undefined);
       const entities = node.keys.map((key) => graph?.entity(cubeId, key)?.name ?? key);
-      return { topicId: node.topicId, label: node.label, entities, memoryCount: ids.length, memoryIds: ids.slice(0, 20), children: children.length > 1 ? children : [] };
+      const title = this.#deps.topicTitle(cubeId, node);
+      return { topicId: node.topicId, label: node.label, ...(title !== undefined && { title }), entities, memoryCount: ids.length, memoryIds: ids.slice(0, 20), children: children.length > 1 ? children : [] };
     };
     return this.#deps
       .topicTree(cubeId)

@@ -16,6 +16,8 @@ export interface MaintenanceDeps {
   promoteToKv(userId: string, sessionId: string): Promise<string>;
   /** Builds a cube's topic tree again (once the graph has read what was written). */
   rebuildTopics(cubeId: string): Promise<{ topics: number; memories: number }>;
+  /** Has a chat model title a cube's untitled topics (some of them: the rest are queued again). */
+  titleTopics(cubeId: string, signal: AbortSignal): Promise<{ written: number; left: number }>;
   maintainKv(): Promise<string>;
   fineRead(job: JobRecord, signal: AbortSignal): Promise<string | { summary: string; result: unknown }>;
   proposeDistillation(): Promise<string | { summary: string; result: unknown }>;
@@ -40,6 +42,10 @@ export function maintenanceJobs(deps: MaintenanceDeps): Record<string, JobHandle
       const built = await deps.rebuildTopics(String(job.payload['cubeId']));
       return `${built.topics} topics over ${built.memories} memories`;
     },
+    'topic-titles': async (job, signal) => {
+      const done = await deps.titleTopics(String(job.payload['cubeId']), signal);
+      return `${done.written} topic titles written${done.left > 0 ? `, ${done.left} left for the next run` : ''}`;
+    },
     'kv-maintenance': async () => deps.maintainKv(),
     'fine-read': async (job, signal) => deps.fineRead(job, signal),
     'propose-distill': async () => deps.proposeDistillation(),
@@ -47,7 +53,7 @@ export function maintenanceJobs(deps: MaintenanceDeps): Record<string, JobHandle
 }
 
 /** Job kinds that wait in the queue while no language model is loaded (instead of failing or skipping). */
-export const JOBS_NEEDING_A_MODEL: readonly string[] = ['fine-read', 'promote-kv'];
+export const JOBS_NEEDING_A_MODEL: readonly string[] = ['fine-read', 'promote-kv', 'topic-titles'];
 
 /** Queues the periodic maintenance: the TTL sweep, KV upkeep, and (at idle time) distillation proposals. */
 export function queueMaintenance(scheduler: MemScheduler): void {

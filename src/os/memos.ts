@@ -15,7 +15,7 @@ import type { JobRecord, JobState } from '../core/job';
 import type { MemoryItem, MemoryVersion } from '../core/memory-item';
 import { fingerprintKey } from '../inference/embedders/embedder';
 import { VectorMemory } from '../memory/vector-memory';
-import type { LanguageModel } from '../protocol/language-model';
+import { PLAIN_CHAT_TEMPLATE_VERSION, type LanguageModel } from '../protocol/language-model';
 import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
@@ -165,9 +165,13 @@ export class MemOS implements MemoryApi {
       queueRebuild: (cubeId) => {
         void this.scheduler.enqueue({ kind: 'topics', priority: 'organise', needsIdle: true, dedupeKey: `topics:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
       },
+      queueTitles: (cubeId) => {
+        void this.scheduler.enqueue({ kind: 'topic-titles', priority: 'organise', needsIdle: true, dedupeKey: `topic-titles:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
+      },
     });
     this.#graphQueries = new GraphQueries({
       topicTree: (cubeId) => this.#topics.tree(cubeId),
+      topicTitle: (cubeId, node) => this.#topics.titleOf(cubeId, node),
       graph: this.#graph,
       index: this.#index,
       readableCubes: (userId, cubeIds) => this.#directory.readableCubes(userId, cubeIds),
@@ -220,6 +224,8 @@ export class MemOS implements MemoryApi {
       get: (params) => this.get(params),
       search: (params, callOptions) => this.search(params, callOptions),
       promotable: (userId, sessionId) => this.#sessions.promotable(userId, sessionId),
+      topic: (cubeId, topicId) => this.#topics.node(cubeId, topicId),
+      topicOf: (cubeId, memoryIds) => this.#topics.topicOf(cubeId, memoryIds),
     });
     this.scheduler = new MemScheduler({
       store,
@@ -238,6 +244,14 @@ export class MemOS implements MemoryApi {
         rebuildTopics: async (cubeId) => {
           await this.#graphKeeper?.settled();
           return this.#topics.rebuild(cubeId);
+        },
+        titleTopics: async (cubeId, signal) => {
+          const model = await this.#languageModel();
+          // Base models without a chat template would write noise, as in consolidation.
+          if (!model || model.info.templateVersion === PLAIN_CHAT_TEMPLATE_VERSION) return { written: 0, left: 0 };
+          const done = await this.#topics.writeTitles(cubeId, model, 24, signal);
+          if (done.left > 0) this.#topics.requeueTitles(cubeId);
+          return done;
         },
         maintainKv: () => this.#activations.maintain(),
         fineRead: (job, signal) => this.#fineReading.job(job, signal),

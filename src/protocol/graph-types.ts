@@ -101,6 +101,11 @@ export interface TopicView {
   readonly topicId: string;
   /** Its characteristic entities, joined ("pottery · kiln"), or "other". */
   readonly label: string;
+  /**
+   * A short title a loaded chat model wrote for it ("Pottery classes"), once the scheduler had idle
+   * time with a model; absent until then (show the label).
+   */
+  readonly title?: string;
   /** Up to four characteristic entity names, most characteristic first. */
   readonly entities: readonly string[];
   /** How many memories the caller may read are in it. */

@@ -345,7 +345,8 @@ export interface MemoryApi {
   vectorStatus(params?: { wait?: boolean }): Promise<VectorStatus | null>;
 
   /**
-   * Builds a KV MemCube: the chosen memories (by id, or the top hits of a query in the cube) are
+   * Builds a KV MemCube: the chosen memories (by id, the top hits of a query in the cube, or a topic of
+   * the cube's tree — its memories nearest the topic's centre) are
    * written into the memory template, prefilled once by the loaded model, and the resulting cache is
    * stored with its model fingerprint, tokens, text and sources.
    * @throws {MemosError} MODEL_NOT_LOADED, INVALID_INPUT (no KV engine, no memories), FORBIDDEN, CONTEXT_OVERFLOW, QUOTA_EXCEEDED

@@ -326,11 +326,16 @@ export interface ExtractedMemory {
 export interface BuildActivationParams {
   readonly userId: string;
   readonly cubeId: string;
-  /** The memories to build from, in this order; or give `query`. */
+  /** The memories to build from, in this order; or give `query` or `topicId`. */
   readonly memoryIds?: readonly string[];
   /** A search whose top hits (in the cube) are the memories to build from. */
   readonly query?: string;
-  /** How many hits of `query`, 1–50; 8 by default. */
+  /**
+   * A topic (or subtopic) of the cube's tree (see MemoryApi.topics): its memories nearest the topic's
+   * centre are the memories to build from, so a whole topic is ready for chat at once.
+   */
+  readonly topicId?: string;
+  /** How many hits of `query` or memories of `topicId`, 1–50; 8 by default. */
   readonly topK?: number;
   /** Tensor encoding: "fp32" (default, exact), "fp16" (half the size), "int8" (a quarter). */
   readonly encoding?: KvEncodingName;

@@ -151,6 +151,7 @@ export class MemoryDetail extends LitElement {
         <dt>source</dt><dd>${m.source}${ref?.speaker ? ` · said by ${ref.speaker}` : ''}${ref?.spokenAt ? ` on ${formatTime(ref.spokenAt)}` : ''}${ref?.sessionId ? ` · session ${ref.sessionId}` : ''}${ref?.messageId ? ` · turn ${ref.messageId}` : ''}${citationOf(ref) ? ` · ${citationOf(ref)}` : ''}</dd>
         <dt>created</dt><dd>${formatTime(m.createdAt)}</dd>
         <dt>updated</dt><dd>${formatTime(m.updatedAt)}</dd>
+        ${m.relation ? html`<dt>relation</dt><dd>${m.relation.subject} — ${m.relation.predicate} → ${m.relation.object}</dd>` : nothing}
         ${m.validFrom != null || m.validTo != null ? html`<dt>valid</dt><dd>${formatTime(m.validFrom)} → ${formatTime(m.validTo)}</dd>` : nothing}
         <dt>tags</dt><dd>${show(m.tags)}</dd>
         <dt>usage</dt><dd>used ${m.usage.accessCount}× · last ${formatTime(m.usage.lastAccessAt)}</dd>

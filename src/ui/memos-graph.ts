@@ -9,7 +9,7 @@
 import { css, html, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { MemoryItem } from '../core/memory-item';
-import { ENTITY_TYPES, type EntityType, type EntityView, type RelatedResult, type TopicView } from '../protocol/graph-types';
+import { ENTITY_TYPES, type EntityType, type EntityView, type RelatedResult, type RelationView, type TopicView } from '../protocol/graph-types';
 import type { SessionChange } from './app-session';
 import './memory-detail';
 import { SessionElement } from './session-element';
@@ -23,7 +23,11 @@ interface Drawing {
   readonly memories: readonly MemoryItem[];
   /** Other entities those memories name, with the memories that name them. */
   readonly neighbours: readonly { key: string; name: string; type: EntityType; memoryIds: readonly string[] }[];
+  /** Typed relations with the entity at one end (as of the chosen date, else every one with its history). */
+  readonly relations: readonly RelationView[];
 }
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
 const short = (text: string, n = 60) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
 
@@ -132,7 +136,15 @@ export class MemosGraph extends SessionElement {
     });
     // The entities that tie most of these memories together, then the rest, up to a ring's worth.
     const ranked = [...neighbours.values()].sort((a, b) => b.memoryIds.length - a.memoryIds.length || (a.key < b.key ? -1 : 1)).slice(0, RING);
-    this.drawing = { entity, memories, neighbours: ranked };
+    const asOf = this.asOf ? Date.parse(`${this.asOf}T23:59:59`) : undefined;
+    const relations = await s.api.relations({
+      userId: s.userId,
+      cubeId: s.cubeId,
+      entity: key,
+      limit: 50,
+      ...(asOf !== undefined && Number.isFinite(asOf) ? { asOf } : { includeEnded: true }),
+    });
+    this.drawing = { entity, memories, neighbours: ranked, relations };
   }
 
   async #open(memoryId: string): Promise<void> {
@@ -159,9 +171,9 @@ export class MemosGraph extends SessionElement {
     const memoryList = (ids: readonly string[], n: number) =>
       html`<ul>${ids.slice(0, n).map((id) => html`<li><button @click=${() => this.guard(() => this.#open(id))}>${short(this.texts.get(id) ?? id, 90)}</button></li>`)}</ul>`;
     return html`<ul aria-label="topics">${this.topics.map(
-      (t) => html`<li><details><summary>${t.label} <span class="type">${t.memoryCount} memories</span></summary>
+      (t) => html`<li><details><summary>${t.title ?? t.label} <span class="type">${t.title ? `${t.label} · ` : ''}${t.memoryCount} memories</span></summary>
         ${t.children.length > 0
-          ? html`<ul aria-label="subtopics of ${t.label}">${t.children.map((c) => html`<li><details><summary>${c.label} <span class="type">${c.memoryCount}</span></summary>${memoryList(c.memoryIds, 3)}</details></li>`)}</ul>`
+          ? html`<ul aria-label="subtopics of ${t.title ?? t.label}">${t.children.map((c) => html`<li><details><summary>${c.title ?? c.label} <span class="type">${c.memoryCount}</span></summary>${memoryList(c.memoryIds, 3)}</details></li>`)}</ul>`
           : memoryList(t.memoryIds, 5)}
       </details></li>`,
     )}</ul>`;
@@ -206,6 +218,14 @@ export class MemosGraph extends SessionElement {
     </svg>`;
   }
 
+  #relationList(d: Drawing) {
+    if (d.relations.length === 0) return nothing;
+    return html`<h3>Relations</h3><ul aria-label="relations of ${d.entity.name}">${d.relations.map(
+      (r) => html`<li><button @click=${() => this.guard(() => this.#open(r.memoryId))}>${r.subject} — ${r.predicate} → ${r.object}</button>
+        <span class="type">from ${day(r.validFrom)}${r.validTo !== null ? ` until ${day(r.validTo)}` : ''}${r.current ? '' : ' · no longer true'}</span></li>`,
+    )}</ul>`;
+  }
+
   #selected() {
     const s = this.session!;
     if (!this.memoryId) return nothing;
@@ -239,6 +259,7 @@ export class MemosGraph extends SessionElement {
         <div>
           ${this.drawing
             ? html`<h2>${this.drawing.entity.name} <span class="type">${this.drawing.entity.type} · ${this.drawing.entity.memoryCount} memories</span></h2>${this.#svg(this.drawing)}
+              ${this.#relationList(this.drawing)}
               <ul aria-label="memories naming ${this.drawing.entity.name}">${this.drawing.memories.map((m) => html`<li><button @click=${() => this.guard(() => this.#open(m.id))}>${short(m.text, 100)}</button></li>`)}</ul>`
             : html`<p class="muted">Choose an entity to see its memories and what they connect to.</p>`}
           ${this.#selected()}
