@@ -86,7 +86,9 @@ export type {
 export type { RankingOptions, ScoreContributions, ScoreParts, SearchFilters, SearchHit, SearchParams } from './protocol/search-types';
 export {
   ENTITY_TYPES,
+  type EditEntityParams,
   type EntitiesParams,
+  type EntityEdits,
   type EntityLink,
   type EntityType,
   type EntityView,

@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   'adapter.delete',
   'adapter.sync',
   'agent.call',
+  'entity.edit',
 ] as const;
 /** What an audit entry records. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

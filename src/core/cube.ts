@@ -2,6 +2,7 @@
  * A MemCube as a container: its manifest, and the users it is shared with. The memories themselves
  * are stored apart (see {@link MemoryItem}) and reference the cube by id.
  */
+import type { EntityEdits } from './entity-edits';
 
 /** The schema version of a cube's manifest and memories. */
 export const CUBE_SCHEMA_VERSION = 1;
@@ -30,6 +31,11 @@ export interface CubeManifest {
    * before policies existed (defaults apply). Travels with the cube file.
    */
   readonly policy?: CubePolicy;
+  /**
+   * What people changed in the cube's entity graph (merges, aliases, names, types); absent until the
+   * first edit. Travels with the cube file and with sync.
+   */
+  readonly entities?: EntityEdits;
 }
 
 /** A cube as stored: its manifest and who else may use it. */
@@ -90,5 +96,6 @@ export function manifestOf(cube: CubeManifest): CubeManifest {
     createdAt: cube.createdAt,
     embedder: cube.embedder,
     ...(cube.policy !== undefined && { policy: { redaction: cube.policy.redaction, ...(cube.policy.language !== undefined && { language: cube.policy.language }) } }),
+    ...(cube.entities !== undefined && { entities: structuredClone(cube.entities) }),
   };
 }

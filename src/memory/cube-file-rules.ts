@@ -6,6 +6,7 @@
 import { checkId, checkKey, checkMetadata, checkName, checkRelation, checkReason, checkReference, checkSourceRefs, checkTags, checkText, ruleError } from '../core/limits';
 import { HIT_HISTORY_LIMIT, type MemoryContent, type MemoryItem, type MemoryVersion } from '../core/memory-item';
 import type { CubeManifest } from '../core/cube';
+import { checkEntityEdits } from '../core/entity-edits';
 
 /** The blob fields the rules look at. */
 interface BlobFields {
@@ -37,6 +38,7 @@ export function checkCubeFileFields(
   checkId(manifest.cubeId, 'manifest.cubeId', 'import');
   checkId(manifest.ownerId, 'manifest.ownerId', 'import');
   checkName(manifest.name, 'manifest.name', 'import');
+  if (manifest.entities !== undefined) checkEntityEdits(manifest.entities, 'manifest.entities', 'import');
   if (manifest.embedder) {
     checkReference(manifest.embedder.modelId, 'manifest.embedder.modelId', 'import');
     checkReference(manifest.embedder.revision, 'manifest.embedder.revision', 'import');

@@ -122,6 +122,8 @@ const manifestSchema = z.strictObject({
   createdAt: time,
   embedder: z.nullable(z.strictObject({ modelId: z.string(), revision: z.string(), dimension: positiveInt })),
   policy: z.optional(z.strictObject({ redaction: z.enum(['redact', 'tag', 'keep']), language: z.optional(z.enum(TEXT_LANGUAGES)) })),
+  // Since entity edits (checked field by field by checkCubeFileFields); absent from older files.
+  entities: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const fileSchema = z.strictObject({
@@ -246,7 +248,8 @@ export async function readCubeFile(text: string): Promise<CubeContents> {
   if (expected !== checksum) throw new MemosError('IMPORT_TAMPERED');
   const memories = body.memories as MemoryItem[];
   const versions = body.versions as MemoryVersion[];
-  const manifest = body.manifest as CubeManifest;
+  // (Entity edits are checked field by field next.)
+  const manifest = body.manifest as unknown as CubeManifest;
   checkCubeFileFields(manifest, memories, versions, body.blobs);
   checkIntegrity(manifest, memories, versions);
   const entityLinks = body.entityLinks ?? [];

@@ -14,6 +14,7 @@
 import { MemosError } from '../core/errors';
 import { newId, type Clock } from '../core/ids';
 import { textHash } from '../core/hash';
+import { canonicalJson } from '../core/canonical-json';
 import type { MemoryItem } from '../core/memory-item';
 import type { StoredVector } from '../memory/vector-blocks';
 import { AUDIT_ACTIONS, type AuditEntry } from '../core/audit';
@@ -147,13 +148,14 @@ async function addServerMembers(server: Server, users: readonly string[]): Promi
 
 /** The manifest a cube's record makes (its owner stays on each device). */
 function manifestPayload(cube: CubeRecord, changedAt: number): SyncedManifest {
-  return { kind: 'cube', cubeId: cube.cubeId, name: cube.name, shares: cube.shares, ...(cube.policy && { policy: cube.policy }), changedAt };
+  return { kind: 'cube', cubeId: cube.cubeId, name: cube.name, shares: cube.shares, ...(cube.policy && { policy: cube.policy }), ...(cube.entities && { entities: cube.entities }), changedAt };
 }
 
 /** A hash of what a manifest says (its time left out). */
 function manifestHash(m: SyncedManifest): string {
   const shares = Object.entries(m.shares ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  return textHash(JSON.stringify([m.cubeId, m.name, shares, m.policy ?? null]));
+  // Entity edits count when there are any (a manifest without them hashes as before they travelled).
+  return textHash(JSON.stringify([m.cubeId, m.name, shares, m.policy ?? null, ...(m.entities ? [canonicalJson(m.entities)] : [])]));
 }
 
 function unreachable(error: unknown): MemosError {
@@ -409,7 +411,9 @@ export class CubeSync {
 
   /** See MemoryApi.stopSync. */
   async stop(params: { userId: string; cubeId: string }): Promise<void> {
-    const synced = this.#cubes.get(params.cubeId);
+    requireObject(params, 'params');
+    requireId(params.userId, 'userId');
+    const synced = this.#cubes.get(requireId(params.cubeId, 'cubeId'));
     if (!synced) return;
     synced.replication?.cancel();
     synced.replication = undefined;
@@ -652,7 +656,14 @@ export class CubeSync {
       const cube = await tx.objectStore('cubes').get(synced.cubeId);
       if (!cube) return undefined;
       const shares = Object.fromEntries(Object.entries(winner.shares ?? cube.shares).filter(([user]) => user !== cube.ownerId));
-      const updated: CubeRecord = { ...cube, name: winner.name, shares, sharedWith: Object.keys(shares), ...((winner.policy ?? cube.policy) && { policy: winner.policy ?? cube.policy }) };
+      const updated: CubeRecord = {
+        ...cube,
+        name: winner.name,
+        shares,
+        sharedWith: Object.keys(shares),
+        ...((winner.policy ?? cube.policy) && { policy: winner.policy ?? cube.policy }),
+        ...((winner.entities ?? cube.entities) && { entities: winner.entities ?? cube.entities }),
+      };
       if (manifestHash(manifestPayload(updated, 0)) === manifestHash(manifestPayload(cube, 0))) return cube;
       await tx.objectStore('cubes').put(updated);
       changes.cubeIds.add(cube.cubeId);

@@ -77,10 +77,19 @@ export class GraphKeeper {
     return this.#loading;
   }
 
+  /** Applies the entity edits the cubes' records hold now (after a cube record changed, here or in another tab). */
+  async loadEdits(cubeIds?: readonly string[]): Promise<void> {
+    const cubes = await this.#deps.store.read(['cubes'], async (tx) =>
+      cubeIds ? Promise.all(cubeIds.map((id) => tx.objectStore('cubes').get(id))) : tx.objectStore('cubes').getAll(),
+    );
+    cubes.forEach((cube, i) => this.#deps.graph.setEdits(cube?.cubeId ?? cubeIds![i]!, cube?.entities));
+  }
+
   async #load(): Promise<void> {
     const { store, graph } = this.#deps;
     graph.clear();
     this.#hashes.clear();
+    await this.loadEdits();
     const orphans: string[] = [];
     // In pages, yielding between them: a search that comes meanwhile is answered (without the graph
     // side for what is not loaded yet) instead of waiting for every record.

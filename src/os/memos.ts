@@ -20,7 +20,7 @@ import type { MemoryApi } from '../protocol/memory-api';
 import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, ChatOptions, ChatParams, ChatResult, CubeView, DistillAdapterParams, ExtractedMemory, ExtractParams, GetAllParams, ImportAdapterParams, ImportParams, MemoryRef, Page, SchedulerStatus, UpdateParams, VectorStatus, WorkingEntry } from '../protocol/memory-types';
 import type { RankingOptions, SearchHit, SearchParams } from '../protocol/search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from '../protocol/sync-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from '../protocol/graph-types';
+import type { EditEntityParams, EntitiesParams, EntityEdits, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from '../protocol/graph-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from '../protocol/document-types';
 import { MemScheduler } from '../scheduler/scheduler';
 import { EntityGraph } from '../search/entity-graph';
@@ -42,6 +42,7 @@ import { JOBS_NEEDING_A_MODEL, maintenanceJobs, queueMaintenance } from './maint
 import { applyCommit, applyStoredChange, rebuildIndex } from './index-keeping';
 import { GraphKeeper } from './graph-keeping';
 import { GraphQueries } from './graph-queries';
+import { editEntity } from './entity-editing';
 import { TopicKeeper } from './topic-keeping';
 import { IndexSnapshots } from './index-snapshot';
 import type { SnapshotOutcome } from './snapshot-outcome';
@@ -137,6 +138,7 @@ export class MemOS implements MemoryApi {
     this.#unsubscribeCommits = store.onCommit((commit) => {
       applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
       this.#followWrites(commit.written, commit.removedIds);
+      if (commit.change.directory && commit.change.cubeIds.length > 0) void this.#graphKeeper?.loadEdits(commit.change.cubeIds).catch(() => undefined);
       this.#snapshots?.applied(commit.change.seq);
     });
     this.#consolidator = new Consolidator({
@@ -309,6 +311,7 @@ export class MemOS implements MemoryApi {
         .then(async () => {
           const applied = await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
           os.#followWrites(applied.present, applied.gone);
+          if (change.directory && change.cubeIds.length > 0) await os.#graphKeeper?.loadEdits(change.cubeIds).catch(() => undefined);
           os.#snapshots?.applied(change.seq);
         })
         .catch(() => undefined);
@@ -692,6 +695,9 @@ export class MemOS implements MemoryApi {
 
   /** {@inheritDoc MemoryApi.related} */
   async related(params: RelatedParams): Promise<RelatedResult> { return this.#graphQueries.related(params); }
+
+  /** {@inheritDoc MemoryApi.editEntity} */
+  async editEntity(params: EditEntityParams): Promise<EntityEdits> { return editEntity({ store: this.#store, clock: this.#clock, graph: this.#graph }, params); }
 
   /** {@inheritDoc MemoryApi.relations} */
   async relations(params: RelationsParams): Promise<RelationView[]> { return this.#graphQueries.relations(params); }

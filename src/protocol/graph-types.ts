@@ -3,10 +3,9 @@
  * and what the graph API returns (see MemoryApi.entities, related and topics).
  */
 
-/** What an entity can be. */
-export const ENTITY_TYPES = ['person', 'place', 'organization', 'date', 'thing'] as const;
-/** What an entity is. */
-export type EntityType = (typeof ENTITY_TYPES)[number];
+import type { EntityEdits, EntityType } from '../core/entity-edits';
+
+export { ENTITY_TYPES, type EntityEdits, type EntityType } from '../core/entity-edits';
 
 /** A memory's link to an entity it names, with the words that named it (its provenance). */
 export interface EntityLink {
@@ -146,4 +145,27 @@ export interface RelationView {
   readonly supersededBy: string | null;
   /** Whether it holds now: a live memory not ended. */
   readonly current: boolean;
+}
+
+/**
+ * What {@link MemoryApi.editEntity} changes about one entity of a cube (at least one of the fields).
+ * Each call is a new version of the cube's entity edits, with an audit entry.
+ */
+export interface EditEntityParams {
+  readonly userId: string;
+  readonly cubeId: string;
+  /** The entity (its key or name, as `entities()` lists it). */
+  readonly key: string;
+  /** Merge it into this entity (its memories and names then lead there); `null` undoes a merge. */
+  readonly mergeInto?: string | null;
+  /** A name that should lead to it ("Mel", "my sister"). */
+  readonly addAlias?: string;
+  /** A name given by addAlias that should no longer lead to it. */
+  readonly removeAlias?: string;
+  /** The name to show it with; `null` goes back to the name its memories use. */
+  readonly name?: string | null;
+  /** Its type, when the tagger got it wrong; `null` goes back to the type found. */
+  readonly type?: EntityType | null;
+  /** Why (kept in the audit entry). */
+  readonly reason?: string;
 }

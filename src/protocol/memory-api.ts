@@ -13,7 +13,7 @@ import type { AddParams, AuditQuery, BuildActivationParams, CallOptions, CubeVie
 import type { SearchHit, SearchParams } from './search-types';
 import type { SyncConfigParams, SyncGrantParams, SyncStatus } from './sync-types';
 import type { AddDocumentParams, AddDocumentResult, DeletedDocument, DocumentRecord, DocumentWithChunks, ListDocumentsParams } from './document-types';
-import type { EntitiesParams, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from './graph-types';
+import type { EditEntityParams, EntitiesParams, EntityEdits, EntityView, GraphStatus, RelatedParams, RelatedResult, RelationsParams, RelationView, TopicsParams, TopicView } from './graph-types';
 
 /** What the memory side offers: users and cubes, memories, search, activation and parametric memory, the scheduler. */
 export interface MemoryApi {
@@ -313,6 +313,16 @@ export interface MemoryApi {
    * @throws {MemosError} INVALID_INPUT, USER_NOT_FOUND, MEMORY_NOT_FOUND, FORBIDDEN
    */
   related(params: RelatedParams): Promise<RelatedResult>;
+
+  /**
+   * Corrects a cube's entity graph by hand: merge an entity into another (`mergeInto`; `null` undoes
+   * it), add or remove a name that leads to it, rename it or set its type (`null` goes back to what
+   * the memories say). The edits apply to `entities`, `related`, `topics` and recall at once; each call
+   * makes a new version of the cube's edits (returned) with an `entity.edit` audit entry saying what
+   * changed from what, and the edits travel with cube files and sync. Needs write access to the cube.
+   * @throws {MemosError} INVALID_INPUT (no change, a merge cycle, an alias it does not have), USER_NOT_FOUND, CUBE_NOT_FOUND, FORBIDDEN
+   */
+  editEntity(params: EditEntityParams): Promise<EntityEdits>;
 
   /**
    * The typed relations a cube's memories state ("Melanie" —"lives in"→ "Boston", see

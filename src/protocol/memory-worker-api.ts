@@ -47,6 +47,7 @@ export const API_METHODS = [
   'entities',
   'related',
   'relations',
+  'editEntity',
   'topics',
   'graphStatus',
   'getDocument',

@@ -2,8 +2,11 @@
  * The entity graph as recall reads it, in memory: which entities each memory names, which memories
  * name each entity, and the aliases that lead to an entity ("mel" → Melanie, "caroline's sister" →
  * Lucia). Filled from the links IndexedDB keeps (see os/graph-keeping.ts); answers without reads.
- * Entities are per cube: "Lucia" in two cubes is two entities.
+ * Entities are per cube: "Lucia" in two cubes is two entities. What people changed (a cube's entity
+ * edits: merges, aliases, names, types) is applied when the graph is read, so undoing a merge needs no
+ * re-reading: the nodes stay as the memories name them, and a merged entity answers as one.
  */
+import { mergedKey, NO_ENTITY_EDITS, type EntityEdits } from '../core/entity-edits';
 import { foldWord, rawWords } from '../core/words';
 import type { EntityLink, EntityType } from '../protocol/graph-types';
 
@@ -73,6 +76,46 @@ export class EntityGraph {
   readonly #cubeSizes = new Map<string, number>();
   /** cubeId → alias → entity key. */
   readonly #roleAliases = new Map<string, Map<string, string>>();
+  /** Each cube's entity edits (absent: none). */
+  readonly #edits = new Map<string, EntityEdits>();
+  /** cubeId → an entity others were merged into → every key that ends up in it (itself first). */
+  readonly #mergedInto = new Map<string, Map<string, string[]>>();
+
+  /** Applies a cube's entity edits (they replace the ones it had). */
+  setEdits(cubeId: string, edits: EntityEdits | undefined): void {
+    if (!edits || edits.version === 0) {
+      this.#edits.delete(cubeId);
+      this.#mergedInto.delete(cubeId);
+      return;
+    }
+    this.#edits.set(cubeId, edits);
+    const groups = new Map<string, string[]>();
+    for (const key of Object.keys(edits.merged)) {
+      const into = mergedKey(edits, key);
+      groups.set(into, [...(groups.get(into) ?? [into]), key]);
+    }
+    this.#mergedInto.set(cubeId, groups);
+  }
+
+  /** The entity a key ends up in after a cube's merges. */
+  #canon(cubeId: string, key: string): string {
+    const edits = this.#edits.get(cubeId);
+    return edits ? mergedKey(edits, key) : key;
+  }
+
+  /**
+   * An entity as people see it: the nodes merged into it as one (their memories together), with the
+   * name and type a person gave it; undefined when no memory names it or what was merged into it.
+   */
+  #group(cubeId: string, key: string): { key: string; name: string; type: EntityType; memories: ReadonlySet<string> } | undefined {
+    const edits = this.#edits.get(cubeId) ?? NO_ENTITY_EDITS;
+    const keys = this.#mergedInto.get(cubeId)?.get(key) ?? [key];
+    const nodes = keys.map((k) => this.#nodes.get(nodeId(cubeId, k))).filter((n): n is EntityNode => n !== undefined);
+    const first = nodes[0];
+    if (!first) return undefined;
+    const memories = nodes.length === 1 ? first.memories : new Set(nodes.flatMap((n) => [...n.memories]));
+    return { key, name: edits.names[key] ?? first.name, type: edits.types[key] ?? first.type, memories };
+  }
 
   /** How many memories have links. */
   get size(): number {
@@ -126,69 +169,89 @@ export class EntityGraph {
     }
   }
 
-  /** Forgets everything. */
+  /** Forgets everything (entity edits too: they are set again when the store opens). */
   clear(): void {
     this.#nodes.clear();
     this.#links.clear();
     this.#cubeSizes.clear();
     this.#roleAliases.clear();
+    this.#edits.clear();
+    this.#mergedInto.clear();
   }
 
-  /** The entities a memory names, as it named them (key, the entity's name, the type it was named as). */
+  /** The entities a memory names (as merged and named by people; the type it was named as there). */
   entitiesOf(memoryId: string): { key: string; name: string; type: EntityType }[] {
     const held = this.#links.get(memoryId);
-    return held ? held.nodes.map((node, i) => ({ key: node.key, name: node.name, type: held.types[i]! })) : [];
+    if (!held) return [];
+    const seen = new Map<string, { key: string; name: string; type: EntityType }>();
+    held.nodes.forEach((node, i) => {
+      const key = this.#canon(held.cubeId, node.key);
+      if (seen.has(key)) return;
+      const group = this.#group(held.cubeId, key);
+      seen.set(key, { key, name: group?.name ?? node.name, type: this.#edits.get(held.cubeId)?.types[key] ?? held.types[i]! });
+    });
+    return [...seen.values()];
   }
 
-  /** An entity of a cube by key, if any memory names it. */
+  /** An entity of a cube by key (a key merged into another gives that one), if any memory names it. */
   entity(cubeId: string, key: string): { key: string; name: string; type: EntityType; memoryIds: readonly string[] } | undefined {
-    const node = this.#nodes.get(nodeId(cubeId, key));
-    return node && { key: node.key, name: node.name, type: node.type, memoryIds: [...node.memories] };
+    const group = this.#group(cubeId, this.#canon(cubeId, key));
+    return group && { key: group.key, name: group.name, type: group.type, memoryIds: [...group.memories] };
   }
 
-  /** The entities of a cube, most linked first. */
+  /** The entities of a cube, most linked first (merged ones once, as the entity they joined). */
   entities(cubeId: string): { key: string; name: string; type: EntityType; memoryCount: number }[] {
+    const keys = new Set<string>();
+    for (const node of this.#nodes.values()) if (node.cubeId === cubeId) keys.add(this.#canon(cubeId, node.key));
     const out = [];
-    for (const node of this.#nodes.values()) if (node.cubeId === cubeId) out.push({ key: node.key, name: node.name, type: node.type, memoryCount: node.memories.size });
+    for (const key of keys) {
+      const group = this.#group(cubeId, key);
+      if (group) out.push({ key, name: group.name, type: group.type, memoryCount: group.memories.size });
+    }
     return out.sort((a, b) => b.memoryCount - a.memoryCount || (a.key < b.key ? -1 : 1));
   }
 
-  /** The aliases that lead to an entity of a cube. */
+  /** The aliases that lead to an entity of a cube: role aliases, short names, names people added, and entities merged into it. */
   aliasesOf(cubeId: string, key: string): string[] {
-    const out: string[] = [];
-    for (const [alias, target] of this.#roleAliases.get(cubeId) ?? []) if (target === key) out.push(alias);
-    const node = this.#nodes.get(nodeId(cubeId, key));
-    if (node?.type === 'person') {
+    const out = new Set<string>();
+    for (const [alias, target] of this.#roleAliases.get(cubeId) ?? []) if (this.#canon(cubeId, target) === key) out.add(alias);
+    for (const [alias, target] of Object.entries(this.#edits.get(cubeId)?.aliases ?? {})) if (this.#canon(cubeId, target) === key) out.add(alias);
+    for (const merged of this.#mergedInto.get(cubeId)?.get(key) ?? []) if (merged !== key) out.add(merged);
+    const group = this.#group(cubeId, key);
+    if (group?.type === 'person') {
       for (const other of this.#nodes.values()) {
-        if (other.cubeId === cubeId && other.type === 'person' && other.key !== key && this.resolve(cubeId, other.key) === key) out.push(other.key);
+        if (other.cubeId === cubeId && other.type === 'person' && other.key !== key && this.#canon(cubeId, other.key) !== key && this.resolve(cubeId, other.key) === key) out.add(other.key);
       }
     }
-    return out.sort();
+    return [...out].sort();
   }
 
   /**
-   * The entity a key means in a cube: a role alias ("caroline's sister"), itself when named, or — for a
-   * short name someone was called by ("mel") — the one person whose name it begins ("melanie", at
-   * least three letters, only when unambiguous). A key the graph does not hold means nothing.
+   * The entity a key means in a cube: a name people added, a role alias ("caroline's sister"), itself
+   * when named, or — for a short name someone was called by ("mel") — the one person whose name it
+   * begins ("melanie", at least three letters, only when unambiguous); then whatever it was merged
+   * into. A key the graph does not hold means nothing.
    */
   resolve(cubeId: string, key: string): string | undefined {
+    const added = this.#edits.get(cubeId)?.aliases[key];
+    if (added !== undefined) return this.#canon(cubeId, added);
     const role = this.#roleAliases.get(cubeId)?.get(key);
-    if (role !== undefined) return role;
+    if (role !== undefined) return this.#canon(cubeId, role);
     const node = this.#nodes.get(nodeId(cubeId, key));
-    if (!node) return undefined;
-    if (node.type !== 'person' || key.length < 3 || key.includes(' ')) return key;
+    if (!node) return this.#mergedInto.get(cubeId)?.has(key) ? key : undefined;
+    if (node.type !== 'person' || key.length < 3 || key.includes(' ')) return this.#canon(cubeId, key);
     let found: string | undefined;
     for (const other of this.#nodes.values()) {
       if (other.cubeId !== cubeId || other.type !== 'person' || other.key === key || !other.key.startsWith(key)) continue;
-      if (found !== undefined) return key;
+      if (found !== undefined) return this.#canon(cubeId, key);
       found = other.key;
     }
-    return found ?? key;
+    return this.#canon(cubeId, found ?? key);
   }
 
   /** How specific an entity is in its cube: rarer names connect more. */
-  #idf(node: EntityNode, cubeSize: number): number {
-    return Math.log(1 + cubeSize / node.memories.size);
+  #idf(memoryCount: number, cubeSize: number): number {
+    return Math.log(1 + cubeSize / memoryCount);
   }
 
   /**
@@ -215,31 +278,33 @@ export class EntityGraph {
       row.via.set(name, (row.via.get(name) ?? 0) + amount);
       scores.set(memoryId, row);
     };
-    const usable = (node: EntityNode) => {
-      const size = sizes.get(node.cubeId) ?? 0;
-      return node.memories.size < Math.min(MAX_FANOUT, Math.max(20, MAX_SHARE * size));
-    };
+    const usable = (cubeId: string, memoryCount: number) => memoryCount < Math.min(MAX_FANOUT, Math.max(20, MAX_SHARE * (sizes.get(cubeId) ?? 0)));
     const queryNodes = new Set<string>();
     for (const cubeId of params.cubeIds) {
       for (const raw of params.queryKeys) {
         const key = this.resolve(cubeId, raw);
-        const node = key === undefined ? undefined : this.#nodes.get(nodeId(cubeId, key));
+        const group = key === undefined ? undefined : this.#group(cubeId, key);
         // Two of the query's keys may lead to one entity ("mel", "melanie"): it counts once.
-        if (!node || !usable(node) || queryNodes.has(nodeId(cubeId, node.key))) continue;
-        queryNodes.add(nodeId(cubeId, node.key));
-        const idf = this.#idf(node, sizes.get(cubeId) ?? 0);
-        for (const memoryId of node.memories) credit(memoryId, idf, node.name);
+        if (!group || !usable(cubeId, group.memories.size) || queryNodes.has(nodeId(cubeId, group.key))) continue;
+        queryNodes.add(nodeId(cubeId, group.key));
+        const idf = this.#idf(group.memories.size, sizes.get(cubeId) ?? 0);
+        for (const memoryId of group.memories) credit(memoryId, idf, group.name);
       }
     }
     if (params.hopWeight > 0) {
       for (const seed of params.seeds) {
         const held = this.#links.get(seed.id);
         if (!held) continue;
+        const hopped = new Set<string>();
         for (const node of held.nodes) {
-          const id = nodeId(held.cubeId, node.key);
-          if (queryNodes.has(id) || !usable(node)) continue;
-          const amount = params.hopWeight * seed.weight * this.#idf(node, sizes.get(held.cubeId) ?? 0);
-          for (const memoryId of node.memories) if (memoryId !== seed.id) credit(memoryId, amount, node.name);
+          const key = this.#canon(held.cubeId, node.key);
+          const id = nodeId(held.cubeId, key);
+          if (queryNodes.has(id) || hopped.has(id)) continue;
+          hopped.add(id);
+          const group = this.#group(held.cubeId, key);
+          if (!group || !usable(held.cubeId, group.memories.size)) continue;
+          const amount = params.hopWeight * seed.weight * this.#idf(group.memories.size, sizes.get(held.cubeId) ?? 0);
+          for (const memoryId of group.memories) if (memoryId !== seed.id) credit(memoryId, amount, group.name);
         }
       }
     }

@@ -7,6 +7,7 @@ import type { AuditEntry } from '../core/audit';
 import type { ActivationItem } from '../core/activation-item';
 import type { AdapterItem } from '../core/adapter-item';
 import type { CubeAccess, CubePolicy } from '../core/cube';
+import { checkEntityEdits, type EntityEdits } from '../core/entity-edits';
 import { MemosError } from '../core/errors';
 import type { MemoryHistory } from './merge-history';
 
@@ -18,6 +19,8 @@ export interface SyncedManifest {
   /** Who else may use the cube (absent in documents written before shares travelled). */
   readonly shares?: Readonly<Record<string, CubeAccess>>;
   readonly policy?: CubePolicy;
+  /** People's edits to the cube's entity graph (absent in documents written before they travelled). */
+  readonly entities?: EntityEdits;
   /** When the device that wrote it last changed it: the later of two concurrent manifests wins. */
   readonly changedAt?: number;
 }
@@ -112,6 +115,13 @@ export function checkPayload(value: unknown, docId: string): SyncPayload {
     if (shares !== undefined && (typeof shares !== 'object' || shares === null || Object.values(shares).some((a) => a !== 'read' && a !== 'write'))) throw bad();
     if (v['changedAt'] !== undefined && typeof v['changedAt'] !== 'number') throw bad();
     if (v['policy'] !== undefined && (typeof v['policy'] !== 'object' || v['policy'] === null)) throw bad();
+    if (v['entities'] !== undefined) {
+      try {
+        checkEntityEdits(v['entities'], 'entities', 'import');
+      } catch {
+        throw bad();
+      }
+    }
     return value as SyncedManifest;
   }
   if ((v['kind'] === 'activation' || v['kind'] === 'adapter') && typeof v['attachmentIv'] === 'string' && Array.isArray(v['blobs'])) {

@@ -218,6 +218,41 @@ export class MemosGraph extends SessionElement {
     </svg>`;
   }
 
+  /** A form to correct the drawn entity: its name, its type, another entity it is the same as, another name for it. */
+  #editForm(d: Drawing) {
+    const s = this.session!;
+    const save = async (form: HTMLFormElement) => {
+      const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
+      const name = value('name');
+      const type = value('type') as EntityType;
+      const into = value('into');
+      const alias = value('alias');
+      const changes = {
+        ...(name && name !== d.entity.name && { name }),
+        ...(type !== d.entity.type && { type }),
+        ...(into && { mergeInto: into }),
+        ...(alias && { addAlias: alias }),
+      };
+      if (Object.keys(changes).length === 0) return;
+      await s.api.editEntity({ userId: s.userId, cubeId: s.cubeId, key: d.entity.key, ...changes });
+      form.reset();
+      const key = into ? (this.entities.find((e) => e.key === into.toLowerCase() || e.name === into)?.key ?? into.toLowerCase()) : d.entity.key;
+      await this.#readEntities();
+      await this.#draw(key);
+    };
+    return html`<details class="edit"><summary>Correct this entity</summary>
+      <form class="filters" aria-label="correct ${d.entity.name}" @submit=${(e: Event) => { e.preventDefault(); void this.guard(() => save(e.target as HTMLFormElement)); }}>
+        <label>Name <input name="name" .value=${d.entity.name} maxlength="200"></label>
+        <label>Type <select name="type">${ENTITY_TYPES.map((t) => html`<option value=${t} ?selected=${t === d.entity.type}>${t}</option>`)}</select></label>
+        <label>Same as <input name="into" list="entity-keys" placeholder="another entity"></label>
+        <label>Also called <input name="alias" placeholder="e.g. Mel"></label>
+        <datalist id="entity-keys">${this.entities.filter((e) => e.key !== d.entity.key).map((e) => html`<option value=${e.key}>${e.name}</option>`)}</datalist>
+        <button type="submit">Save</button>
+      </form>
+      ${d.entity.aliases.length > 0 ? html`<p class="muted">Also called: ${d.entity.aliases.join(', ')}</p>` : nothing}
+    </details>`;
+  }
+
   #relationList(d: Drawing) {
     if (d.relations.length === 0) return nothing;
     return html`<h3>Relations</h3><ul aria-label="relations of ${d.entity.name}">${d.relations.map(
@@ -259,6 +294,7 @@ export class MemosGraph extends SessionElement {
         <div>
           ${this.drawing
             ? html`<h2>${this.drawing.entity.name} <span class="type">${this.drawing.entity.type} · ${this.drawing.entity.memoryCount} memories</span></h2>${this.#svg(this.drawing)}
+              ${this.#editForm(this.drawing)}
               ${this.#relationList(this.drawing)}
               <ul aria-label="memories naming ${this.drawing.entity.name}">${this.drawing.memories.map((m) => html`<li><button @click=${() => this.guard(() => this.#open(m.id))}>${short(m.text, 100)}</button></li>`)}</ul>`
             : html`<p class="muted">Choose an entity to see its memories and what they connect to.</p>`}

@@ -1,7 +1,7 @@
 // The Graph view in a real Chromium: memories added in the app are read for entities in the memory
 // worker; the view lists them and the cube's topics, draws a chosen entity with its memories and the
-// other entities they name (nodes reachable by keyboard), opens a memory with the memories it is linked
-// to and through what; a search says when a hit was linked through an entity; all of it after a reload.
+// other entities they name (nodes reachable by keyboard), lets a person rename an entity and add a
+// name for it, opens a memory with the memories it is linked to and through what; a search says when a hit was linked through an entity; all of it after a reload.
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { launchProfile, newProfileDir, storeName, watchErrors } from './browser';
@@ -39,8 +39,18 @@ describe('the Graph view', () => {
     expect(await linked.textContent()).toMatch(/through .*Lucia/);
     expect(await graph.locator('memos-memory-detail p.text').textContent()).toMatch(/Lucia/);
 
+    // Corrected by hand: a new name and another name for her; the drawing and the list follow.
+    await graph.getByText('Correct this entity').click();
+    const form = graph.getByRole('form', { name: 'correct Lucia' });
+    await form.getByRole('textbox', { name: 'Name' }).fill('Lucia Moreno');
+    await form.getByRole('textbox', { name: 'Also called' }).fill('Lu');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await graph.getByRole('heading', { name: /^Lucia Moreno/ }).waitFor();
+    expect(await graph.getByRole('list', { name: 'entities' }).textContent()).toContain('Lucia Moreno');
+    expect(await graph.getByText(/Also called: .*lu/).count()).toBe(1);
+
     // Filters: by type, then by a name that matches nothing.
-    await graph.getByRole('combobox', { name: 'Type' }).selectOption('place');
+    await graph.getByRole('search', { name: 'filter entities' }).getByRole('combobox', { name: 'Type' }).selectOption('place');
     await expect.poll(() => graph.getByRole('list', { name: 'entities' }).textContent()).toContain('Lisbon');
     expect(await graph.getByRole('list', { name: 'entities' }).textContent()).not.toContain('Lucia');
     await page.screenshot({ path: 'test-results/app-graph.png', fullPage: true });
@@ -56,7 +66,7 @@ describe('the Graph view', () => {
     await page.reload();
     await page.getByText('Memory mode').waitFor();
     await page.getByRole('tab', { name: 'Graph' }).click();
-    await page.locator('memos-graph').getByRole('list', { name: 'entities' }).getByRole('button', { name: /^Lucia/ }).waitFor({ timeout: 10_000 });
+    await page.locator('memos-graph').getByRole('list', { name: 'entities' }).getByRole('button', { name: /^Lucia Moreno/ }).waitFor({ timeout: 10_000 });
     errors.expectNone();
     await context.close();
   });

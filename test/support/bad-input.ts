@@ -13,7 +13,7 @@ export const METHODS = [
   'buildActivation', 'composeActivations', 'listActivations', 'activate', 'deactivate', 'evictActivation', 'importAdapter',
   'listAdapters', 'exportAdapter', 'activateAdapter', 'deactivateAdapter', 'distillCandidates', 'deleteAdapter',
   'deleteCube', 'deleteUser', 'reset', 'addDocument', 'listDocuments', 'getDocument', 'documentFile', 'deleteDocument', 'syncStatus', 'stopSync',
-  'entities', 'related', 'relations', 'topics', 'graphStatus',
+  'entities', 'related', 'relations', 'editEntity', 'topics', 'graphStatus',
 ] as const;
 
 /** Values that break assumptions: wrong types, prototype names, huge and hostile strings, nesting. */
@@ -80,6 +80,7 @@ const VALID: Readonly<Record<(typeof METHODS)[number], Record<string, unknown> |
   entities: { userId: 'ana', cubeId: 'c1', query: 'ana', types: ['person', 'thing'], asOf: 1, limit: 5 },
   related: { userId: 'ana', memoryId: 'mem_x', limit: 3 },
   relations: { userId: 'ana', cubeId: 'c1', entity: 'Ana', asOf: 1, includeEnded: false, limit: 5 },
+  editEntity: { userId: 'ana', cubeId: 'c1', key: 'mel', mergeInto: 'melanie', addAlias: 'mellie', name: 'Mel', type: 'person', reason: 'same person' },
   topics: { userId: 'ana', cubeId: 'c1' },
   graphStatus: { wait: true },
   getDocument: { userId: 'ana', documentId: 'doc_x' },

@@ -259,6 +259,11 @@ describe('sync through a CouchDB-protocol server', () => {
     await a.startSync({ userId: 'ana', cubeId: 'team' });
     await a.startSync({ userId: 'ana', cubeId: 'team' });
     expect((await a.listCubes({ userId: 'ana' })).find((c) => c.cube.cubeId === 'team')!.cube.shares).toEqual({});
+    // An entity edit on A reaches B with the manifest.
+    await a.editEntity({ userId: 'ana', cubeId: 'team', key: 'stand-up', name: 'Daily stand-up' });
+    await a.startSync({ userId: 'ana', cubeId: 'team' });
+    await b.startSync({ userId: 'ana', cubeId: 'team' });
+    expect((await b.listCubes({ userId: 'ana' })).find((c) => c.cube.cubeId === 'team')!.cube.entities).toMatchObject({ version: 1, names: { 'stand-up': 'Daily stand-up' } });
     const onA = await a.auditLog({ userId: 'ana', cubeId: 'team', limit: 1000 });
     expect(onA.filter((e) => e.details['fromDevice'] !== undefined).map((e) => e.action)).toEqual(expect.arrayContaining(['cube.unshare', 'memory.add', 'memory.sync', 'cube.sync']));
     expect(onA.filter((e) => e.action === 'agent.call')).toHaveLength(1);
