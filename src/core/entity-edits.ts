@@ -5,7 +5,6 @@
  * kept in the cube's manifest with a version number, audited, exported and synced with the cube.
  */
 import { LIMITS, ruleError, type RuleContext } from './limits';
-import { foldWord } from './words';
 
 /** What an entity can be. */
 export const ENTITY_TYPES = ['person', 'place', 'organization', 'date', 'thing'] as const;
@@ -31,11 +30,6 @@ export const NO_ENTITY_EDITS: EntityEdits = { version: 0, merged: {}, aliases: {
 
 /** The most entries each map of a cube's edits may hold. */
 export const ENTITY_EDITS_LIMIT = 10_000;
-
-/** The key an entity name is looked up by: folded, spaces collapsed (as the graph's keys are). */
-export function entityEditKey(name: string): string {
-  return foldWord(name.trim()).replace(/\s+/g, ' ');
-}
 
 /** The chain of keys a key's merges lead through, itself first; `cycle` when it comes back round. */
 function mergeChain(edits: EntityEdits, key: string): { keys: string[]; cycle: boolean } {

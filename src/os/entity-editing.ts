@@ -5,7 +5,8 @@
  * transaction, and applies them to the graph in memory at once (other tabs follow the change feed).
  */
 import type { CubeRecord } from '../core/cube';
-import { ENTITY_TYPES, entityEditKey, mergeWouldCycle, NO_ENTITY_EDITS, ENTITY_EDITS_LIMIT, type EntityEdits, type EntityType } from '../core/entity-edits';
+import { ENTITY_TYPES, mergeWouldCycle, NO_ENTITY_EDITS, ENTITY_EDITS_LIMIT, type EntityEdits, type EntityType } from '../core/entity-edits';
+import { entityKeyOf } from '../memory/graph/entity-extraction';
 import { MemosError } from '../core/errors';
 import type { Clock } from '../core/ids';
 import { checkKey, checkName } from '../core/limits';
@@ -23,9 +24,9 @@ export interface EntityEditingDeps {
   readonly graph: EntityGraph | undefined;
 }
 
-/** A key given to editEntity: an entity's key or its name, folded as keys are. */
+/** A key given to editEntity: an entity's key or its name, folded as the tagger folds names into keys. */
 function keyParam(value: unknown, field: string): string {
-  const key = entityEditKey(checkKey(value, field));
+  const key = entityKeyOf(checkKey(value, field));
   if (key.length === 0) throw new MemosError('INVALID_INPUT', `${field} must name an entity.`, { field });
   return key;
 }

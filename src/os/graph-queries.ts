@@ -104,15 +104,20 @@ export class GraphQueries {
     // "True now" is "true as of now": a live memory not ended, or — with asOf — one valid then, a
     // superseded (archived) fact included for the time it held.
     const allow = index.matcher([scopeOf(cube, userId)], ended ? { states: [...LIVE_STATES, 'archived'] } : { asOf: asOf ?? now, states: [...LIVE_STATES] });
-    const wanted = params.entity === undefined ? undefined : entityKeyOf(params.entity);
-    const names = (key: string) => (wanted === undefined ? true : key === wanted || (graph?.aliasesOf(cubeId, key).includes(wanted) ?? false));
+    // Ends are compared as the graph resolves them: a short name, an added alias or a merge lead to
+    // the same entity as its full name.
+    const keyOf = (name: string) => {
+      const key = entityKeyOf(name);
+      return graph?.resolve(cubeId, key) ?? key;
+    };
+    const wanted = params.entity === undefined ? undefined : keyOf(params.entity);
     const found: RelationView[] = [];
     for (const memory of index.records()) {
       const relation = memory.relation;
       if (!relation || memory.cubeId !== cubeId || !allow(memory.id)) continue;
-      const subjectKey = entityKeyOf(relation.subject);
-      const objectKey = entityKeyOf(relation.object);
-      if (!names(subjectKey) && !names(objectKey)) continue;
+      const subjectKey = keyOf(relation.subject);
+      const objectKey = keyOf(relation.object);
+      if (wanted !== undefined && subjectKey !== wanted && objectKey !== wanted) continue;
       const validTo = memory.validTo ?? null;
       found.push({
         memoryId: memory.id,

@@ -56,10 +56,15 @@ describe('editEntity', () => {
 
   it('merges, aliases, renames and retypes, each a version with an audit entry, and recall follows', async () => {
     const { os, first, second } = await setup();
+    const [lives] = await os.add({ userId: 'ana', cubeId: 'c', memory: { text: 'Mellie lives in Lisbon', relation: { subject: 'Mellie', predicate: 'lives in', object: 'Lisbon' } } });
+    await os.graphStatus({ wait: true });
+    expect(await os.relations({ userId: 'ana', cubeId: 'c', entity: 'Melanie' })).toEqual([]);
     const merged = await os.editEntity({ userId: 'ana', cubeId: 'c', key: 'Mellie', mergeInto: 'melanie', reason: 'the same person' });
+    // Relations follow the merge: Mellie's is Melanie's now.
+    expect(await os.relations({ userId: 'ana', cubeId: 'c', entity: 'Melanie' })).toEqual([expect.objectContaining({ subject: 'Mellie', subjectKey: 'melanie', objectKey: 'lisbon' })]);
     expect(merged).toMatchObject({ version: 1, merged: { mellie: 'melanie' } });
     const [melanie] = await os.entities({ userId: 'ana', cubeId: 'c', query: 'melanie' });
-    expect(melanie).toMatchObject({ key: 'melanie', memoryCount: 2, aliases: expect.arrayContaining(['mellie']) });
+    expect(melanie).toMatchObject({ key: 'melanie', memoryCount: 3, aliases: expect.arrayContaining(['mellie']) });
     await os.editEntity({ userId: 'ana', cubeId: 'c', key: 'melanie', addAlias: 'the painter', name: 'Melanie Ruiz' });
     const renamed = await os.editEntity({ userId: 'ana', cubeId: 'c', key: 'melanie', type: 'person' });
     expect(renamed.version).toBe(3);
@@ -67,7 +72,7 @@ describe('editEntity', () => {
     // A search that names the added alias reaches both memories through the graph.
     const hits = await os.search({ userId: 'ana', query: 'what does the painter do', topK: 5 });
     const linked = hits.filter((h) => h.parts.linkedVia?.includes('Melanie Ruiz')).map((h) => h.memory.id);
-    expect(linked.sort()).toEqual([first.id, second.id].sort());
+    expect(linked.sort()).toEqual([first.id, second.id, lives!.id].sort());
     const log = await os.auditLog({ userId: 'ana', cubeId: 'c', actions: ['entity.edit'] });
     expect(log.map((e) => e.details['version'])).toEqual(expect.arrayContaining([1, 2, 3]));
     expect(log.find((e) => e.details['version'] === 1)?.details).toMatchObject({ key: 'mellie', mergedInto: 'melanie', mergedFrom: null, reason: 'the same person' });
