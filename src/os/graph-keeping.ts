@@ -13,8 +13,8 @@ import { textHash } from '../core/hash';
 import type { CubeRecord } from '../core/cube';
 import type { Clock } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
-import { ENTITY_EXTRACTOR, extractEntities, preloadTagger } from '../memory/graph/entity-extraction';
-import type { GraphStatus } from '../protocol/graph-types';
+import { ENTITY_LANGUAGES, extractEntities, extractorFor, preloadTagger, type EntityLanguage } from '../memory/graph/entity-extraction';
+import type { EntityLink, GraphStatus } from '../protocol/graph-types';
 import type { EntityGraph } from '../search/entity-graph';
 import type { EntityLinkRecord } from '../storage/schema';
 import { issueRequests } from '../storage/requests';
@@ -48,9 +48,15 @@ const speakerOf = (memory: MemoryItem) => memory.sourceRefs.find((r) => r.speake
 const readHash = (memory: MemoryItem): string =>
   textHash(memory.relation ? `${memory.text}\u0000${memory.relation.subject}\u0000${memory.relation.predicate}\u0000${memory.relation.object}` : memory.text);
 
-/** Whether stored links were read from this text (and relation) by this extractor (else the memory is read again). */
-const isCurrent = (record: EntityLinkRecord | undefined, memory: MemoryItem): record is EntityLinkRecord =>
-  record !== undefined && record.extractor === ENTITY_EXTRACTOR && record.textHash === readHash(memory);
+/** A cube's language as its policy says (English by default). */
+const languageOf = (cube: CubeRecord | undefined): string => cube?.policy?.language ?? 'english';
+
+/**
+ * Whether stored links were read from this text (and relation) by the extractor of the cube's language
+ * (else the memory is read again).
+ */
+const isCurrent = (record: EntityLinkRecord | undefined, memory: MemoryItem, language: string): record is EntityLinkRecord =>
+  record !== undefined && record.extractor === extractorFor(language) && record.textHash === readHash(memory);
 
 /** Reads memories for entities after they commit and keeps their links, in IndexedDB and in memory. */
 export class GraphKeeper {
@@ -58,6 +64,8 @@ export class GraphKeeper {
   readonly #pending = new Set<string>();
   /** The text hash each held memory's links were read from. */
   readonly #hashes = new Map<string, string>();
+  /** Each cube's language, as its record said when last read. */
+  readonly #languages = new Map<string, string>();
   #running: Promise<void> | undefined;
   #loading: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -77,19 +85,40 @@ export class GraphKeeper {
     return this.#loading;
   }
 
-  /** Applies the entity edits the cubes' records hold now (after a cube record changed, here or in another tab). */
-  async loadEdits(cubeIds?: readonly string[]): Promise<void> {
+  /**
+   * Reads what the cubes' records say now (after a cube record changed, here or in another tab): their
+   * entity edits are applied, and the memories of a cube whose language changed are read again by the
+   * tagger of its new language (or lose their entities, in a language no tagger reads).
+   */
+  async loadCubes(cubeIds?: readonly string[]): Promise<void> {
     const cubes = await this.#deps.store.read(['cubes'], async (tx) =>
       cubeIds ? Promise.all(cubeIds.map((id) => tx.objectStore('cubes').get(id))) : tx.objectStore('cubes').getAll(),
     );
-    cubes.forEach((cube, i) => this.#deps.graph.setEdits(cube?.cubeId ?? cubeIds![i]!, cube?.entities));
+    const relanguaged = new Set<string>();
+    cubes.forEach((cube, i) => {
+      const cubeId = cube?.cubeId ?? cubeIds![i]!;
+      this.#deps.graph.setEdits(cubeId, cube?.entities);
+      const before = this.#languages.get(cubeId);
+      if (cube) this.#languages.set(cubeId, languageOf(cube));
+      else this.#languages.delete(cubeId);
+      if (cube && before !== undefined && before !== languageOf(cube)) relanguaged.add(cubeId);
+    });
+    if (relanguaged.size === 0) return;
+    for (const memory of this.#deps.records()) {
+      if (!relanguaged.has(memory.cubeId)) continue;
+      this.#hashes.delete(memory.id);
+      this.#pending.add(memory.id);
+    }
+    this.#lastWriteAt = performance.now();
+    this.#kick();
   }
 
   async #load(): Promise<void> {
     const { store, graph } = this.#deps;
     graph.clear();
     this.#hashes.clear();
-    await this.loadEdits();
+    this.#languages.clear();
+    await this.loadCubes();
     const orphans: string[] = [];
     // In pages, yielding between them: a search that comes meanwhile is answered (without the graph
     // side for what is not loaded yet) instead of waiting for every record.
@@ -101,14 +130,17 @@ export class GraphKeeper {
       for (const record of page) {
         const memory = this.#deps.record(record.memoryId);
         if (!memory) orphans.push(record.memoryId);
-        else if (isCurrent(record, memory)) this.#take(record);
+        else if (isCurrent(record, memory, this.#languages.get(memory.cubeId) ?? 'english')) this.#take(record);
       }
       after = page[page.length - 1]!.memoryId;
       await pause(0);
     }
     for (const memory of this.#deps.records()) if (!this.#hashes.has(memory.id)) this.#pending.add(memory.id);
-    // The tagger is fetched and set up now, while the page settles, not in the middle of later use.
-    void preloadTagger().catch(() => undefined);
+    // The taggers of the cubes' languages are fetched and set up now, while the page settles, not in
+    // the middle of later use.
+    for (const language of new Set([...this.#languages.values(), 'english'])) {
+      if ((ENTITY_LANGUAGES as readonly string[]).includes(language)) void preloadTagger(language as EntityLanguage).catch(() => undefined);
+    }
     // Links whose memory went while no tab kept the graph (a crash between the two writes).
     if (orphans.length > 0) await store.write(['entityLinks'], async (tx) => Promise.all(orphans.map((id) => tx.objectStore('entityLinks').delete(id))));
     this.#kick();
@@ -190,34 +222,47 @@ export class GraphKeeper {
   async #readBatch(batch: readonly MemoryItem[]): Promise<void> {
     const at = this.#deps.clock();
     // Links already stored for this text (an import, or another tab that read it first) are taken;
-    // the cubes' languages say which of the rest the tagger reads (it reads English).
+    // the cubes' languages say which tagger reads the rest (none, in a language no tagger reads).
     const cubeIds = [...new Set(batch.map((m) => m.cubeId))];
     const { stored, cubes } = await this.#deps.store.read(['entityLinks', 'cubes'], async (tx) => ({
       stored: await issueRequests<EntityLinkRecord | undefined>((add) => batch.forEach((m) => add(tx.objectStore('entityLinks').get(m.id)))),
       cubes: await issueRequests<CubeRecord | undefined>((add) => cubeIds.forEach((id) => add(tx.objectStore('cubes').get(id)))),
     }));
-    const english = new Set(cubeIds.filter((_, i) => (cubes[i]?.policy?.language ?? 'english') === 'english'));
+    const languages = new Map(cubeIds.map((id, i) => [id, languageOf(cubes[i])]));
     const memories: MemoryItem[] = [];
     batch.forEach((memory, i) => {
       const record = stored[i];
-      if (isCurrent(record, memory)) this.#take(record);
+      if (isCurrent(record, memory, languages.get(memory.cubeId)!)) this.#take(record);
       else memories.push(memory);
     });
     if (memories.length === 0) return;
-    const toRead = memories.filter((m) => english.has(m.cubeId));
-    const read = await extractEntities(
-      toRead.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])), ...(m.relation && { relation: m.relation }) })),
-    );
-    const found = new Map(toRead.map((m, i) => [m.id, read[i]!]));
+    const found = new Map<string, EntityLink[]>();
+    for (const language of new Set(memories.map((m) => languages.get(m.cubeId)!))) {
+      const toRead = memories.filter((m) => languages.get(m.cubeId) === language);
+      const read = await extractEntities(
+        toRead.map((m) => ({ text: m.text.slice(0, MAX_TEXT), speakers: m.sourceRefs.flatMap((r) => (r.speaker === undefined ? [] : [r.speaker])), ...(m.relation && { relation: m.relation }) })),
+        language,
+      );
+      toRead.forEach((m, i) => found.set(m.id, read[i]!));
+    }
     const written = await this.#deps.store.write(['memories', 'entityLinks'], async (tx) => {
       const out: EntityLinkRecord[] = [];
       for (const memory of memories) {
         // Only the version read: a memory changed or purged meanwhile is read again or not at all.
         const current = await tx.objectStore('memories').get(memory.id);
         if (!current || readHash(current) !== readHash(memory)) continue;
-        // A cube in another language keeps plain memories.
-        const links = found.get(memory.id) ?? [];
-        const record: EntityLinkRecord = { memoryId: memory.id, cubeId: memory.cubeId, memoryVersion: current.version, textHash: readHash(current), speaker: speakerOf(current), extractor: ENTITY_EXTRACTOR, links, at };
+        const language = languages.get(memory.cubeId)!;
+        // A cube in a language no tagger reads keeps plain memories ("none" read them: no links).
+        const record: EntityLinkRecord = {
+          memoryId: memory.id,
+          cubeId: memory.cubeId,
+          memoryVersion: current.version,
+          textHash: readHash(current),
+          speaker: speakerOf(current),
+          extractor: extractorFor(language),
+          links: found.get(memory.id) ?? [],
+          at,
+        };
         await tx.objectStore('entityLinks').put(record);
         out.push(record);
       }

@@ -138,7 +138,7 @@ export class MemOS implements MemoryApi {
     this.#unsubscribeCommits = store.onCommit((commit) => {
       applyCommit(commit, this.#index, [this.#vectors, this.#previous]);
       this.#followWrites(commit.written, commit.removedIds);
-      if (commit.change.directory && commit.change.cubeIds.length > 0) void this.#graphKeeper?.loadEdits(commit.change.cubeIds).catch(() => undefined);
+      if (commit.change.directory && commit.change.cubeIds.length > 0) void this.#graphKeeper?.loadCubes(commit.change.cubeIds).catch(() => undefined);
       this.#snapshots?.applied(commit.change.seq);
     });
     this.#consolidator = new Consolidator({
@@ -311,7 +311,7 @@ export class MemOS implements MemoryApi {
         .then(async () => {
           const applied = await applyStoredChange(store, change, os.#index, [os.#vectors, os.#previous]);
           os.#followWrites(applied.present, applied.gone);
-          if (change.directory && change.cubeIds.length > 0) await os.#graphKeeper?.loadEdits(change.cubeIds).catch(() => undefined);
+          if (change.directory && change.cubeIds.length > 0) await os.#graphKeeper?.loadCubes(change.cubeIds).catch(() => undefined);
           os.#snapshots?.applied(change.seq);
         })
         .catch(() => undefined);

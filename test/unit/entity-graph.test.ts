@@ -192,10 +192,10 @@ describe('MemOS keeps the graph', () => {
     opened.push(os);
     await os.createUser({ userId: 'ana', name: 'Ana' });
     await os.createUser({ userId: 'ben', name: 'Ben' });
-    await os.createCube({ userId: 'ana', cubeId: 'de', name: 'Deutsch', policy: { redaction: 'keep', language: 'german' } });
+    await os.createCube({ userId: 'ana', cubeId: 'de', name: 'Русский', policy: { redaction: 'keep', language: 'russian' } });
     await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Shared' });
     await os.shareCube({ userId: 'ana', cubeId: 'c1', targetUserId: 'ben', access: 'read' });
-    await os.add({ userId: 'ana', cubeId: 'de', memories: [{ text: 'Melanie wohnt in Berlin.' }] });
+    await os.add({ userId: 'ana', cubeId: 'de', memories: [{ text: 'Мелани живёт в Берлине. Melanie Berlin.' }] });
     await os.add({ userId: 'ana', cubeId: 'c1', memories: [{ text: 'Melanie adopted a puppy.', visibility: 'private' }, { text: 'The puppy is called Oscar.' }] });
     expect(await os.graphStatus({ wait: true })).toMatchObject({ linked: 3, pending: 0 });
     expect(await os.entities({ userId: 'ana', cubeId: 'de' })).toEqual([]);
@@ -205,6 +205,40 @@ describe('MemOS keeps the graph', () => {
     expect((await errorOf(() => os.entities({ userId: 'ana', cubeId: 'c1', types: ['planet' as never] }))).code).toBe('INVALID_INPUT');
     expect((await errorOf(() => os.related({ userId: 'ana', memoryId: 'mem_missing' }))).code).toBe('MEMORY_NOT_FOUND');
     expect((await errorOf(() => os.entities({ userId: 'eve', cubeId: 'c1' }))).code).toBe('USER_NOT_FOUND');
+  });
+});
+
+describe('entities in French, German and Spanish', () => {
+  it('are read by the tagger of the cube’s language, and read again when the language changes', async () => {
+    const { os } = await openTestOs({ scheduler: false });
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    const texts = {
+      french: 'Ma sœur Lucie a déménagé à Lyon en mars. Elle fait de la poterie avec Marc.',
+      german: 'Meine Schwester Lucia ist im März nach Berlin gezogen. Sie macht Töpferei mit Markus.',
+      spanish: 'Mi hermana Lucía se mudó a Madrid en marzo. Hace cerámica con Marcos.',
+    };
+    for (const [language, text] of Object.entries(texts)) {
+      await os.createCube({ userId: 'ana', cubeId: language, name: language, policy: { redaction: 'keep', language: language as 'french' } });
+      await os.add({ userId: 'ana', cubeId: language, memory: { text } });
+    }
+    await os.graphStatus({ wait: true });
+    const typed = async (cubeId: string) => new Map((await os.entities({ userId: 'ana', cubeId })).map((e) => [e.key, e.type]));
+    const fr = await typed('french');
+    expect([fr.get('lucie'), fr.get('lyon'), fr.get('marc'), fr.get('poterie')]).toEqual(['person', 'place', 'person', 'thing']);
+    const de = await typed('german');
+    expect([de.get('lucia'), de.get('berlin'), de.get('topferei')]).toEqual(['person', 'place', 'thing']);
+    const es = await typed('spanish');
+    expect([es.get('madrid'), es.get('marcos')]).toEqual(['place', 'person']);
+    // Recall follows them as in English.
+    const [hit] = await os.search({ userId: 'ana', cubeIds: ['french'], query: 'Que fait Lucie ?', topK: 1 });
+    expect(hit?.parts.linkedVia).toContain('Lucie');
+    // The cube said to be in a language no tagger reads: its memories are read again and name nothing.
+    await os.setCubePolicy({ userId: 'ana', cubeId: 'french', policy: { redaction: 'keep', language: 'russian' } });
+    await expect.poll(async () => (await os.entities({ userId: 'ana', cubeId: 'french' })).length).toBe(0);
+    // Back to French: read again by the French tagger.
+    await os.setCubePolicy({ userId: 'ana', cubeId: 'french', policy: { redaction: 'keep', language: 'french' } });
+    await expect.poll(async () => (await typed('french')).get('lyon')).toBe('place');
   });
 });
 

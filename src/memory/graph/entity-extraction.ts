@@ -1,16 +1,36 @@
 /**
  * Entities in a memory's text, without a model: people, places, organisations, dates and the things a
  * person talks about (noun phrases and activities), found by compromise's part-of-speech tagger
- * (decision 0034). English only: a memory in another language simply has no entities and stays a plain
- * memory. The tagger (~350 KB) is imported on first use, so a worker that never reads English pays
- * nothing at start.
+ * (decision 0034) — for English, and for French, German and Spanish by its ports (fr-, de- and
+ * es-compromise), chosen by the cube's language. A memory in another language simply has no entities
+ * and stays a plain memory. Each tagger (250–390 KB) is imported on first use, so a worker that never
+ * reads a language pays nothing for it.
  */
-import { foldWord } from '../../core/words';
 import type { MemoryRelation } from '../../core/memory-item';
+import { foldWord } from '../../core/words';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
-/** Which extractor this is: links read by another (or an older rule set) are read again. */
-export const ENTITY_EXTRACTOR = 'compromise@14.20.0/4';
+/** A language the graph reads entities in. */
+export type EntityLanguage = 'english' | 'french' | 'german' | 'spanish';
+
+/** The taggers by cube language, each with the name links read by it record (another name: read again). */
+const TAGGERS: Readonly<Record<EntityLanguage, { readonly extractor: string; load(): Promise<{ default: unknown }> }>> = {
+  english: { extractor: 'compromise@14.20.0/4', load: () => import('compromise') },
+  french: { extractor: 'fr-compromise@0.2.8/1', load: () => import('fr-compromise') },
+  german: { extractor: 'de-compromise@0.0.10/1', load: () => import('de-compromise') },
+  spanish: { extractor: 'es-compromise@0.2.11/1', load: () => import('es-compromise') },
+};
+
+/** The languages the graph reads entities in (a cube's `policy.language`; English by default). */
+export const ENTITY_LANGUAGES = Object.keys(TAGGERS) as EntityLanguage[];
+
+/** Which extractor the English links come from (see {@link extractorFor}). */
+export const ENTITY_EXTRACTOR = TAGGERS.english.extractor;
+
+/** What reads a cube in this language: its extractor's name, or "none" where no tagger reads it. */
+export function extractorFor(language: string): string {
+  return Object.hasOwn(TAGGERS, language) ? TAGGERS[language as EntityLanguage].extractor : 'none';
+}
 
 /** What extraction needs of a memory. */
 export interface ExtractionInput {
@@ -31,22 +51,26 @@ interface Term {
 
 type Tagger = (text: string) => { compute(step: string): void; json(options: object): { terms: Term[] }[] };
 
-let tagger: Promise<Tagger> | undefined;
+const taggers = new Map<EntityLanguage, Promise<Tagger>>();
 
-/** Fetches and sets up the tagger ahead of its first use (see {@link extractEntities}). */
-export async function preloadTagger(): Promise<void> {
-  await loadTagger();
+/** Fetches and sets up a language's tagger ahead of its first use (see {@link extractEntities}). */
+export async function preloadTagger(language: EntityLanguage = 'english'): Promise<void> {
+  await loadTagger(language);
 }
 
-/** Loads the tagger once (a dynamic import: its own chunk in the browser); later calls share it. */
-function loadTagger(): Promise<Tagger> {
-  tagger ??= import('compromise').then((m) => {
-    const nlp = m.default as unknown as Tagger;
-    // The first reading sets up its lexicon: done here, not in the first real batch.
-    nlp('Ana met Ben in Lisbon.').json({});
-    return nlp;
-  });
-  return tagger;
+/** Loads a language's tagger once (a dynamic import: its own chunk in the browser); later calls share it. */
+function loadTagger(language: EntityLanguage): Promise<Tagger> {
+  let loading = taggers.get(language);
+  if (!loading) {
+    loading = TAGGERS[language].load().then((m) => {
+      const nlp = m.default as Tagger;
+      // The first reading sets up its lexicon: done here, not in the first real batch.
+      nlp('Ana met Ben in Lisbon.').json({});
+      return nlp;
+    });
+    taggers.set(language, loading);
+  }
+  return loading;
 }
 
 /** A longer "name" is no entity (a run-on token, a pasted hash); the words kept are cut here (cube files allow 400). */
@@ -164,9 +188,13 @@ function sentenceEntities(terms: readonly Term[]): EntityLink[] {
   return out;
 }
 
-/** The distinct entities of texts, read by one tagger (order kept; a key once per text). */
-export async function extractEntities(inputs: readonly ExtractionInput[]): Promise<EntityLink[][]> {
-  const nlp = await loadTagger();
+/**
+ * The distinct entities of texts in one language, read by its tagger (order kept; a key once per
+ * text). A language without a tagger gives none.
+ */
+export async function extractEntities(inputs: readonly ExtractionInput[], language: string = 'english'): Promise<EntityLink[][]> {
+  if (!Object.hasOwn(TAGGERS, language)) return inputs.map(() => []);
+  const nlp = await loadTagger(language as EntityLanguage);
   return inputs.map((input) => {
     const text = withoutSpeakers(input);
     if (!/[A-Za-z]/.test(text)) return [];
