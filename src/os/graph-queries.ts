@@ -142,13 +142,18 @@ export class GraphQueries {
     if (!cube) return [];
     const { graph, index } = this.#deps;
     const allow = index.matcher([scopeOf(cube, userId)], {});
+    // A reader the cube is shared with sees a topic by the entities of memories they may read: a label
+    // or an entity that only another person's private memories name would tell them what those say.
+    const restricted = cube.ownerId !== userId;
     const view = (node: TopicNode): TopicView | undefined => {
       const ids = node.memoryIds.filter(allow);
       if (ids.length === 0) return undefined;
       const children = node.children.map(view).filter((c): c is TopicView => c !== undefined);
-      const entities = node.keys.map((key) => graph?.entity(cubeId, key)?.name ?? key);
+      const keys = restricted ? node.keys.filter((key) => graph?.entity(cubeId, key)?.memoryIds.some(allow) ?? false) : node.keys;
+      const entities = keys.map((key) => graph?.entity(cubeId, key)?.name ?? key);
+      const label = restricted ? entities.slice(0, 2).join(' · ') || 'other' : node.label;
       const title = this.#deps.topicTitle(cubeId, node);
-      return { topicId: node.topicId, label: node.label, ...(title !== undefined && { title }), entities, memoryCount: ids.length, memoryIds: ids.slice(0, 20), children: children.length > 1 ? children : [] };
+      return { topicId: node.topicId, label, ...(title !== undefined && { title }), entities, memoryCount: ids.length, memoryIds: ids.slice(0, 20), children: children.length > 1 ? children : [] };
     };
     return this.#deps
       .topicTree(cubeId)

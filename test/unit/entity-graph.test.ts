@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { extractEntities } from '../../src/memory/graph/entity-extraction';
 import type { MemOS } from '../../src/os/memos';
 import { EntityGraph, queryKeys } from '../../src/search/entity-graph';
+import { MemoryIndex } from '../../src/search/memory-index';
+import { GraphQueries } from '../../src/os/graph-queries';
 import { buildTopicTree } from '../../src/search/topic-tree';
 import { canonicalJson, sha256Hex } from '../../src/core/canonical-json';
 import { errorOf, freshIndexedDb, openTestOs } from './helpers';
@@ -347,6 +349,40 @@ describe('the topic tree', () => {
     const home = after.find((t) => t.memoryIds.includes(mug!.id));
     expect(home?.memoryIds.filter((id) => themeOf.get(id) === 'pottery').length).toBeGreaterThan(home!.memoryIds.length / 2);
     expect((await errorOf(() => os.topics({ userId: 'ana', cubeId: 'nope' }))).code).toBe('CUBE_NOT_FOUND');
+  });
+});
+
+describe('the topic tree of a shared cube', () => {
+  it('shows a reader only topics, labels and entities of memories they may read', async () => {
+    // A real index and graph; the tree is given as a built one would be (a topic mixing shared and
+    // private memories, labelled by an entity only the private ones name), which k-means gives only
+    // on some data.
+    const index = new MemoryIndex();
+    const graph = new EntityGraph();
+    const memory = (id: string, text: string, visibility: 'shared' | 'private') => ({
+      id, cubeId: 'c1', ownerId: 'ana', text, key: null, semanticType: 'fact' as const, memoryType: 'long-term' as const, tags: [], visibility,
+      expiresAt: null, priority: 5, sensitivity: [], state: 'generated' as const, createdAt: 1, updatedAt: 1, source: 'user' as const,
+      sourceRefs: [], usage: { accessCount: 0, lastAccessAt: null, hits: [] }, version: 1, stateBefore: null,
+    });
+    index.upsert([memory('m1', 'The IVF transfer is on Monday at the hospital.', 'private'), memory('m2', 'The hospital car park is full.', 'shared')]);
+    graph.set('m1', 'c1', [{ key: 'ivf transfer', name: 'IVF transfer', type: 'thing', words: 'IVF transfer' }, { key: 'hospital', name: 'hospital', type: 'place', words: 'hospital' }]);
+    graph.set('m2', 'c1', [{ key: 'hospital', name: 'hospital', type: 'place', words: 'hospital' }, { key: 'car park', name: 'car park', type: 'thing', words: 'car park' }]);
+    const tree = [{ topicId: 't1', label: 'IVF transfer · hospital', keys: ['ivf transfer', 'hospital', 'car park'], memoryIds: ['m1', 'm2'], children: [], centroid: new Float32Array(0) }];
+    const cube = { cubeId: 'c1', ownerId: 'ana', name: 'Shared', schemaVersion: 1, createdAt: 1, embedder: null, shares: { ben: 'read' as const }, sharedWith: ['ben'] };
+    const queries = new GraphQueries({
+      graph,
+      index,
+      clock: () => 1,
+      topicTree: () => tree,
+      topicTitle: () => undefined,
+      readableCubes: async () => [cube],
+      readable: async () => ({ id: 'm1', cubeId: 'c1' }),
+      storedLinks: async () => [],
+    });
+    const [forAna] = await queries.topics({ userId: 'ana', cubeId: 'c1' });
+    expect(forAna).toMatchObject({ label: 'IVF transfer · hospital', memoryIds: ['m1', 'm2'] });
+    const [forBen] = await queries.topics({ userId: 'ben', cubeId: 'c1' });
+    expect(forBen).toMatchObject({ label: 'hospital · car park', entities: ['hospital', 'car park'], memoryIds: ['m2'], memoryCount: 1 });
   });
 });
 
