@@ -68,6 +68,8 @@ export class GraphKeeper {
   readonly #languages = new Map<string, string>();
   #running: Promise<void> | undefined;
   #loading: Promise<void> = Promise.resolve();
+  /** Whether the stored links have been loaded (a load is under way or has not started otherwise). */
+  #loaded = false;
   #stopped = false;
   #lastError: string | null = null;
   /** The disk was full when the keeper last looked: it waits for a write to commit. */
@@ -81,7 +83,10 @@ export class GraphKeeper {
 
   /** Loads the stored links; memories without current links are queued, links of gone memories deleted. */
   load(): Promise<void> {
-    this.#loading = this.#load();
+    this.#loading = this.#load().finally(() => {
+      // (A failed load leaves what it could not load to the next write or open.)
+      this.#loaded = true;
+    });
     return this.#loading;
   }
 
@@ -115,6 +120,7 @@ export class GraphKeeper {
 
   async #load(): Promise<void> {
     const { store, graph } = this.#deps;
+    this.#loaded = false;
     graph.clear();
     this.#hashes.clear();
     this.#languages.clear();
@@ -136,6 +142,7 @@ export class GraphKeeper {
       await pause(0);
     }
     for (const memory of this.#deps.records()) if (!this.#hashes.has(memory.id)) this.#pending.add(memory.id);
+    this.#loaded = true;
     // The taggers of the cubes' languages are fetched and set up now, while the page settles, not in
     // the middle of later use.
     for (const language of new Set([...this.#languages.values(), 'english'])) {
@@ -169,6 +176,11 @@ export class GraphKeeper {
   async settled(): Promise<void> {
     await this.#loading.catch(() => undefined);
     while (this.#running) await this.#running;
+  }
+
+  /** Whether every memory noted so far has its links in the graph now (nothing loading, read or waiting). */
+  get caughtUp(): boolean {
+    return this.#loaded && this.#running === undefined && this.#pending.size === 0;
   }
 
   /** How far the graph is. */

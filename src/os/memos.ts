@@ -167,6 +167,7 @@ export class MemOS implements MemoryApi {
       queueRebuild: (cubeId) => {
         void this.scheduler.enqueue({ kind: 'topics', priority: 'organise', needsIdle: true, dedupeKey: `topics:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
       },
+      graphBehind: () => this.#graphKeeper !== undefined && !this.#graphKeeper.caughtUp,
       queueTitles: (cubeId) => {
         void this.scheduler.enqueue({ kind: 'topic-titles', priority: 'organise', needsIdle: true, dedupeKey: `topic-titles:${cubeId}`, payload: { cubeId } }).catch(() => undefined);
       },
@@ -245,7 +246,7 @@ export class MemOS implements MemoryApi {
         promoteToKv: (userId, sessionId) => this.#activations.promote(userId, sessionId),
         rebuildTopics: async (cubeId) => {
           await this.#graphKeeper?.settled();
-          return this.#topics.rebuild(cubeId);
+          return this.#topics.rebuild(cubeId, { settled: true });
         },
         titleTopics: async (cubeId, signal) => {
           const model = await this.#languageModel();

@@ -23,6 +23,8 @@ export interface TopicKeepingDeps {
   queueRebuild(cubeId: string): void;
   /** Queues titles for a cube's untitled topics (a job that waits for a model). */
   queueTitles(cubeId: string): void;
+  /** Whether the graph still has memories to read (a tree built now lacks their entities). */
+  graphBehind(): boolean;
 }
 
 /**
@@ -90,12 +92,15 @@ export class TopicKeeper {
   }
 
   /** Builds a cube's tree now from what the index holds; returns how many topics and memories. */
-  rebuild(cubeId: string): { topics: number; memories: number } {
+  rebuild(cubeId: string, options: { /** Built by the scheduler's job, after the graph settled: never queued again. */ readonly settled?: boolean } = {}): { topics: number; memories: number } {
     const memories: MemoryItem[] = [];
     for (const memory of this.#deps.index.records()) if (memory.cubeId === cubeId && LIVE_STATES.includes(memory.state)) memories.push(memory);
     const graph = this.#deps.graph;
     const { tree, space } = buildTopicTree(memories.map((m) => this.#input(m)), (key) => graph?.entity(cubeId, key)?.name ?? key);
-    this.#trees.set(cubeId, { tree, space, members: new Map(memories.map((m) => [m.id, textHash(m.text)])), built: memories.length, changed: new Set(), queued: false });
+    // Built before the graph read every memory, the tree is built again once it has (the job waits for it).
+    const behind = options.settled !== true && this.#deps.graphBehind();
+    this.#trees.set(cubeId, { tree, space, members: new Map(memories.map((m) => [m.id, textHash(m.text)])), built: memories.length, changed: new Set(), queued: behind });
+    if (behind) this.#deps.queueRebuild(cubeId);
     // Titles of topics that no longer exist are let go; new topics get theirs when a model is loaded.
     const labels = new Set<string>();
     const visit = (node: TopicNode) => {

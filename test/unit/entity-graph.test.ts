@@ -387,6 +387,22 @@ describe('the topic tree of a shared cube', () => {
 });
 
 describe('the topic tree at idle time', () => {
+  it('is built again once the graph has read every memory, when it was first built before', async () => {
+    const { os } = await openTestOs();
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c1', name: 'Ana' });
+    await os.add({ userId: 'ana', cubeId: 'c1', memories: ['kiln', 'clay', 'glaze', 'wheel', 'vase', 'mug'].map((thing) => ({ text: `Ana fired the ${thing} at the pottery studio.` })) });
+    // Asked at once: the graph waits for writes to pause, so the tree has no entities yet.
+    const early = await os.topics({ userId: 'ana', cubeId: 'c1' });
+    expect(early.flatMap((t) => t.entities)).not.toContain('pottery studio');
+    await expect.poll(async () => (await os.listJobs({ states: ['queued'] })).map((j) => j.kind)).toContain('topics');
+    await os.graphStatus({ wait: true });
+    await os.setIdle({ idle: true });
+    await expect.poll(async () => (await os.listJobs({ states: ['done'] })).find((j) => j.kind === 'topics')?.summary, { timeout: 5_000 }).toMatch(/over 6 memories/);
+    expect((await os.topics({ userId: 'ana', cubeId: 'c1' })).flatMap((t) => t.entities)).toContain('pottery studio');
+  });
+
   it('is rebuilt by a scheduler job once a fifth of the cube changed, and then holds the new topic', async () => {
     const { os } = await openTestOs();
     opened.push(os);
