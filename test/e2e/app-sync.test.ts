@@ -13,6 +13,13 @@ const couchUrl = couchForBrowsers();
 async function fillSync(page: Page, database: string, passphrase: string, rememberKey = false): Promise<void> {
   await page.getByRole('tab', { name: 'Settings' }).click();
   const form = page.locator('memos-sync form[aria-label="sync settings"]');
+  // (Once, in a full run, the form was not there for 30 s: say what the page showed instead.)
+  await form.waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+    await page.screenshot({ path: 'test-results/app-sync-no-form.png', fullPage: true }).catch(() => undefined);
+    const selected = await page.getByRole('tab', { selected: true }).allTextContents().catch(() => []);
+    const shown = (await page.locator('memos-app').innerText().catch(() => '')).slice(0, 400);
+    throw new Error(`No sync form at ${page.url()} (tab ${selected.join(', ')}): ${shown}`, { cause: error });
+  });
   if (rememberKey) await form.getByLabel(/remember on this device/).check();
   await form.getByLabel('Server', { exact: true }).fill(couchUrl());
   await form.getByLabel('Database').fill(database);
