@@ -13,7 +13,7 @@ import { textHash } from '../core/hash';
 import type { CubeRecord } from '../core/cube';
 import type { Clock } from '../core/ids';
 import type { MemoryItem } from '../core/memory-item';
-import { ENTITY_LANGUAGES, extractEntities, extractorFor, preloadTagger, type EntityLanguage } from '../memory/graph/entity-extraction';
+import { extractEntities, extractorFor, preloadTagger } from '../memory/graph/entity-extraction';
 import type { EntityLink, GraphStatus } from '../protocol/graph-types';
 import type { EntityGraph } from '../search/entity-graph';
 import type { EntityLinkRecord } from '../storage/schema';
@@ -145,9 +145,7 @@ export class GraphKeeper {
     this.#loaded = true;
     // The taggers of the cubes' languages are fetched and set up now, while the page settles, not in
     // the middle of later use.
-    for (const language of new Set([...this.#languages.values(), 'english'])) {
-      if ((ENTITY_LANGUAGES as readonly string[]).includes(language)) void preloadTagger(language as EntityLanguage).catch(() => undefined);
-    }
+    for (const language of new Set([...this.#languages.values(), 'english'])) void preloadTagger(language).catch(() => undefined);
     // Links whose memory went while no tab kept the graph (a crash between the two writes).
     if (orphans.length > 0) await store.write(['entityLinks'], async (tx) => Promise.all(orphans.map((id) => tx.objectStore('entityLinks').delete(id))));
     this.#kick();
@@ -262,14 +260,16 @@ export class GraphKeeper {
       for (const memory of memories) {
         // Only the version read: a memory changed or purged meanwhile is read again or not at all.
         const current = await tx.objectStore('memories').get(memory.id);
-        if (!current || readHash(current) !== readHash(memory)) continue;
+        if (!current) continue;
+        const hash = readHash(current);
+        if (hash !== readHash(memory)) continue;
         const language = languages.get(memory.cubeId)!;
         // A cube in a language no tagger reads keeps plain memories ("none" read them: no links).
         const record: EntityLinkRecord = {
           memoryId: memory.id,
           cubeId: memory.cubeId,
           memoryVersion: current.version,
-          textHash: readHash(current),
+          textHash: hash,
           speaker: speakerOf(current),
           extractor: extractorFor(language),
           links: found.get(memory.id) ?? [],

@@ -11,7 +11,7 @@ import { foldWord } from '../../core/words';
 import type { EntityLink, EntityType } from '../../protocol/graph-types';
 
 /** A language the graph reads entities in. */
-export type EntityLanguage = 'english' | 'french' | 'german' | 'spanish';
+type EntityLanguage = 'english' | 'french' | 'german' | 'spanish';
 
 /** The taggers by cube language, each with the name links read by it record (another name: read again). */
 const TAGGERS: Readonly<Record<EntityLanguage, { readonly extractor: string; load(): Promise<{ default: unknown }> }>> = {
@@ -21,15 +21,13 @@ const TAGGERS: Readonly<Record<EntityLanguage, { readonly extractor: string; loa
   spanish: { extractor: 'es-compromise@0.2.11/1', load: () => import('es-compromise') },
 };
 
-/** The languages the graph reads entities in (a cube's `policy.language`; English by default). */
-export const ENTITY_LANGUAGES = Object.keys(TAGGERS) as EntityLanguage[];
-
-/** Which extractor the English links come from (see {@link extractorFor}). */
-export const ENTITY_EXTRACTOR = TAGGERS.english.extractor;
+/** The language a cube's policy names, when a tagger reads it. */
+const taggedLanguage = (language: string): EntityLanguage | undefined => (Object.hasOwn(TAGGERS, language) ? (language as EntityLanguage) : undefined);
 
 /** What reads a cube in this language: its extractor's name, or "none" where no tagger reads it. */
 export function extractorFor(language: string): string {
-  return Object.hasOwn(TAGGERS, language) ? TAGGERS[language as EntityLanguage].extractor : 'none';
+  const tagged = taggedLanguage(language);
+  return tagged ? TAGGERS[tagged].extractor : 'none';
 }
 
 /** What extraction needs of a memory. */
@@ -53,9 +51,10 @@ type Tagger = (text: string) => { compute(step: string): void; json(options: obj
 
 const taggers = new Map<EntityLanguage, Promise<Tagger>>();
 
-/** Fetches and sets up a language's tagger ahead of its first use (see {@link extractEntities}). */
-export async function preloadTagger(language: EntityLanguage = 'english'): Promise<void> {
-  await loadTagger(language);
+/** Fetches and sets up a language's tagger ahead of its first use, if one reads it (see {@link extractEntities}). */
+export async function preloadTagger(language: string): Promise<void> {
+  const tagged = taggedLanguage(language);
+  if (tagged) await loadTagger(tagged);
 }
 
 /** Loads a language's tagger once (a dynamic import: its own chunk in the browser); later calls share it. */
@@ -88,6 +87,9 @@ const VAGUE = new Set([
   'being', 'having', 'doing', 'going', 'getting', 'making', 'saying', 'taking', 'coming', 'looking', 'trying', 'thinking',
   'seeing', 'knowing', 'wanting', 'giving', 'telling', 'working', 'keeping', 'letting', 'putting', 'finding', 'starting',
 ]);
+
+/** Whether a key can name an entity: two letters or more, not a run-on token, not too vague. */
+const usable = (key: string) => key.length >= 2 && key.length <= MAX_KEY && !VAGUE.has(key);
 
 /** Roles a speaker can give someone ("my sister Lucia"). */
 const ROLES = new Set([
@@ -144,12 +146,17 @@ function runs(terms: readonly Term[], test: (t: Term) => boolean): { start: numb
 
 const clean = (text: string) => text.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 
+/** A text's sentences as the tagger reads them: each a list of tagged terms with their roots. */
+function sentencesOf(nlp: Tagger, text: string): Term[][] {
+  const doc = nlp(text);
+  doc.compute('root');
+  return doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } }).map((sentence) => sentence.terms);
+}
+
 /** The entities of one sentence's terms. */
 function sentenceEntities(terms: readonly Term[]): EntityLink[] {
   const out: EntityLink[] = [];
   const named = new Set<Term>();
-  /** Whether a key can name an entity: two letters or more, not a run-on token, not too vague. */
-  const usable = (key: string) => key.length >= 2 && key.length <= MAX_KEY && !VAGUE.has(key);
   const thing = (key: string, words: string) => {
     if (usable(key)) out.push({ key, name: key, type: 'thing', words: words.slice(0, MAX_WORDS) });
   };
@@ -193,16 +200,15 @@ function sentenceEntities(terms: readonly Term[]): EntityLink[] {
  * text). A language without a tagger gives none.
  */
 export async function extractEntities(inputs: readonly ExtractionInput[], language: string = 'english'): Promise<EntityLink[][]> {
-  if (!Object.hasOwn(TAGGERS, language)) return inputs.map(() => []);
-  const nlp = await loadTagger(language as EntityLanguage);
+  const tagged = taggedLanguage(language);
+  if (!tagged) return inputs.map(() => []);
+  const nlp = await loadTagger(tagged);
   return inputs.map((input) => {
     const text = withoutSpeakers(input);
     if (!/[A-Za-z]/.test(text)) return [];
-    const doc = nlp(text);
-    doc.compute('root');
     const seen = new Map<string, EntityLink>();
-    for (const sentence of doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } })) {
-      for (const mention of sentenceEntities(sentence.terms)) {
+    for (const terms of sentencesOf(nlp, text)) {
+      for (const mention of sentenceEntities(terms)) {
         const earlier = seen.get(mention.key);
         // A name beats a thing for the same key; a mention with a role keeps it.
         if (!earlier || (earlier.type === 'thing' && mention.type !== 'thing') || (mention.role !== undefined && earlier.role === undefined)) seen.set(mention.key, mention);
@@ -220,10 +226,8 @@ export async function extractEntities(inputs: readonly ExtractionInput[], langua
 function relationEnds(nlp: Tagger, relation: MemoryRelation): EntityLink[] {
   return [relation.subject, relation.object].flatMap((name) => {
     const key = keyOf(name);
-    if (key.length < 2 || key.length > MAX_KEY || VAGUE.has(key)) return [];
-    const doc = nlp(name);
-    doc.compute('root');
-    const named = doc.json({ terms: { tags: true, normal: true, root: true, post: true, text: true } }).flatMap((s) => sentenceEntities(s.terms)).find((l) => l.key === key && l.type !== 'thing');
+    if (!usable(key)) return [];
+    const named = sentencesOf(nlp, name).flatMap(sentenceEntities).find((l) => l.key === key && l.type !== 'thing');
     return [{ key, name: named?.name ?? name.trim(), type: named?.type ?? 'thing', words: name.trim().slice(0, MAX_WORDS) }];
   });
 }
