@@ -12,7 +12,7 @@ import type { VectorMemory } from '../memory/vector-memory';
 import type { LanguageModel } from '../protocol/language-model';
 import type { EntityGraph } from '../search/entity-graph';
 import type { MemoryIndex } from '../search/memory-index';
-import { assignToTree, buildTopicTree, type TopicInput, type TopicNode, type TopicSpace } from '../search/topic-tree';
+import { assignToTree, buildTopicTree, topicNodes, type TopicInput, type TopicNode, type TopicSpace } from '../search/topic-tree';
 
 /** What topic keeping needs of MemOS. */
 export interface TopicKeepingDeps {
@@ -102,12 +102,7 @@ export class TopicKeeper {
     this.#trees.set(cubeId, { tree, space, members: new Map(memories.map((m) => [m.id, textHash(m.text)])), built: memories.length, changed: new Set(), queued: behind });
     if (behind) this.#deps.queueRebuild(cubeId);
     // Titles of topics that no longer exist are let go; new topics get theirs when a model is loaded.
-    const labels = new Set<string>();
-    const visit = (node: TopicNode) => {
-      labels.add(titleKey(node));
-      node.children.forEach(visit);
-    };
-    tree.forEach(visit);
+    const labels = new Set(topicNodes(tree).map(titleKey));
     const titles = this.#titles.get(cubeId);
     for (const key of titles?.keys() ?? []) if (!labels.has(key)) titles?.delete(key);
     if ([...labels].some((key) => !titles?.has(key))) this.#deps.queueTitles(cubeId);
@@ -138,15 +133,7 @@ export class TopicKeeper {
 
   /** A topic or subtopic of a cube's tree by its id (the tree is built if it was not). */
   node(cubeId: string, topicId: string): TopicNode | undefined {
-    const find = (nodes: readonly TopicNode[]): TopicNode | undefined => {
-      for (const node of nodes) {
-        if (node.topicId === topicId) return node;
-        const below = find(node.children);
-        if (below) return below;
-      }
-      return undefined;
-    };
-    return find(this.tree(cubeId));
+    return topicNodes(this.tree(cubeId)).find((node) => node.topicId === topicId);
   }
 
   /**
@@ -155,14 +142,12 @@ export class TopicKeeper {
    */
   topicOf(cubeId: string, memoryIds: readonly string[]): TopicNode | undefined {
     let best: { node: TopicNode; held: number } | undefined;
-    const visit = (node: TopicNode) => {
+    // Subtopics come after their topic: one holding as many wins.
+    for (const node of topicNodes(this.tree(cubeId))) {
       const members = new Set(node.memoryIds);
       const held = memoryIds.filter((id) => members.has(id)).length;
-      // Children are visited after their parent: a subtopic holding as many wins.
       if (held >= 2 && (!best || held >= best.held)) best = { node, held };
-      node.children.forEach(visit);
-    };
-    this.tree(cubeId).forEach(visit);
+    }
     return best?.node;
   }
 
@@ -185,13 +170,7 @@ export class TopicKeeper {
   async writeTitles(cubeId: string, model: LanguageModel, limit: number, signal?: AbortSignal): Promise<{ written: number; left: number }> {
     const titles = this.#titles.get(cubeId) ?? new Map<string, string>();
     this.#titles.set(cubeId, titles);
-    const nodes: TopicNode[] = [];
-    const visit = (node: TopicNode) => {
-      nodes.push(node);
-      node.children.forEach(visit);
-    };
-    this.tree(cubeId).forEach(visit);
-    const untitled = nodes.filter((n) => !titles.has(titleKey(n))).sort((a, b) => b.memoryIds.length - a.memoryIds.length);
+    const untitled = topicNodes(this.tree(cubeId)).filter((n) => !titles.has(titleKey(n))).sort((a, b) => b.memoryIds.length - a.memoryIds.length);
     let written = 0;
     for (const node of untitled.slice(0, limit)) {
       if (signal?.aborted) break;

@@ -216,6 +216,11 @@ export function buildTopicTree(items: readonly TopicInput[], nameOf: (key: strin
   return { tree: cluster(items.map((_, i) => i), topicCount(items.length, 3, options.maxTopics ?? 24), options.seed ?? 7, 't', 0), space };
 }
 
+/** Every topic and subtopic of a tree, each topic before its subtopics. */
+export function topicNodes(tree: readonly TopicNode[]): TopicNode[] {
+  return tree.flatMap((node) => [node, ...topicNodes(node.children)]);
+}
+
 /** Puts new memories into an existing tree: each joins the topic (and subtopic) whose centre is nearest. */
 export function assignToTree(tree: readonly TopicNode[], items: readonly TopicInput[], space: TopicSpace): void {
   if (tree.length === 0 || items.length === 0) return;
