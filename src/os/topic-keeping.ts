@@ -42,8 +42,8 @@ export const TOPIC_TITLE_SCHEMA = {
 } as const;
 
 /** Asks the model for a title; undefined when its answer is no usable title. */
-async function askTitle(model: LanguageModel, label: string, texts: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
-  const content = `${label === 'other' ? '' : `Words the memories share: ${label}\n`}Memories:\n${texts.map((t) => `- ${t}`).join('\n')}`;
+async function askTitle(model: LanguageModel, words: readonly string[], texts: readonly string[], signal?: AbortSignal): Promise<string | undefined> {
+  const content = `${words.length === 0 ? '' : `Words the memories share: ${words.join(' · ')}\n`}Memories:\n${texts.map((t) => `- ${t}`).join('\n')}`;
   const result = await model.generate(
     {
       messages: [
@@ -165,7 +165,8 @@ export class TopicKeeper {
    * Asks a chat model for a short title of each topic (and subtopic) that has none yet, biggest first,
    * at most `limit` of them; returns how many were written. A topic keeps its title across rebuilds
    * while its characteristic entities stay the same. Only memories every reader of the cube may see
-   * (visibility "shared") are shown to the model, so a title cannot tell a private memory to others.
+   * (visibility "shared"), and entities they name, are shown to the model, so a title cannot tell a
+   * private memory to others.
    */
   async writeTitles(cubeId: string, model: LanguageModel, limit: number, signal?: AbortSignal): Promise<{ written: number; left: number }> {
     const titles = this.#titles.get(cubeId) ?? new Map<string, string>();
@@ -180,7 +181,11 @@ export class TopicKeeper {
         .slice(0, 6)
         .map((m) => m.text.slice(0, 240));
       if (texts.length === 0) continue;
-      const title = await askTitle(model, node.label, texts, signal);
+      // The topic's label may name what only private memories say: the model gets the characteristic
+      // entities that a memory every reader may see names.
+      const shared = (key: string) => this.#deps.graph?.entity(cubeId, key)?.memoryIds.some((id) => this.#deps.index.record(id)?.visibility === 'shared') ?? false;
+      const words = node.keys.filter(shared).slice(0, 2).map((key) => this.#deps.graph?.entity(cubeId, key)?.name ?? key);
+      const title = await askTitle(model, words, texts, signal);
       if (title !== undefined) {
         titles.set(titleKey(node), title);
         written++;

@@ -69,6 +69,28 @@ describe('topic titles', () => {
     expect(model.prompts.join('\n')).not.toContain('secret');
   });
 
+  it('never show the model words that only private memories say, even as the topic’s label', async () => {
+    const { os } = await openTestOs();
+    opened.push(os);
+    await os.createUser({ userId: 'ana', name: 'Ana' });
+    await os.createCube({ userId: 'ana', cubeId: 'c', name: 'C' });
+    await os.add({ userId: 'ana', cubeId: 'c', memories: ['scan', 'jab', 'check', 'test', 'result', 'form'].map((thing) => ({ text: `The ${thing} for the IVF treatment was at the hospital.`, visibility: 'private' as const })) });
+    await os.add({ userId: 'ana', cubeId: 'c', memories: [{ text: 'The bus stops at the city hospital.' }, { text: 'The city hospital has a new cafe.' }] });
+    await os.add({ userId: 'ana', cubeId: 'c', memories: POTTERY });
+    await os.graphStatus({ wait: true });
+    const [topic] = await os.topics({ userId: 'ana', cubeId: 'c' });
+    // The owner's label names what the private memories say; the model is not shown it.
+    expect(topic!.label.toLowerCase()).toContain('ivf');
+    const model = titler();
+    os.setLanguageModel(model);
+    await os.setIdle({ idle: true });
+    await expect.poll(async () => (await os.listJobs({ states: ['done'] })).find((j) => j.kind === 'topic-titles')?.summary, { timeout: 5_000 }).toMatch(/topic titles written/);
+    // (Consolidation, which reads the owner's own memories for the owner, asks the model too.)
+    const asked = model.prompts.filter((prompt) => prompt.includes('short title'));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.join('\n').toLowerCase()).not.toContain('ivf');
+  });
+
   it('are not asked of a base model without a chat template', async () => {
     const { os } = await setup();
     await os.topics({ userId: 'ana', cubeId: 'c' });
