@@ -279,7 +279,8 @@ export class ActivationMemory {
     const topic = this.#deps.topicOf(cubeId, recurring.map((m) => m.id));
     const held = new Set(recurring.map((m) => m.id));
     const more = topic ? await this.#readableLive(userId, topic.memoryIds.filter((id) => !held.has(id)), PROMOTE_MAX - recurring.length) : [];
-    const chosen = [...recurring, ...more.filter((m) => m.cubeId === cubeId)];
+    // (A topic is of one cube's tree: its memories are of that cube.)
+    const chosen = [...recurring, ...more];
     const wanted = chosen.map((m) => m.id).sort().join(',');
     const existing = await this.list({ userId, cubeId }).catch(() => []);
     if (existing.some((a) => a.staleReason === null && [...a.sourceIds].sort().join(',') === wanted)) return 'an up-to-date cube of these memories exists';

@@ -42,6 +42,9 @@ export interface PlaintextMemoryDeps {
   added(userId: string, cubeId: string, items: readonly MemoryItem[], fromMessages: boolean): void;
 }
 
+/** The parts of a relation, redacted like the text. */
+const RELATION_PARTS = ['subject', 'predicate', 'object'] as const;
+
 /** Plaintext memories: writes, reads, versions and lifecycle (see MemoryApi.add and those after it). */
 export class PlaintextMemory {
   readonly #deps: PlaintextMemoryDeps;
@@ -223,15 +226,22 @@ export class PlaintextMemory {
   /** A memory input with the cube's redaction applied to its text and its sensitivity labels. */
   #redacted<T extends { text?: unknown; sensitivity?: readonly string[] | undefined; relation?: unknown }>(input: T, policy: CubePolicy | undefined): T & { redacted: number } {
     const rules = policy?.redaction ?? DEFAULT_REDACTION;
-    const result = typeof input.text === 'string' ? applyRedaction(input.text, rules) : { text: undefined, kinds: [], redacted: 0 };
+    const text = typeof input.text === 'string' ? applyRedaction(input.text, rules) : undefined;
     // A relation's parts are redacted by the same rules as the text they come from.
-    const relation = input.relation as Record<string, unknown> | null | undefined;
-    const parts = typeof relation === 'object' && relation !== null ? (['subject', 'predicate', 'object'] as const).map((k) => (typeof relation[k] === 'string' ? applyRedaction(relation[k], rules) : undefined)) : [];
-    const kinds = [...result.kinds, ...parts.flatMap((p) => p?.kinds ?? [])];
+    const relation = typeof input.relation === 'object' && input.relation !== null ? (input.relation as Record<string, unknown>) : undefined;
+    const parts = RELATION_PARTS.flatMap((part) => (typeof relation?.[part] === 'string' ? [{ part, result: applyRedaction(relation[part], rules) }] : []));
+    const found = [...(text ? [text] : []), ...parts.map((p) => p.result)];
+    const kinds = found.flatMap((r) => r.kinds);
     if (kinds.length === 0) return { ...input, redacted: 0 };
     const sensitivity = [...new Set([...(Array.isArray(input.sensitivity) ? input.sensitivity : []), ...kinds])];
-    const redactedRelation = parts.some((p) => p && p.kinds.length > 0) ? { relation: { ...relation, ...Object.fromEntries((['subject', 'predicate', 'object'] as const).flatMap((k, i) => (parts[i] ? [[k, parts[i].text]] : []))) } } : {};
-    return { ...input, ...(result.text !== undefined && { text: result.text }), sensitivity, ...redactedRelation, redacted: result.redacted + parts.reduce((n, p) => n + (p?.redacted ?? 0), 0) };
+    const changedParts = parts.filter((p) => p.result.kinds.length > 0);
+    return {
+      ...input,
+      ...(text && { text: text.text }),
+      sensitivity,
+      ...(changedParts.length > 0 && { relation: { ...relation, ...Object.fromEntries(changedParts.map((p) => [p.part, p.result.text])) } }),
+      redacted: found.reduce((n, r) => n + r.redacted, 0),
+    };
   }
 
   /** See MemoryApi.sweepExpired. */

@@ -177,7 +177,6 @@ export class Store {
     fn: (tx: WriteTx<S>, changes: ChangeSet) => Promise<T>,
     options: WriteOptions = {},
   ): Promise<T> {
-    const { signal } = options;
     this.#assertOpen();
     this.#writing++;
     try {

@@ -8,6 +8,7 @@
  */
 import { css, html, nothing, svg } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
+import { mergedKey } from '../core/entity-edits';
 import type { MemoryItem } from '../core/memory-item';
 import { ENTITY_TYPES, type EntityType, type EntityView, type RelatedResult, type RelationView, type TopicView } from '../protocol/graph-types';
 import type { SessionChange } from './app-session';
@@ -234,9 +235,10 @@ export class MemosGraph extends SessionElement {
         ...(alias && { addAlias: alias }),
       };
       if (Object.keys(changes).length === 0) return;
-      await s.api.editEntity({ userId: s.userId, cubeId: s.cubeId, key: d.entity.key, ...changes });
+      const edits = await s.api.editEntity({ userId: s.userId, cubeId: s.cubeId, key: d.entity.key, ...changes });
       form.reset();
-      const key = into ? (this.entities.find((e) => e.key === into.toLowerCase() || e.name === into)?.key ?? into.toLowerCase()) : d.entity.key;
+      // Merged, it is drawn as the entity it joined (its key as the edits keep it).
+      const key = mergedKey(edits, d.entity.key);
       await this.#readEntities();
       await this.#draw(key);
     };
