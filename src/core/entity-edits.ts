@@ -4,7 +4,7 @@
  * itself is read from the memories (derived, like vectors); these edits are the people's part of it,
  * kept in the cube's manifest with a version number, audited, exported and synced with the cube.
  */
-import { LIMITS, ruleError, type RuleContext } from './limits';
+import { checkKey, LIMITS, ruleError, type RuleContext } from './limits';
 
 /** What an entity can be. */
 export const ENTITY_TYPES = ['person', 'place', 'organization', 'date', 'thing'] as const;
@@ -63,23 +63,28 @@ export function checkEntityEdits(value: unknown, field: string, context: RuleCon
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw ruleError(context, field, 'must be an object');
   const v = value as Record<string, unknown>;
   if (!Number.isSafeInteger(v['version']) || (v['version'] as number) < 0) throw ruleError(context, `${field}.version`, 'must be a whole number ≥ 0');
-  const map = (name: 'merged' | 'aliases' | 'names' | 'types', check: (entry: unknown) => boolean): Record<string, string> => {
+  const map = (name: 'merged' | 'aliases' | 'names' | 'types', check: (entry: unknown, at: string) => unknown): Record<string, string> => {
     const m = v[name];
     if (typeof m !== 'object' || m === null || Array.isArray(m)) throw ruleError(context, `${field}.${name}`, 'must be an object');
     const entries = Object.entries(m);
     if (entries.length > ENTITY_EDITS_LIMIT) throw ruleError(context, `${field}.${name}`, `must hold at most ${ENTITY_EDITS_LIMIT} entries`);
     for (const [key, entry] of entries) {
-      if (key.length === 0 || key.length > LIMITS.keyLength || !check(entry)) throw ruleError(context, `${field}.${name}`, `holds an invalid entry for "${key.slice(0, 40)}"`);
+      if (key.length === 0 || key.length > LIMITS.keyLength) throw ruleError(context, `${field}.${name}`, `holds an invalid entry for "${key.slice(0, 40)}"`);
+      check(entry, `${field}.${name}["${key.slice(0, 40)}"]`);
     }
     return Object.fromEntries(entries) as Record<string, string>;
   };
-  const text = (entry: unknown) => typeof entry === 'string' && entry.trim().length > 0 && entry.length <= LIMITS.nameLength && !/\p{Cc}/u.test(entry);
+  // Keys and names follow the key rule: non-blank, at most 200 characters, no control characters.
+  const text = (entry: unknown, at: string) => checkKey(entry, at, context);
+  const type = (entry: unknown, at: string) => {
+    if (!(ENTITY_TYPES as readonly unknown[]).includes(entry)) throw ruleError(context, at, `must be one of ${ENTITY_TYPES.join(', ')}`);
+  };
   const edits: EntityEdits = {
     version: v['version'] as number,
     merged: map('merged', text),
     aliases: map('aliases', text),
     names: map('names', text),
-    types: map('types', (entry) => (ENTITY_TYPES as readonly unknown[]).includes(entry)) as Record<string, EntityType>,
+    types: map('types', type) as Record<string, EntityType>,
   };
   const extra = Object.keys(v).find((k) => !['version', 'merged', 'aliases', 'names', 'types'].includes(k));
   if (extra !== undefined) throw ruleError(context, `${field}.${extra}`, 'is not a field of entity edits');
